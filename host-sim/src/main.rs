@@ -1,0 +1,5 @@
+//! `recresp-sim`: runs the recresp core on WAV files and speaks Graph's JSON.
+mod error;
+mod wav;
+
+fn main() {}
