@@ -22,10 +22,16 @@ compile_error!("the `defmt` feature is for firmware builds; run the tests withou
 #[allow(unused_imports)]
 mod fmt;
 
+pub mod beep;
+pub mod completion;
 pub mod digit;
 pub mod dtmf;
+pub mod g711;
 pub mod rate;
+pub mod settings;
 pub mod silence;
 
+pub use completion::{CompletionReason, OperationStatus, ResultInfo};
 pub use digit::Digit;
 pub use rate::SampleRate;
+pub use settings::{RecordOptions, Settings, SettingsError};

@@ -1,0 +1,445 @@
+//! A recordResponse request's parameters, with Graph's defaults and limits, and their
+//! validation into the plain numbers the recorder runs on ([`RecordOptions`]).
+//!
+//! [`Settings`] holds what a request says (including its strings); [`Settings::validate`]
+//! checks every documented rule and returns [`RecordOptions`], which is small and `Copy`.
+//! recresp's own extensions (not in Graph) are fields of [`RecordOptions`] with defaults.
+
+use core::fmt;
+
+use heapless::String;
+
+use crate::digit::{Digit, DigitSet};
+
+/// Longest `clientContext` Graph accepts, in characters.
+pub const CLIENT_CONTEXT_MAX_CHARS: usize = 256;
+/// Storage for `clientContext` in bytes (256 characters of up to 4 UTF-8 bytes).
+pub const CLIENT_CONTEXT_CAPACITY: usize = 4 * CLIENT_CONTEXT_MAX_CHARS;
+/// Longest prompt `mediaInfo.uri` recresp accepts, in bytes.
+pub const URI_CAPACITY: usize = 1024;
+/// Longest prompt `mediaInfo.resourceId` recresp accepts, in bytes.
+pub const RESOURCE_ID_CAPACITY: usize = 128;
+/// Smallest value of each of the three timeouts, in seconds.
+pub const TIMEOUT_MIN_S: i32 = 1;
+/// Largest value of each of the three timeouts, in seconds (Graph caps a recording at 2 minutes).
+pub const TIMEOUT_MAX_S: i32 = 120;
+/// Graph's default for each of the three timeouts, in seconds.
+pub const TIMEOUT_DEFAULT_S: i32 = 5;
+
+/// The request parameters, by their Graph names, for error messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Parameter {
+    /// `prompts`
+    Prompts,
+    /// `prompts[0].mediaInfo`
+    MediaInfo,
+    /// `prompts[0].mediaInfo.uri`
+    Uri,
+    /// `prompts[0].mediaInfo.resourceId`
+    ResourceId,
+    /// `bargeInAllowed`
+    BargeInAllowed,
+    /// `initialSilenceTimeoutInSeconds`
+    InitialSilenceTimeout,
+    /// `maxSilenceTimeoutInSeconds`
+    MaxSilenceTimeout,
+    /// `maxRecordDurationInSeconds`
+    MaxRecordDuration,
+    /// `playBeep`
+    PlayBeep,
+    /// `stopTones`
+    StopTones,
+    /// `clientContext`
+    ClientContext,
+    /// `streamWhileRecording`
+    StreamWhileRecording,
+}
+
+impl Parameter {
+    /// The parameter's name in Graph's JSON.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Parameter::Prompts => "prompts",
+            Parameter::MediaInfo => "prompts[0].mediaInfo",
+            Parameter::Uri => "prompts[0].mediaInfo.uri",
+            Parameter::ResourceId => "prompts[0].mediaInfo.resourceId",
+            Parameter::BargeInAllowed => "bargeInAllowed",
+            Parameter::InitialSilenceTimeout => "initialSilenceTimeoutInSeconds",
+            Parameter::MaxSilenceTimeout => "maxSilenceTimeoutInSeconds",
+            Parameter::MaxRecordDuration => "maxRecordDurationInSeconds",
+            Parameter::PlayBeep => "playBeep",
+            Parameter::StopTones => "stopTones",
+            Parameter::ClientContext => "clientContext",
+            Parameter::StreamWhileRecording => "streamWhileRecording",
+        }
+    }
+}
+
+/// A rule a request broke. Each names the parameter; `Display` gives a one-line message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum SettingsError {
+    /// A timeout outside 1–120 seconds.
+    OutOfRange {
+        /// Which timeout.
+        parameter: Parameter,
+        /// The value given.
+        value: i64,
+    },
+    /// More than one prompt (Graph takes at most one).
+    TooManyPrompts {
+        /// How many were given.
+        count: usize,
+    },
+    /// A required value is missing (a prompt without `mediaInfo` or without `uri`).
+    Missing {
+        /// What is missing.
+        parameter: Parameter,
+    },
+    /// A stop tone that is not one keypad character (`0`–`9`, `*`, `#`, `A`–`D`).
+    InvalidStopTone {
+        /// Its position in `stopTones`.
+        index: usize,
+    },
+    /// More `stopTones` entries than recresp reads.
+    TooManyStopTones {
+        /// The most recresp reads.
+        max: usize,
+    },
+    /// A string longer than its limit.
+    TooLong {
+        /// Which string.
+        parameter: Parameter,
+        /// The limit (characters for `clientContext`, bytes otherwise).
+        max: usize,
+    },
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            SettingsError::OutOfRange { parameter, value } => write!(
+                f,
+                "{} must be between {} and {} seconds (got {})",
+                parameter.name(),
+                TIMEOUT_MIN_S,
+                TIMEOUT_MAX_S,
+                value
+            ),
+            SettingsError::TooManyPrompts { count } => write!(
+                f,
+                "prompts may hold at most 1 mediaPrompt (got {count})"
+            ),
+            SettingsError::Missing { parameter } => {
+                write!(f, "{} is required", parameter.name())
+            }
+            SettingsError::InvalidStopTone { index } => write!(
+                f,
+                "stopTones[{index}] must be one of 0-9, *, #, A-D"
+            ),
+            SettingsError::TooManyStopTones { max } => {
+                write!(f, "stopTones may hold at most {max} entries")
+            }
+            SettingsError::TooLong { parameter, max } => {
+                let unit = if parameter == Parameter::ClientContext {
+                    "characters"
+                } else {
+                    "bytes"
+                };
+                write!(f, "{} must be at most {max} {unit}", parameter.name())
+            }
+        }
+    }
+}
+
+/// The most `stopTones` entries recresp reads (repeats included).
+pub const STOP_TONES_MAX: usize = 16;
+
+/// The prompt of a request: Graph's `mediaPrompt` with its `mediaInfo`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MediaPrompt {
+    /// `mediaInfo.uri`: where the prompt's WAV is.
+    pub uri: String<URI_CAPACITY>,
+    /// `mediaInfo.resourceId`: optional cache key.
+    pub resource_id: Option<String<RESOURCE_ID_CAPACITY>>,
+}
+
+/// Everything a recordResponse request says, as given. Start from [`Settings::default`]
+/// (Graph's defaults), change fields, then [`Settings::validate`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// `prompts`: the prompt to play first, if any.
+    pub prompt: Option<MediaPrompt>,
+    /// `bargeInAllowed` (default false): displace queued and running media operations.
+    pub barge_in_allowed: bool,
+    /// `initialSilenceTimeoutInSeconds` (default 5, 1–120).
+    pub initial_silence_timeout_s: i64,
+    /// `maxSilenceTimeoutInSeconds` (default 5, 1–120).
+    pub max_silence_timeout_s: i64,
+    /// `maxRecordDurationInSeconds` (default 5, 1–120).
+    pub max_record_duration_s: i64,
+    /// `playBeep` (default true).
+    pub play_beep: bool,
+    /// `stopTones`: keys that end the recording.
+    pub stop_tones: DigitSet,
+    /// `clientContext` (at most 256 characters).
+    pub client_context: String<CLIENT_CONTEXT_CAPACITY>,
+    /// Beta `streamWhileRecording` (default false). Accepted and echoed; recresp always
+    /// hands captured audio to the host as it goes.
+    pub stream_while_recording: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            prompt: None,
+            barge_in_allowed: false,
+            initial_silence_timeout_s: TIMEOUT_DEFAULT_S as i64,
+            max_silence_timeout_s: TIMEOUT_DEFAULT_S as i64,
+            max_record_duration_s: TIMEOUT_DEFAULT_S as i64,
+            play_beep: true,
+            stop_tones: DigitSet::EMPTY,
+            client_context: String::new(),
+            stream_while_recording: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Sets `stopTones` from Graph's strings; each must be one keypad character.
+    pub fn set_stop_tones<'a>(
+        &mut self,
+        tones: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), SettingsError> {
+        let mut set = DigitSet::EMPTY;
+        for (index, tone) in tones.into_iter().enumerate() {
+            if index >= STOP_TONES_MAX {
+                return Err(SettingsError::TooManyStopTones {
+                    max: STOP_TONES_MAX,
+                });
+            }
+            set = set.with(parse_stop_tone(tone).ok_or(SettingsError::InvalidStopTone { index })?);
+        }
+        self.stop_tones = set;
+        Ok(())
+    }
+
+    /// Sets `clientContext`, checking its length.
+    pub fn set_client_context(&mut self, s: &str) -> Result<(), SettingsError> {
+        let too_long = SettingsError::TooLong {
+            parameter: Parameter::ClientContext,
+            max: CLIENT_CONTEXT_MAX_CHARS,
+        };
+        if s.chars().count() > CLIENT_CONTEXT_MAX_CHARS {
+            return Err(too_long);
+        }
+        self.client_context = String::try_from(s).map_err(|_| too_long)?;
+        Ok(())
+    }
+
+    /// Sets the prompt's `mediaInfo`, checking the string lengths.
+    pub fn set_prompt(&mut self, uri: &str, resource_id: Option<&str>) -> Result<(), SettingsError> {
+        let uri = String::try_from(uri).map_err(|_| SettingsError::TooLong {
+            parameter: Parameter::Uri,
+            max: URI_CAPACITY,
+        })?;
+        let resource_id = match resource_id {
+            Some(r) => Some(String::try_from(r).map_err(|_| SettingsError::TooLong {
+                parameter: Parameter::ResourceId,
+                max: RESOURCE_ID_CAPACITY,
+            })?),
+            None => None,
+        };
+        self.prompt = Some(MediaPrompt { uri, resource_id });
+        Ok(())
+    }
+
+    /// Checks every rule and returns what the recorder needs, with recresp's extensions at
+    /// their defaults.
+    pub fn validate(&self) -> Result<RecordOptions, SettingsError> {
+        let seconds = |parameter, value: i64| {
+            if (TIMEOUT_MIN_S as i64..=TIMEOUT_MAX_S as i64).contains(&value) {
+                Ok(value as u32)
+            } else {
+                Err(SettingsError::OutOfRange { parameter, value })
+            }
+        };
+        if let Some(p) = &self.prompt {
+            if p.uri.is_empty() {
+                return Err(SettingsError::Missing {
+                    parameter: Parameter::Uri,
+                });
+            }
+        }
+        if self.client_context.chars().count() > CLIENT_CONTEXT_MAX_CHARS {
+            return Err(SettingsError::TooLong {
+                parameter: Parameter::ClientContext,
+                max: CLIENT_CONTEXT_MAX_CHARS,
+            });
+        }
+        Ok(RecordOptions {
+            initial_silence_timeout_s: seconds(
+                Parameter::InitialSilenceTimeout,
+                self.initial_silence_timeout_s,
+            )?,
+            max_silence_timeout_s: seconds(Parameter::MaxSilenceTimeout, self.max_silence_timeout_s)?,
+            max_record_duration_s: seconds(Parameter::MaxRecordDuration, self.max_record_duration_s)?,
+            play_beep: self.play_beep,
+            barge_in_allowed: self.barge_in_allowed,
+            stop_tones: self.stop_tones,
+            ..RecordOptions::default()
+        })
+    }
+}
+
+/// A Graph stop tone: exactly one keypad character.
+fn parse_stop_tone(s: &str) -> Option<Digit> {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Digit::from_char(c),
+        _ => None,
+    }
+}
+
+/// What the recorder runs on: validated timeouts and switches, plus recresp's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct RecordOptions {
+    /// No speech this long after the beep fails the operation (1–120 s).
+    pub initial_silence_timeout_s: u32,
+    /// A pause this long after speech ends the recording (1–120 s).
+    pub max_silence_timeout_s: u32,
+    /// The recording is cut at this length (1–120 s).
+    pub max_record_duration_s: u32,
+    /// Play the beep before recording.
+    pub play_beep: bool,
+    /// Displace queued and running media operations.
+    pub barge_in_allowed: bool,
+    /// Keys that end the recording.
+    pub stop_tones: DigitSet,
+    /// recresp extension: when the recording ends on max silence, keep only
+    /// [`RecordOptions::trailing_guard_ms`] of the trailing silence (default false: keep it all).
+    pub trim_trailing_silence: bool,
+    /// recresp extension: silence kept after the last speech when trimming (default 300 ms).
+    pub trailing_guard_ms: u32,
+    /// recresp extension: this much lost media in a row ends the operation with
+    /// `mediaReceiveTimeout` (default 5000 ms).
+    pub media_timeout_ms: u32,
+}
+
+impl Default for RecordOptions {
+    fn default() -> Self {
+        RecordOptions {
+            initial_silence_timeout_s: TIMEOUT_DEFAULT_S as u32,
+            max_silence_timeout_s: TIMEOUT_DEFAULT_S as u32,
+            max_record_duration_s: TIMEOUT_DEFAULT_S as u32,
+            play_beep: true,
+            barge_in_allowed: false,
+            stop_tones: DigitSet::EMPTY,
+            trim_trailing_silence: false,
+            trailing_guard_ms: 300,
+            media_timeout_ms: 5000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_graphs() {
+        let o = Settings::default().validate().unwrap();
+        assert_eq!(o.initial_silence_timeout_s, 5);
+        assert_eq!(o.max_silence_timeout_s, 5);
+        assert_eq!(o.max_record_duration_s, 5);
+        assert!(o.play_beep);
+        assert!(!o.barge_in_allowed);
+        assert!(o.stop_tones.is_empty());
+    }
+
+    #[test]
+    fn each_timeout_is_checked_at_both_ends() {
+        type Field = fn(&mut Settings) -> &mut i64;
+        let fields: [(Parameter, Field); 3] = [
+            (Parameter::InitialSilenceTimeout, |s| &mut s.initial_silence_timeout_s),
+            (Parameter::MaxSilenceTimeout, |s| &mut s.max_silence_timeout_s),
+            (Parameter::MaxRecordDuration, |s| &mut s.max_record_duration_s),
+        ];
+        for (parameter, field) in fields {
+            for (value, ok) in [(0, false), (1, true), (120, true), (121, false), (-5, false)] {
+                let mut s = Settings::default();
+                *field(&mut s) = value;
+                let r = s.validate();
+                if ok {
+                    assert!(r.is_ok(), "{parameter:?}={value}");
+                } else {
+                    assert_eq!(r, Err(SettingsError::OutOfRange { parameter, value }));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stop_tones_are_single_keypad_characters() {
+        let mut s = Settings::default();
+        s.set_stop_tones(["#", "1", "*", "D"]).unwrap();
+        assert!(s.stop_tones.contains(Digit::Pound) && s.stop_tones.contains(Digit::D));
+        assert_eq!(
+            s.set_stop_tones(["#", "11"]),
+            Err(SettingsError::InvalidStopTone { index: 1 })
+        );
+        assert_eq!(
+            s.set_stop_tones(["pound"]),
+            Err(SettingsError::InvalidStopTone { index: 0 })
+        );
+        assert_eq!(
+            s.set_stop_tones([""]),
+            Err(SettingsError::InvalidStopTone { index: 0 })
+        );
+        assert_eq!(
+            s.set_stop_tones(["1"; 17]),
+            Err(SettingsError::TooManyStopTones { max: 16 })
+        );
+    }
+
+    #[test]
+    fn client_context_counts_characters() {
+        let mut s = Settings::default();
+        let ok: std::string::String = "é".repeat(256);
+        assert!(s.set_client_context(&ok).is_ok());
+        let long: std::string::String = "a".repeat(257);
+        assert_eq!(
+            s.set_client_context(&long),
+            Err(SettingsError::TooLong {
+                parameter: Parameter::ClientContext,
+                max: 256
+            })
+        );
+    }
+
+    #[test]
+    fn prompt_needs_a_uri() {
+        let mut s = Settings::default();
+        s.set_prompt("", None).unwrap();
+        assert_eq!(
+            s.validate(),
+            Err(SettingsError::Missing {
+                parameter: Parameter::Uri
+            })
+        );
+    }
+
+    #[test]
+    fn messages_name_the_parameter() {
+        let e = SettingsError::OutOfRange {
+            parameter: Parameter::MaxRecordDuration,
+            value: 0,
+        };
+        assert_eq!(
+            e.to_string(),
+            "maxRecordDurationInSeconds must be between 1 and 120 seconds (got 0)"
+        );
+    }
+}
