@@ -26,12 +26,17 @@ pub mod beep;
 pub mod completion;
 pub mod digit;
 pub mod dtmf;
+pub mod event;
 pub mod g711;
+pub mod holdback;
 pub mod rate;
+pub mod recorder;
 pub mod settings;
 pub mod silence;
 
 pub use completion::{CompletionReason, OperationStatus, ResultInfo};
 pub use digit::Digit;
+pub use event::{Completion, Event};
 pub use rate::SampleRate;
+pub use recorder::{PromptAudio, Recorder};
 pub use settings::{RecordOptions, Settings, SettingsError};

@@ -1,0 +1,82 @@
+//! What the recorder tells its host, drained one at a time with `poll`.
+//!
+//! Positions are samples since the operation started (the first caller sample pushed after
+//! `start` is position 0).
+
+use crate::{CompletionReason, Digit, OperationStatus, ResultInfo};
+
+/// One thing that happened. Audio comes out as [`Event::Captured`] slices, in order; append
+/// them to the recording. [`Event::Completed`] is always the last event of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Event<'a> {
+    /// The prompt finished playing.
+    PromptFinished {
+        /// Position where it ended.
+        at: u64,
+    },
+    /// The beep should start playing now (see [`crate::beep::Beep`]).
+    BeepStarted {
+        /// Position where it starts.
+        at: u64,
+    },
+    /// The beep finished.
+    BeepFinished {
+        /// Position where it ended.
+        at: u64,
+    },
+    /// The recorder is listening for the caller; the initial-silence clock starts here.
+    Listening {
+        /// Position where listening began.
+        at: u64,
+    },
+    /// The caller started speaking; the recording starts at `recording_start` (a short
+    /// pre-roll before the onset, never before listening began).
+    SpeechStarted {
+        /// First sample of the speech.
+        onset: u64,
+        /// First sample of the recording.
+        recording_start: u64,
+    },
+    /// The caller paused; the max-silence clock starts at `end`.
+    SpeechEnded {
+        /// One past the last sample of the speech.
+        end: u64,
+    },
+    /// A DTMF key was detected (in band) or received (RFC 4733).
+    ToneDetected {
+        /// The key.
+        digit: Digit,
+        /// First sample of the tone.
+        onset: u64,
+    },
+    /// Caller audio to append to the recording.
+    Captured(&'a [i16]),
+    /// The operation ended.
+    Completed(Completion),
+}
+
+/// How an operation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Completion {
+    /// Graph's `completionReason`.
+    pub reason: CompletionReason,
+    /// Graph's final `status`.
+    pub status: OperationStatus,
+    /// Graph's `resultInfo`.
+    pub result_info: ResultInfo,
+    /// Position where the operation ended.
+    pub at: u64,
+    /// Length of the recording in samples. The [`Event::Captured`] audio can be longer when
+    /// trailing silence was trimmed after it was handed out: keep only this many samples.
+    pub recorded_samples: u64,
+}
+
+impl Completion {
+    /// Whether the operation produced a recording the bot should fetch (status `completed`
+    /// and at least one sample).
+    pub fn has_recording(&self) -> bool {
+        self.status == OperationStatus::Completed && self.recorded_samples > 0
+    }
+}
