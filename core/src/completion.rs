@@ -87,7 +87,7 @@ impl CompletionReason {
     }
 
     /// The reason Graph spells `s`, if any.
-    pub fn from_str(s: &str) -> Option<CompletionReason> {
+    pub fn from_graph(s: &str) -> Option<CompletionReason> {
         CompletionReason::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
@@ -231,9 +231,9 @@ mod tests {
     #[test]
     fn names_round_trip_and_are_distinct() {
         for r in CompletionReason::ALL {
-            assert_eq!(CompletionReason::from_str(r.as_str()), Some(r));
+            assert_eq!(CompletionReason::from_graph(r.as_str()), Some(r));
         }
-        assert_eq!(CompletionReason::from_str("none"), None);
+        assert_eq!(CompletionReason::from_graph("none"), None);
         let mut subcodes: Vec<u16> = CompletionReason::ALL
             .iter()
             .map(|r| r.result_info().subcode)

@@ -254,7 +254,9 @@ impl<const N: usize> Recorder<N> {
         }
     }
 
-    /// Pushes 16-bit PCM caller audio; returns how many samples were consumed.
+    /// Pushes 16-bit PCM caller audio; returns how many samples were consumed: all of them,
+    /// unless output must be polled first or the operation ended part way (the rest belongs
+    /// to whatever runs next; pushing it again to this recorder ignores it).
     pub fn push_pcm(&mut self, frame: &[i16]) -> usize {
         self.consume(Source::Pcm(frame)) as usize
     }
@@ -329,6 +331,11 @@ impl<const N: usize> Recorder<N> {
         Ok(())
     }
 
+    /// Whether [`Recorder::poll`] has something to return.
+    pub fn has_output(&self) -> bool {
+        self.ring.released() > 0 || !self.events.is_empty() || self.completion.is_some()
+    }
+
     /// The next event: captured audio first, then notices, and the completion last.
     pub fn poll(&mut self) -> Option<Event<'_>> {
         if self.ring.released() > 0 {
@@ -354,8 +361,9 @@ impl<const N: usize> Recorder<N> {
         let mut used = 0;
         while used < total {
             if !self.is_running() {
-                // Nothing to record: the rest of the input is accepted and ignored.
-                return total;
+                // Input after the end of an operation is accepted and ignored; input in the
+                // call that ended it is left for whatever runs next.
+                return if used == 0 { total } else { used };
             }
             self.settle_ring();
             if self.ring.space() == 0 || self.events.capacity() - self.events.len() < EVENT_ROOM {
