@@ -29,6 +29,8 @@ pub mod dtmf;
 pub mod event;
 pub mod g711;
 pub mod holdback;
+#[cfg(feature = "json")]
+pub mod json;
 pub mod queue;
 pub mod rate;
 pub mod recorder;
