@@ -36,6 +36,7 @@ pub mod rate;
 pub mod recorder;
 pub mod settings;
 pub mod silence;
+pub mod synth;
 
 pub use completion::{CompletionReason, OperationStatus, ResultInfo};
 pub use digit::Digit;

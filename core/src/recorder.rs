@@ -327,7 +327,12 @@ impl<const N: usize> Recorder<N> {
         }
         let captured = self.phase == Phase::Capturing && self.pos > self.recording_start;
         let (status, result_info) = call_terminated(captured);
-        self.finish(CompletionReason::OperationCanceled, status, result_info, self.pos);
+        self.finish(
+            CompletionReason::OperationCanceled,
+            status,
+            result_info,
+            self.pos,
+        );
         Ok(())
     }
 
@@ -424,9 +429,9 @@ impl<const N: usize> Recorder<N> {
             }
             Phase::Idle | Phase::Done => u64::MAX,
         };
-        let media = self
-            .lost_since
-            .map_or(u64::MAX, |t| t + rate.samples_in_ms(self.options.media_timeout_ms));
+        let media = self.lost_since.map_or(u64::MAX, |t| {
+            t + rate.samples_in_ms(self.options.media_timeout_ms)
+        });
         // A clock already past fires at the next sample boundary, which is now.
         phase.min(media).max(self.pos)
     }
@@ -593,7 +598,8 @@ impl<const N: usize> Recorder<N> {
             self.ring.drop_before(self.ring.end());
             0
         };
-        self.ring.truncate_from(self.ring.start() + self.ring.released() as u64);
+        self.ring
+            .truncate_from(self.ring.start() + self.ring.released() as u64);
         self.phase = Phase::Done;
         self.completion = Some(Completion {
             reason,

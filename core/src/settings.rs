@@ -127,17 +127,15 @@ impl fmt::Display for SettingsError {
                 TIMEOUT_MAX_S,
                 value
             ),
-            SettingsError::TooManyPrompts { count } => write!(
-                f,
-                "prompts may hold at most 1 mediaPrompt (got {count})"
-            ),
+            SettingsError::TooManyPrompts { count } => {
+                write!(f, "prompts may hold at most 1 mediaPrompt (got {count})")
+            }
             SettingsError::Missing { parameter } => {
                 write!(f, "{} is required", parameter.name())
             }
-            SettingsError::InvalidStopTone { index } => write!(
-                f,
-                "stopTones[{index}] must be one of 0-9, *, #, A-D"
-            ),
+            SettingsError::InvalidStopTone { index } => {
+                write!(f, "stopTones[{index}] must be one of 0-9, *, #, A-D")
+            }
             SettingsError::TooManyStopTones { max } => {
                 write!(f, "stopTones may hold at most {max} entries")
             }
@@ -239,7 +237,11 @@ impl Settings {
     }
 
     /// Sets the prompt's `mediaInfo`, checking the string lengths.
-    pub fn set_prompt(&mut self, uri: &str, resource_id: Option<&str>) -> Result<(), SettingsError> {
+    pub fn set_prompt(
+        &mut self,
+        uri: &str,
+        resource_id: Option<&str>,
+    ) -> Result<(), SettingsError> {
         let uri = String::try_from(uri).map_err(|_| SettingsError::TooLong {
             parameter: Parameter::Uri,
             max: URI_CAPACITY,
@@ -283,8 +285,14 @@ impl Settings {
                 Parameter::InitialSilenceTimeout,
                 self.initial_silence_timeout_s,
             )?,
-            max_silence_timeout_s: seconds(Parameter::MaxSilenceTimeout, self.max_silence_timeout_s)?,
-            max_record_duration_s: seconds(Parameter::MaxRecordDuration, self.max_record_duration_s)?,
+            max_silence_timeout_s: seconds(
+                Parameter::MaxSilenceTimeout,
+                self.max_silence_timeout_s,
+            )?,
+            max_record_duration_s: seconds(
+                Parameter::MaxRecordDuration,
+                self.max_record_duration_s,
+            )?,
             play_beep: self.play_beep,
             barge_in_allowed: self.barge_in_allowed,
             stop_tones: self.stop_tones,
@@ -363,12 +371,24 @@ mod tests {
     fn each_timeout_is_checked_at_both_ends() {
         type Field = fn(&mut Settings) -> &mut i64;
         let fields: [(Parameter, Field); 3] = [
-            (Parameter::InitialSilenceTimeout, |s| &mut s.initial_silence_timeout_s),
-            (Parameter::MaxSilenceTimeout, |s| &mut s.max_silence_timeout_s),
-            (Parameter::MaxRecordDuration, |s| &mut s.max_record_duration_s),
+            (Parameter::InitialSilenceTimeout, |s| {
+                &mut s.initial_silence_timeout_s
+            }),
+            (Parameter::MaxSilenceTimeout, |s| {
+                &mut s.max_silence_timeout_s
+            }),
+            (Parameter::MaxRecordDuration, |s| {
+                &mut s.max_record_duration_s
+            }),
         ];
         for (parameter, field) in fields {
-            for (value, ok) in [(0, false), (1, true), (120, true), (121, false), (-5, false)] {
+            for (value, ok) in [
+                (0, false),
+                (1, true),
+                (120, true),
+                (121, false),
+                (-5, false),
+            ] {
                 let mut s = Settings::default();
                 *field(&mut s) = value;
                 let r = s.validate();

@@ -28,7 +28,10 @@ const GRAPH_EXAMPLE: &str = r##"{
 fn graphs_example_parses() {
     let s = parse_request(GRAPH_EXAMPLE).unwrap();
     assert!(s.barge_in_allowed && s.play_beep);
-    assert_eq!(s.client_context.as_str(), "d45324c1-fcb5-430a-902c-f20af696537c");
+    assert_eq!(
+        s.client_context.as_str(),
+        "d45324c1-fcb5-430a-902c-f20af696537c"
+    );
     let p = s.prompt.as_ref().unwrap();
     assert_eq!(p.uri.as_str(), "https://cdn.contoso.com/beep.wav");
     assert_eq!(
@@ -84,7 +87,10 @@ fn invalid(body: &str) -> SettingsError {
 #[test]
 fn every_rule_is_enforced() {
     for (name, parameter) in [
-        ("initialSilenceTimeoutInSeconds", Parameter::InitialSilenceTimeout),
+        (
+            "initialSilenceTimeoutInSeconds",
+            Parameter::InitialSilenceTimeout,
+        ),
         ("maxSilenceTimeoutInSeconds", Parameter::MaxSilenceTimeout),
         ("maxRecordDurationInSeconds", Parameter::MaxRecordDuration),
     ] {
@@ -103,7 +109,10 @@ fn every_rule_is_enforced() {
         invalid(&format!(r#"{{"prompts": [{prompt}, {prompt}]}}"#)),
         SettingsError::TooManyPrompts { count: 2 }
     );
-    assert!(parse_request(r#"{"prompts": []}"#).unwrap().prompt.is_none());
+    assert!(parse_request(r#"{"prompts": []}"#)
+        .unwrap()
+        .prompt
+        .is_none());
     assert_eq!(
         invalid(r##"{"prompts": [{"@odata.type": "#microsoft.graph.mediaPrompt"}]}"##),
         SettingsError::Missing {
@@ -158,7 +167,10 @@ fn unknown_properties_are_named() {
 #[test]
 fn wrong_types_and_bad_json_are_errors_naming_the_place() {
     let e = parse_request(r#"{"playBeep": "yes"}"#).unwrap_err();
-    assert!(matches!(&e, RequestError::Json { at, .. } if at.as_str() == "playBeep"), "{e:?}");
+    assert!(
+        matches!(&e, RequestError::Json { at, .. } if at.as_str() == "playBeep"),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("playBeep"));
     let e = parse_request(r#"{"maxRecordDurationInSeconds": 2.5}"#).unwrap_err();
     assert!(e.to_string().contains("maxRecordDurationInSeconds"), "{e}");

@@ -1,5 +1,135 @@
 //! `recresp-sim`: runs the recresp core on WAV files and speaks Graph's JSON.
+//!
+//! `run` plays one recordResponse operation over a caller's WAV and prints what Graph would
+//! answer and then notify; `demo` does the same on a built-in example; `dtmf` and `vad`
+//! print what the detectors find in a file.
+mod demo;
 mod error;
+mod http;
+mod simulate;
 mod wav;
 
-fn main() {}
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::SimError;
+use crate::simulate::{Plan, RunOptions};
+
+/// Runs Microsoft Graph's `call: recordResponse` on WAV files with the recresp core.
+#[derive(Parser, Debug)]
+#[command(name = "recresp-sim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run one recordResponse request over a caller's audio.
+    ///
+    /// Prints the HTTP response Graph returns (status line, Location header, the running
+    /// recordOperation), then the completion notification. An invalid request prints Graph's
+    /// 400 error body and exits with status 2; an unreadable WAV exits with status 1.
+    Run(RunArgs),
+    /// Run a built-in example (a prompt, a spoken answer, a stop key) and write its inputs
+    /// and outputs to a folder.
+    Demo {
+        /// Folder for the example's files.
+        #[arg(long, default_value = "recresp-demo")]
+        out: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// The recordResponse request body (JSON).
+    #[arg(long, value_name = "REQUEST.json")]
+    request: PathBuf,
+    /// The caller's audio: 16-bit mono PCM WAV at 8000 or 16000 Hz.
+    #[arg(long, value_name = "CALLER.wav")]
+    caller: PathBuf,
+    /// Folder where the prompt's mediaInfo.uri is found by its last path segment.
+    #[arg(long, value_name = "DIR")]
+    media: Option<PathBuf>,
+    /// Write the recording here (16-bit mono WAV at the caller's rate), if there is one.
+    #[arg(long, value_name = "OUT.wav")]
+    recording: Option<PathBuf>,
+    /// Write the completion notification (commsNotifications JSON) here.
+    #[arg(long, value_name = "OUT.json")]
+    notification: Option<PathBuf>,
+    /// The call's id, used in the Location header and resource URLs.
+    #[arg(
+        long,
+        value_name = "ID",
+        default_value = "57dab8b1-894c-409a-b240-bd8beae78896"
+    )]
+    call_id: String,
+    /// Hang up when the caller's audio ends (by default the line stays open and silent
+    /// until a timeout ends the operation).
+    #[arg(long)]
+    hang_up_at_end: bool,
+    /// Also print every event of the recorder.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Demo { out } => demo::run(&out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("recresp-sim: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
+    let request = std::fs::read_to_string(&args.request).map_err(|source| SimError::Io {
+        path: args.request.clone(),
+        source,
+    })?;
+    let opts = RunOptions {
+        media_dir: args.media.clone(),
+        call_id: args.call_id.clone(),
+        hang_up_at_end: args.hang_up_at_end,
+        recording_location: args.recording.as_ref().map(|p| http::file_url(p)),
+    };
+    let mut out = std::io::stdout().lock();
+    let plan = match Plan::new(&request, &opts) {
+        Ok(plan) => plan,
+        Err(bad) => {
+            eprintln!("HTTP/1.1 400 Bad Request");
+            writeln!(out, "{}", http::bad_request_body(&bad.0))?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let caller = wav::read_wav(&args.caller)?;
+    http::print_response(&mut out, &opts.call_id, &plan)?;
+    let outcome = plan.run(&caller);
+    if args.verbose {
+        for line in &outcome.log {
+            eprintln!("{line}");
+        }
+    }
+    http::print_notification(&mut out, &outcome.notification)?;
+    if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {
+        wav::write_wav(path, outcome.rate, samples)?;
+    }
+    if let Some(path) = &args.notification {
+        std::fs::write(path, format!("{}\n", outcome.notification)).map_err(|source| {
+            SimError::Io {
+                path: path.clone(),
+                source,
+            }
+        })?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -7,5 +7,7 @@
 mod operation;
 mod request;
 
-pub use operation::{write_notification, write_running_operation, OperationRef, Recording, WriteError};
+pub use operation::{
+    write_notification, write_running_operation, OperationRef, Recording, WriteError,
+};
 pub use request::{parse_request, RequestError, PATH_CAPACITY};

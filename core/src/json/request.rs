@@ -336,10 +336,7 @@ impl<'de> Visitor<'de> for PromptSeed<'_> {
                 .into(),
             ));
         };
-        if let Err(e) = st
-            .settings
-            .set_prompt(&uri, info.resource_id.as_deref())
-        {
+        if let Err(e) = st.settings.set_prompt(&uri, info.resource_id.as_deref()) {
             return Err(st.fail(e.into()));
         }
         Ok(())

@@ -1,0 +1,127 @@
+//! `recresp-sim demo`: the whole job on a built-in example. It writes a request, a prompt
+//! and a caller's answer (a synthesized voice, then the `#` key), runs them exactly as
+//! `recresp-sim run` would, and writes the recording and the notification beside them.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
+use recresp_core::{Digit, SampleRate};
+
+use crate::error::SimError;
+use crate::http;
+use crate::simulate::{Plan, RunOptions};
+use crate::wav::{write_wav, CallerAudio};
+
+/// The example request: a prompt, the beep, `#` or `*` to stop, 10 s at most.
+const REQUEST: &str = r##"{
+  "clientContext": "recresp-demo",
+  "prompts": [
+    {
+      "@odata.type": "#microsoft.graph.mediaPrompt",
+      "mediaInfo": { "uri": "https://cdn.example.com/prompts/leave-a-message.wav" }
+    }
+  ],
+  "playBeep": true,
+  "initialSilenceTimeoutInSeconds": 5,
+  "maxSilenceTimeoutInSeconds": 3,
+  "maxRecordDurationInSeconds": 10,
+  "stopTones": ["#", "*"]
+}
+"##;
+
+/// Runs the example in `dir` and prints what happened.
+pub fn run(dir: &Path) -> Result<ExitCode, SimError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SimError::Io { path, source }
+    };
+    let media = dir.join("media");
+    std::fs::create_dir_all(&media).map_err(io(&media))?;
+    let request_path = dir.join("request.json");
+    std::fs::write(&request_path, REQUEST).map_err(io(&request_path))?;
+
+    // The prompt: 1.5 s of the voice at 16 kHz, as Graph wants prompts.
+    let mut prompt = vec![0i16; 24_000];
+    add_voice(&mut prompt, 6000, SampleRate::Hz16000, 7);
+    write_wav(
+        &media.join("leave-a-message.wav"),
+        SampleRate::Hz16000,
+        &prompt,
+    )?;
+
+    // The caller (8 kHz): quiet line noise throughout; silent over the prompt and beep and
+    // for 0.8 s after; 2.4 s of answer; a pause; then `#`.
+    let rate = SampleRate::Hz8000;
+    let ms = |t: usize| t * rate.per_ms() as usize;
+    let mut caller = vec![0i16; ms(7_000)];
+    let answer_at = ms(1_500 + 200 + 800);
+    add_voice(&mut caller[answer_at..answer_at + ms(2_400)], 9000, rate, 3);
+    let key_at = answer_at + ms(2_400 + 700);
+    add_dtmf(
+        &mut caller[key_at..key_at + ms(120)],
+        Digit::Pound,
+        5000,
+        rate,
+    );
+    add_noise(&mut caller, 60, &mut Lcg::new(11));
+    let caller_path = dir.join("caller.wav");
+    write_wav(&caller_path, rate, &caller)?;
+
+    let recording_path = dir.join("recording.wav");
+    let opts = RunOptions {
+        media_dir: Some(media),
+        call_id: "57dab8b1-894c-409a-b240-bd8beae78896".into(),
+        hang_up_at_end: false,
+        recording_location: Some(http::file_url(&recording_path)),
+    };
+    let plan = Plan::new(REQUEST, &opts).expect("the built-in request is valid");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "recresp demo: files in {}/", dir.display())?;
+    writeln!(
+        out,
+        "  request.json, media/leave-a-message.wav (prompt), caller.wav (the caller)\n"
+    )?;
+    http::print_response(&mut out, &opts.call_id, &plan)?;
+    let outcome = plan.run(&CallerAudio {
+        rate,
+        samples: caller,
+    });
+    writeln!(out, "What the recorder saw:")?;
+    for line in &outcome.log {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(out)?;
+    http::print_notification(&mut out, &outcome.notification)?;
+    let notification_path = dir.join("notification.json");
+    std::fs::write(&notification_path, format!("{}\n", outcome.notification))
+        .map_err(io(&notification_path))?;
+    let c = outcome.completion;
+    writeln!(
+        out,
+        "\nCompleted: {} ({}, {} {}), at {:.3} s of the call",
+        c.reason.as_str(),
+        c.status.as_str(),
+        c.result_info.code,
+        c.result_info.subcode,
+        c.at as f64 / rate.hz() as f64
+    )?;
+    if let Some(rec) = &outcome.recording {
+        write_wav(&recording_path, rate, rec)?;
+        writeln!(
+            out,
+            "Recording: {} ({:.3} s), notification: {}",
+            recording_path.display(),
+            rec.len() as f64 / rate.hz() as f64,
+            notification_path.display()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "No recording; notification: {}",
+            notification_path.display()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,204 @@
+//! One recordResponse operation, run end to end on the host: parse the request, load the
+//! prompt, drive the core's recorder over the caller's audio, and build Graph's JSON.
+//!
+//! After the caller's audio ends the line stays open and silent (the recorder hears digital
+//! silence) until a clock ends the operation, unless `hang_up_at_end` asks for a hang-up.
+
+use std::path::{Path, PathBuf};
+
+use recresp_core::json::{self, OperationRef, Recording};
+use recresp_core::recorder::PromptAudio;
+use recresp_core::{Completion, Event, Recorder, SampleRate};
+
+use crate::wav::{read_wav, CallerAudio};
+
+/// Samples handed to the recorder per push, like a 20 ms RTP packet at 8 kHz.
+const FRAME: usize = 160;
+
+/// How to run the operation.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Folder where a prompt's `mediaInfo.uri` is looked up by its last path segment.
+    pub media_dir: Option<PathBuf>,
+    /// The call's id.
+    pub call_id: String,
+    /// Hang up when the caller's audio ends instead of keeping the line open.
+    pub hang_up_at_end: bool,
+    /// Where the recording will be stored (its `recordingLocation`), if anywhere.
+    pub recording_location: Option<String>,
+}
+
+/// What the operation produced.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The `commsNotifications` posted at completion (JSON).
+    pub notification: String,
+    /// How the operation ended.
+    pub completion: Completion,
+    /// The recording, if the operation produced one.
+    pub recording: Option<Vec<i16>>,
+    /// The caller's sample rate.
+    pub rate: SampleRate,
+    /// Every notice the recorder gave, one line each, for `--verbose`.
+    pub log: Vec<String>,
+}
+
+/// The request was refused: Graph answers 400 BadRequest with this message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadRequest(pub String);
+
+/// A request that passed Graph's validation, ready to run on a caller's audio.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    settings: recresp_core::Settings,
+    options: recresp_core::RecordOptions,
+    operation_id: String,
+    opts: RunOptions,
+}
+
+impl Plan {
+    /// Parses and validates a request body. `Err` is what Graph answers with 400 BadRequest.
+    pub fn new(request: &str, opts: &RunOptions) -> Result<Plan, BadRequest> {
+        let settings = json::parse_request(request).map_err(|e| BadRequest(e.to_string()))?;
+        let options = settings.validate().map_err(|e| BadRequest(e.to_string()))?;
+        Ok(Plan {
+            settings,
+            options,
+            operation_id: operation_id(&opts.call_id, request),
+            opts: opts.clone(),
+        })
+    }
+
+    /// The operation's id.
+    pub fn operation_id(&self) -> &str {
+        &self.operation_id
+    }
+
+    fn operation_ref(&self) -> OperationRef<'_> {
+        OperationRef {
+            call_id: &self.opts.call_id,
+            operation_id: &self.operation_id,
+            client_context: self.settings.client_context.as_str(),
+        }
+    }
+
+    /// The `recordOperation` returned at start (status `running`), as JSON.
+    pub fn running_operation(&self) -> String {
+        let mut buf = vec![0u8; self.json_capacity("")];
+        let n = json::write_running_operation(&self.operation_ref(), &mut buf)
+            .expect("the buffer is sized for the strings");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    }
+
+    /// Room for a document: the fixed text, plus every variable string escaped at worst
+    /// (6 bytes per byte, `\u00XX`), twice for the ids that appear twice.
+    fn json_capacity(&self, location: &str) -> usize {
+        let variable = 2 * (self.opts.call_id.len() + self.operation_id.len())
+            + self.settings.client_context.len()
+            + 2 * location.len();
+        2048 + 6 * variable
+    }
+
+    /// Runs the operation on the caller's audio.
+    pub fn run(&self, caller: &CallerAudio) -> Outcome {
+        let prompt = match &self.settings.prompt {
+            None => PromptAudio::None,
+            Some(p) => load_prompt(p.uri.as_str(), self.opts.media_dir.as_deref(), caller.rate),
+        };
+        let mut recorder: Recorder =
+            Recorder::new(caller.rate).expect("the default capacity fits every rate");
+        recorder.start(self.options, prompt);
+        let mut audio: Vec<i16> = Vec::new();
+        let mut log = Vec::new();
+        let mut completion = None;
+        let mut on_event = |e: Event<'_>| match e {
+            Event::Captured(samples) => audio.extend_from_slice(samples),
+            Event::Completed(c) => completion = Some(c),
+            other => log.push(format!("{other:?}")),
+        };
+        for frame in caller.samples.chunks(FRAME) {
+            recorder.feed_pcm(frame, &mut on_event);
+            if !recorder.is_running() {
+                break;
+            }
+        }
+        if recorder.is_running() && self.opts.hang_up_at_end {
+            let _ = recorder.hang_up();
+        }
+        let silence = [0i16; FRAME];
+        while recorder.is_running() {
+            recorder.feed_pcm(&silence, &mut on_event);
+        }
+        while let Some(e) = recorder.poll() {
+            on_event(e);
+        }
+        let completion = completion.expect("a recorder that stopped running has completed");
+        audio.truncate(completion.recorded_samples as usize);
+        let recording = completion.has_recording().then_some(audio);
+        let token = format!("recresp-sim-{}", &self.operation_id[..8]);
+        let location = self
+            .opts
+            .recording_location
+            .clone()
+            .unwrap_or_else(|| format!("recresp://recordings/{}.wav", self.operation_id));
+        let rec_ref = recording.as_ref().map(|_| Recording {
+            location: &location,
+            access_token: &token,
+        });
+        let mut buf = vec![0u8; self.json_capacity(&location)];
+        let n = json::write_notification(&self.operation_ref(), &completion, rec_ref, &mut buf)
+            .expect("the buffer is sized for the strings");
+        Outcome {
+            notification: String::from_utf8_lossy(&buf[..n]).into_owned(),
+            completion,
+            recording,
+            rate: caller.rate,
+            log,
+        }
+    }
+}
+
+/// Finds the prompt by the last path segment of its URI in `media_dir` and measures it in
+/// caller samples. Anything that goes wrong is `Failed` (the operation ends playPromptFailed).
+fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> PromptAudio {
+    let name = uri
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let (Some(dir), false) = (media_dir, name.is_empty()) else {
+        return PromptAudio::Failed;
+    };
+    match read_wav(&dir.join(name)) {
+        Ok(prompt) => PromptAudio::Ready {
+            samples: prompt.samples.len() as u64 * caller_rate.hz() as u64
+                / prompt.rate.hz() as u64,
+        },
+        Err(_) => PromptAudio::Failed,
+    }
+}
+
+/// A stable, GUID-shaped operation id derived from the call id and the request, so the same
+/// inputs give byte-identical outputs.
+pub fn operation_id(call_id: &str, request: &str) -> String {
+    // FNV-1a, 128 bits from two 64-bit lanes.
+    let lane = |seed: u64| {
+        let mut h = seed;
+        for b in call_id.bytes().chain([0]).chain(request.bytes()) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        h
+    };
+    let (a, b) = (lane(0xcbf2_9ce4_8422_2325), lane(0x8422_2325_cbf2_9ce4));
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
