@@ -1,0 +1,160 @@
+//! Shared harness for the recorder tests: drives a recorder over a signal in given chunk
+//! sizes and collects everything it reports.
+#![allow(dead_code)]
+
+use recresp_core::event::Completion;
+use recresp_core::recorder::PromptAudio;
+use recresp_core::synth::{add_dtmf, add_voice};
+use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
+
+/// Everything an operation reported, with audio gathered into one recording.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// Non-audio events other than the completion, in order.
+    pub notices: Vec<String>,
+    /// The captured audio, concatenated.
+    pub audio: Vec<i16>,
+    /// Completions seen (exactly one expected).
+    pub completions: Vec<Completion>,
+    /// Events seen after the completion.
+    pub after_completion: usize,
+}
+
+impl Run {
+    /// The single completion.
+    pub fn completion(&self) -> Completion {
+        assert_eq!(
+            self.completions.len(),
+            1,
+            "exactly one completion: {self:?}"
+        );
+        self.completions[0]
+    }
+
+    /// The first `SpeechStarted` event's (onset, recording_start).
+    pub fn speech_started(&self) -> Option<(u64, u64)> {
+        self.notices.iter().find_map(|n| {
+            let rest = n.strip_prefix("SpeechStarted { onset: ")?;
+            let (onset, rest) = rest.split_once(", recording_start: ")?;
+            Some((
+                onset.parse().ok()?,
+                rest.trim_end_matches(" }").parse().ok()?,
+            ))
+        })
+    }
+
+    /// Every `SpeechEnded` end position.
+    pub fn speech_ends(&self) -> Vec<u64> {
+        self.notices
+            .iter()
+            .filter_map(|n| {
+                n.strip_prefix("SpeechEnded { end: ")?
+                    .trim_end_matches(" }")
+                    .parse()
+                    .ok()
+            })
+            .collect()
+    }
+
+    /// The recording: the captured audio cut to the completion's length.
+    pub fn recording(&self) -> &[i16] {
+        let n = self.completion().recorded_samples as usize;
+        &self.audio[..n.min(self.audio.len())]
+    }
+}
+
+/// Collects one event.
+pub fn record_event(run: &mut Run, e: Event<'_>) {
+    if !run.completions.is_empty() {
+        run.after_completion += 1;
+    }
+    match e {
+        Event::Captured(s) => run.audio.extend_from_slice(s),
+        Event::Completed(c) => run.completions.push(c),
+        other => run.notices.push(format!("{other:?}")),
+    }
+}
+
+/// Runs an operation over `input`, pushing it in chunks whose sizes cycle through `chunks`
+/// and polling after every push; then feeds silence until the operation completes.
+pub fn run_chunked(
+    rate: SampleRate,
+    options: RecordOptions,
+    prompt: PromptAudio,
+    input: &[i16],
+    chunks: &[usize],
+) -> Run {
+    let mut rec: Recorder = Recorder::new(rate).unwrap();
+    rec.start(options, prompt);
+    let mut run = Run {
+        notices: vec![],
+        audio: vec![],
+        completions: vec![],
+        after_completion: 0,
+    };
+    let mut rest = input;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let n = chunks[i % chunks.len()].clamp(1, rest.len());
+        i += 1;
+        let mut frame = &rest[..n];
+        rest = &rest[n..];
+        while !frame.is_empty() {
+            let used = rec.push_pcm(frame);
+            frame = &frame[used..];
+            while let Some(e) = rec.poll() {
+                record_event(&mut run, e);
+            }
+        }
+    }
+    let silence = [0i16; 160];
+    let mut guard = 0;
+    while rec.is_running() && guard < 100_000 {
+        rec.feed_pcm(&silence, |e| record_event(&mut run, e));
+        guard += 1;
+    }
+    while let Some(e) = rec.poll() {
+        record_event(&mut run, e);
+    }
+    run
+}
+
+/// Runs in 160-sample frames.
+pub fn run_simple(
+    rate: SampleRate,
+    options: RecordOptions,
+    prompt: PromptAudio,
+    input: &[i16],
+) -> Run {
+    run_chunked(rate, options, prompt, input, &[160])
+}
+
+/// Options with no beep and the given timeouts (seconds).
+pub fn options(initial: u32, silence: u32, max: u32) -> RecordOptions {
+    RecordOptions {
+        initial_silence_timeout_s: initial,
+        max_silence_timeout_s: silence,
+        max_record_duration_s: max,
+        play_beep: false,
+        ..RecordOptions::default()
+    }
+}
+
+/// `ms` milliseconds of samples at `rate`.
+pub fn ms(rate: SampleRate, ms: u32) -> usize {
+    rate.samples_in_ms(ms) as usize
+}
+
+/// Silence with the voice from `from_ms` for `len_ms`.
+pub fn voice_at(rate: SampleRate, total_ms: u32, from_ms: u32, len_ms: u32) -> Vec<i16> {
+    let mut s = vec![0i16; ms(rate, total_ms)];
+    let a = ms(rate, from_ms);
+    add_voice(&mut s[a..a + ms(rate, len_ms)], 9000, rate, 5);
+    s
+}
+
+/// Adds a key press of `len_ms` at `at_ms`.
+pub fn key_at(s: &mut [i16], rate: SampleRate, d: Digit, at_ms: u32, len_ms: u32) {
+    let a = ms(rate, at_ms);
+    add_dtmf(&mut s[a..a + ms(rate, len_ms)], d, 6000, rate);
+}

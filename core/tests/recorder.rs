@@ -1,0 +1,439 @@
+//! The recorder end to end on synthetic calls: every completion reason with exact timing,
+//! the recording's content and cuts, and invariance to how the audio is chunked.
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use recresp_core::beep::Beep;
+use recresp_core::completion::CompletionReason as R;
+use recresp_core::g711::Law;
+use recresp_core::recorder::{PromptAudio, Recorder, PRE_ROLL_MS};
+use recresp_core::{Digit, OperationStatus, SampleRate};
+
+const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
+
+fn hz(rate: SampleRate) -> u64 {
+    rate.hz() as u64
+}
+
+#[test]
+fn initial_silence_clock_starts_after_prompt_and_beep() {
+    for rate in RATES {
+        let silence = vec![0i16; 100];
+        // No prompt, no beep: the clock starts at once.
+        let r = run_simple(rate, options(3, 5, 5), PromptAudio::None, &silence);
+        let c = r.completion();
+        assert_eq!((c.reason, c.at), (R::InitialSilenceTimeout, 3 * hz(rate)));
+        assert_eq!(c.status, OperationStatus::Failed);
+        assert_eq!((c.result_info.code, c.result_info.subcode), (400, 8510));
+        assert_eq!(c.recorded_samples, 0);
+        assert!(r.audio.is_empty());
+        // A prompt of 1.234 s and the beep come first.
+        let prompt = PromptAudio::Ready {
+            samples: rate.samples_in_ms(1234),
+        };
+        let mut o = options(2, 5, 5);
+        o.play_beep = true;
+        let r = run_simple(rate, o, prompt, &silence);
+        let c = r.completion();
+        let beep = Beep::len(rate) as u64;
+        assert_eq!(c.at, rate.samples_in_ms(1234) + beep + 2 * hz(rate));
+        let prompt_end = rate.samples_in_ms(1234);
+        assert_eq!(
+            r.notices,
+            vec![
+                format!("PromptFinished {{ at: {prompt_end} }}"),
+                format!("BeepStarted {{ at: {prompt_end} }}"),
+                format!("BeepFinished {{ at: {} }}", prompt_end + beep),
+                format!("Listening {{ at: {} }}", prompt_end + beep),
+            ]
+        );
+    }
+}
+
+#[test]
+fn speech_during_the_prompt_does_not_stop_the_initial_silence_clock_early() {
+    let rate = SampleRate::Hz8000;
+    // The caller talks over a 2 s prompt and then stays silent.
+    let input = voice_at(rate, 2000, 200, 1200);
+    let prompt = PromptAudio::Ready {
+        samples: rate.samples_in_ms(2000),
+    };
+    let r = run_simple(rate, options(1, 5, 5), prompt, &input);
+    let c = r.completion();
+    assert_eq!((c.reason, c.at), (R::InitialSilenceTimeout, 3 * hz(rate)));
+}
+
+#[test]
+fn max_record_duration_cuts_at_exactly_the_cap() {
+    for rate in RATES {
+        let input = voice_at(rate, 12_000, 500, 11_000);
+        let r = run_simple(rate, options(5, 5, 3), PromptAudio::None, &input);
+        let c = r.completion();
+        let (onset, start) = r.speech_started().expect("speech found");
+        assert!(
+            onset.abs_diff(rate.samples_in_ms(500)) <= rate.samples_in_ms(100),
+            "onset {onset}"
+        );
+        assert_eq!(start, onset - rate.samples_in_ms(PRE_ROLL_MS).min(onset));
+        assert_eq!(c.reason, R::MaxRecordDurationReached);
+        assert_eq!((c.result_info.code, c.result_info.subcode), (200, 8515));
+        assert_eq!(c.status, OperationStatus::Completed);
+        assert_eq!(c.at, start + 3 * hz(rate));
+        assert_eq!(c.recorded_samples, 3 * hz(rate));
+        // A bit-exact copy of the caller from the recording's start.
+        assert_eq!(
+            r.recording(),
+            &input[start as usize..(start + 3 * hz(rate)) as usize]
+        );
+        assert_eq!(r.audio.len(), r.recording().len());
+        assert_eq!(r.after_completion, 0);
+    }
+}
+
+#[test]
+fn max_silence_ends_after_the_pause_and_trims_on_request() {
+    for rate in RATES {
+        let input = voice_at(rate, 3000, 500, 1500);
+        let r = run_simple(rate, options(5, 2, 30), PromptAudio::None, &input);
+        let c = r.completion();
+        let end = *r.speech_ends().last().expect("speech ended");
+        assert!(
+            end.abs_diff(rate.samples_in_ms(2000)) <= rate.samples_in_ms(150),
+            "end {end}"
+        );
+        assert_eq!((c.reason, c.at), (R::MaxSilenceTimeout, end + 2 * hz(rate)));
+        assert_eq!(c.status, OperationStatus::Completed);
+        let (_, start) = r.speech_started().unwrap();
+        assert_eq!(c.recorded_samples, c.at - start);
+        let mut padded = input.clone();
+        padded.resize(c.at as usize, 0);
+        assert_eq!(r.recording(), &padded[start as usize..c.at as usize]);
+
+        let mut o = options(5, 2, 30);
+        o.trim_trailing_silence = true;
+        let t = run_simple(rate, o, PromptAudio::None, &input);
+        let tc = t.completion();
+        assert_eq!(tc.at, c.at);
+        assert_eq!(tc.recorded_samples, end + rate.samples_in_ms(300) - start);
+        assert_eq!(
+            t.recording(),
+            &r.recording()[..tc.recorded_samples as usize]
+        );
+    }
+}
+
+#[test]
+fn a_stop_tone_is_cut_out_at_its_onset() {
+    for rate in RATES {
+        let mut input = voice_at(rate, 4000, 500, 1500);
+        key_at(&mut input, rate, Digit::Pound, 2500, 100);
+        let mut o = options(5, 5, 30);
+        o.stop_tones = o.stop_tones.with(Digit::Pound).with(Digit::Star);
+        let r = run_simple(rate, o, PromptAudio::None, &input);
+        let c = r.completion();
+        assert_eq!(c.reason, R::StopToneDetected);
+        assert_eq!(
+            (c.status, c.result_info.subcode),
+            (OperationStatus::Completed, 8514)
+        );
+        let (_, start) = r.speech_started().unwrap();
+        let end = start + c.recorded_samples;
+        assert!(
+            end.abs_diff(rate.samples_in_ms(2500)) <= rate.samples_in_ms(10),
+            "cut at {end}"
+        );
+        // Confirmed within 45 ms of the tone's start.
+        assert!(c.at <= rate.samples_in_ms(2545), "confirmed at {}", c.at);
+        assert_eq!(r.recording(), &input[start as usize..end as usize]);
+        assert!(r
+            .notices
+            .iter()
+            .any(|n| n.starts_with("ToneDetected { digit: Pound")));
+    }
+}
+
+#[test]
+fn other_keys_are_reported_but_do_not_stop() {
+    let rate = SampleRate::Hz8000;
+    let mut input = voice_at(rate, 4000, 500, 1500);
+    key_at(&mut input, rate, Digit::D1, 2500, 100);
+    let mut o = options(5, 1, 30);
+    o.stop_tones = o.stop_tones.with(Digit::Pound);
+    let r = run_simple(rate, o, PromptAudio::None, &input);
+    assert_eq!(r.completion().reason, R::MaxSilenceTimeout);
+    assert!(r
+        .notices
+        .iter()
+        .any(|n| n.starts_with("ToneDetected { digit: D1")));
+}
+
+#[test]
+fn a_stop_tone_before_any_speech_ends_with_an_empty_recording() {
+    for rate in RATES {
+        let mut input = vec![0i16; ms(rate, 2000)];
+        key_at(&mut input, rate, Digit::Star, 1000, 80);
+        let mut o = options(5, 5, 30);
+        o.stop_tones = o.stop_tones.with(Digit::Star);
+        let r = run_simple(rate, o, PromptAudio::None, &input);
+        let c = r.completion();
+        assert_eq!((c.reason, c.recorded_samples), (R::StopToneDetected, 0));
+        assert!(!c.has_recording());
+    }
+}
+
+#[test]
+fn commands_end_the_operation_with_their_reasons() {
+    let rate = SampleRate::Hz8000;
+    let mut rec: Recorder = Recorder::new(rate).unwrap();
+
+    rec.start(options(5, 5, 5), PromptAudio::Failed);
+    let c = completion_of(&mut rec);
+    assert_eq!(
+        (c.reason, c.at, c.status),
+        (R::PlayPromptFailed, 0, OperationStatus::Failed)
+    );
+    assert_eq!(c.result_info.subcode, 8511);
+
+    let mut o = options(5, 5, 5);
+    o.play_beep = true;
+    rec.start(o, PromptAudio::None);
+    assert!(rec.push_pcm(&[0; 400]) == 400);
+    while rec.poll().is_some() {}
+    rec.beep_failed().unwrap();
+    let c = completion_of(&mut rec);
+    assert_eq!(
+        (c.reason, c.at, c.result_info.subcode),
+        (R::PlayBeepFailed, 400, 8512)
+    );
+    assert!(rec.beep_failed().is_err());
+
+    rec.start(options(5, 5, 5), PromptAudio::None);
+    assert!(rec.beep_failed().is_err(), "no beep is playing");
+    rec.push_pcm(&[0; 1000]);
+    rec.cancel().unwrap();
+    let c = completion_of(&mut rec);
+    assert_eq!(
+        (c.reason, c.at, c.status),
+        (R::OperationCanceled, 1000, OperationStatus::Failed)
+    );
+    assert_eq!((c.result_info.code, c.result_info.subcode), (400, 8508));
+    assert!(
+        rec.cancel().is_err(),
+        "a completed operation cannot be cancelled"
+    );
+
+    rec.start(options(5, 5, 5), PromptAudio::None);
+    rec.fail().unwrap();
+    let c = completion_of(&mut rec);
+    assert_eq!(
+        (c.reason, c.result_info.code, c.result_info.subcode),
+        (R::UnspecifiedError, 500, 9999)
+    );
+}
+
+fn completion_of(rec: &mut Recorder) -> recresp_core::Completion {
+    let mut completions = vec![];
+    while let Some(e) = rec.poll() {
+        if let recresp_core::Event::Completed(c) = e {
+            completions.push(c);
+        }
+    }
+    assert_eq!(completions.len(), 1);
+    assert!(rec.poll().is_none() && !rec.is_running());
+    completions[0]
+}
+
+#[test]
+fn lost_media_ends_with_media_receive_timeout() {
+    let rate = SampleRate::Hz8000;
+    let mut rec: Recorder = Recorder::new(rate).unwrap();
+    let mut o = options(30, 5, 30);
+    o.media_timeout_ms = 2000;
+    rec.start(o, PromptAudio::None);
+    rec.push_pcm(&[0; 800]);
+    // 1.5 s lost, media comes back, then lost for good.
+    assert_eq!(rec.push_lost(12_000), 12_000);
+    rec.push_pcm(&[0; 80]);
+    while rec.poll().is_some() {}
+    let mut lost = 0;
+    while rec.is_running() {
+        lost += rec.push_lost(160);
+        while rec.poll().is_some() {}
+    }
+    assert_eq!(lost, 16_000);
+    // The last lost run started at 800 + 12000 + 80.
+    let mut rec2: Recorder = Recorder::new(rate).unwrap();
+    rec2.start(o, PromptAudio::None);
+    rec2.push_pcm(&[0; 12_880]);
+    rec2.push_lost(100_000);
+    let c = completion_of(&mut rec2);
+    assert_eq!(
+        (c.reason, c.at, c.result_info.subcode),
+        (R::MediaReceiveTimeout, 12_880 + 16_000, 8513)
+    );
+}
+
+#[test]
+fn hang_up_keeps_what_was_captured() {
+    let rate = SampleRate::Hz8000;
+    let input = voice_at(rate, 3000, 500, 2500);
+    let mut rec: Recorder = Recorder::new(rate).unwrap();
+    rec.start(options(5, 5, 30), PromptAudio::None);
+    let mut run = Run {
+        notices: vec![],
+        audio: vec![],
+        completions: vec![],
+        after_completion: 0,
+    };
+    rec.feed_pcm(&input, |e| record_event(&mut run, e));
+    rec.hang_up().unwrap();
+    while let Some(e) = rec.poll() {
+        record_event(&mut run, e);
+    }
+    let c = run.completion();
+    assert_eq!(
+        (c.reason, c.status, c.at),
+        (R::OperationCanceled, OperationStatus::Completed, 24_000)
+    );
+    assert_eq!((c.result_info.code, c.result_info.subcode), (200, 8528));
+    let (_, start) = run.speech_started().unwrap();
+    assert_eq!(c.recorded_samples, 24_000 - start);
+    assert_eq!(run.recording(), &input[start as usize..]);
+
+    // Hanging up before the caller spoke: failed, nothing recorded.
+    rec.start(options(5, 5, 30), PromptAudio::None);
+    rec.push_pcm(&[0; 4000]);
+    rec.hang_up().unwrap();
+    let c = completion_of(&mut rec);
+    assert_eq!(
+        (c.status, c.result_info.code, c.recorded_samples),
+        (OperationStatus::Failed, 400, 0)
+    );
+}
+
+#[test]
+fn g711_input_matches_decoded_pcm() {
+    let rate = SampleRate::Hz8000;
+    let mut input = voice_at(rate, 4000, 500, 1500);
+    key_at(&mut input, rate, Digit::Pound, 2500, 100);
+    let mut o = options(5, 5, 30);
+    o.stop_tones = o.stop_tones.with(Digit::Pound);
+    for law in [Law::Ulaw, Law::Alaw] {
+        let bytes: Vec<u8> = input.iter().map(|&s| law.encode(s)).collect();
+        let decoded: Vec<i16> = bytes.iter().map(|&b| law.decode(b)).collect();
+        let want = run_simple(rate, o, PromptAudio::None, &decoded);
+        let mut rec: Recorder = Recorder::new(rate).unwrap();
+        rec.start(o, PromptAudio::None);
+        let mut got = Run {
+            notices: vec![],
+            audio: vec![],
+            completions: vec![],
+            after_completion: 0,
+        };
+        for chunk in bytes.chunks(160) {
+            let mut chunk = chunk;
+            while !chunk.is_empty() {
+                let n = rec.push_g711(chunk, law);
+                chunk = &chunk[n..];
+                while let Some(e) = rec.poll() {
+                    record_event(&mut got, e);
+                }
+            }
+        }
+        assert_eq!(got, want, "{law:?}");
+        assert_eq!(got.completion().reason, R::StopToneDetected);
+    }
+}
+
+#[test]
+fn an_rfc4733_digit_stops_like_an_in_band_one() {
+    let rate = SampleRate::Hz8000;
+    let input = voice_at(rate, 2500, 500, 1500);
+    let mut o = options(5, 5, 30);
+    o.stop_tones = o.stop_tones.with(Digit::Pound);
+    let mut rec: Recorder = Recorder::new(rate).unwrap();
+    rec.start(o, PromptAudio::None);
+    let mut run = Run {
+        notices: vec![],
+        audio: vec![],
+        completions: vec![],
+        after_completion: 0,
+    };
+    rec.feed_pcm(&input, |e| record_event(&mut run, e));
+    rec.handle_digit(Digit::Pound, 19_600).unwrap();
+    while let Some(e) = rec.poll() {
+        record_event(&mut run, e);
+    }
+    let c = run.completion();
+    let (_, start) = run.speech_started().unwrap();
+    assert_eq!(
+        (c.reason, start + c.recorded_samples),
+        (R::StopToneDetected, 19_600)
+    );
+    assert!(rec.handle_digit(Digit::Pound, 0).is_err());
+}
+
+#[test]
+fn a_hold_back_too_small_for_the_rate_is_refused() {
+    use recresp_core::recorder::required_capacity;
+    let need8 = required_capacity(SampleRate::Hz8000);
+    assert!(Recorder::<100>::new(SampleRate::Hz8000).is_err());
+    let e = Recorder::<100>::new(SampleRate::Hz16000).unwrap_err();
+    assert_eq!(e.required, required_capacity(SampleRate::Hz16000));
+    assert!(need8 < e.required);
+    assert!(Recorder::<{ required_capacity(SampleRate::Hz8000) }>::new(SampleRate::Hz8000).is_ok());
+}
+
+/// A call with a bit of everything: prompt, beep, speech with pauses, a stop key.
+fn busy_call(rate: SampleRate) -> (Vec<i16>, recresp_core::RecordOptions, PromptAudio) {
+    let mut input = voice_at(rate, 6000, 1600, 1200);
+    let mut more = voice_at(rate, 6000, 3300, 900);
+    for (a, b) in input.iter_mut().zip(more.drain(..)) {
+        *a = a.saturating_add(b);
+    }
+    key_at(&mut input, rate, Digit::D5, 3000, 60);
+    key_at(&mut input, rate, Digit::Pound, 4700, 90);
+    let mut o = options(3, 2, 20);
+    o.play_beep = true;
+    o.stop_tones = o.stop_tones.with(Digit::Pound);
+    (
+        input,
+        o,
+        PromptAudio::Ready {
+            samples: rate.samples_in_ms(987),
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn chunking_never_changes_the_result(
+        chunks in proptest::collection::vec(1usize..700, 1..12),
+        wide in any::<bool>(),
+    ) {
+        let rate = if wide { SampleRate::Hz16000 } else { SampleRate::Hz8000 };
+        let (input, o, prompt) = busy_call(rate);
+        let want = run_simple(rate, o, prompt, &input);
+        let got = run_chunked(rate, o, prompt, &input, &chunks);
+        prop_assert_eq!(&got, &want);
+        prop_assert_eq!(want.completion().reason, R::StopToneDetected);
+    }
+
+    #[test]
+    fn the_recording_never_exceeds_the_cap(
+        cap in 1u32..4,
+        from_ms in 0u32..3000,
+        chunk in 1usize..400,
+    ) {
+        let rate = SampleRate::Hz8000;
+        let input = voice_at(rate, 9000, from_ms, 9000 - from_ms);
+        let r = run_chunked(rate, options(5, 5, cap), PromptAudio::None, &input, &[chunk]);
+        let c = r.completion();
+        prop_assert!(c.recorded_samples <= rate.samples_in_s(cap));
+        prop_assert_eq!(r.audio.len() as u64, c.recorded_samples);
+        prop_assert_eq!(r.after_completion, 0);
+    }
+}
