@@ -13,7 +13,7 @@
 
 use super::coeffs::{BlockPhase, BLOCK_PHASE, TONE_COUNT};
 use super::config::Thresholds;
-use super::goertzel::Bin;
+use super::goertzel::{Bin, BlockBins};
 use crate::Digit;
 
 /// Smallest share of the block energy that the two tones must carry, in Q8 (0.65).
@@ -89,16 +89,42 @@ fn frequency_held(before: Bin, now: Bin, phase: &BlockPhase) -> bool {
     dr * phase.max_drift_sin_q15 as i64 >= di.abs() * phase.max_drift_cos_q15 as i64
 }
 
+/// Whether tone `k` keeps within ±62.5 Hz of nominal from the first half of the block to the
+/// second (phase turn beyond nominal under ±90° over 4 ms). This removes the ambiguity of
+/// the block-to-block check, whose phase wraps for offsets of 125 Hz ± its limit.
+fn within_half_block(bins: &BlockBins, k: usize) -> Option<bool> {
+    let whole = *bins.whole.get(k)?;
+    let first = *bins.first_half.get(k)?;
+    let phase = BLOCK_PHASE.get(k)?;
+    let (hc, hs) = (
+        phase.half_turn_cos_q15 as i64,
+        phase.half_turn_sin_q15 as i64,
+    );
+    // second = whole − first · e^{jωN/2}; parts below 2^26.
+    let (fr, fi) = (first.re as i64, first.im as i64);
+    let second = Bin {
+        re: (whole.re as i64 - ((fr * hc - fi * hs) >> 15)) as i32,
+        im: (whole.im as i64 - ((fr * hs + fi * hc) >> 15)) as i32,
+    }
+    .normalized_q15();
+    let first = first.normalized_q15();
+    let (ar, ai) = (first.re as i64, first.im as i64);
+    let (br, bi) = (second.re as i64, second.im as i64);
+    // z = second · conj(first) · e^{−jωN/2}; only its real part is needed.
+    let zr = br * ar + bi * ai;
+    let zi = bi * ar - br * ai;
+    Some(zr * hc + zi * hs > 0)
+}
+
 impl BlockClassifier {
     /// Classifies one block from its bins (rows 0–3, columns 4–7) and energy.
     pub fn classify(
         &mut self,
-        bins: &[Bin; TONE_COUNT],
-        energy: u64,
+        bins: &BlockBins,
         block_len: usize,
         limits: &Thresholds,
     ) -> BlockClass {
-        let current = Self::key_candidate(bins, energy, block_len, limits);
+        let current = Self::key_candidate(bins, block_len, limits);
         let previous = self.previous;
         self.previous = current;
         let Some(now) = current else {
@@ -126,13 +152,13 @@ impl BlockClassifier {
 
     /// The key whose tones pass the level, twist and energy-share checks, if any.
     fn key_candidate(
-        bins: &[Bin; TONE_COUNT],
-        energy: u64,
+        bins: &BlockBins,
         block_len: usize,
         limits: &Thresholds,
     ) -> Option<PreviousKey> {
+        let energy = bins.energy;
         let mut power = [0u64; TONE_COUNT];
-        for (p, b) in power.iter_mut().zip(bins.iter()) {
+        for (p, b) in power.iter_mut().zip(bins.whole.iter()) {
             *p = b.power();
         }
         let (rows, cols) = power.split_at(4);
@@ -156,8 +182,11 @@ impl BlockClassifier {
         if tones < needed {
             return None;
         }
-        let row_bin = bins.get(row).copied()?.normalized_q15();
-        let col_bin = bins.get(4 + col).copied()?.normalized_q15();
+        if !within_half_block(bins, row)? || !within_half_block(bins, 4 + col)? {
+            return None;
+        }
+        let row_bin = bins.whole.get(row).copied()?.normalized_q15();
+        let col_bin = bins.whole.get(4 + col).copied()?.normalized_q15();
         Some(PreviousKey {
             row: row as u8,
             col: col as u8,

@@ -48,6 +48,10 @@ pub(crate) struct BlockPhase {
     pub turn_cos_q15: i32,
     /// sin(ω·N) in Q15.
     pub turn_sin_q15: i32,
+    /// cos(ω·N/2) in Q15: the nominal phase turn over half a block.
+    pub half_turn_cos_q15: i32,
+    /// sin(ω·N/2) in Q15.
+    pub half_turn_sin_q15: i32,
     /// sin(θ) in Q15, θ = the largest accepted phase drift per block beyond the nominal
     /// turn. θ = 2π · Δf · 8 ms with Δf halfway between the Q.24 must-accept offset
     /// (1.5 %, plus 2 Hz at 1633 Hz) and the must-reject offset (3.5 %).
@@ -141,48 +145,64 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
     BlockPhase {
         turn_cos_q15: -29102,
         turn_sin_q15: -15060,
+        half_turn_cos_q15: 7750,
+        half_turn_sin_q15: -31838,
         max_drift_sin_q15: 25169,
         max_drift_cos_q15: 20982,
     },
     BlockPhase {
         turn_cos_q15: 17558,
         turn_sin_q15: 27667,
+        half_turn_cos_q15: 28715,
+        half_turn_sin_q15: 15786,
         max_drift_sin_q15: 26986,
         max_drift_cos_q15: 18588,
     },
     BlockPhase {
         turn_cos_q15: 13202,
         turn_sin_q15: -29991,
+        half_turn_cos_q15: -27444,
+        half_turn_sin_q15: 17904,
         max_drift_sin_q15: 28754,
         max_drift_cos_q15: 15714,
     },
     BlockPhase {
         turn_cos_q15: -32262,
         turn_sin_q15: -5735,
+        half_turn_cos_q15: 2879,
+        half_turn_sin_q15: -32641,
         max_drift_sin_q15: 30329,
         max_drift_cos_q15: 12406,
     },
     BlockPhase {
         turn_cos_q15: -15424,
         turn_sin_q15: -28911,
+        half_turn_cos_q15: 16857,
+        half_turn_sin_q15: -28099,
         max_drift_sin_q15: 32725,
         max_drift_cos_q15: 1688,
     },
     BlockPhase {
         turn_cos_q15: -12445,
         turn_sin_q15: -30313,
+        half_turn_cos_q15: -18248,
+        half_turn_sin_q15: 27217,
         max_drift_sin_q15: 32577,
         max_drift_cos_q15: -3534,
     },
     BlockPhase {
         turn_cos_q15: 13202,
         turn_sin_q15: -29991,
+        half_turn_cos_q15: 27444,
+        half_turn_sin_q15: -17904,
         max_drift_sin_q15: 31444,
         max_drift_cos_q15: -9221,
     },
     BlockPhase {
         turn_cos_q15: 30154,
         turn_sin_q15: 12825,
+        half_turn_cos_q15: -32108,
+        half_turn_sin_q15: -6544,
         max_drift_sin_q15: 28247,
         max_drift_cos_q15: -16609,
     },
@@ -229,6 +249,8 @@ mod tests {
                 let p = &BLOCK_PHASE[i];
                 assert_eq!(p.turn_cos_q15 as i64, q(wn.cos(), 15));
                 assert_eq!(p.turn_sin_q15 as i64, q(wn.sin(), 15));
+                assert_eq!(p.half_turn_cos_q15 as i64, q((wn / 2.0).cos(), 15));
+                assert_eq!(p.half_turn_sin_q15 as i64, q((wn / 2.0).sin(), 15));
                 let theta = 2.0 * PI * drift_limit_hz(TONE_HZ[i] as f64) * BLOCK_MS as f64 / 1000.0;
                 assert_eq!(p.max_drift_sin_q15 as i64, q(theta.sin(), 15));
                 assert_eq!(p.max_drift_cos_q15 as i64, q(theta.cos(), 15));

@@ -7,7 +7,7 @@
 //! costs one long multiply, one add and one subtract per frequency. Frequencies are run two
 //! at a time so that a Cortex-M core keeps both resonators in registers.
 
-use super::coeffs::{RateCoeffs, TONE_COUNT};
+use super::coeffs::{RateCoeffs, ToneCoeffs, TONE_COUNT};
 
 /// The complex output of one resonator at the end of a block, in input units
 /// (|re|, |im| ≤ 2^24 at 8 kHz and 2^25 at 16 kHz).
@@ -46,8 +46,33 @@ pub(crate) struct GoertzelBank {
     s1: [i32; TONE_COUNT],
     /// s[n-2] per frequency.
     s2: [i32; TONE_COUNT],
+    /// (s1, s2) per frequency at the middle of the block.
+    middle: [(i32, i32); TONE_COUNT],
     /// Σ x² over the block so far (input units squared).
     energy: u64,
+}
+
+/// The outputs of a block: whole block, first half, and energy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BlockBins {
+    /// Each frequency's output over the whole block.
+    pub whole: [Bin; TONE_COUNT],
+    /// Each frequency's output over the first half of the block alone.
+    pub first_half: [Bin; TONE_COUNT],
+    /// Σ x² over the block.
+    pub energy: u64,
+}
+
+/// y = s1 − e^{−jω}·s2 = Σ x[n] e^{jω(L−1−n)} over the L samples run, in input units.
+fn output(t: &ToneCoeffs, s1: i32, s2: i32, shift: u32) -> Bin {
+    let s1 = s1 as i64;
+    let s2 = s2 as i64;
+    let re = s1 - ((t.cos_q31 as i64 * s2) >> 31);
+    let im = (t.sin_q31 as i64 * s2) >> 31;
+    Bin {
+        re: (re >> shift) as i32,
+        im: (im >> shift) as i32,
+    }
 }
 
 /// High word of the 64-bit product: (a · b) >> 32.
@@ -115,29 +140,42 @@ impl GoertzelBank {
         self.energy = energy;
     }
 
-    /// Ends the block: returns each frequency's complex output and the block energy, and
-    /// clears the state for the next block.
-    pub fn finish(&mut self, coeffs: &RateCoeffs) -> ([Bin; TONE_COUNT], u64) {
-        let mut bins = [Bin::default(); TONE_COUNT];
-        let shift = coeffs.input_shift;
-        for ((bin, t), (&s1, &s2)) in bins
+    /// Records the resonator state at the middle of the block (call once, after exactly
+    /// half a block).
+    pub fn mark_middle(&mut self) {
+        for ((m, &s1), &s2) in self
+            .middle
             .iter_mut()
-            .zip(coeffs.tones.iter())
-            .zip(self.s1.iter().zip(self.s2.iter()))
+            .zip(self.s1.iter())
+            .zip(self.s2.iter())
         {
-            // y = s1 − e^{−jω}·s2 = Σ x[n] e^{jω(N−1−n)}.
-            let s1 = s1 as i64;
-            let s2 = s2 as i64;
-            let re = s1 - ((t.cos_q31 as i64 * s2) >> 31);
-            let im = (t.sin_q31 as i64 * s2) >> 31;
-            *bin = Bin {
-                re: (re >> shift) as i32,
-                im: (im >> shift) as i32,
-            };
+            *m = (s1, s2);
+        }
+    }
+
+    /// Ends the block: returns each frequency's complex output over the whole block and over
+    /// its first half, and the block energy; clears the state for the next block.
+    pub fn finish(&mut self, coeffs: &RateCoeffs) -> BlockBins {
+        let mut whole = [Bin::default(); TONE_COUNT];
+        let mut first_half = [Bin::default(); TONE_COUNT];
+        let shift = coeffs.input_shift;
+        for (k, t) in coeffs.tones.iter().enumerate() {
+            if let (Some(w), Some(&s1), Some(&s2)) =
+                (whole.get_mut(k), self.s1.get(k), self.s2.get(k))
+            {
+                *w = output(t, s1, s2, shift);
+            }
+            if let (Some(h), Some(&(s1, s2))) = (first_half.get_mut(k), self.middle.get(k)) {
+                *h = output(t, s1, s2, shift);
+            }
         }
         let energy = self.energy;
         *self = GoertzelBank::default();
-        (bins, energy)
+        BlockBins {
+            whole,
+            first_half,
+            energy,
+        }
     }
 }
 
@@ -178,8 +216,11 @@ mod tests {
                 let mut bank = GoertzelBank::default();
                 // Split the block to check accumulation across calls.
                 bank.accumulate(c, &x[..n / 3]);
-                bank.accumulate(c, &x[n / 3..]);
-                let (bins, energy) = bank.finish(c);
+                bank.accumulate(c, &x[n / 3..n / 2]);
+                bank.mark_middle();
+                bank.accumulate(c, &x[n / 2..]);
+                let out = bank.finish(c);
+                let (bins, energy) = (out.whole, out.energy);
                 let e_ref: u64 = x.iter().map(|&v| (v as i64 * v as i64) as u64).sum();
                 assert_eq!(energy, e_ref);
                 for (k, bin) in bins.iter().enumerate() {
