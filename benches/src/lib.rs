@@ -4,3 +4,5 @@ pub mod corpus;
 pub mod dtmf_recresp;
 pub mod dtmf_signals;
 pub mod dtmf_suite;
+pub mod dtmf_talkoff;
+pub mod spandsp;
