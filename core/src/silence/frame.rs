@@ -78,6 +78,16 @@ impl FrameClassifier {
         self.bands.frame_len()
     }
 
+    /// Each band's noise floor, log2 Q16 (for tracing and tests).
+    pub fn floors_q16(&self) -> [i32; BAND_COUNT] {
+        self.floors.map(|f| f.floor_q16())
+    }
+
+    /// Each band's noise deviation, log2 Q16 (for tracing and tests).
+    pub fn devs_q16(&self) -> [i32; BAND_COUNT] {
+        self.floors.map(|f| f.dev_q16())
+    }
+
     /// Consumes samples up to the end of the current frame; returns how many were taken and
     /// the frame's level if it completed.
     pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {

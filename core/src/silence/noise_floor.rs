@@ -21,6 +21,9 @@ const INITIAL_DEV_Q16: i32 = DB_Q16;
 /// Smallest deviation kept (0.25 dB), so a perfectly steady noise still has a margin.
 const MIN_DEV_Q16: i32 = DB_Q16 / 4;
 
+/// Largest deviation kept (6 dB), so a burst taken for noise cannot open the margin wide.
+const MAX_DEV_Q16: i32 = 6 * DB_Q16;
+
 /// The noise floor of one band.
 #[derive(Clone, Copy, Debug)]
 pub struct NoiseFloor {
@@ -52,7 +55,9 @@ impl NoiseFloor {
     /// Learns from a frame judged noise. `rate_shift` sets the speed (the floor moves by
     /// 1/2^`rate_shift` of the gap upwards and four times faster downwards).
     pub fn learn_noise(&mut self, level_q16: i32, rate_shift: u32) {
-        let gap = level_q16.saturating_sub(self.floor_q16);
+        let gap = level_q16
+            .max(MIN_FLOOR_Q16)
+            .saturating_sub(self.floor_q16);
         let up_shift = rate_shift.min(31);
         let down_shift = up_shift.saturating_sub(2);
         let step = if gap < 0 {
@@ -62,7 +67,7 @@ impl NoiseFloor {
         };
         self.floor_q16 = self.floor_q16.saturating_add(step).max(MIN_FLOOR_Q16);
         let dev_step = (gap.saturating_abs() - self.dev_q16) >> (up_shift + 1).min(31);
-        self.dev_q16 = (self.dev_q16 + dev_step).max(MIN_DEV_Q16);
+        self.dev_q16 = (self.dev_q16 + dev_step).clamp(MIN_DEV_Q16, MAX_DEV_Q16);
     }
 
     /// Updates from a frame judged speech: falls like [`learn_noise`](Self::learn_noise)
