@@ -1,9 +1,12 @@
 //! Prints recresp's frame-by-frame view of a WAV file (8 kHz): band levels, noise floors and
 //! deviations in dBFS, and the verdict. For looking into a detector decision.
 //!
-//! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [lead_seconds]`
-//! (`lead_seconds` of digital silence are put before the file).
+//! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [white|pink|brown SNR_DB]`
+//! (the file is mixed as in the evaluation: 3 s of the noise before it, 2 s after).
 
+use recresp_benches::corpus::Prompt;
+use recresp_benches::noise::NoiseKind;
+use recresp_benches::vad_testset::{ground_truth, make_case, Condition};
 use recresp_core::silence::bands::BandAnalyzer;
 use recresp_core::silence::frame::FrameClassifier;
 use recresp_core::SampleRate;
@@ -15,12 +18,26 @@ fn dbfs(l: i32) -> f64 {
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
     let path = args.get(1).ok_or("usage: vad_trace FILE.wav [lead_seconds]")?;
-    let lead: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(0);
+    let kind = match args.get(2).map(String::as_str) {
+        Some("white") => Some(NoiseKind::White),
+        Some("pink") => Some(NoiseKind::Pink),
+        Some("brown") => Some(NoiseKind::Brown),
+        _ => None,
+    };
+    let snr: f64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(10.0);
+    let condition = kind.map_or(Condition::Clean, |k| Condition::Colored(k, snr));
     let reader = hound::WavReader::open(path).map_err(|e| e.to_string())?;
-    let mut samples = vec![0i16; lead * 8000];
-    for s in reader.into_samples::<i16>() {
-        samples.push(s.map_err(|e| e.to_string())?);
-    }
+    let prompt = Prompt {
+        path: path.into(),
+        samples: reader
+            .into_samples::<i16>()
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?,
+    };
+    let truth = ground_truth(&prompt.samples).ok_or("no speech in the file")?;
+    let case = make_case(&prompt, truth, condition, 1, &[]);
+    println!("truth: {} .. {} ms", case.onset / 8, case.end / 8);
+    let samples = case.samples;
     let mut bands = BandAnalyzer::new(SampleRate::Hz8000);
     let mut classifier = FrameClassifier::new(SampleRate::Hz8000, 50);
     for (i, frame) in samples.chunks_exact(80).enumerate() {

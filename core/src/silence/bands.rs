@@ -36,6 +36,8 @@ pub struct BandAnalyzer {
     filled: u16,
     /// The last four samples, newest first (they carry the lags across pushes).
     history: [i16; 4],
+    /// The four samples before the current frame, newest first.
+    history_at_start: [i16; 4],
     /// Running sums of x[n]·x[n−k·lag_step] for k = 0, 1, 2 over the current frame.
     lag_sums: [i64; 3],
     /// log2(gain · frame_len) per band, Q16, subtracted to normalize.
@@ -55,6 +57,7 @@ impl BandAnalyzer {
             frame_len: frame_len as u16,
             filled: 0,
             history: [0; 4],
+            history_at_start: [0; 4],
             lag_sums: [0; 3],
             norm_q16,
         }
@@ -82,6 +85,7 @@ impl BandAnalyzer {
         }
         self.filled = 0;
         let levels = self.finish_frame();
+        self.history_at_start = self.history;
         (take, Some(levels))
     }
 
@@ -100,15 +104,36 @@ impl BandAnalyzer {
         self.history = h;
     }
 
+    /// Σ over the frame of x[n−a]·x[n−a−b], minus the lag sum Σ x[n]·x[n−b]: the products
+    /// that enter at the frame start and leave at its end when the window is delayed by
+    /// `a` (a + b ≤ 4, so the histories cover every index).
+    fn edge_correction(&self, a: usize, b: usize) -> i64 {
+        let product = |h: &[i16; 4], k: usize| {
+            let x = h.get(k).copied().unwrap_or(0) as i32;
+            let y = h.get(k + b).copied().unwrap_or(0) as i32;
+            (x * y) as i64
+        };
+        (0..a)
+            .map(|k| product(&self.history_at_start, k) - product(&self.history, k))
+            .sum()
+    }
+
     fn finish_frame(&mut self) -> BandLevelsQ16 {
         let [r0, r1, r2] = self.lag_sums;
         self.lag_sums = [0; 3];
-        // |r_k| ≤ 160 · 2^30 < 2^38, so these combinations cannot overflow i64. Edge terms
-        // at the frame start can make them slightly negative; clamp to zero.
+        let step = self.lag_step as usize;
+        // Exact energies of the filtered frame: the lag sums plus the products at the frame
+        // edges (so each is a true sum of squares, never negative). |r_k| ≤ 160 · 2^30 <
+        // 2^38, so nothing here can overflow i64.
+        let delayed_r0 = r0 + self.edge_correction(step, 0);
+        let twice_delayed_r0 = r0 + self.edge_correction(2 * step, 0);
+        let delayed_r1 = r1 + self.edge_correction(step, step);
+        let squares = r0 + 4 * delayed_r0 + twice_delayed_r0;
+        let cross = 4 * r1 + 4 * delayed_r1;
         let energies = [
-            6 * r0 + 8 * r1 + 2 * r2,
-            2 * r0 - 2 * r2,
-            6 * r0 - 8 * r1 + 2 * r2,
+            squares + cross + 2 * r2,
+            r0 + twice_delayed_r0 - 2 * r2,
+            squares - cross + 2 * r2,
         ];
         let mut levels = [0; BAND_COUNT];
         for ((level, energy), (norm, gain)) in levels
@@ -179,6 +204,52 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn levels_are_the_exact_filtered_energies() {
+        let mut seed: u32 = 1;
+        let signal: Vec<i16> = (0..2000)
+            .map(|i| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                // A strongly low-pass signal plus a little noise: the worst case for the
+                // high band, whose energy is tiny next to the lag sums.
+                let tone = 20_000.0 * (i as f64 * 0.05).sin();
+                (tone + ((seed >> 16) as i16 / 512) as f64) as i16
+            })
+            .collect();
+        for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+            let mut a = BandAnalyzer::new(rate);
+            let n = a.frame_len();
+            let step = if rate == SampleRate::Hz16000 { 2 } else { 1 };
+            let at = |i: usize, back: usize| {
+                i.checked_sub(back)
+                    .and_then(|j| signal.get(j))
+                    .map_or(0, |&v| v as i64)
+            };
+            let mut rest = &signal[..];
+            let mut frame = 0;
+            while rest.len() >= n {
+                // Push in uneven pieces to exercise the carried history.
+                let (used, levels) = a.feed(&rest[..n.min(rest.len()).min(37)]);
+                rest = &rest[used..];
+                let Some(levels) = levels else { continue };
+                let mut want = [0i64; 3];
+                for i in frame * n..(frame + 1) * n {
+                    let (x0, x1, x2) = (at(i, 0), at(i, step), at(i, 2 * step));
+                    want[0] += (x0 + 2 * x1 + x2).pow(2);
+                    want[1] += (x0 - x2).pow(2);
+                    want[2] += (x0 - 2 * x1 + x2).pow(2);
+                }
+                for band in 0..BAND_COUNT {
+                    let biased = want[band] as u64 + BAND_GAIN[band] * n as u64;
+                    let expect = log2_q16(biased) - log2_q16(BAND_GAIN[band] * n as u64);
+                    assert_eq!(levels[band], expect, "{rate:?} frame {frame} band {band}");
+                }
+                frame += 1;
+            }
+            assert!(frame > 5);
         }
     }
 
