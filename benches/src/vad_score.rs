@@ -1,9 +1,12 @@
 //! Scoring speech detectors against the test set: what each one reports for a file, and
 //! whether that is within the windows around the truth.
 //!
-//! A detector's answer for a file is its first `Start` onset (the recording starts there)
-//! and the `end` of the last `End` after its last `Start` (where the caller's final silence
-//! starts); no `End` after the last `Start` leaves the end missing. Success: onset within
+//! A file's leading noise plays the prompt and beep, during which the recorder ignores the
+//! detector's events. A detector's answer for a file is therefore, as the recorder sees it:
+//! the onset of the first `Start` emitted after the lead (or the end of the lead itself if
+//! the detector is already in speech then: the recording starts at once), and the `end` of
+//! the last `End` after its last `Start` (where the caller's final silence starts); no `End`
+//! after the last `Start` leaves the end missing. Success: onset within
 //! −100…+300 ms of the truth onset and end within −300…+1000 ms of the truth end.
 //!
 //! WebRTC's VAD gives one flag per 10 ms frame; it is put behind recresp's own endpointing
@@ -25,20 +28,44 @@ pub struct Answer {
     pub onset: Option<u64>,
     /// `end` of the last `End` after the last `Start`.
     pub end: Option<u64>,
+    /// How many `Start`s the detector emitted over the whole file.
+    pub starts: usize,
 }
 
+/// An event and the position (samples consumed) at which the detector emitted it.
+pub type Emitted = (u64, SpeechEvent);
+
 impl Answer {
-    /// Folds events, in order, into an answer.
-    pub fn from_events(events: &[SpeechEvent]) -> Self {
+    /// Folds events, in order, into the answer a recorder that starts awaiting speech at
+    /// `awaiting_from` would act on.
+    pub fn from_events(events: &[Emitted], awaiting_from: u64) -> Self {
         let mut answer = Answer::default();
-        for e in events {
-            match *e {
-                SpeechEvent::Start { onset } => {
-                    answer.onset.get_or_insert(onset);
-                    answer.end = None;
+        let mut in_speech = false;
+        let mut awaiting = false;
+        for &(at, event) in events {
+            if !awaiting && at > awaiting_from {
+                awaiting = true;
+                if in_speech {
+                    answer.onset = Some(awaiting_from);
                 }
-                SpeechEvent::End { end } => answer.end = Some(end),
             }
+            match event {
+                SpeechEvent::Start { onset } => {
+                    in_speech = true;
+                    answer.starts += 1;
+                    answer.end = None;
+                    if awaiting {
+                        answer.onset.get_or_insert(onset);
+                    }
+                }
+                SpeechEvent::End { end } => {
+                    in_speech = false;
+                    answer.end = Some(end);
+                }
+            }
+        }
+        if !awaiting && in_speech {
+            answer.onset = Some(awaiting_from);
         }
         answer
     }
@@ -77,22 +104,24 @@ pub fn judge(answer: Answer, onset: usize, end: usize) -> Verdict {
 }
 
 /// Runs recresp's detector (default settings, 8 kHz) over `samples`, 10 ms per push.
-pub fn run_recresp(samples: &[i16]) -> Answer {
+pub fn run_recresp(samples: &[i16]) -> Vec<Emitted> {
     run_recresp_with(samples, SpeechConfig::default())
 }
 
 /// Runs recresp's detector with `config` over `samples`, 10 ms per push.
-pub fn run_recresp_with(samples: &[i16], config: SpeechConfig) -> Answer {
+pub fn run_recresp_with(samples: &[i16], config: SpeechConfig) -> Vec<Emitted> {
     let mut detector = SpeechDetector::with_config(SampleRate::Hz8000, config);
     let mut events = Vec::new();
     for chunk in samples.chunks(FRAME) {
-        detector.push(chunk, &mut |e| events.push(e));
+        let mut fresh = Vec::new();
+        detector.push(chunk, &mut |e| fresh.push(e));
+        events.extend(fresh.into_iter().map(|e| (detector.position(), e)));
     }
-    Answer::from_events(&events)
+    events
 }
 
 /// Runs WebRTC's VAD in `mode` on 10 ms frames, behind recresp's endpointing.
-pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Answer, String> {
+pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Vec<Emitted>, String> {
     let mut vad = WebRtcVad::new(8000, mode)?;
     // Same onset run, look-back and hang as recresp's default configuration.
     let mut endpointer = Endpointer::new(3, 3, 30);
@@ -105,9 +134,11 @@ pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Answer, String> {
             FrameLevel::Noise
         };
         let frame_end = ((i + 1) * FRAME) as u64;
-        endpointer.frame(level, frame_end, FRAME as u64, &mut |e| events.push(e));
+        endpointer.frame(level, frame_end, FRAME as u64, &mut |e| {
+            events.push((frame_end, e))
+        });
     }
-    Ok(Answer::from_events(&events))
+    Ok(events)
 }
 
 #[cfg(test)]
@@ -115,22 +146,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn answer_takes_first_start_and_last_end_after_last_start() {
+    fn answer_is_what_the_recorder_acts_on() {
         let ev = [
-            SpeechEvent::Start { onset: 10 },
-            SpeechEvent::End { end: 20 },
-            SpeechEvent::Start { onset: 30 },
-            SpeechEvent::End { end: 40 },
-            SpeechEvent::Start { onset: 50 },
+            (15, SpeechEvent::Start { onset: 10 }),
+            (25, SpeechEvent::End { end: 20 }),
+            (35, SpeechEvent::Start { onset: 30 }),
+            (45, SpeechEvent::End { end: 40 }),
+            (55, SpeechEvent::Start { onset: 50 }),
         ];
+        let answer = |n: usize, lead: u64| Answer::from_events(&ev[..n], lead);
+        // Awaiting from the start: first Start, last End after the last Start.
         assert_eq!(
-            Answer::from_events(&ev[..4]),
+            answer(4, 0),
             Answer {
                 onset: Some(10),
-                end: Some(40)
+                end: Some(40),
+                starts: 2
             }
         );
-        assert_eq!(Answer::from_events(&ev).end, None);
+        assert_eq!(answer(5, 0).end, None);
+        // Events in the lead are ignored...
+        assert_eq!(answer(4, 30).onset, Some(30));
+        assert_eq!(answer(4, 25).onset, Some(30));
+        // ...unless speech is still on when awaiting begins: the recording starts at once.
+        assert_eq!(answer(4, 20).onset, Some(20));
+        assert_eq!(answer(4, 40).onset, Some(40));
+        assert_eq!(answer(4, 50).onset, None);
     }
 
     #[test]
@@ -138,6 +179,7 @@ mod tests {
         let a = |on: i64, end: i64| Answer {
             onset: Some((8000 + on * 8) as u64),
             end: Some((16000 + end * 8) as u64),
+            starts: 1,
         };
         assert_eq!(judge(a(-100, -300), 8000, 16000), Verdict::Success);
         assert_eq!(judge(a(300, 1000), 8000, 16000), Verdict::Success);

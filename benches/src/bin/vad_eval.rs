@@ -8,7 +8,7 @@
 use recresp_benches::corpus;
 use recresp_benches::noise::NoiseKind;
 use recresp_benches::vad_score::{judge, run_recresp, run_webrtc, Answer, Verdict};
-use recresp_benches::vad_testset::{make_case, noise_only, select, Condition};
+use recresp_benches::vad_testset::{make_case, noise_only, select, Condition, LEAD_SAMPLES};
 
 /// Failure counts and successes of one detector over one condition.
 #[derive(Default)]
@@ -51,7 +51,9 @@ fn main() -> Result<(), String> {
     let set = select(&corpus, offset);
     let n = set.prompts.len();
     println!("Speech detection on {n} Asterisk prompts (offset {offset}, seed {seed}): each after 3 s of the noise, 2 s after.");
-    println!("Success = onset within -100..+300 ms and end within -300..+1000 ms of the truth.");
+    println!("Success = onset within -100..+300 ms and end within -300..+1000 ms of the truth; events");
+    println!("during the 3 s lead (the prompt and beep) are ignored as the recorder does. Noise-only");
+    println!("files: 3 s lead, then any onset is a failure (starts counted over all 60 s).");
     println!("fails = early onset / late or no onset / bad end.");
     println!();
     println!("| condition | recresp | WebRTC mode 3 | recresp fails | WebRTC fails |");
@@ -63,7 +65,8 @@ fn main() -> Result<(), String> {
                 .wrapping_mul(1_000_003)
                 .wrapping_add((ci * 10_000 + pi) as u64);
             let case = make_case(prompt, *truth, condition, case_seed, &set.babble_pool);
-            let answer = run_recresp(&case.samples);
+            let lead = LEAD_SAMPLES as u64;
+            let answer = Answer::from_events(&run_recresp(&case.samples), lead);
             if std::env::var("VAD_DEBUG").is_ok_and(|v| v == condition.label()) {
                 let err = |got: Option<u64>, want: usize| {
                     got.map_or(i64::MIN, |g| (g as i64 - want as i64) / 8)
@@ -77,7 +80,8 @@ fn main() -> Result<(), String> {
                 );
             }
             ours.add(judge(answer, case.onset, case.end));
-            theirs.add(judge(run_webrtc(&case.samples, 3)?, case.onset, case.end));
+            let webrtc = Answer::from_events(&run_webrtc(&case.samples, 3)?, lead);
+            theirs.add(judge(webrtc, case.onset, case.end));
         }
         println!(
             "| {} | {:.0} % | {:.0} % | {} | {} |",
@@ -89,14 +93,19 @@ fn main() -> Result<(), String> {
         );
     }
     let first_onset_s = |a: Answer| match a.onset {
-        None => "none".to_string(),
-        Some(at) => format!("onset at {:.2} s", at as f64 / 8000.0),
+        None => format!("no onset ({} starts in 60 s)", a.starts),
+        Some(at) => format!(
+            "onset at {:.2} s ({} starts in 60 s)",
+            at as f64 / 8000.0,
+            a.starts
+        ),
     };
     for kind in NoiseKind::ALL {
         for dbfs in [-50.0, -40.0, -30.0] {
             let x = noise_only(kind, dbfs, 60, seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64));
-            let ours = run_recresp(&x);
-            let theirs = run_webrtc(&x, 3)?;
+            let lead = LEAD_SAMPLES as u64;
+            let ours = Answer::from_events(&run_recresp(&x), lead);
+            let theirs = Answer::from_events(&run_webrtc(&x, 3)?, lead);
             println!(
                 "| 60 s {} noise only, {dbfs:.0} dBFS | {} | {} | | |",
                 kind.name(),
