@@ -1,3 +1,12 @@
 //! Shared helpers for recresp's benchmarks and peer comparisons: the speech corpus and
 //! signal generation.
 pub mod corpus;
+pub mod dtmf_recresp;
+pub mod dtmf_signals;
+pub mod dtmf_suite;
+pub mod dtmf_talkoff;
+pub mod spandsp;
+pub mod noise;
+pub mod vad_score;
+pub mod vad_testset;
+pub mod webrtc_vad;

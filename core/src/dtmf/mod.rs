@@ -1,5 +1,33 @@
-//! DTMF detection (interface; the detector itself is being written).
+//! DTMF detection: finds the sixteen keys (0–9, `*`, `#`, A–D) in caller audio at 8 or
+//! 16 kHz and reports each one's start, as soon as it is confirmed, and its end.
+//!
+//! Design: the audio is cut into fixed 8 ms blocks counted from `new`/`reset`, so the result
+//! never depends on how the caller chunks its `push` calls. On each block a bank of eight
+//! fixed-point Goertzel resonators (`goertzel`) measures the DTMF frequencies; the block is
+//! classified (`classify`) by level, twist, the share of the block's energy in the two tones,
+//! and — from the phase turn between consecutive blocks — each tone's frequency. A tracker
+//! (`tracker`) confirms a key after four consecutive blocks and ends it after four blocks
+//! without it. Coefficients are `static` tables (`coeffs`), shared by every channel; the
+//! per-channel state is [`DtmfDetector`] itself (at most 256 bytes).
+//!
+//! Assumes: 16-bit linear PCM (decode G.711 first); levels in dBm0 with a full-scale sine at
+//! +3.17 dBm0. Arithmetic is integer only, with explicit wrapping where a bound is proven and
+//! saturation elsewhere, so any input is safe and gives the same events on every target.
+
+mod classify;
+mod coeffs;
+mod config;
+mod goertzel;
+mod tracker;
+
+pub use config::DtmfConfig;
+
 use crate::{Digit, SampleRate};
+use classify::BlockClassifier;
+use coeffs::RateCoeffs;
+use config::Thresholds;
+use goertzel::GoertzelBank;
+use tracker::DigitTracker;
 
 /// A digit's start (confirmed) or end. Positions count samples since `new`/`reset`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -9,42 +37,135 @@ pub enum DtmfEvent {
     Start {
         /// The key.
         digit: Digit,
-        /// First sample of the tone.
+        /// First sample of the tone (to within one 8 ms block).
         onset: u64,
     },
     /// The digit ended; `end` is one past its last sample.
     End {
         /// The key.
         digit: Digit,
-        /// One past the last sample of the tone.
+        /// One past the last sample of the tone (to within one 8 ms block).
         end: u64,
     },
 }
 
 /// Per-channel DTMF detector.
+///
+/// Feed it audio with [`push`](DtmfDetector::push); it calls back with a
+/// [`DtmfEvent::Start`] at most [`MAX_ONSET_DELAY_MS`](DtmfDetector::MAX_ONSET_DELAY_MS)
+/// after the reported onset, and a [`DtmfEvent::End`] 32 ms after the tone stops.
+/// [`finish`](DtmfDetector::finish) ends a digit still sounding at the end of the input.
 #[derive(Clone, Debug)]
 pub struct DtmfDetector {
     rate: SampleRate,
-    pos: u64,
+    config: DtmfConfig,
+    coeffs: &'static RateCoeffs,
+    limits: Thresholds,
+    bank: GoertzelBank,
+    /// First sample of the current block.
+    block_start: u64,
+    /// Samples of the current block received so far.
+    block_fill: u16,
+    classifier: BlockClassifier,
+    tracker: DigitTracker,
 }
 
 impl DtmfDetector {
-    /// Upper bound on (report position − onset) of a `Start` event, in milliseconds.
-    pub const MAX_ONSET_DELAY_MS: u32 = 60;
+    /// Upper bound on (report position − onset) of a `Start` event, in milliseconds: a key is
+    /// confirmed at the end of its fourth 8 ms block, and the onset is the first block's start.
+    pub const MAX_ONSET_DELAY_MS: u32 = tracker::CONFIRM_BLOCKS as u32 * coeffs::BLOCK_MS;
 
-    /// A detector for audio at `rate`.
+    /// A detector for audio at `rate`, with the default [`DtmfConfig`].
     pub fn new(rate: SampleRate) -> Self {
-        DtmfDetector { rate, pos: 0 }
+        Self::with_config(rate, DtmfConfig::default())
+    }
+
+    /// A detector for audio at `rate` with `config`.
+    pub fn with_config(rate: SampleRate, config: DtmfConfig) -> Self {
+        let coeffs = coeffs::for_rate(rate);
+        DtmfDetector {
+            rate,
+            config,
+            coeffs,
+            limits: Thresholds::new(&config, coeffs),
+            bank: GoertzelBank::default(),
+            block_start: 0,
+            block_fill: 0,
+            classifier: BlockClassifier::default(),
+            tracker: DigitTracker::default(),
+        }
+    }
+
+    /// The sample rate this detector was made for.
+    pub fn rate(&self) -> SampleRate {
+        self.rate
+    }
+
+    /// The settings this detector was made with.
+    pub fn config(&self) -> DtmfConfig {
+        self.config
+    }
+
+    /// Samples consumed since `new`/`reset`.
+    pub fn position(&self) -> u64 {
+        self.block_start + self.block_fill as u64
     }
 
     /// Forgets all state; positions restart at 0.
     pub fn reset(&mut self) {
-        *self = DtmfDetector::new(self.rate);
+        *self = DtmfDetector::with_config(self.rate, self.config);
     }
 
     /// Feeds samples, calling `on_event` for each event in order.
     pub fn push(&mut self, samples: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
-        let _ = on_event;
-        self.pos += samples.len() as u64;
+        let block_len = self.coeffs.block_len;
+        let mut rest = samples;
+        while !rest.is_empty() {
+            let fill = self.block_fill as usize;
+            let half = block_len / 2;
+            let boundary = if fill < half { half } else { block_len };
+            let take = boundary.saturating_sub(fill).min(rest.len());
+            let (now, later) = rest.split_at(take);
+            self.bank.accumulate(self.coeffs, now);
+            rest = later;
+            let fill = fill + take;
+            if fill == half {
+                self.bank.mark_middle();
+            }
+            if fill >= block_len {
+                self.end_block(on_event);
+            } else {
+                self.block_fill = fill as u16;
+            }
+        }
+    }
+
+    /// Ends a digit that is still sounding (call at the end of the input). The partial
+    /// block in progress is ignored.
+    pub fn finish(&mut self, on_event: &mut impl FnMut(DtmfEvent)) {
+        self.tracker.finish(on_event);
+    }
+
+    fn end_block(&mut self, on_event: &mut impl FnMut(DtmfEvent)) {
+        let block_len = self.coeffs.block_len;
+        let bins = self.bank.finish(self.coeffs);
+        let class = self.classifier.classify(&bins, block_len, &self.limits);
+        let start = self.block_start;
+        let end = start + block_len as u64;
+        self.tracker.block(start, end, class, on_event);
+        self.block_start = end;
+        self.block_fill = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_fits_256_bytes() {
+        let size = core::mem::size_of::<DtmfDetector>();
+        println!("DtmfDetector: {size} bytes");
+        assert!(size <= 256, "{size}");
     }
 }

@@ -1,5 +1,32 @@
-//! Speech/silence detection (interface; the detector itself is being written).
+//! Speech/silence detection for the recorder's silence timeouts: a fixed-point frame
+//! classifier with per-band noise floors, and an endpointing layer that turns its verdicts
+//! into `Start`/`End` events with exact sample positions.
+//!
+//! Design, from the bottom up:
+//! - [`bands`]: each 10 ms frame's energy in three bands, from three autocorrelation lags
+//!   (three multiply-accumulates per sample), as log2 levels ([`log2`]).
+//! - [`noise_floor`]: each band's noise floor and deviation, adapting at any level with no
+//!   ceiling and held (but not frozen) during speech.
+//! - [`frame`]: noise / weak / strong verdict per frame from the excess over the floors.
+//! - [`endpoint`]: onset after a run of strong frames (reported back at the start of the
+//!   run and the weak frames before it), end after the hang time.
+//!
+//! Assumptions: the first 200 ms after [`SpeechDetector::reset`] carry the line's noise and
+//! no speech (the recorder resets the detector when the prompt starts, and the caller is
+//! listening to the prompt and beep); audio is 16-bit PCM at 8 or 16 kHz. The state is a few
+//! dozen bytes per channel, nothing allocates, nothing can panic or overflow, and the events
+//! do not depend on how the audio is split into `push` calls.
+
+pub mod bands;
+pub mod endpoint;
+pub mod frame;
+pub mod log2;
+pub mod noise_floor;
+
 use crate::SampleRate;
+use bands::FRAME_MS;
+use endpoint::Endpointer;
+use frame::FrameClassifier;
 
 /// Speech began or ended. Positions count samples since `new`/`reset`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,35 +44,130 @@ pub enum SpeechEvent {
     },
 }
 
+/// Settings of the speech detector (a recresp extension; Graph's `recordResponse` has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct SpeechConfig {
+    /// How faint a sound may be and still count as speech, 0–100 (values above 100 act as
+    /// 100). A frame is strong speech when its summed excess over the per-band noise floors
+    /// (beyond twice each band's noise deviation) reaches 8 dB − 0.06 dB × sensitivity:
+    /// 5 dB at the default 50. Higher values catch quieter talkers and start more often on
+    /// noise bursts; lower values need a louder voice.
+    pub sensitivity: u8,
+    /// Silence after speech before `End` is reported, in milliseconds (rounded up to 10 ms
+    /// frames, at least 10). The reported `end` is still where the speech stopped; this only
+    /// bridges the pauses between words. Default 300.
+    pub hang_ms: u16,
+    /// How long speech must last before `Start` is reported, in milliseconds (rounded up to
+    /// 10 ms frames, clamped to 10–50). Shorter values start on clicks. Default 30.
+    pub min_speech_ms: u16,
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        SpeechConfig {
+            sensitivity: 50,
+            hang_ms: 300,
+            min_speech_ms: 30,
+        }
+    }
+}
+
+/// Most frames of onset confirmation plus look-back (80 ms at 10 ms per frame).
+const MAX_ONSET_FRAMES: u32 = 8;
+/// Most frames of onset confirmation.
+const MAX_RUN_FRAMES: u32 = 5;
+/// Most frames of look-back over weak frames before the onset run.
+const MAX_LOOKBACK_FRAMES: u32 = 3;
+
 /// Per-channel speech detector with endpointing.
+///
+/// Push every caller sample from the start of the operation; events come out in order
+/// through the callback, each with absolute sample positions:
+///
+/// ```
+/// use recresp_core::silence::{SpeechDetector, SpeechEvent};
+/// use recresp_core::SampleRate;
+///
+/// let mut detector = SpeechDetector::new(SampleRate::Hz8000);
+/// let mut events = Vec::new();
+/// detector.push(&[0; 8000], &mut |e| events.push(e));
+/// assert!(events.is_empty() && !detector.in_speech());
+/// ```
 #[derive(Clone, Debug)]
 pub struct SpeechDetector {
     rate: SampleRate,
-    pos: u64,
+    config: SpeechConfig,
+    /// Samples consumed since reset.
+    position: u64,
+    classifier: FrameClassifier,
+    endpointer: Endpointer,
 }
 
 impl SpeechDetector {
-    /// Upper bound on (report position − onset) of a `Start` event, in milliseconds.
-    pub const MAX_ONSET_DELAY_MS: u32 = 100;
+    /// Upper bound on (position at which `Start` is emitted) − `onset`, in milliseconds:
+    /// the onset confirmation run plus the look-back, whatever the configuration.
+    pub const MAX_ONSET_DELAY_MS: u32 = MAX_ONSET_FRAMES * FRAME_MS;
 
-    /// A detector for audio at `rate`.
+    /// A detector for audio at `rate` with the default [`SpeechConfig`].
     pub fn new(rate: SampleRate) -> Self {
-        SpeechDetector { rate, pos: 0 }
+        Self::with_config(rate, SpeechConfig::default())
     }
 
-    /// Forgets all state; positions restart at 0.
+    /// A detector for audio at `rate` with `config`.
+    pub fn with_config(rate: SampleRate, config: SpeechConfig) -> Self {
+        let frames = |ms: u16| (ms as u32).div_ceil(FRAME_MS);
+        let run = frames(config.min_speech_ms).clamp(1, MAX_RUN_FRAMES);
+        let lookback = (MAX_ONSET_FRAMES - run).min(MAX_LOOKBACK_FRAMES);
+        let hang = frames(config.hang_ms).max(1);
+        SpeechDetector {
+            rate,
+            config,
+            position: 0,
+            classifier: FrameClassifier::new(rate, config.sensitivity),
+            endpointer: Endpointer::new(run as u8, lookback as u8, hang as u16),
+        }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> SpeechConfig {
+        self.config
+    }
+
+    /// The sample rate in use.
+    pub fn rate(&self) -> SampleRate {
+        self.rate
+    }
+
+    /// Samples consumed since `new`/`reset`.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Forgets all state, including the learnt noise; positions restart at 0.
     pub fn reset(&mut self) {
-        *self = SpeechDetector::new(self.rate);
+        *self = SpeechDetector::with_config(self.rate, self.config);
     }
 
-    /// Whether the detector is currently inside speech.
+    /// Whether the detector is currently inside speech (after a `Start`, before its `End`).
     pub fn in_speech(&self) -> bool {
-        false
+        self.endpointer.in_speech()
     }
 
-    /// Feeds samples, calling `on_event` for each event in order.
+    /// Feeds samples, calling `on_event` for each event in order. Events are decided at
+    /// 10 ms frame boundaries counted from reset, so any split of the audio into pushes
+    /// gives the same events.
     pub fn push(&mut self, samples: &[i16], on_event: &mut impl FnMut(SpeechEvent)) {
-        let _ = on_event;
-        self.pos += samples.len() as u64;
+        let frame_len = self.classifier.frame_len() as u64;
+        let mut rest = samples;
+        while !rest.is_empty() {
+            let (used, level) = self.classifier.feed(rest);
+            self.position = self.position.wrapping_add(used as u64);
+            rest = rest.get(used..).unwrap_or(&[]);
+            if let Some(level) = level {
+                self.endpointer
+                    .frame(level, self.position, frame_len, on_event);
+            }
+        }
     }
 }

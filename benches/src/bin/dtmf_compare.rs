@@ -1,0 +1,138 @@
+//! Side-by-side comparison of recresp's DTMF detector and SpanDSP's (Debian libspandsp-dev,
+//! default settings) on the same generated Q.24 suite and the same speech corpus, printed as
+//! one table: pass rate per test, talk-off per condition, throughput and its ratio.
+//!
+//! Run: `cargo run --release -p recresp-benches --bin dtmf_compare`
+
+use std::time::Instant;
+
+use recresp_benches::corpus;
+use recresp_benches::dtmf_recresp;
+use recresp_benches::dtmf_suite::{q24_suite, score};
+use recresp_benches::dtmf_talkoff::{false_digits, Condition};
+use recresp_benches::spandsp::{self, SpanDspDtmf};
+use recresp_core::dtmf::DtmfDetector;
+use recresp_core::SampleRate;
+
+fn pct(passed: usize, total: usize) -> String {
+    format!("{:6.1} %", 100.0 * passed as f64 / total.max(1) as f64)
+}
+
+fn main() {
+    let mut all_met = true;
+    println!(
+        "DTMF receivers side by side: recresp (fixed point) vs SpanDSP (libspandsp, defaults)"
+    );
+    println!();
+    println!(
+        "{:<22} {:>6} {:>10} {:>10} {:>12}  goal",
+        "test (8 kHz)", "cases", "recresp", "spandsp", "recresp 16k"
+    );
+    let suite8 = q24_suite(8000);
+    let suite16 = q24_suite(16000);
+    for (g, g16) in suite8.iter().zip(suite16.iter()) {
+        let r = score(g, &mut |x| dtmf_recresp::digits(SampleRate::Hz8000, x));
+        let s = score(g, &mut |x| spandsp::digits(x));
+        let r16 = score(g16, &mut |x| dtmf_recresp::digits(SampleRate::Hz16000, x));
+        let met = r.rate() >= g.required_pass_rate && r16.rate() >= g16.required_pass_rate;
+        all_met &= met;
+        println!(
+            "{:<22} {:>6} {:>10} {:>10} {:>12}  {}{}",
+            g.name,
+            r.total,
+            pct(r.passed, r.total),
+            pct(s.passed, s.total),
+            pct(r16.passed, r16.total),
+            if g.required_pass_rate < 1.0 {
+                ">= 99 %"
+            } else {
+                "100 %"
+            },
+            if met { "" } else { "  NOT MET" },
+        );
+    }
+
+    let prompts = match corpus::load_default() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let speech: Vec<Vec<i16>> = prompts.into_iter().map(|p| p.samples).collect();
+    let total: usize = speech.iter().map(Vec::len).sum();
+    println!();
+    println!(
+        "talk-off: false digits over {} prompts ({:.1} min of speech) per condition",
+        speech.len(),
+        total as f64 / 8000.0 / 60.0
+    );
+    let (mut r_sum, mut s_sum) = (0, 0);
+    for c in Condition::all() {
+        let r = false_digits(&speech, c, &mut |x| {
+            dtmf_recresp::digits(SampleRate::Hz8000, x)
+                .into_iter()
+                .map(|d| d.as_char())
+                .collect()
+        });
+        let s = false_digits(&speech, c, &mut |x| {
+            spandsp::digits(x)
+                .into_iter()
+                .map(|d| d.as_char())
+                .collect()
+        });
+        r_sum += r.len();
+        s_sum += s.len();
+        println!(
+            "{:<22} {:>6} {:>10} {:>10}",
+            format!("talk-off {}", c.label()),
+            speech.len(),
+            r.len(),
+            s.len()
+        );
+    }
+    println!(
+        "{:<22} {:>6} {:>10} {:>10}  0",
+        "talk-off total",
+        speech.len() * 12,
+        r_sum,
+        s_sum
+    );
+    all_met &= r_sum == 0;
+
+    // Throughput: each detector over the whole corpus (0 dB, linear), fresh state per prompt;
+    // best of 5 alternating runs.
+    let mut best_r = f64::MAX;
+    let mut best_s = f64::MAX;
+    let mut sink = 0usize;
+    let mut det = DtmfDetector::new(SampleRate::Hz8000);
+    for _ in 0..5 {
+        let t = Instant::now();
+        for p in &speech {
+            sink += dtmf_recresp::count_digits(&mut det, p);
+        }
+        best_r = best_r.min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        for p in &speech {
+            let mut rx = SpanDspDtmf::new();
+            rx.push(p);
+            sink += rx.take_digits().len();
+        }
+        best_s = best_s.min(t.elapsed().as_secs_f64());
+    }
+    let r_rate = total as f64 / best_r;
+    let s_rate = total as f64 / best_s;
+    println!();
+    println!(
+        "throughput (samples/s, 8 kHz speech)  recresp {:.3e}  spandsp {:.3e}  ratio recresp/spandsp {:.2}  (digits {sink})",
+        r_rate,
+        s_rate,
+        r_rate / s_rate
+    );
+    all_met &= r_rate >= s_rate;
+    println!();
+    println!(
+        "goals (every Q.24 line at 8 and 16 kHz, zero talk-off, throughput >= SpanDSP): {}",
+        if all_met { "met" } else { "NOT met" }
+    );
+}

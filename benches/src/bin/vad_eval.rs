@@ -1,0 +1,118 @@
+//! Scores recresp's speech detector and WebRTC's VAD (mode 3) on the Asterisk prompts under
+//! line noise, and on noise alone, and prints one table.
+//!
+//! Run: `cargo run --release -p recresp-benches --bin vad_eval`
+//! (`-- --offset N --seed S` builds a different set of prompts and noise, for tuning
+//! without looking at the reported table).
+
+use recresp_benches::corpus;
+use recresp_benches::noise::NoiseKind;
+use recresp_benches::vad_score::{judge, run_recresp, run_webrtc, Answer, Verdict};
+use recresp_benches::vad_testset::{make_case, noise_only, select, Condition, LEAD_SAMPLES};
+
+/// Failure counts and successes of one detector over one condition.
+#[derive(Default)]
+struct Tally {
+    ok: usize,
+    early: usize,
+    late: usize,
+    end: usize,
+}
+
+impl Tally {
+    fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Success => self.ok += 1,
+            Verdict::EarlyOnset => self.early += 1,
+            Verdict::LateOrNoOnset => self.late += 1,
+            Verdict::BadEnd => self.end += 1,
+        }
+    }
+
+    fn percent(&self, n: usize) -> f64 {
+        100.0 * self.ok as f64 / n.max(1) as f64
+    }
+
+    fn fails(&self) -> String {
+        format!("{}/{}/{}", self.early, self.late, self.end)
+    }
+}
+
+fn arg(name: &str) -> Option<u64> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1)?.parse().ok()
+}
+
+fn main() -> Result<(), String> {
+    let offset = arg("--offset").unwrap_or(0) as usize;
+    let seed = arg("--seed").unwrap_or(0);
+    let corpus = corpus::load_default()?;
+    let set = select(&corpus, offset);
+    let n = set.prompts.len();
+    println!("Speech detection on {n} Asterisk prompts (offset {offset}, seed {seed}): each after 3 s of the noise, 2 s after.");
+    println!("Success = onset within -100..+300 ms and end within -300..+1000 ms of the truth; events");
+    println!("during the 3 s lead (the prompt and beep) are ignored as the recorder does. Noise-only");
+    println!("files: 3 s lead, then any onset is a failure (starts counted over all 60 s).");
+    println!("fails = early onset / late or no onset / bad end.");
+    println!();
+    println!("| condition | recresp | WebRTC mode 3 | recresp fails | WebRTC fails |");
+    println!("|---|---:|---:|---:|---:|");
+    for (ci, condition) in Condition::all().into_iter().enumerate() {
+        let (mut ours, mut theirs) = (Tally::default(), Tally::default());
+        for (pi, (prompt, truth)) in set.prompts.iter().enumerate() {
+            let case_seed = seed
+                .wrapping_mul(1_000_003)
+                .wrapping_add((ci * 10_000 + pi) as u64);
+            let case = make_case(prompt, *truth, condition, case_seed, &set.babble_pool);
+            let lead = LEAD_SAMPLES as u64;
+            let answer = Answer::from_events(&run_recresp(&case.samples), lead);
+            if std::env::var("VAD_DEBUG").is_ok_and(|v| v == condition.label()) {
+                let err = |got: Option<u64>, want: usize| {
+                    got.map_or(i64::MIN, |g| (g as i64 - want as i64) / 8)
+                };
+                eprintln!(
+                    "{:?} onset {} ms end {} ms {}",
+                    judge(answer, case.onset, case.end),
+                    err(answer.onset, case.onset),
+                    err(answer.end, case.end),
+                    prompt.path.display()
+                );
+            }
+            ours.add(judge(answer, case.onset, case.end));
+            let webrtc = Answer::from_events(&run_webrtc(&case.samples, 3)?, lead);
+            theirs.add(judge(webrtc, case.onset, case.end));
+        }
+        println!(
+            "| {} | {:.0} % | {:.0} % | {} | {} |",
+            condition.label(),
+            ours.percent(n),
+            theirs.percent(n),
+            ours.fails(),
+            theirs.fails()
+        );
+    }
+    let first_onset_s = |a: Answer| match a.onset {
+        None => format!("no onset ({} starts in 60 s)", a.starts),
+        Some(at) => format!(
+            "onset at {:.2} s ({} starts in 60 s)",
+            at as f64 / 8000.0,
+            a.starts
+        ),
+    };
+    for kind in NoiseKind::ALL {
+        for dbfs in [-50.0, -40.0, -30.0] {
+            let x = noise_only(kind, dbfs, 60, seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64));
+            let lead = LEAD_SAMPLES as u64;
+            let ours = Answer::from_events(&run_recresp(&x), lead);
+            let theirs = Answer::from_events(&run_webrtc(&x, 3)?, lead);
+            println!(
+                "| 60 s {} noise only, {dbfs:.0} dBFS | {} | {} | | |",
+                kind.name(),
+                first_onset_s(ours),
+                first_onset_s(theirs)
+            );
+        }
+    }
+    Ok(())
+}

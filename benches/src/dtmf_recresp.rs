@@ -1,0 +1,60 @@
+//! Runs recresp's DTMF detector on whole signals, for the suite, the comparison and benches.
+
+use recresp_core::dtmf::{DtmfConfig, DtmfDetector, DtmfEvent};
+use recresp_core::{Digit, SampleRate};
+
+/// An event and the position (samples consumed) at which the detector emitted it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimedEvent {
+    /// The event.
+    pub event: DtmfEvent,
+    /// Samples consumed when it came out.
+    pub emitted_at: u64,
+}
+
+/// Every event for `samples`, pushed `chunk` samples at a time, then `finish`.
+pub fn events(
+    rate: SampleRate,
+    config: DtmfConfig,
+    samples: &[i16],
+    chunk: usize,
+) -> Vec<TimedEvent> {
+    let mut det = DtmfDetector::with_config(rate, config);
+    let mut out = Vec::new();
+    for part in samples.chunks(chunk.max(1)) {
+        det.push(part, &mut |event| out.push((event, 0)));
+        let at = det.position();
+        for e in out.iter_mut().filter(|e| e.1 == 0) {
+            e.1 = at;
+        }
+    }
+    det.finish(&mut |event| out.push((event, samples.len() as u64)));
+    out.into_iter()
+        .map(|(event, emitted_at)| TimedEvent { event, emitted_at })
+        .collect()
+}
+
+/// The digits found in `samples` (one per `Start`), with the default settings.
+pub fn digits(rate: SampleRate, samples: &[i16]) -> Vec<Digit> {
+    let mut det = DtmfDetector::new(rate);
+    let mut found = Vec::new();
+    det.push(samples, &mut |e| {
+        if let DtmfEvent::Start { digit, .. } = e {
+            found.push(digit);
+        }
+    });
+    found
+}
+
+/// The number of digits found in `samples` (one per `Start`) by an existing detector, which
+/// is reset first.
+pub fn count_digits(det: &mut DtmfDetector, samples: &[i16]) -> usize {
+    det.reset();
+    let mut n = 0;
+    det.push(samples, &mut |e| {
+        if let DtmfEvent::Start { .. } = e {
+            n += 1;
+        }
+    });
+    n
+}

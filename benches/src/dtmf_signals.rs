@@ -1,0 +1,336 @@
+//! Test signals for DTMF detectors: dual tones at given levels, frequencies and durations,
+//! silence, band-limited-level white noise, and G.711 (μ-law and A-law) round trips.
+//!
+//! Levels are in dBm0 with a full-scale sine at +3.17 dBm0. Signals are built in f64 and
+//! rounded once, saturating at the 16-bit range (so two 0 dBm0 tones clip, as they would on a
+//! real 16-bit line). Everything is deterministic: noise and tone phases come from seeds.
+
+use recresp_core::Digit;
+
+/// Amplitude of a sine at `dbm0` (0 dBm0 → 22 747).
+pub fn dbm0_to_amplitude(dbm0: f64) -> f64 {
+    32767.0 * 10f64.powf((dbm0 - 3.17) / 20.0)
+}
+
+/// Nominal (low, high) frequencies of a key, in Hz.
+pub fn key_freqs(d: Digit) -> (f64, f64) {
+    const LOW: [f64; 4] = [697.0, 770.0, 852.0, 941.0];
+    const HIGH: [f64; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
+    let (r, c) = match d {
+        Digit::D1 => (0, 0),
+        Digit::D2 => (0, 1),
+        Digit::D3 => (0, 2),
+        Digit::A => (0, 3),
+        Digit::D4 => (1, 0),
+        Digit::D5 => (1, 1),
+        Digit::D6 => (1, 2),
+        Digit::B => (1, 3),
+        Digit::D7 => (2, 0),
+        Digit::D8 => (2, 1),
+        Digit::D9 => (2, 2),
+        Digit::C => (2, 3),
+        Digit::Star => (3, 0),
+        Digit::D0 => (3, 1),
+        Digit::Pound => (3, 2),
+        Digit::D => (3, 3),
+    };
+    (LOW[r], HIGH[c])
+}
+
+/// All eight DTMF frequencies: rows then columns.
+pub const DTMF_HZ: [f64; 8] = [697.0, 770.0, 852.0, 941.0, 1209.0, 1336.0, 1477.0, 1633.0];
+
+/// A small deterministic generator (SplitMix64).
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Standard normal (Box–Muller).
+    pub fn gaussian(&mut self) -> f64 {
+        let u1 = self.uniform().max(1e-300);
+        let u2 = self.uniform();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+}
+
+/// One sinusoid of a tone burst.
+#[derive(Clone, Copy, Debug)]
+pub struct Sine {
+    /// Frequency in Hz.
+    pub hz: f64,
+    /// Level in dBm0.
+    pub dbm0: f64,
+}
+
+/// Builds a signal piece by piece, in f64, at one sample rate.
+#[derive(Clone, Debug)]
+pub struct SignalBuilder {
+    rate_hz: u32,
+    samples: Vec<f64>,
+    rng: Rng,
+}
+
+impl SignalBuilder {
+    /// An empty signal at `rate_hz`; `seed` drives tone phases and noise.
+    pub fn new(rate_hz: u32, seed: u64) -> Self {
+        SignalBuilder {
+            rate_hz,
+            samples: Vec::new(),
+            rng: Rng::new(seed),
+        }
+    }
+
+    /// Samples in `ms` milliseconds (may be fractional).
+    pub fn samples_in_ms(&self, ms: f64) -> usize {
+        (ms * self.rate_hz as f64 / 1000.0).round() as usize
+    }
+
+    /// Current length in samples.
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// Whether nothing was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// Appends `n` samples of silence.
+    pub fn silence_samples(&mut self, n: usize) -> &mut Self {
+        self.samples.extend(std::iter::repeat_n(0.0, n));
+        self
+    }
+
+    /// Appends `ms` of silence.
+    pub fn silence(&mut self, ms: f64) -> &mut Self {
+        let n = self.samples_in_ms(ms);
+        self.silence_samples(n)
+    }
+
+    /// Appends `ms` of the sum of `sines`, each with a random starting phase.
+    pub fn tones(&mut self, sines: &[Sine], ms: f64) -> &mut Self {
+        let n = self.samples_in_ms(ms);
+        let fs = self.rate_hz as f64;
+        let parts: Vec<(f64, f64, f64)> = sines
+            .iter()
+            .map(|s| {
+                let phase = self.rng.uniform() * 2.0 * std::f64::consts::PI;
+                (
+                    2.0 * std::f64::consts::PI * s.hz / fs,
+                    dbm0_to_amplitude(s.dbm0),
+                    phase,
+                )
+            })
+            .collect();
+        for i in 0..n {
+            let v: f64 = parts
+                .iter()
+                .map(|&(w, a, p)| a * (w * i as f64 + p).sin())
+                .sum();
+            self.samples.push(v);
+        }
+        self
+    }
+
+    /// Appends `ms` of a key's two tones at (low, high) levels, with relative frequency
+    /// offsets (e.g. 0.015 for +1.5 %) and absolute offsets in Hz.
+    pub fn key(&mut self, d: Digit, low_dbm0: f64, high_dbm0: f64, ms: f64) -> &mut Self {
+        let (lo, hi) = key_freqs(d);
+        self.tones(
+            &[
+                Sine {
+                    hz: lo,
+                    dbm0: low_dbm0,
+                },
+                Sine {
+                    hz: hi,
+                    dbm0: high_dbm0,
+                },
+            ],
+            ms,
+        )
+    }
+
+    /// Adds white Gaussian noise over the whole signal so far, at a level of `dbm0` measured in
+    /// the 300–3400 Hz band (the full-band level is higher by 10·log10((fs/2)/3100)).
+    pub fn add_noise_in_band(&mut self, dbm0: f64) -> &mut Self {
+        let band_power = dbm0_to_amplitude(dbm0).powi(2) / 2.0;
+        let full_power = band_power * (self.rate_hz as f64 / 2.0) / 3100.0;
+        let sigma = full_power.sqrt();
+        for s in self.samples.iter_mut() {
+            *s += sigma * self.rng.gaussian();
+        }
+        self
+    }
+
+    /// Multiplies the whole signal by `db` of gain.
+    pub fn gain(&mut self, db: f64) -> &mut Self {
+        let g = 10f64.powf(db / 20.0);
+        for s in self.samples.iter_mut() {
+            *s *= g;
+        }
+        self
+    }
+
+    /// The signal as 16-bit samples, rounded and saturated.
+    pub fn to_i16(&self) -> Vec<i16> {
+        self.samples.iter().map(|&v| saturate(v)).collect()
+    }
+}
+
+/// Rounds and saturates to i16.
+pub fn saturate(v: f64) -> i16 {
+    v.round().clamp(-32768.0, 32767.0) as i16
+}
+
+/// Applies `db` of gain to 16-bit samples, saturating.
+pub fn apply_gain(samples: &[i16], db: f64) -> Vec<i16> {
+    let g = 10f64.powf(db / 20.0);
+    samples.iter().map(|&s| saturate(s as f64 * g)).collect()
+}
+
+/// G.711 μ-law encoding of one sample (ITU-T G.711: bias 0x84, eight segments).
+pub fn ulaw_encode(sample: i16) -> u8 {
+    const BIAS: i32 = 0x84;
+    const CLIP: i32 = 32635;
+    let s = sample as i32;
+    let sign: u8 = if s < 0 { 0x80 } else { 0 };
+    let mag = s.abs().min(CLIP) + BIAS;
+    // Segment: position of the highest set bit, from bit 7 (segment 0) to bit 14 (7).
+    let mut exponent = 7;
+    while exponent > 0 && mag & (0x80 << exponent) == 0 {
+        exponent -= 1;
+    }
+    let mantissa = (mag >> (exponent + 3)) & 0x0F;
+    !(sign | ((exponent as u8) << 4) | mantissa as u8)
+}
+
+/// G.711 μ-law decoding of one byte.
+pub fn ulaw_decode(byte: u8) -> i16 {
+    let b = !byte;
+    let sign = b & 0x80;
+    let exponent = ((b >> 4) & 0x07) as i32;
+    let mantissa = (b & 0x0F) as i32;
+    let mag = (((mantissa << 3) + 0x84) << exponent) - 0x84;
+    (if sign != 0 { -mag } else { mag }) as i16
+}
+
+/// G.711 A-law encoding of one sample.
+pub fn alaw_encode(sample: i16) -> u8 {
+    let s = sample as i32;
+    let (sign, mag) = if s >= 0 { (0x80, s) } else { (0x00, -s - 1) };
+    let mag = (mag >> 3).min(0x0FFF); // 13-bit magnitude → 12 bits
+    let byte = if mag < 32 {
+        (mag >> 1) as u8
+    } else {
+        let mut e = 1;
+        while e < 7 && mag >= (32 << e) {
+            e += 1;
+        }
+        ((e << 4) as u8) | ((mag >> e) & 0x0F) as u8
+    };
+    (byte | sign) ^ 0x55
+}
+
+/// G.711 A-law decoding of one byte.
+pub fn alaw_decode(byte: u8) -> i16 {
+    let b = byte ^ 0x55;
+    let sign = b & 0x80;
+    let exponent = ((b >> 4) & 0x07) as i32;
+    let mantissa = (b & 0x0F) as i32;
+    let mag = if exponent == 0 {
+        (mantissa << 4) + 8
+    } else {
+        ((mantissa << 4) + 0x108) << (exponent - 1)
+    };
+    (if sign != 0 { mag } else { -mag }) as i16
+}
+
+/// μ-law encode then decode every sample.
+pub fn ulaw_round_trip(samples: &[i16]) -> Vec<i16> {
+    samples
+        .iter()
+        .map(|&s| ulaw_decode(ulaw_encode(s)))
+        .collect()
+}
+
+/// A-law encode then decode every sample.
+pub fn alaw_round_trip(samples: &[i16]) -> Vec<i16> {
+    samples
+        .iter()
+        .map(|&s| alaw_decode(alaw_encode(s)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn g711_round_trips_are_close() {
+        for s in (-32768i32..=32767).step_by(7) {
+            let s = s as i16;
+            for (name, r) in [
+                ("ulaw", ulaw_round_trip(&[s])[0]),
+                ("alaw", alaw_round_trip(&[s])[0]),
+            ] {
+                let err = (r as i32 - s as i32).abs();
+                // Quantization step is at most 1/16 of the magnitude (plus the small-signal step).
+                let bound = (s as i32).abs() / 16 + 16;
+                assert!(err <= bound, "{name} {s} → {r}");
+            }
+        }
+        // Codes are stable: every byte decodes and re-encodes to itself.
+        for b in 0..=255u8 {
+            assert_eq!(alaw_encode(alaw_decode(b)), b, "alaw {b:#x}");
+            let u = ulaw_encode(ulaw_decode(b));
+            assert!(u == b || ulaw_decode(u) == ulaw_decode(b), "ulaw {b:#x}");
+        }
+    }
+
+    #[test]
+    fn tone_level_is_right() {
+        let mut b = SignalBuilder::new(8000, 1);
+        b.tones(
+            &[Sine {
+                hz: 1000.0,
+                dbm0: 0.0,
+            }],
+            1000.0,
+        );
+        let x = b.to_i16();
+        let rms = (x.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / x.len() as f64).sqrt();
+        let want = dbm0_to_amplitude(0.0) / 2f64.sqrt();
+        assert!((rms / want - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn noise_level_is_right() {
+        let mut b = SignalBuilder::new(8000, 7);
+        b.silence(2000.0).add_noise_in_band(-20.0);
+        let x = b.to_i16();
+        let power = x.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / x.len() as f64;
+        let band = power * 3100.0 / 4000.0;
+        let want = dbm0_to_amplitude(-20.0).powi(2) / 2.0;
+        assert!((10.0 * (band / want).log10()).abs() < 0.1);
+    }
+}

@@ -1,0 +1,89 @@
+//! Talk-off: false digits on speech. Runs a detector over every prompt of the speech corpus
+//! under each condition (gain, then optional G.711 round trip) and counts the digits it
+//! reports; on speech every one is false.
+
+use crate::dtmf_signals::{alaw_round_trip, apply_gain, ulaw_round_trip};
+
+/// The line coding a condition passes the speech through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    /// 16-bit linear, untouched.
+    Linear,
+    /// μ-law encode and decode.
+    ULaw,
+    /// A-law encode and decode.
+    ALaw,
+}
+
+/// One talk-off condition.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Condition {
+    /// Gain in dB applied first (saturating).
+    pub gain_db: f64,
+    /// Coding applied after the gain.
+    pub coding: Coding,
+}
+
+impl Condition {
+    /// The twelve conditions of the issue: gains −20, −10, 0, +6 dB, each linear, μ-law and
+    /// A-law.
+    pub fn all() -> Vec<Condition> {
+        let mut v = Vec::new();
+        for coding in [Coding::Linear, Coding::ULaw, Coding::ALaw] {
+            for gain_db in [-20.0, -10.0, 0.0, 6.0] {
+                v.push(Condition { gain_db, coding });
+            }
+        }
+        v
+    }
+
+    /// A short label, e.g. "+6 dB mu-law".
+    pub fn label(&self) -> String {
+        let coding = match self.coding {
+            Coding::Linear => "linear",
+            Coding::ULaw => "mu-law",
+            Coding::ALaw => "A-law",
+        };
+        format!("{:+} dB {}", self.gain_db, coding)
+    }
+
+    /// `samples` under this condition.
+    pub fn apply(&self, samples: &[i16]) -> Vec<i16> {
+        let x = if self.gain_db == 0.0 {
+            samples.to_vec()
+        } else {
+            apply_gain(samples, self.gain_db)
+        };
+        match self.coding {
+            Coding::Linear => x,
+            Coding::ULaw => ulaw_round_trip(&x),
+            Coding::ALaw => alaw_round_trip(&x),
+        }
+    }
+}
+
+/// A false digit: which prompt, and the digit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FalseDigit {
+    /// Index of the prompt in the corpus.
+    pub prompt: usize,
+    /// The reported key.
+    pub digit: char,
+}
+
+/// Runs `detect` (which returns the digits found in one prompt) over every prompt under
+/// `condition`.
+pub fn false_digits(
+    prompts: &[Vec<i16>],
+    condition: Condition,
+    detect: &mut dyn FnMut(&[i16]) -> Vec<char>,
+) -> Vec<FalseDigit> {
+    let mut out = Vec::new();
+    for (i, p) in prompts.iter().enumerate() {
+        let x = condition.apply(p);
+        for digit in detect(&x) {
+            out.push(FalseDigit { prompt: i, digit });
+        }
+    }
+    out
+}

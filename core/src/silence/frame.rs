@@ -1,0 +1,139 @@
+//! The frame classifier: judges each 10 ms frame noise, weak speech or strong speech by how
+//! far its band levels stand above the line's noise floor in each band.
+//!
+//! Assumes the first [`LEARN_FRAMES`] frames after a reset are the line's noise (in a
+//! recording they are the prompt and the beep, during which the caller is listening). Each
+//! band's excess over its floor is reduced by a multiple of that band's noise deviation, and
+//! the positive excesses are summed: a coloured noise is whitened by the per-band floors,
+//! and speech, which rises above the noise in several bands at once, scores in all of them.
+//! The strong threshold comes from the sensitivity setting, the weak one is half of it.
+
+use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
+use super::log2::DB_Q16;
+use super::noise_floor::NoiseFloor;
+use crate::SampleRate;
+
+/// Frames after a reset that are taken as noise to learn the floor (200 ms).
+pub const LEARN_FRAMES: u16 = 20;
+
+/// Floor speed while learning (1/4 of the gap per frame) and afterwards (1/16).
+const LEARN_SHIFT: u32 = 2;
+const TRACK_SHIFT: u32 = 4;
+
+/// The band excess that counts starts this many noise deviations above the floor.
+const DEV_FACTOR: i32 = 2;
+
+/// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
+/// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
+const RISE_BASE_Q16: i32 = DB_Q16 / 100;
+const RISE_RUN_FRAMES_PER_STEP: u16 = 50;
+const RISE_MAX_STEPS: u16 = 15;
+
+/// The strong threshold at sensitivity 0 and how much each sensitivity point lowers it:
+/// 8 dB at 0, 5 dB at 50 (the default), 2 dB at 100.
+const STRONG_AT_ZERO_Q16: i32 = 8 * DB_Q16;
+const STRONG_STEP_Q16: i32 = 6 * DB_Q16 / 100;
+
+/// How a frame was judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameLevel {
+    /// Noise: the floor learns from it.
+    Noise,
+    /// Above the weak threshold only: enough to continue speech, not to start it.
+    Weak,
+    /// Above the strong threshold: counts towards a speech onset.
+    Strong,
+}
+
+/// Band analysis, noise floors and the per-frame decision for one channel.
+#[derive(Clone, Debug)]
+pub struct FrameClassifier {
+    bands: BandAnalyzer,
+    floors: [NoiseFloor; BAND_COUNT],
+    /// Frames judged since reset, saturating.
+    frames_seen: u16,
+    /// Consecutive frames not judged noise, saturating.
+    speech_run: u16,
+    strong_q16: i32,
+    weak_q16: i32,
+}
+
+impl FrameClassifier {
+    /// A classifier for audio at `rate` with `sensitivity` 0–100 (higher values are clamped).
+    pub fn new(rate: SampleRate, sensitivity: u8) -> Self {
+        let sensitivity = sensitivity.min(100) as i32;
+        let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * sensitivity;
+        FrameClassifier {
+            bands: BandAnalyzer::new(rate),
+            floors: [NoiseFloor::starting_at(0); BAND_COUNT],
+            frames_seen: 0,
+            speech_run: 0,
+            strong_q16,
+            weak_q16: strong_q16 / 2,
+        }
+    }
+
+    /// Samples per frame.
+    pub fn frame_len(&self) -> usize {
+        self.bands.frame_len()
+    }
+
+    /// Each band's noise floor, log2 Q16 (for tracing and tests).
+    pub fn floors_q16(&self) -> [i32; BAND_COUNT] {
+        self.floors.map(|f| f.floor_q16())
+    }
+
+    /// Each band's noise deviation, log2 Q16 (for tracing and tests).
+    pub fn devs_q16(&self) -> [i32; BAND_COUNT] {
+        self.floors.map(|f| f.dev_q16())
+    }
+
+    /// Consumes samples up to the end of the current frame; returns how many were taken and
+    /// the frame's level if it completed.
+    pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {
+        let (used, levels) = self.bands.feed(samples);
+        (used, levels.map(|l| self.judge(l)))
+    }
+
+    fn judge(&mut self, levels: BandLevelsQ16) -> FrameLevel {
+        if self.frames_seen == 0 {
+            self.floors = levels.map(NoiseFloor::starting_at);
+        }
+        if self.frames_seen < LEARN_FRAMES {
+            self.frames_seen += 1;
+            for (floor, level) in self.floors.iter_mut().zip(levels) {
+                floor.learn_noise(level, LEARN_SHIFT);
+            }
+            return FrameLevel::Noise;
+        }
+        let mut score_q16: i32 = 0;
+        for (floor, &level) in self.floors.iter().zip(&levels) {
+            let margin = floor.dev_q16().saturating_mul(DEV_FACTOR);
+            let excess = level
+                .saturating_sub(floor.floor_q16())
+                .saturating_sub(margin);
+            score_q16 = score_q16.saturating_add(excess.max(0));
+        }
+        let verdict = if score_q16 >= self.strong_q16 {
+            FrameLevel::Strong
+        } else if score_q16 >= self.weak_q16 {
+            FrameLevel::Weak
+        } else {
+            FrameLevel::Noise
+        };
+        if verdict == FrameLevel::Noise {
+            self.speech_run = 0;
+            for (floor, level) in self.floors.iter_mut().zip(levels) {
+                floor.learn_noise(level, TRACK_SHIFT);
+            }
+        } else {
+            self.speech_run = self.speech_run.saturating_add(1);
+            let steps = (self.speech_run / RISE_RUN_FRAMES_PER_STEP).min(RISE_MAX_STEPS);
+            let rise = RISE_BASE_Q16 * (1 + steps as i32);
+            for (floor, level) in self.floors.iter_mut().zip(levels) {
+                floor.hold_in_speech(level, rise, TRACK_SHIFT);
+            }
+        }
+        verdict
+    }
+}

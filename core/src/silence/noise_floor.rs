@@ -1,0 +1,123 @@
+//! Noise-floor tracking for one band: where the line's noise sits and how much it wanders.
+//!
+//! Levels are log2 Q16 (see [`super::bands`]). While a frame is judged noise, the floor
+//! follows it (quickly down, slowly up) and the mean absolute deviation of the level around
+//! the floor is learnt, so a fluctuating noise (brown, babble) gets a wider margin than a
+//! steady hiss. While a frame is judged speech, the floor may still fall at once, and it
+//! rises by a fixed slew per frame that the caller grows with the length of the speech run:
+//! so the floor has no ceiling and catches up with any step up in the noise level, while
+//! speech, which always dips between syllables, never drags it up for long. The floor
+//! never sits below an absolute minimum (about −70 dBFS) so digital silence does not make
+//! the next faint sound look like speech.
+
+use super::log2::DB_Q16;
+
+/// The lowest floor: −70 dBFS (30.0 in log2 is a full-scale square wave).
+pub const MIN_FLOOR_Q16: i32 = (30 << 16) - 70 * DB_Q16;
+
+/// Deviation assumed before any noise has been seen: 1 dB.
+const INITIAL_DEV_Q16: i32 = DB_Q16;
+
+/// Smallest deviation kept (0.25 dB), so a perfectly steady noise still has a margin.
+const MIN_DEV_Q16: i32 = DB_Q16 / 4;
+
+/// Largest deviation kept (6 dB), so a burst taken for noise cannot open the margin wide.
+const MAX_DEV_Q16: i32 = 6 * DB_Q16;
+
+/// The noise floor of one band.
+#[derive(Clone, Copy, Debug)]
+pub struct NoiseFloor {
+    /// Floor level, log2 Q16.
+    floor_q16: i32,
+    /// Mean absolute deviation of noise frames around the floor, log2 Q16.
+    dev_q16: i32,
+}
+
+impl NoiseFloor {
+    /// A floor that starts at `level_q16` (the first frame seen).
+    pub fn starting_at(level_q16: i32) -> Self {
+        NoiseFloor {
+            floor_q16: level_q16.max(MIN_FLOOR_Q16),
+            dev_q16: INITIAL_DEV_Q16,
+        }
+    }
+
+    /// The floor, log2 Q16.
+    pub fn floor_q16(&self) -> i32 {
+        self.floor_q16
+    }
+
+    /// The noise's mean absolute deviation around the floor, log2 Q16.
+    pub fn dev_q16(&self) -> i32 {
+        self.dev_q16
+    }
+
+    /// Learns from a frame judged noise. `rate_shift` sets the speed (the floor moves by
+    /// 1/2^`rate_shift` of the gap upwards and four times faster downwards).
+    pub fn learn_noise(&mut self, level_q16: i32, rate_shift: u32) {
+        let gap = level_q16
+            .max(MIN_FLOOR_Q16)
+            .saturating_sub(self.floor_q16);
+        let up_shift = rate_shift.min(31);
+        let down_shift = up_shift.saturating_sub(2);
+        let step = if gap < 0 {
+            gap >> down_shift
+        } else {
+            gap >> up_shift
+        };
+        self.floor_q16 = self.floor_q16.saturating_add(step).max(MIN_FLOOR_Q16);
+        let dev_step = (gap.saturating_abs() - self.dev_q16) >> (up_shift + 1).min(31);
+        self.dev_q16 = (self.dev_q16 + dev_step).clamp(MIN_DEV_Q16, MAX_DEV_Q16);
+    }
+
+    /// Updates from a frame judged speech: falls like [`learn_noise`](Self::learn_noise)
+    /// when the frame is below the floor, else rises by `rise_q16` (never past the frame).
+    pub fn hold_in_speech(&mut self, level_q16: i32, rise_q16: i32, rate_shift: u32) {
+        let gap = level_q16.saturating_sub(self.floor_q16);
+        let step = if gap < 0 {
+            gap >> rate_shift.min(31).saturating_sub(2)
+        } else {
+            rise_q16.min(gap)
+        };
+        self.floor_q16 = self.floor_q16.saturating_add(step).max(MIN_FLOOR_Q16);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_noise_up_and_down() {
+        let mut f = NoiseFloor::starting_at(10 << 16);
+        for _ in 0..400 {
+            f.learn_noise(20 << 16, 4);
+        }
+        assert!((f.floor_q16() - (20 << 16)).abs() < DB_Q16 / 10);
+        for _ in 0..100 {
+            f.learn_noise(12 << 16, 4);
+        }
+        assert!((f.floor_q16() - (12 << 16)).abs() < DB_Q16 / 10);
+    }
+
+    #[test]
+    fn rises_in_speech_only_by_the_slew_and_has_no_ceiling() {
+        let mut f = NoiseFloor::starting_at(10 << 16);
+        f.hold_in_speech(40 << 16, 1000, 4);
+        assert_eq!(f.floor_q16(), (10 << 16) + 1000);
+        for _ in 0..100_000 {
+            f.hold_in_speech(i32::MAX, 1000, 4);
+        }
+        assert!(f.floor_q16() > 1_000 << 16);
+    }
+
+    #[test]
+    fn never_below_minimum_and_saturates() {
+        let mut f = NoiseFloor::starting_at(i32::MIN);
+        f.learn_noise(i32::MIN, 0);
+        assert_eq!(f.floor_q16(), MIN_FLOOR_Q16);
+        f.learn_noise(i32::MAX, 0);
+        f.hold_in_speech(i32::MAX, i32::MAX, 0);
+        assert!(f.dev_q16() >= MIN_DEV_Q16);
+    }
+}
