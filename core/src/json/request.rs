@@ -24,8 +24,11 @@ pub enum RequestError {
     Json {
         /// What the JSON parser reported.
         error: serde_json_core::de::Error,
-        /// The property being read when it failed (empty at the top level).
+        /// The property being read when it failed, or the last one read before it (empty
+        /// if none).
         at: String<PATH_CAPACITY>,
+        /// Whether the failure is inside the value of `at` (otherwise it follows it).
+        inside_value: bool,
     },
     /// A property Graph's recordResponse does not have.
     UnknownProperty {
@@ -39,10 +42,17 @@ pub enum RequestError {
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RequestError::Json { error, at } if at.is_empty() => {
+            RequestError::Json { error, at, .. } if at.is_empty() => {
                 write!(f, "the request body is not valid JSON ({error})")
             }
-            RequestError::Json { error, at } => write!(f, "invalid value for {at} ({error})"),
+            RequestError::Json {
+                error,
+                at,
+                inside_value: true,
+            } => write!(f, "invalid value for {at} ({error})"),
+            RequestError::Json { error, at, .. } => {
+                write!(f, "the request body is not valid JSON after {at} ({error})")
+            }
             RequestError::UnknownProperty { path } => {
                 write!(f, "{path} is not a recordResponse parameter")
             }
@@ -62,6 +72,7 @@ pub fn parse_request(body: &str) -> Result<Settings, RequestError> {
     let mut state = ParseState {
         settings: Settings::default(),
         at: String::new(),
+        inside_value: false,
         problem: None,
     };
     let mut unescape = [0u8; CLIENT_CONTEXT_CAPACITY];
@@ -76,23 +87,27 @@ pub fn parse_request(body: &str) -> Result<Settings, RequestError> {
         return Err(RequestError::Json {
             error,
             at: state.at,
+            inside_value: state.inside_value,
         });
     }
     state.settings.validate()?;
     Ok(state.settings)
 }
 
-/// What the visitors fill in: the settings, the property being read, and a problem found
+/// What the visitors fill in: the settings, the property being read (or last read), and a
+/// problem found
 /// that is not a JSON error (reported in preference to the JSON error it causes).
 struct ParseState {
     settings: Settings,
     at: String<PATH_CAPACITY>,
+    inside_value: bool,
     problem: Option<RequestError>,
 }
 
 impl ParseState {
     fn enter(&mut self, path: fmt::Arguments<'_>) {
         self.at.clear();
+        self.inside_value = true;
         // A path longer than the buffer is cut short; it only labels messages.
         let _ = self.at.write_fmt(path);
     }
@@ -182,6 +197,8 @@ impl<'de> Visitor<'de> for BodySeed<'_> {
                 }
                 other => return Err(st.unknown(format_args!("{other}"))),
             }
+            // What follows a value that was read is not that value's fault.
+            st.inside_value = false;
             Ok(())
         })
     }
@@ -318,6 +335,8 @@ impl<'de> Visitor<'de> for PromptSeed<'_> {
                 }
                 other => return Err(st.unknown(format_args!("prompts[0].{other}"))),
             }
+            // What follows a value that was read is not that value's fault.
+            st.inside_value = false;
             Ok(())
         })?;
         let Some(info) = info else {
@@ -392,6 +411,8 @@ impl<'de> Visitor<'de> for MediaInfoSeed<'_> {
                 }
                 other => return Err(st.unknown(format_args!("prompts[0].mediaInfo.{other}"))),
             }
+            // What follows a value that was read is not that value's fault.
+            st.inside_value = false;
             Ok(())
         })?;
         Ok(Some(info))

@@ -1,0 +1,332 @@
+//! The `recresp-sim` command-line contract, end to end through the built binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use recresp_core::synth::{add_dtmf, add_voice};
+use recresp_core::{Digit, SampleRate};
+
+fn sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
+        .args(args)
+        .output()
+        .expect("recresp-sim runs")
+}
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let d = std::env::temp_dir().join(format!("recresp-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        Dir(d)
+    }
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn write_wav(path: &str, rate: u32, channels: u16, samples: &[i16]) {
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for &s in samples {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+/// 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s at 8 kHz.
+fn caller(rate: SampleRate) -> Vec<i16> {
+    let ms = |t: usize| t * rate.per_ms() as usize;
+    let mut s = vec![0i16; ms(4000)];
+    add_voice(&mut s[ms(1000)..ms(2500)], 9000, rate, 2);
+    add_dtmf(&mut s[ms(3000)..ms(3100)], Digit::Pound, 6000, rate);
+    s
+}
+
+const REQUEST: &str = r##"{"clientContext": "ctx-1", "stopTones": ["#"], "playBeep": false,
+  "maxRecordDurationInSeconds": 10}"##;
+
+fn read_json(path: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn run_prints_the_response_and_writes_the_outputs() {
+    let d = Dir::new("run");
+    std::fs::write(d.path("req.json"), REQUEST).unwrap();
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let out = sim(&[
+        "run",
+        "--request",
+        &d.path("req.json"),
+        "--caller",
+        &d.path("caller.wav"),
+        "--recording",
+        &d.path("rec.wav"),
+        "--notification",
+        &d.path("note.json"),
+        "--call-id",
+        "call-42",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("HTTP/1.1 200 OK"));
+    let location = lines.next().unwrap();
+    assert!(location.starts_with(
+        "Location: https://graph.microsoft.com/beta/communications/calls/call-42/operations/"
+    ));
+    assert!(stdout.contains("\"status\": \"running\""));
+    assert!(stdout.contains("\"status\": \"completed\""));
+
+    let note = read_json(&d.path("note.json"));
+    assert_eq!(note["@odata.type"], "#microsoft.graph.commsNotifications");
+    let n = &note["value"][0];
+    assert_eq!(n["changeType"], "deleted");
+    let op_id = location.rsplit('/').next().unwrap();
+    let url = format!("/communications/calls/call-42/operations/{op_id}");
+    assert_eq!(n["resourceUrl"], url.as_str());
+    let data = &n["resourceData"];
+    assert_eq!(data["@odata.type"], "#microsoft.graph.recordOperation");
+    assert_eq!(data["@odata.id"], url.as_str());
+    assert_eq!(data["id"], op_id);
+    assert_eq!(data["status"], "completed");
+    assert_eq!(data["completionReason"], "stopToneDetected");
+    assert_eq!(data["clientContext"], "ctx-1");
+    assert_eq!(data["resultInfo"]["code"], 200);
+    assert_eq!(data["resultInfo"]["subcode"], 8514);
+    assert!(data["recordingLocation"]
+        .as_str()
+        .unwrap()
+        .ends_with("rec.wav"));
+    assert!(!data["recordingAccessToken"].as_str().unwrap().is_empty());
+
+    let rec = hound::WavReader::open(d.path("rec.wav")).unwrap();
+    let spec = rec.spec();
+    assert_eq!(
+        (spec.channels, spec.sample_rate, spec.bits_per_sample),
+        (1, 8000, 16)
+    );
+    let samples: Vec<i16> = rec.into_samples().map(|s| s.unwrap()).collect();
+    // From a little before 1.0 s to the key at 3.0 s, copied exactly.
+    let input = caller(SampleRate::Hz8000);
+    assert!(
+        (15_000..=16_400).contains(&samples.len()),
+        "{} samples",
+        samples.len()
+    );
+    let start = 24_000 - samples.len();
+    assert_eq!(samples.as_slice(), &input[start..24_000]);
+}
+
+#[test]
+fn the_same_inputs_give_byte_identical_outputs() {
+    let d = Dir::new("same");
+    std::fs::write(d.path("req.json"), REQUEST).unwrap();
+    write_wav(
+        &d.path("caller.wav"),
+        16000,
+        1,
+        &caller(SampleRate::Hz16000),
+    );
+    let go = |tag: &str| {
+        let out = sim(&[
+            "run",
+            "--request",
+            &d.path("req.json"),
+            "--caller",
+            &d.path("caller.wav"),
+            "--recording",
+            &d.path(&format!("{tag}.wav")),
+            "--notification",
+            &d.path(&format!("{tag}.json")),
+        ]);
+        assert!(out.status.success());
+        (
+            std::fs::read(d.path(&format!("{tag}.wav"))).unwrap(),
+            out.stdout,
+        )
+    };
+    let (a, out_a) = go("a");
+    let (b, _) = go("b");
+    assert_eq!(a, b);
+    assert!(String::from_utf8(out_a)
+        .unwrap()
+        .contains("stopToneDetected"));
+}
+
+#[test]
+fn an_invalid_request_is_a_graph_bad_request() {
+    let d = Dir::new("bad");
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    for (body, needle) in [
+        (
+            r#"{"maxRecordDurationInSeconds": 0}"#,
+            "maxRecordDurationInSeconds",
+        ),
+        (r#"{"maxRecordDuration": 5}"#, "maxRecordDuration"),
+        (r#"{"stopTones": ["pound"]}"#, "stopTones[0]"),
+        (r#"{"playBeep": 1"#, "playBeep"),
+        (r#"{"clientContext": "x",,}"#, "JSON"),
+    ] {
+        std::fs::write(d.path("req.json"), body).unwrap();
+        let out = sim(&[
+            "run",
+            "--request",
+            &d.path("req.json"),
+            "--caller",
+            &d.path("caller.wav"),
+            "--recording",
+            &d.path("rec.wav"),
+            "--notification",
+            &d.path("note.json"),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{body}");
+        let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(err["error"]["code"], "BadRequest");
+        let msg = err["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(needle), "{body}: {msg}");
+        assert!(!Path::new(&d.path("rec.wav")).exists());
+        assert!(!Path::new(&d.path("note.json")).exists());
+    }
+}
+
+#[test]
+fn a_bad_wav_is_a_one_line_error() {
+    let d = Dir::new("wav");
+    std::fs::write(d.path("req.json"), REQUEST).unwrap();
+    write_wav(&d.path("stereo.wav"), 8000, 2, &[0; 800]);
+    write_wav(&d.path("cd.wav"), 44100, 1, &[0; 800]);
+    write_wav(&d.path("full.wav"), 8000, 1, &[0; 8000]);
+    let full = std::fs::read(d.path("full.wav")).unwrap();
+    std::fs::write(d.path("cut.wav"), &full[..30]).unwrap();
+    std::fs::write(d.path("text.wav"), b"this is not audio").unwrap();
+    for (name, needle) in [
+        ("stereo.wav", "mono"),
+        ("cd.wav", "44100 Hz"),
+        ("cut.wav", "cut.wav"),
+        ("text.wav", "WAV"),
+        ("missing.wav", "missing.wav"),
+    ] {
+        let out = sim(&[
+            "run",
+            "--request",
+            &d.path("req.json"),
+            "--caller",
+            &d.path(name),
+            "--notification",
+            &d.path("note.json"),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(
+            err.contains(needle) && !err.contains("panicked"),
+            "{name}: {err}"
+        );
+        assert!(!Path::new(&d.path("note.json")).exists());
+    }
+}
+
+#[test]
+fn prompts_are_found_in_the_media_folder_or_fail() {
+    let d = Dir::new("prompt");
+    std::fs::create_dir_all(d.path("media")).unwrap();
+    write_wav(&d.path("media/hello.wav"), 16000, 1, &[0; 16000]);
+    write_wav(&d.path("caller.wav"), 8000, 1, &vec![0; 8000]);
+    let body = |uri: &str| {
+        format!(
+            r#"{{"prompts": [{{"mediaInfo": {{"uri": "{uri}"}}}}], "initialSilenceTimeoutInSeconds": 1}}"#
+        )
+    };
+    let run = |uri: &str, media: bool| {
+        std::fs::write(d.path("req.json"), body(uri)).unwrap();
+        let mut args = vec![
+            "run".to_string(),
+            "--request".into(),
+            d.path("req.json"),
+            "--caller".into(),
+            d.path("caller.wav"),
+            "--notification".into(),
+            d.path("note.json"),
+            "-v".into(),
+        ];
+        if media {
+            args.extend(["--media".into(), d.path("media")]);
+        }
+        let out = sim(&args.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        assert!(out.status.success());
+        (
+            read_json(&d.path("note.json")),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (note, log) = run("https://cdn.example.com/x/hello.wav?v=2", true);
+    let data = &note["value"][0]["resourceData"];
+    assert_eq!(data["completionReason"], "initialSilenceTimeout");
+    // 1 s prompt (16 kHz file, 8 kHz call), 200 ms beep, then 1 s of silence.
+    assert!(log.contains("PromptFinished { at: 8000 }"), "{log}");
+    assert!(log.contains("Listening { at: 9600 }"), "{log}");
+    for (uri, media) in [
+        ("https://cdn.example.com/nope.wav", true),
+        ("https://cdn.example.com/hello.wav", false),
+    ] {
+        let (note, _) = run(uri, media);
+        let data = &note["value"][0]["resourceData"];
+        assert_eq!(data["completionReason"], "playPromptFailed");
+        assert_eq!(data["status"], "failed");
+        assert_eq!(data["resultInfo"]["subcode"], 8511);
+        assert_eq!(data["recordingLocation"], "");
+    }
+}
+
+#[test]
+fn demo_runs_on_its_built_in_example() {
+    let d = Dir::new("demo");
+    let out = sim(&["demo", "--out", &d.path("out")]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("Completed: stopToneDetected"), "{stdout}");
+    assert!(Path::new(&d.path("out/recording.wav")).exists());
+    let note = read_json(&d.path("out/notification.json"));
+    assert_eq!(note["value"][0]["resourceData"]["status"], "completed");
+}
+
+#[test]
+fn help_describes_the_commands() {
+    let out = sim(&["--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for word in ["run", "demo"] {
+        assert!(text.contains(word));
+    }
+    let out = sim(&["run", "--help"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--request",
+        "--caller",
+        "--media",
+        "--recording",
+        "--notification",
+        "--call-id",
+    ] {
+        assert!(text.contains(flag), "{flag}");
+    }
+}
