@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what recresp's tests need (Debian packages, the Cortex-M target) and runs every
+# test: formatting, lints, the debug test suite, the heavy corpus tests in release mode, and
+# the no_std build for thumbv7m-none-eabi. Benchmarks are not run here (see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  libspandsp-dev                 # SpanDSP, the DTMF peer
+  libwebrtc-audio-processing-dev # WebRTC VAD, the silence-detection peer
+  asterisk-core-sounds-en-wav    # 25 min of 8 kHz speech prompts
+  pkg-config
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "== installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! rustup target list --installed | grep -qx thumbv7m-none-eabi; then
+  echo "== adding the thumbv7m-none-eabi target"
+  rustup target add thumbv7m-none-eabi
+fi
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+echo "== format"
+cargo fmt --all -- --check
+echo "== lints"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== no_std build for Cortex-M3 (with and without the json and defmt features)"
+cargo build -p recresp-core --target thumbv7m-none-eabi
+cargo build -p recresp-core --target thumbv7m-none-eabi --no-default-features
+cargo build -p recresp-core --target thumbv7m-none-eabi --no-default-features --features defmt
+echo "== tests (debug: overflow checks on)"
+cargo test --workspace
+echo "== corpus and signal-suite tests (release)"
+cargo test --workspace --release
+echo "== all tests passed"
