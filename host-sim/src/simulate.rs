@@ -64,7 +64,7 @@ impl Plan {
         Ok(Plan {
             settings,
             options,
-            operation_id: operation_id(&opts.call_id, request),
+            operation_id: json::derive_operation_id(&opts.call_id, request).to_string(),
             opts: opts.clone(),
         })
     }
@@ -178,27 +178,4 @@ fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> 
         },
         Err(_) => PromptAudio::Failed,
     }
-}
-
-/// A stable, GUID-shaped operation id derived from the call id and the request, so the same
-/// inputs give byte-identical outputs.
-pub fn operation_id(call_id: &str, request: &str) -> String {
-    // FNV-1a, 128 bits from two 64-bit lanes.
-    let lane = |seed: u64| {
-        let mut h = seed;
-        for b in call_id.bytes().chain([0]).chain(request.bytes()) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-        h
-    };
-    let (a, b) = (lane(0xcbf2_9ce4_8422_2325), lane(0x8422_2325_cbf2_9ce4));
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xffff,
-        b >> 48,
-        b & 0xffff_ffff_ffff
-    )
 }

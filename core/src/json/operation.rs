@@ -178,3 +178,32 @@ pub fn write_notification(
     };
     serde_json_core::to_slice(&body, buf).map_err(|_| WriteError)
 }
+
+/// A GUID-shaped operation id derived from the call id and the request body (FNV-1a over
+/// both, two 64-bit lanes), for hosts that want the same inputs to give byte-identical
+/// documents. A host that has a source of unique ids can use those instead.
+pub fn derive_operation_id(call_id: &str, request: &str) -> heapless::String<36> {
+    let lane = |seed: u64| {
+        let mut h = seed;
+        for b in call_id.bytes().chain([0]).chain(request.bytes()) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        h
+    };
+    let (a, b) = (lane(0xcbf2_9ce4_8422_2325), lane(0x8422_2325_cbf2_9ce4));
+    let mut id = heapless::String::new();
+    // 36 characters always fit.
+    let _ = core::fmt::Write::write_fmt(
+        &mut id,
+        format_args!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xffff,
+            b >> 48,
+            b & 0xffff_ffff_ffff
+        ),
+    );
+    id
+}
