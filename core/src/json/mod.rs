@@ -8,6 +8,7 @@ mod operation;
 mod request;
 
 pub use operation::{
-    write_notification, write_running_operation, OperationRef, Recording, WriteError,
+    derive_operation_id, write_notification, write_running_operation, OperationRef, Recording,
+    WriteError,
 };
 pub use request::{parse_request, RequestError, PATH_CAPACITY};
