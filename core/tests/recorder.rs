@@ -280,12 +280,7 @@ fn hang_up_keeps_what_was_captured() {
     let input = voice_at(rate, 3000, 500, 2500);
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(options(5, 5, 30), PromptAudio::None);
-    let mut run = Run {
-        notices: vec![],
-        audio: vec![],
-        completions: vec![],
-        after_completion: 0,
-    };
+    let mut run = Run::default();
     rec.feed_pcm(&input, |e| record_event(&mut run, e));
     rec.hang_up().unwrap();
     while let Some(e) = rec.poll() {
@@ -325,12 +320,7 @@ fn g711_input_matches_decoded_pcm() {
         let want = run_simple(rate, o, PromptAudio::None, &decoded);
         let mut rec: Recorder = Recorder::new(rate).unwrap();
         rec.start(o, PromptAudio::None);
-        let mut got = Run {
-            notices: vec![],
-            audio: vec![],
-            completions: vec![],
-            after_completion: 0,
-        };
+        let mut got = Run::default();
         for chunk in bytes.chunks(160) {
             let mut chunk = chunk;
             while !chunk.is_empty() {
@@ -354,12 +344,7 @@ fn an_rfc4733_digit_stops_like_an_in_band_one() {
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(o, PromptAudio::None);
-    let mut run = Run {
-        notices: vec![],
-        audio: vec![],
-        completions: vec![],
-        after_completion: 0,
-    };
+    let mut run = Run::default();
     rec.feed_pcm(&input, |e| record_event(&mut run, e));
     rec.handle_digit(Digit::Pound, 19_600).unwrap();
     while let Some(e) = rec.poll() {

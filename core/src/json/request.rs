@@ -162,7 +162,7 @@ impl<'de> Visitor<'de> for BodySeed<'_> {
             let s = &mut st.settings;
             match key {
                 "prompts" => {
-                    map.next_value_seed(PromptsSeed(st))?;
+                    map.next_value_seed(Nullable(PromptsSeed(st)))?;
                 }
                 "bargeInAllowed" => {
                     s.barge_in_allowed = map.next_value::<Option<bool>>()?.unwrap_or(false)
@@ -187,7 +187,7 @@ impl<'de> Visitor<'de> for BodySeed<'_> {
                     }
                 }
                 "stopTones" => {
-                    map.next_value_seed(StopTonesSeed(st))?;
+                    map.next_value_seed(Nullable(StopTonesSeed(st)))?;
                 }
                 "clientContext" => {
                     let v = map.next_value::<Option<String<CLIENT_CONTEXT_CAPACITY>>>()?;
@@ -204,12 +204,42 @@ impl<'de> Visitor<'de> for BodySeed<'_> {
     }
 }
 
+/// Reads `null` as absent (`None`) and anything else with the inner seed.
+struct Nullable<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Nullable<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Nullable<S> {
+    type Value = Option<S::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(d).map(Some)
+    }
+}
+
 struct StopTonesSeed<'s>(&'s mut ParseState);
 
 impl<'de> DeserializeSeed<'de> for StopTonesSeed<'_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
+        d.deserialize_seq(self)
     }
 }
 
@@ -218,18 +248,6 @@ impl<'de> Visitor<'de> for StopTonesSeed<'_> {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of keypad characters")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -263,7 +281,7 @@ struct PromptsSeed<'s>(&'s mut ParseState);
 impl<'de> DeserializeSeed<'de> for PromptsSeed<'_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
+        d.deserialize_seq(self)
     }
 }
 
@@ -272,18 +290,6 @@ impl<'de> Visitor<'de> for PromptsSeed<'_> {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of at most one mediaPrompt")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -326,7 +332,7 @@ impl<'de> Visitor<'de> for PromptSeed<'_> {
             match key {
                 "mediaInfo" => {
                     st.enter(format_args!("prompts[0].mediaInfo"));
-                    info = map.next_value_seed(MediaInfoSeed(st))?;
+                    info = map.next_value_seed(Nullable(MediaInfoSeed(st)))?;
                 }
                 // Beta: how many times to play the prompt. recresp plays it once.
                 "loop" => {
@@ -371,29 +377,17 @@ struct MediaInfo {
 struct MediaInfoSeed<'s>(&'s mut ParseState);
 
 impl<'de> DeserializeSeed<'de> for MediaInfoSeed<'_> {
-    type Value = Option<MediaInfo>;
+    type Value = MediaInfo;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_option(self)
+        d.deserialize_struct("mediaInfo", &[], self)
     }
 }
 
 impl<'de> Visitor<'de> for MediaInfoSeed<'_> {
-    type Value = Option<MediaInfo>;
+    type Value = MediaInfo;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a mediaInfo object")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_struct("mediaInfo", &[], self)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
@@ -415,6 +409,6 @@ impl<'de> Visitor<'de> for MediaInfoSeed<'_> {
             st.inside_value = false;
             Ok(())
         })?;
-        Ok(Some(info))
+        Ok(info)
     }
 }

@@ -8,7 +8,7 @@ use recresp_core::synth::{add_dtmf, add_voice};
 use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
 
 /// Everything an operation reported, with audio gathered into one recording.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Run {
     /// Non-audio events other than the completion, in order.
     pub notices: Vec<String>,
@@ -86,12 +86,7 @@ pub fn run_chunked(
 ) -> Run {
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(options, prompt);
-    let mut run = Run {
-        notices: vec![],
-        audio: vec![],
-        completions: vec![],
-        after_completion: 0,
-    };
+    let mut run = Run::default();
     let mut rest = input;
     let mut i = 0;
     while !rest.is_empty() {
