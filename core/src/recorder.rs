@@ -570,6 +570,7 @@ impl<const N: usize> Recorder<N> {
         self.recording_start = start;
         self.speech_onset = onset.max(start);
         self.pause_start = None;
+        crate::fmt::debug!("speech at {}, recording from {}", onset, start);
         self.push_event(Event::SpeechStarted {
             onset: self.speech_onset,
             recording_start: start,
@@ -601,6 +602,7 @@ impl<const N: usize> Recorder<N> {
         self.ring
             .truncate_from(self.ring.start() + self.ring.released() as u64);
         self.phase = Phase::Done;
+        crate::fmt::debug!("completed at {}: {}", self.pos, reason);
         self.completion = Some(Completion {
             reason,
             status,
