@@ -41,7 +41,10 @@ pub fn load(dir: &Path) -> Result<Vec<Prompt>, String> {
         }
     }
     if prompts.is_empty() {
-        return Err(format!("{}: no 8 kHz mono WAV prompts found", dir.display()));
+        return Err(format!(
+            "{}: no 8 kHz mono WAV prompts found",
+            dir.display()
+        ));
     }
     Ok(prompts)
 }

@@ -127,7 +127,9 @@ pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Vec<Emitted>, String> {
     let mut endpointer = Endpointer::new(3, 3, 30);
     let mut events = Vec::new();
     for (i, frame) in samples.chunks_exact(FRAME).enumerate() {
-        let speech = vad.process(frame).ok_or("WebRtcVad_Process rejected a frame")?;
+        let speech = vad
+            .process(frame)
+            .ok_or("WebRtcVad_Process rejected a frame")?;
         let level = if speech {
             FrameLevel::Strong
         } else {
@@ -187,6 +189,9 @@ mod tests {
         assert_eq!(judge(a(301, 0), 8000, 16000), Verdict::LateOrNoOnset);
         assert_eq!(judge(a(0, 1001), 8000, 16000), Verdict::BadEnd);
         assert_eq!(judge(a(0, -301), 8000, 16000), Verdict::BadEnd);
-        assert_eq!(judge(Answer::default(), 8000, 16000), Verdict::LateOrNoOnset);
+        assert_eq!(
+            judge(Answer::default(), 8000, 16000),
+            Verdict::LateOrNoOnset
+        );
     }
 }

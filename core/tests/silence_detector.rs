@@ -154,7 +154,10 @@ fn floor_has_no_ceiling_after_a_step_up_in_noise() {
         let mut d = SpeechDetector::new(rate);
         let ev = events(&mut d, &x, 80);
         // The 55 dB step looks like speech at first, then the floor climbs to it.
-        assert!(!d.in_speech(), "{rate:?}: still in speech after 40 s: {ev:?}");
+        assert!(
+            !d.in_speech(),
+            "{rate:?}: still in speech after 40 s: {ev:?}"
+        );
         assert!(ev.len() <= 2, "{rate:?}: {ev:?}");
     }
 }
@@ -177,10 +180,7 @@ fn higher_sensitivity_catches_quieter_speech() {
             }
             let mut d = SpeechDetector::with_config(rate, config);
             let ev = events(&mut d, &to_i16(&x), 80);
-            count += ev
-                .iter()
-                .any(|e| matches!(e, SpeechEvent::Start { .. }))
-                as usize;
+            count += ev.iter().any(|e| matches!(e, SpeechEvent::Start { .. })) as usize;
         }
         found.push(count);
     }

@@ -51,8 +51,12 @@ fn main() -> Result<(), String> {
     let set = select(&corpus, offset);
     let n = set.prompts.len();
     println!("Speech detection on {n} Asterisk prompts (offset {offset}, seed {seed}): each after 3 s of the noise, 2 s after.");
-    println!("Success = onset within -100..+300 ms and end within -300..+1000 ms of the truth; events");
-    println!("during the 3 s lead (the prompt and beep) are ignored as the recorder does. Noise-only");
+    println!(
+        "Success = onset within -100..+300 ms and end within -300..+1000 ms of the truth; events"
+    );
+    println!(
+        "during the 3 s lead (the prompt and beep) are ignored as the recorder does. Noise-only"
+    );
     println!("files: 3 s lead, then any onset is a failure (starts counted over all 60 s).");
     println!("fails = early onset / late or no onset / bad end.");
     println!();
@@ -102,7 +106,12 @@ fn main() -> Result<(), String> {
     };
     for kind in NoiseKind::ALL {
         for dbfs in [-50.0, -40.0, -30.0] {
-            let x = noise_only(kind, dbfs, 60, seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64));
+            let x = noise_only(
+                kind,
+                dbfs,
+                60,
+                seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64),
+            );
             let lead = LEAD_SAMPLES as u64;
             let ours = Answer::from_events(&run_recresp(&x), lead);
             let theirs = Answer::from_events(&run_webrtc(&x, 3)?, lead);

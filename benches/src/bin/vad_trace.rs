@@ -18,7 +18,9 @@ fn dbfs(l: i32) -> f64 {
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    let path = args.get(1).ok_or("usage: vad_trace FILE.wav [lead_seconds]")?;
+    let path = args
+        .get(1)
+        .ok_or("usage: vad_trace FILE.wav [lead_seconds]")?;
     let kind = match args.get(2).map(String::as_str) {
         Some("white") => Some(NoiseKind::White),
         Some("pink") => Some(NoiseKind::Pink),

@@ -158,7 +158,8 @@ mod tests {
         let n = a.frame_len() * 4;
         let x: Vec<i16> = (0..n)
             .map(|i| {
-                (amplitude * (2.0 * std::f64::consts::PI * f_hz * i as f64 / rate.hz() as f64).sin())
+                (amplitude
+                    * (2.0 * std::f64::consts::PI * f_hz * i as f64 / rate.hz() as f64).sin())
                     as i16
             })
             .collect();
@@ -174,7 +175,11 @@ mod tests {
 
     /// Float reference: the band filter's power response at `f_hz`, over its white gain.
     fn reference_level(band: usize, rate: SampleRate, f_hz: f64, amplitude: f64) -> f64 {
-        let step = if rate == SampleRate::Hz16000 { 2.0 } else { 1.0 };
+        let step = if rate == SampleRate::Hz16000 {
+            2.0
+        } else {
+            1.0
+        };
         let w = 2.0 * std::f64::consts::PI * f_hz / rate.hz() as f64 * step;
         let response = match band {
             0 => (2.0 + 2.0 * w.cos()).powi(2),

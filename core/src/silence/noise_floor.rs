@@ -55,9 +55,7 @@ impl NoiseFloor {
     /// Learns from a frame judged noise. `rate_shift` sets the speed (the floor moves by
     /// 1/2^`rate_shift` of the gap upwards and four times faster downwards).
     pub fn learn_noise(&mut self, level_q16: i32, rate_shift: u32) {
-        let gap = level_q16
-            .max(MIN_FLOOR_Q16)
-            .saturating_sub(self.floor_q16);
+        let gap = level_q16.max(MIN_FLOOR_Q16).saturating_sub(self.floor_q16);
         let up_shift = rate_shift.min(31);
         let down_shift = up_shift.saturating_sub(2);
         let step = if gap < 0 {
