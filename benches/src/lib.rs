@@ -2,6 +2,7 @@
 //! signal generation.
 pub mod corpus;
 pub mod noise;
+pub mod vad_regression;
 pub mod vad_score;
 pub mod vad_testset;
 pub mod webrtc_vad;

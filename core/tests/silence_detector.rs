@@ -82,7 +82,7 @@ fn state_fits_the_per_channel_budget() {
 fn sixty_seconds_of_stationary_noise_never_start() {
     for rate in RATES {
         for brown in [false, true] {
-            for level in [-60.0, -50.0, -40.0, -30.0, -20.0, -10.0] {
+            for level in [-60.0, -45.0, -30.0, -15.0] {
                 let n = rate.samples_in_s(60) as usize;
                 let x = to_i16(&noise(n, dbfs(level), brown, level as u32));
                 let mut d = SpeechDetector::new(rate);
@@ -205,7 +205,7 @@ fn reset_restarts_positions_and_extremes_do_not_panic() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     /// Any split of the audio into pushes gives the same events.
     #[test]
