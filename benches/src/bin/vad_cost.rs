@@ -53,5 +53,9 @@ fn main() -> Result<(), String> {
         _ => return Err("usage: vad_cost recresp|webrtc".into()),
     }
     println!("frames {frames} events {events}");
+    println!(
+        "recresp SpeechDetector state: {} bytes",
+        std::mem::size_of::<SpeechDetector>()
+    );
     Ok(())
 }
