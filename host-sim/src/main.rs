@@ -7,6 +7,7 @@ mod demo;
 mod error;
 mod http;
 mod simulate;
+mod vad_cmd;
 mod wav;
 
 use std::io::Write;
@@ -40,6 +41,12 @@ enum Command {
         /// Folder for the example's files.
         #[arg(long, default_value = "recresp-demo")]
         out: PathBuf,
+    },
+    /// Print the speech segments the silence detector finds in a WAV, one JSON line each:
+    /// {"start_ms":...,"end_ms":...}.
+    Vad {
+        /// 16-bit mono PCM WAV at 8000 or 16000 Hz.
+        file: PathBuf,
     },
 }
 
@@ -81,6 +88,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Demo { out } => demo::run(&out),
+        Command::Vad { file } => {
+            vad_cmd::run(&file, &mut std::io::stdout().lock()).map(|()| ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,8 @@
 //! deviations in dBFS, and the verdict. For looking into a detector decision.
 //!
 //! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [white|pink|brown SNR_DB]`
-//! (the file is mixed as in the evaluation: 3 s of the noise before it, 2 s after).
+//! (with a noise, the file is mixed as in the evaluation: 3 s of the noise before it, 2 s
+//! after; without, the file is traced as it is).
 
 use recresp_benches::corpus::Prompt;
 use recresp_benches::noise::NoiseKind;
@@ -37,9 +38,14 @@ fn main() -> Result<(), String> {
             .map_err(|e| e.to_string())?,
     };
     let truth = ground_truth(&prompt.samples).ok_or("no speech in the file")?;
-    let case = make_case(&prompt, truth, condition, 1, &[]);
-    println!("truth: {} .. {} ms", case.onset / 8, case.end / 8);
-    let samples = case.samples;
+    let samples = if kind.is_some() {
+        let case = make_case(&prompt, truth, condition, 1, &[]);
+        println!("truth: {} .. {} ms", case.onset / 8, case.end / 8);
+        case.samples
+    } else {
+        println!("truth: {} .. {} ms", truth.onset / 8, truth.end / 8);
+        prompt.samples
+    };
     let mut bands = BandAnalyzer::new(SampleRate::Hz8000);
     let mut classifier = FrameClassifier::new(SampleRate::Hz8000, 50);
     for (i, frame) in samples.chunks_exact(80).enumerate() {

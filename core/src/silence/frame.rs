@@ -6,7 +6,7 @@
 //! band's excess over its floor is reduced by a multiple of that band's noise deviation, and
 //! the positive excesses are summed: a coloured noise is whitened by the per-band floors,
 //! and speech, which rises above the noise in several bands at once, scores in all of them.
-//! The strong threshold comes from the sensitivity setting, the weak one is half of it.
+//! The strong threshold comes from the sensitivity setting, the weak one is a third of it.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
 use super::log2::DB_Q16;
@@ -33,6 +33,11 @@ const RISE_MAX_STEPS: u16 = 15;
 /// 8 dB at 0, 5 dB at 50 (the default), 2 dB at 100.
 const STRONG_AT_ZERO_Q16: i32 = 8 * DB_Q16;
 const STRONG_STEP_Q16: i32 = 6 * DB_Q16 / 100;
+
+/// The weak threshold is the strong one divided by this: low enough to keep the soft ends
+/// of words (an end reported early loses speech), high enough that the noise after the
+/// speech does not keep it going.
+const WEAK_DIVISOR: i32 = 3;
 
 /// How a frame was judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +74,7 @@ impl FrameClassifier {
             frames_seen: 0,
             speech_run: 0,
             strong_q16,
-            weak_q16: strong_q16 / 2,
+            weak_q16: strong_q16 / WEAK_DIVISOR,
         }
     }
 

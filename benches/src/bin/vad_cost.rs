@@ -1,0 +1,61 @@
+//! Driver for measuring the instructions each detector spends per 10 ms frame at 8 kHz:
+//! runs one detector over 20 test prompts mixed with pink noise at 10 dB (as in the
+//! evaluation), one 10 ms frame per call of a `#[inline(never)]` wrapper that callgrind
+//! counts (see `scripts/vad-cost.sh`). Prints the number of frames.
+//!
+//! Run: `vad_cost recresp` or `vad_cost webrtc`.
+
+use recresp_benches::corpus;
+use recresp_benches::noise::NoiseKind;
+use recresp_benches::vad_testset::{make_case, select, Condition, FRAME};
+use recresp_benches::webrtc_vad::WebRtcVad;
+use recresp_core::silence::{SpeechDetector, SpeechEvent};
+use recresp_core::SampleRate;
+
+/// One frame through recresp's detector.
+#[inline(never)]
+fn recresp_frame(detector: &mut SpeechDetector, frame: &[i16], events: &mut usize) {
+    detector.push(frame, &mut |e: SpeechEvent| {
+        *events += matches!(e, SpeechEvent::Start { .. }) as usize
+    });
+}
+
+/// One frame through WebRTC's VAD.
+#[inline(never)]
+fn webrtc_frame(vad: &mut WebRtcVad, frame: &[i16], events: &mut usize) {
+    *events += vad.process(frame).unwrap_or(false) as usize;
+}
+
+fn main() -> Result<(), String> {
+    let which = std::env::args().nth(1).unwrap_or_default();
+    let corpus = corpus::load_default()?;
+    let set = select(&corpus, 0);
+    let mut audio = Vec::new();
+    for (i, (prompt, truth)) in set.prompts.iter().take(20).enumerate() {
+        let condition = Condition::Colored(NoiseKind::Pink, 10.0);
+        audio.extend(make_case(prompt, *truth, condition, i as u64, &set.babble_pool).samples);
+    }
+    let frames = audio.len() / FRAME;
+    let mut events = 0;
+    match which.as_str() {
+        "recresp" => {
+            let mut d = SpeechDetector::new(SampleRate::Hz8000);
+            for frame in audio.chunks_exact(FRAME) {
+                recresp_frame(&mut d, frame, &mut events);
+            }
+        }
+        "webrtc" => {
+            let mut vad = WebRtcVad::new(8000, 3)?;
+            for frame in audio.chunks_exact(FRAME) {
+                webrtc_frame(&mut vad, frame, &mut events);
+            }
+        }
+        _ => return Err("usage: vad_cost recresp|webrtc".into()),
+    }
+    println!("frames {frames} events {events}");
+    println!(
+        "recresp SpeechDetector state: {} bytes",
+        std::mem::size_of::<SpeechDetector>()
+    );
+    Ok(())
+}

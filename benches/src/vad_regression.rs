@@ -1,0 +1,67 @@
+//! Whole-corpus regression test of recresp's speech detector: the evaluation's goals that
+//! the detector meets, checked on the same test set as `vad_eval` prints (run in release:
+//! `cargo test --release -p recresp-benches vad_regression`).
+
+#[cfg(test)]
+mod tests {
+    use crate::corpus;
+    use crate::noise::NoiseKind;
+    use crate::vad_score::{judge, run_recresp, Answer, Verdict};
+    use crate::vad_testset::{make_case, noise_only, select, Condition, LEAD_SAMPLES};
+
+    fn success_percent(condition: Condition) -> f64 {
+        let corpus = corpus::load_default().expect("speech corpus");
+        let set = select(&corpus, 0);
+        let ci = Condition::all()
+            .iter()
+            .position(|c| *c == condition)
+            .expect("a table condition");
+        let mut ok = 0;
+        for (pi, (prompt, truth)) in set.prompts.iter().enumerate() {
+            // Same seeds as `vad_eval` with --seed 0.
+            let case = make_case(
+                prompt,
+                *truth,
+                condition,
+                (ci * 10_000 + pi) as u64,
+                &set.babble_pool,
+            );
+            let answer = Answer::from_events(&run_recresp(&case.samples), LEAD_SAMPLES as u64);
+            ok += (judge(answer, case.onset, case.end) == Verdict::Success) as usize;
+        }
+        100.0 * ok as f64 / set.prompts.len() as f64
+    }
+
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn clean_and_20_db_are_all_found() {
+        let mut conditions = vec![Condition::Clean];
+        conditions.extend(NoiseKind::ALL.map(|k| Condition::Colored(k, 20.0)));
+        for c in conditions {
+            let p = success_percent(c);
+            assert_eq!(p, 100.0, "{}: {p} %", c.label());
+        }
+    }
+
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn ten_db_coloured_noise_is_at_least_95_percent() {
+        for kind in NoiseKind::ALL {
+            let c = Condition::Colored(kind, 10.0);
+            let p = success_percent(c);
+            assert!(p >= 95.0, "{}: {p} %", c.label());
+        }
+    }
+
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn noise_alone_never_starts() {
+        for kind in NoiseKind::ALL {
+            for dbfs in [-50.0, -40.0, -30.0] {
+                let x = noise_only(kind, dbfs, 60, 9_000 + (-dbfs) as u64);
+                let events = run_recresp(&x);
+                assert!(events.is_empty(), "{kind:?} {dbfs} dBFS: {events:?}");
+            }
+        }
+    }
+}
