@@ -10,7 +10,7 @@
 //! events and the same recording, bit for bit.
 //!
 //! # Method groups
-//! - Setup: [`Recorder::new`], [`Recorder::start`].
+//! - Setup: [`Recorder::new`] or [`Recorder::with_config`], [`Recorder::start`].
 //! - Input: [`Recorder::push_pcm`], [`Recorder::push_g711`], [`Recorder::push_lost`]
 //!   (each returns how much it consumed), [`Recorder::handle_digit`] (RFC 4733).
 //! - Commands: [`Recorder::cancel`], [`Recorder::hang_up`], [`Recorder::beep_failed`],
@@ -24,12 +24,12 @@
 use heapless::Deque;
 
 use crate::completion::{call_terminated, CompletionReason, OperationStatus};
-use crate::dtmf::{DtmfDetector, DtmfEvent};
+use crate::dtmf::{DtmfConfig, DtmfDetector, DtmfEvent};
 use crate::event::{Completion, Event};
 use crate::g711::Law;
 use crate::holdback::HoldBack;
 use crate::settings::RecordOptions;
-use crate::silence::{SpeechDetector, SpeechEvent};
+use crate::silence::{SpeechConfig, SpeechDetector, SpeechEvent};
 use crate::{beep::Beep, Digit, SampleRate};
 
 /// Length of a detector block in milliseconds.
@@ -93,6 +93,17 @@ impl core::fmt::Display for CommandError {
             CommandError::NotPlayingBeep => "the beep is not playing",
         })
     }
+}
+
+/// Settings of the two detectors (recresp extensions; Graph has none). The defaults suit
+/// telephone lines; see [`DtmfConfig`] and [`SpeechConfig`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct DetectorConfig {
+    /// The stop-tone detector.
+    pub dtmf: DtmfConfig,
+    /// The speech detector behind the silence timeouts (its `sensitivity` is the knob).
+    pub speech: SpeechConfig,
 }
 
 /// The prompt the host will play before the beep.
@@ -178,8 +189,13 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY> {
 }
 
 impl<const N: usize> Recorder<N> {
-    /// An idle recorder for caller audio at `rate`.
+    /// An idle recorder for caller audio at `rate`, with the detectors' default settings.
     pub fn new(rate: SampleRate) -> Result<Self, CapacityError> {
+        Self::with_config(rate, DetectorConfig::default())
+    }
+
+    /// An idle recorder for caller audio at `rate`, with the given detector settings.
+    pub fn with_config(rate: SampleRate, config: DetectorConfig) -> Result<Self, CapacityError> {
         let required = required_capacity(rate);
         if N < required {
             return Err(CapacityError { required });
@@ -199,8 +215,8 @@ impl<const N: usize> Recorder<N> {
             pause_start: None,
             lost_since: None,
             ring: HoldBack::new(),
-            dtmf: DtmfDetector::new(rate),
-            speech: SpeechDetector::new(rate),
+            dtmf: DtmfDetector::with_config(rate, config.dtmf),
+            speech: SpeechDetector::with_config(rate, config.speech),
             events: Deque::new(),
             completion: None,
         })
