@@ -25,6 +25,7 @@ mod fmt;
 pub mod digit;
 pub mod dtmf;
 pub mod rate;
+pub mod rfc4733;
 pub mod silence;
 
 pub use digit::Digit;

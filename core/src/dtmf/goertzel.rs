@@ -151,6 +151,7 @@ pub(crate) fn run_group<const G: usize>(
 /// `run_group` with the state held in 64-bit registers: the same results (the state is
 /// bounded by 2^29, so the 32-bit version never wraps, and the high-word product is the
 /// same), with a shorter dependency chain on 64-bit cores (no sign extension per step).
+#[cfg_attr(target_arch = "arm", allow(dead_code))]
 #[inline(always)]
 pub(crate) fn run_group_wide<const G: usize>(
     samples: &[i16],
