@@ -308,8 +308,8 @@ mod tests {
                         .collect(),
                 );
             }
-            for k in 0..TONE_COUNT {
-                let w = 2.0 * PI * TONE_HZ[k] as f64 / rate.hz() as f64;
+            for hz in TONE_HZ {
+                let w = 2.0 * PI * hz as f64 / rate.hz() as f64;
                 let worst: Vec<i16> = (0..n)
                     .map(|i| {
                         if (w * (n - i) as f64).sin() >= 0.0 {
