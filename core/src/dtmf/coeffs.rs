@@ -237,6 +237,8 @@ mod tests {
             let c = for_rate(rate);
             let fs = rate.hz() as f64;
             assert_eq!(c.block_len as u32, rate.per_ms() * BLOCK_MS);
+            // The resonator loop is specialised for these two shifts.
+            assert!(c.input_shift == 5 || c.input_shift == 7);
             // Resonator bound stays below 2^29.
             let w_min = 2.0 * PI * TONE_HZ[0] as f64 / fs;
             let bound = c.block_len as f64 * 32768.0 / w_min.sin() * (1u32 << c.input_shift) as f64;

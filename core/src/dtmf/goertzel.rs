@@ -92,7 +92,8 @@ pub(crate) const GROUP: usize = 2;
 pub(crate) const GROUP: usize = 8;
 
 /// Runs one group of resonators: 32-bit state on Arm (one SMULL per step), 64-bit state
-/// elsewhere. Both give the same bits (tested).
+/// elsewhere. Both give the same bits (tested). `shift` is the rate's input shift (5 or 7,
+/// checked by the coefficient tests).
 #[inline(always)]
 fn run<const G: usize>(
     samples: &[i16],
@@ -101,18 +102,24 @@ fn run<const G: usize>(
     s1: &mut [i32; G],
     s2: &mut [i32; G],
 ) {
+    // The shift is a constant in the loop, so it folds into the subtract on Arm.
     #[cfg(target_arch = "arm")]
-    run_group(samples, shift, cos_q31, s1, s2);
+    match shift {
+        5 => run_group::<G, 5>(samples, cos_q31, s1, s2),
+        _ => run_group::<G, 7>(samples, cos_q31, s1, s2),
+    }
     #[cfg(not(target_arch = "arm"))]
-    run_group_wide(samples, shift, cos_q31, s1, s2);
+    match shift {
+        5 => run_group_wide::<G, 5>(samples, cos_q31, s1, s2),
+        _ => run_group_wide::<G, 7>(samples, cos_q31, s1, s2),
+    }
 }
 
 /// Runs `G` resonators over `samples`; `s1`, `s2` are their last two states.
 #[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
 #[inline(always)]
-pub(crate) fn run_group<const G: usize>(
+pub(crate) fn run_group<const G: usize, const SHIFT: u32>(
     samples: &[i16],
-    shift: u32,
     cos_q31: &[i32; G],
     s1: &mut [i32; G],
     s2: &mut [i32; G],
@@ -122,8 +129,8 @@ pub(crate) fn run_group<const G: usize>(
     // Two samples per turn, swapping the roles of the two state registers instead of moving.
     let (pairs, tail) = samples.as_chunks::<2>();
     for &[x0, x1] in pairs {
-        let x0 = (x0 as i32) << shift;
-        let x1 = (x1 as i32) << shift;
+        let x0 = (x0 as i32) << SHIFT;
+        let x1 = (x1 as i32) << SHIFT;
         for ((l, b), &c) in last.iter_mut().zip(before.iter_mut()).zip(cos_q31.iter()) {
             // s0 = x + 2cos(ω)·s1 − s2, with 2cos(ω)·s1 = 4 · hi(s1 · cos_q31).
             *b = x0
@@ -135,7 +142,7 @@ pub(crate) fn run_group<const G: usize>(
         }
     }
     for &x in tail {
-        let x = (x as i32) << shift;
+        let x = (x as i32) << SHIFT;
         for ((l, b), &c) in last.iter_mut().zip(before.iter_mut()).zip(cos_q31.iter()) {
             let s0 = x
                 .wrapping_sub(*b)
@@ -153,9 +160,8 @@ pub(crate) fn run_group<const G: usize>(
 /// same), with a shorter dependency chain on 64-bit cores (no sign extension per step).
 #[cfg_attr(target_arch = "arm", allow(dead_code))]
 #[inline(always)]
-pub(crate) fn run_group_wide<const G: usize>(
+pub(crate) fn run_group_wide<const G: usize, const SHIFT: u32>(
     samples: &[i16],
-    shift: u32,
     cos_q31: &[i32; G],
     s1: &mut [i32; G],
     s2: &mut [i32; G],
@@ -166,15 +172,15 @@ pub(crate) fn run_group_wide<const G: usize>(
     // Two samples per turn, swapping the roles of the two state registers instead of moving.
     let (pairs, tail) = samples.as_chunks::<2>();
     for &[x0, x1] in pairs {
-        let x0 = ((x0 as i32) << shift) as i64;
-        let x1 = ((x1 as i32) << shift) as i64;
+        let x0 = ((x0 as i32) << SHIFT) as i64;
+        let x1 = ((x1 as i32) << SHIFT) as i64;
         for ((l, b), &c) in last.iter_mut().zip(before.iter_mut()).zip(cos.iter()) {
             *b = x0 - *b + (((*l * c) >> 32) << 2);
             *l = x1 - *l + (((*b * c) >> 32) << 2);
         }
     }
     for &x in tail {
-        let x = ((x as i32) << shift) as i64;
+        let x = ((x as i32) << SHIFT) as i64;
         for ((l, b), &c) in last.iter_mut().zip(before.iter_mut()).zip(cos.iter()) {
             let s0 = x - *b + (((*l * c) >> 32) << 2);
             *b = *l;
@@ -206,12 +212,14 @@ impl GoertzelBank {
         for ((s1, s2), c) in s1.iter_mut().zip(s2.iter_mut()).zip(cos.iter()) {
             run(samples, shift, c, s1, s2);
         }
-        let mut energy = self.energy;
+        // Σ x² ≤ 128 · 2^30 over a block: no overflow. Signed 64-bit multiply-accumulate
+        // (one SMLAL on Arm).
+        let mut energy = self.energy as i64;
         for &x in samples {
-            let x = x as i32;
-            energy = energy.wrapping_add((x * x) as u32 as u64);
+            let x = x as i64;
+            energy = energy.wrapping_add(x * x);
         }
-        self.energy = energy;
+        self.energy = energy as u64;
     }
 
     /// Records the resonator state at the middle of the block (call once, after exactly
@@ -324,8 +332,13 @@ mod tests {
             for x in &inputs {
                 let (mut a1, mut a2) = ([0i32; TONE_COUNT], [0i32; TONE_COUNT]);
                 let (mut b1, mut b2) = ([0i32; TONE_COUNT], [0i32; TONE_COUNT]);
-                run_group(x, c.input_shift, &cos, &mut a1, &mut a2);
-                run_group_wide(x, c.input_shift, &cos, &mut b1, &mut b2);
+                if c.input_shift == 5 {
+                    run_group::<TONE_COUNT, 5>(x, &cos, &mut a1, &mut a2);
+                    run_group_wide::<TONE_COUNT, 5>(x, &cos, &mut b1, &mut b2);
+                } else {
+                    run_group::<TONE_COUNT, 7>(x, &cos, &mut a1, &mut a2);
+                    run_group_wide::<TONE_COUNT, 7>(x, &cos, &mut b1, &mut b2);
+                }
                 assert_eq!((a1, a2), (b1, b2));
                 for v in a1.iter().chain(a2.iter()) {
                     assert!(v.unsigned_abs() < 1 << 29, "{v}");
