@@ -52,6 +52,12 @@ pub(crate) struct BlockPhase {
     pub half_turn_cos_q15: i32,
     /// sin(ω·N/2) in Q15.
     pub half_turn_sin_q15: i32,
+    /// sin(φ) in Q15, φ = the largest accepted phase drift from the first half of a block to
+    /// the second, beyond the nominal half-block turn: 0.4 rad short of the drift at which
+    /// the block-to-block check starts to pass again by wrapping (offset 125 Hz − Δf).
+    pub max_half_drift_sin_q15: i32,
+    /// cos(φ) in Q15.
+    pub max_half_drift_cos_q15: i32,
     /// sin(θ) in Q15, θ = the largest accepted phase drift per block beyond the nominal
     /// turn. θ = 2π · Δf · 8 ms with Δf halfway between the Q.24 must-accept offset
     /// (1.5 %, plus 2 Hz at 1633 Hz) and the must-reject offset (3.5 %).
@@ -147,6 +153,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: -15060,
         half_turn_cos_q15: 7750,
         half_turn_sin_q15: -31838,
+        max_half_drift_sin_q15: 24355,
+        max_half_drift_cos_q15: -21922,
         max_drift_sin_q15: 25169,
         max_drift_cos_q15: 20982,
     },
@@ -155,6 +163,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: 27667,
         half_turn_cos_q15: 28715,
         half_turn_sin_q15: 15786,
+        max_half_drift_sin_q15: 25335,
+        max_half_drift_cos_q15: -20782,
         max_drift_sin_q15: 26986,
         max_drift_cos_q15: 18588,
     },
@@ -163,6 +173,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: -29991,
         half_turn_cos_q15: -27444,
         half_turn_sin_q15: 17904,
+        max_half_drift_sin_q15: 26371,
+        max_half_drift_cos_q15: -19450,
         max_drift_sin_q15: 28754,
         max_drift_cos_q15: 15714,
     },
@@ -171,6 +183,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: -5735,
         half_turn_cos_q15: 2879,
         half_turn_sin_q15: -32641,
+        max_half_drift_sin_q15: 27417,
+        max_half_drift_cos_q15: -17945,
         max_drift_sin_q15: 30329,
         max_drift_cos_q15: 12406,
     },
@@ -179,6 +193,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: -28911,
         half_turn_cos_q15: 16857,
         half_turn_sin_q15: -28099,
+        max_half_drift_sin_q15: 30037,
+        max_half_drift_cos_q15: -13096,
         max_drift_sin_q15: 32725,
         max_drift_cos_q15: 1688,
     },
@@ -187,6 +203,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: -30313,
         half_turn_cos_q15: -18248,
         half_turn_sin_q15: 27217,
+        max_half_drift_sin_q15: 30985,
+        max_half_drift_cos_q15: -10660,
         max_drift_sin_q15: 32577,
         max_drift_cos_q15: -3534,
     },
@@ -195,6 +213,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: -29991,
         half_turn_cos_q15: 27444,
         half_turn_sin_q15: -17904,
+        max_half_drift_sin_q15: 31807,
+        max_half_drift_cos_q15: -7877,
         max_drift_sin_q15: 31444,
         max_drift_cos_q15: -9221,
     },
@@ -203,6 +223,8 @@ pub(crate) static BLOCK_PHASE: [BlockPhase; TONE_COUNT] = [
         turn_sin_q15: 12825,
         half_turn_cos_q15: -32108,
         half_turn_sin_q15: -6544,
+        max_half_drift_sin_q15: 32534,
+        max_half_drift_cos_q15: -3910,
         max_drift_sin_q15: 28247,
         max_drift_cos_q15: -16609,
     },
@@ -256,6 +278,14 @@ mod tests {
                 let theta = 2.0 * PI * drift_limit_hz(TONE_HZ[i] as f64) * BLOCK_MS as f64 / 1000.0;
                 assert_eq!(p.max_drift_sin_q15 as i64, q(theta.sin(), 15));
                 assert_eq!(p.max_drift_cos_q15 as i64, q(theta.cos(), 15));
+                let block_hz = 1000.0 / BLOCK_MS as f64;
+                let half_s = BLOCK_MS as f64 / 2000.0;
+                let phi = 2.0 * PI * (block_hz - drift_limit_hz(TONE_HZ[i] as f64)) * half_s - 0.4;
+                assert_eq!(p.max_half_drift_sin_q15 as i64, q(phi.sin(), 15));
+                assert_eq!(p.max_half_drift_cos_q15 as i64, q(phi.cos(), 15));
+                // The limit stays well above the largest drift of an accepted tone.
+                let accept = 0.015 * TONE_HZ[i] as f64 + if TONE_HZ[i] == 1633 { 2.0 } else { 0.0 };
+                assert!(phi > 2.0 * PI * accept * half_s + 1.0);
             }
         }
     }

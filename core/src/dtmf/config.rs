@@ -16,10 +16,10 @@ pub struct DtmfConfig {
     /// Weakest accepted level of each tone, in dBm0 (default −45). Clamped to −90…+3.
     pub min_level_dbm0: i8,
     /// Largest accepted normal twist, in dB: how far the high (column) tone may be below the
-    /// low (row) tone (default 10). Clamped to 0…20.
+    /// low (row) tone (default 12). Clamped to 0…20.
     pub max_normal_twist_db: u8,
     /// Largest accepted reverse twist, in dB: how far the high tone may be above the low
-    /// tone (default 6). Clamped to 0…20.
+    /// tone (default 8). Clamped to 0…20.
     pub max_reverse_twist_db: u8,
 }
 
@@ -27,8 +27,8 @@ impl Default for DtmfConfig {
     fn default() -> Self {
         DtmfConfig {
             min_level_dbm0: -45,
-            max_normal_twist_db: 10,
-            max_reverse_twist_db: 6,
+            max_normal_twist_db: 12,
+            max_reverse_twist_db: 8,
         }
     }
 }

@@ -52,15 +52,27 @@ pub(crate) struct GoertzelBank {
     energy: u64,
 }
 
-/// The outputs of a block: whole block, first half, and energy.
+/// The outputs of a block: whole block and energy; first-half outputs on demand (only the
+/// two candidate tones need them).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BlockBins {
     /// Each frequency's output over the whole block.
     pub whole: [Bin; TONE_COUNT],
-    /// Each frequency's output over the first half of the block alone.
-    pub first_half: [Bin; TONE_COUNT],
     /// Σ x² over the block.
     pub energy: u64,
+    /// Resonator states at the middle of the block.
+    middle: [(i32, i32); TONE_COUNT],
+    /// The coefficients the block was run with.
+    coeffs: &'static RateCoeffs,
+}
+
+impl BlockBins {
+    /// Frequency `k`'s output over the first half of the block alone.
+    pub fn first_half(&self, k: usize) -> Option<Bin> {
+        let t = self.coeffs.tones.get(k)?;
+        let &(s1, s2) = self.middle.get(k)?;
+        Some(output(t, s1, s2, self.coeffs.input_shift))
+    }
 }
 
 /// y = s1 − e^{−jω}·s2 = Σ x[n] e^{jω(L−1−n)} over the L samples run, in input units.
@@ -237,9 +249,8 @@ impl GoertzelBank {
 
     /// Ends the block: returns each frequency's complex output over the whole block and over
     /// its first half, and the block energy; clears the state for the next block.
-    pub fn finish(&mut self, coeffs: &RateCoeffs) -> BlockBins {
+    pub fn finish(&mut self, coeffs: &'static RateCoeffs) -> BlockBins {
         let mut whole = [Bin::default(); TONE_COUNT];
-        let mut first_half = [Bin::default(); TONE_COUNT];
         let shift = coeffs.input_shift;
         for (k, t) in coeffs.tones.iter().enumerate() {
             if let (Some(w), Some(&s1), Some(&s2)) =
@@ -247,17 +258,15 @@ impl GoertzelBank {
             {
                 *w = output(t, s1, s2, shift);
             }
-            if let (Some(h), Some(&(s1, s2))) = (first_half.get_mut(k), self.middle.get(k)) {
-                *h = output(t, s1, s2, shift);
-            }
         }
-        let energy = self.energy;
-        *self = GoertzelBank::default();
-        BlockBins {
+        let out = BlockBins {
             whole,
-            first_half,
-            energy,
-        }
+            energy: self.energy,
+            middle: self.middle,
+            coeffs,
+        };
+        *self = GoertzelBank::default();
+        out
     }
 }
 
