@@ -39,6 +39,20 @@ pub(crate) struct RateCoeffs {
     pub input_shift: u32,
     /// Per-frequency coefficients, in [`TONE_HZ`] order.
     pub tones: [ToneCoeffs; TONE_COUNT],
+    /// cos(ω) of each frequency in Q31 (the same as in `tones`), laid out for the resonator
+    /// loop.
+    pub cos_q31: [i32; TONE_COUNT],
+}
+
+/// The `cos_q31` of each entry of `tones`, at compile time.
+const fn cosines(tones: &[ToneCoeffs; TONE_COUNT]) -> [i32; TONE_COUNT] {
+    let mut out = [0; TONE_COUNT];
+    let mut i = 0;
+    while i < TONE_COUNT {
+        out[i] = tones[i].cos_q31;
+        i += 1;
+    }
+    out
 }
 
 /// Phase constants of one frequency for one 8 ms block (the same at both rates).
@@ -67,83 +81,91 @@ pub(crate) struct BlockPhase {
 }
 
 /// Coefficients at 8 kHz.
+/// Per-frequency coefficients at 8 kHz.
+const TONES_8K: [ToneCoeffs; TONE_COUNT] = [
+    ToneCoeffs {
+        cos_q31: 1833669510,
+        sin_q31: 1117739748,
+    },
+    ToneCoeffs {
+        cos_q31: 1766607061,
+        sin_q31: 1220977277,
+    },
+    ToneCoeffs {
+        cos_q31: 1684364823,
+        sin_q31: 1332141569,
+    },
+    ToneCoeffs {
+        cos_q31: 1587210069,
+        sin_q31: 1446530406,
+    },
+    ToneCoeffs {
+        cos_q31: 1249947177,
+        sin_q31: 1746229674,
+    },
+    ToneCoeffs {
+        cos_q31: 1069844367,
+        sin_q31: 1862020152,
+    },
+    ToneCoeffs {
+        cos_q31: 857509966,
+        sin_q31: 1968848058,
+    },
+    ToneCoeffs {
+        cos_q31: 610457346,
+        sin_q31: 2058889955,
+    },
+];
+
 pub(crate) static RATE_8K: RateCoeffs = RateCoeffs {
     block_len: 64,
     input_shift: 7,
-    tones: [
-        ToneCoeffs {
-            cos_q31: 1833669510,
-            sin_q31: 1117739748,
-        },
-        ToneCoeffs {
-            cos_q31: 1766607061,
-            sin_q31: 1220977277,
-        },
-        ToneCoeffs {
-            cos_q31: 1684364823,
-            sin_q31: 1332141569,
-        },
-        ToneCoeffs {
-            cos_q31: 1587210069,
-            sin_q31: 1446530406,
-        },
-        ToneCoeffs {
-            cos_q31: 1249947177,
-            sin_q31: 1746229674,
-        },
-        ToneCoeffs {
-            cos_q31: 1069844367,
-            sin_q31: 1862020152,
-        },
-        ToneCoeffs {
-            cos_q31: 857509966,
-            sin_q31: 1968848058,
-        },
-        ToneCoeffs {
-            cos_q31: 610457346,
-            sin_q31: 2058889955,
-        },
-    ],
+    tones: TONES_8K,
+    cos_q31: cosines(&TONES_8K),
 };
 
 /// Coefficients at 16 kHz.
+/// Per-frequency coefficients at 16 kHz.
+const TONES_16K: [ToneCoeffs; TONE_COUNT] = [
+    ToneCoeffs {
+        cos_q31: 2067542177,
+        sin_q31: 580478565,
+    },
+    ToneCoeffs {
+        cos_q31: 2050054364,
+        sin_q31: 639502245,
+    },
+    ToneCoeffs {
+        cos_q31: 2028402319,
+        sin_q31: 705173774,
+    },
+    ToneCoeffs {
+        cos_q31: 2002522620,
+        sin_q31: 775621798,
+    },
+    ToneCoeffs {
+        cos_q31: 1909964285,
+        sin_q31: 981693663,
+    },
+    ToneCoeffs {
+        cos_q31: 1858649954,
+        sin_q31: 1075688787,
+    },
+    ToneCoeffs {
+        cos_q31: 1796270393,
+        sin_q31: 1176902160,
+    },
+    ToneCoeffs {
+        cos_q31: 1720847638,
+        sin_q31: 1284667048,
+    },
+];
+
 pub(crate) static RATE_16K: RateCoeffs = RateCoeffs {
     block_len: 128,
     input_shift: 5,
-    tones: [
-        ToneCoeffs {
-            cos_q31: 2067542177,
-            sin_q31: 580478565,
-        },
-        ToneCoeffs {
-            cos_q31: 2050054364,
-            sin_q31: 639502245,
-        },
-        ToneCoeffs {
-            cos_q31: 2028402319,
-            sin_q31: 705173774,
-        },
-        ToneCoeffs {
-            cos_q31: 2002522620,
-            sin_q31: 775621798,
-        },
-        ToneCoeffs {
-            cos_q31: 1909964285,
-            sin_q31: 981693663,
-        },
-        ToneCoeffs {
-            cos_q31: 1858649954,
-            sin_q31: 1075688787,
-        },
-        ToneCoeffs {
-            cos_q31: 1796270393,
-            sin_q31: 1176902160,
-        },
-        ToneCoeffs {
-            cos_q31: 1720847638,
-            sin_q31: 1284667048,
-        },
-    ],
+    tones: TONES_16K,
+    cos_q31: cosines(&TONES_16K),
 };
 
 /// Per-block phase constants, in [`TONE_HZ`] order.

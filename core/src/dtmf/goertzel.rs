@@ -217,8 +217,7 @@ impl GoertzelBank {
         samples: &[i16],
     ) {
         let shift = coeffs.input_shift;
-        let cos = coeffs.tones.map(|t| t.cos_q31);
-        let (cos, _) = cos.as_chunks::<G>();
+        let (cos, _) = coeffs.cos_q31.as_chunks::<G>();
         let (s1, _) = self.s1.as_chunks_mut::<G>();
         let (s2, _) = self.s2.as_chunks_mut::<G>();
         for ((s1, s2), c) in s1.iter_mut().zip(s2.iter_mut()).zip(cos.iter()) {
@@ -265,7 +264,10 @@ impl GoertzelBank {
             middle: self.middle,
             coeffs,
         };
-        *self = GoertzelBank::default();
+        // The middle states are overwritten half-way through the next block.
+        self.s1 = [0; TONE_COUNT];
+        self.s2 = [0; TONE_COUNT];
+        self.energy = 0;
         out
     }
 }
