@@ -9,7 +9,9 @@ use super::coeffs::RateCoeffs;
 /// Settings of a [`DtmfDetector`](super::DtmfDetector).
 ///
 /// The defaults accept what ITU-T Q.24 asks (twist from +4 dB to −8 dB, levels down to
-/// −30 dBm0 per tone) with margin, and ignore tones below −45 dBm0.
+/// −30 dBm0 per tone) and ignore tones below −45 dBm0. The twist limits are 4 dB wider than
+/// Q.24's because a weak tone's 8 ms bin also picks up up to ±2 dB of leakage from the strong
+/// one, so a −8 dB twist can measure −10 dB.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DtmfConfig {
