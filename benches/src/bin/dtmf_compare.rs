@@ -8,11 +8,12 @@ use std::time::Instant;
 
 use recresp_benches::corpus;
 use recresp_benches::dtmf_recresp;
+use recresp_benches::dtmf_signals::{key_freqs, SignalBuilder, Sine, DTMF_HZ};
 use recresp_benches::dtmf_suite::{q24_suite, score};
 use recresp_benches::dtmf_talkoff::{false_digits, Condition};
 use recresp_benches::spandsp::{self, SpanDspDtmf};
 use recresp_core::dtmf::DtmfDetector;
-use recresp_core::SampleRate;
+use recresp_core::{Digit, SampleRate};
 
 fn pct(passed: usize, total: usize) -> String {
     format!("{:6.1} %", 100.0 * passed as f64 / total.max(1) as f64)
@@ -55,6 +56,10 @@ fn main() {
             },
             if met { "" } else { "  NOT MET" },
         );
+    }
+
+    if !throughput_only {
+        bandwidth_table();
     }
 
     let prompts = match corpus::load_default() {
@@ -148,4 +153,78 @@ fn main() {
         "goals (every Q.24 line at 8 and 16 kHz, zero talk-off, throughput >= SpanDSP): {}",
         if all_met { "met" } else { "NOT met" }
     );
+}
+
+/// Largest offset (in steps of 0.1 %) up to which every press is still detected, walking out
+/// from the nominal frequency in one direction: 4 presses (one per partner tone), 50 ms,
+/// -10 dBm0, 8 kHz.
+fn accept_edge(hz: f64, sign: f64, detect: &dyn Fn(&[i16]) -> Vec<Digit>) -> f64 {
+    let keys: Vec<Digit> = Digit::ALL
+        .into_iter()
+        .filter(|&d| {
+            let (lo, hi) = key_freqs(d);
+            lo == hz || hi == hz
+        })
+        .collect();
+    let mut edge = 0.0;
+    for step in 1..=60 {
+        let pct = step as f64 / 10.0;
+        let all = keys.iter().enumerate().all(|(i, &d)| {
+            let (mut lo, mut hi) = key_freqs(d);
+            if lo == hz {
+                lo += sign * pct / 100.0 * hz;
+            } else {
+                hi += sign * pct / 100.0 * hz;
+            }
+            let mut b = SignalBuilder::new(8000, 77 + i as u64 + step as u64 * 16);
+            b.silence(20.0 + i as f64 * 2.3)
+                .tones(
+                    &[
+                        Sine {
+                            hz: lo,
+                            dbm0: -10.0,
+                        },
+                        Sine {
+                            hz: hi,
+                            dbm0: -10.0,
+                        },
+                    ],
+                    50.0,
+                )
+                .silence(100.0);
+            detect(&b.to_i16()) == vec![d]
+        });
+        if !all {
+            break;
+        }
+        edge = pct;
+    }
+    edge
+}
+
+/// Accepted bandwidth per tone for both detectors (Q.24: accept 1.5 %, reject 3.5 %).
+fn bandwidth_table() {
+    println!();
+    println!(
+        "bandwidth per tone: widest offset still accepted (0.1 % steps; must be >= 1.5 %, < 3.5 %)"
+    );
+    println!(
+        "{:<8} {:>16} {:>16}",
+        "tone Hz", "recresp -/+ %", "spandsp -/+ %"
+    );
+    let recresp = |x: &[i16]| dtmf_recresp::digits(SampleRate::Hz8000, x);
+    let peer = |x: &[i16]| spandsp::digits(x);
+    for hz in DTMF_HZ {
+        let r = (
+            accept_edge(hz, -1.0, &recresp),
+            accept_edge(hz, 1.0, &recresp),
+        );
+        let s = (accept_edge(hz, -1.0, &peer), accept_edge(hz, 1.0, &peer));
+        println!(
+            "{:<8} {:>16} {:>16}",
+            hz,
+            format!("-{:.1} / +{:.1}", r.0, r.1),
+            format!("-{:.1} / +{:.1}", s.0, s.1)
+        );
+    }
 }
