@@ -74,8 +74,14 @@ fn every_key_at_both_rates_with_onset_and_report_bounds() {
             .collect();
         let ends: Vec<_> = ev
             .iter()
-            .filter_map(|&(e, _)| match e {
-                DtmfEvent::End { digit, end } => Some((digit, end as i64)),
+            .filter_map(|&(e, at)| match e {
+                DtmfEvent::End { digit, end } => {
+                    assert_eq!(
+                        at - end,
+                        DtmfDetector::END_REPORT_DELAY_MS as u64 * per_ms as u64
+                    );
+                    Some((digit, end as i64))
+                }
                 _ => None,
             })
             .collect();
