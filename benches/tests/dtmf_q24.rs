@@ -4,8 +4,9 @@
 //! talk-off corpus (release only: `scripts/test.sh` runs it with `--release`).
 
 use recresp_benches::dtmf_recresp::{self, events};
+use recresp_benches::dtmf_signals::upsample_2x;
 use recresp_benches::dtmf_suite::{q24_suite, score};
-use recresp_benches::dtmf_talkoff::{false_digits, Condition};
+use recresp_benches::dtmf_talkoff::{false_digits, Coding, Condition};
 use recresp_benches::{corpus, spandsp};
 use recresp_core::dtmf::{DtmfConfig, DtmfEvent};
 use recresp_core::SampleRate;
@@ -117,4 +118,30 @@ fn no_talk_off_on_the_speech_corpus() {
         total += f.len();
     }
     assert_eq!(total, 0, "false digits on speech");
+}
+
+#[test]
+#[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+fn no_talk_off_on_the_speech_corpus_at_16_khz() {
+    let speech: Vec<Vec<i16>> = corpus::load_default()
+        .expect("speech corpus")
+        .into_iter()
+        .map(|p| upsample_2x(&p.samples))
+        .collect();
+    let mut total = 0;
+    for gain_db in [-20.0, -10.0, 0.0, 6.0] {
+        let c = Condition {
+            gain_db,
+            coding: Coding::Linear,
+        };
+        let f = false_digits(&speech, c, &mut |x| {
+            dtmf_recresp::digits(SampleRate::Hz16000, x)
+                .into_iter()
+                .map(|d| d.as_char())
+                .collect()
+        });
+        println!("talk-off 16 kHz {}: {}", c.label(), f.len());
+        total += f.len();
+    }
+    assert_eq!(total, 0, "false digits on speech at 16 kHz");
 }
