@@ -138,7 +138,7 @@ impl Rfc4733Tracker {
                     cur.ended = true;
                     on_event(DtmfEvent::End {
                         digit: cur.digit,
-                        end: cur.onset + cur.duration as u64,
+                        end: cur.onset.saturating_add(cur.duration as u64),
                     });
                 }
                 return Ok(());
@@ -158,7 +158,7 @@ impl Rfc4733Tracker {
         if ev.end {
             on_event(DtmfEvent::End {
                 digit: ev.digit,
-                end: onset + ev.duration as u64,
+                end: onset.saturating_add(ev.duration as u64),
             });
         }
         self.current = Some(Current {
@@ -179,7 +179,7 @@ impl Rfc4733Tracker {
                 cur.ended = true;
                 on_event(DtmfEvent::End {
                     digit: cur.digit,
-                    end: cur.onset + cur.duration as u64,
+                    end: cur.onset.saturating_add(cur.duration as u64),
                 });
             }
         }

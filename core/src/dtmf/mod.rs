@@ -113,7 +113,7 @@ impl DtmfDetector {
 
     /// Samples consumed since `new`/`reset`.
     pub fn position(&self) -> u64 {
-        self.block_start + self.block_fill as u64
+        self.block_start.saturating_add(self.block_fill as u64)
     }
 
     /// Forgets all state; positions restart at 0.
@@ -156,7 +156,7 @@ impl DtmfDetector {
         let bins = self.bank.finish(self.coeffs);
         let class = self.classifier.classify(&bins, block_len, &self.limits);
         let start = self.block_start;
-        let end = start + block_len as u64;
+        let end = start.saturating_add(block_len as u64);
         self.tracker.block(start, end, class, on_event);
         self.block_start = end;
         self.block_fill = 0;
