@@ -22,16 +22,17 @@ pub fn events(
     let mut det = DtmfDetector::with_config(rate, config);
     let mut out = Vec::new();
     for part in samples.chunks(chunk.max(1)) {
-        det.push(part, &mut |event| out.push((event, 0)));
-        let at = det.position();
-        for e in out.iter_mut().filter(|e| e.1 == 0) {
-            e.1 = at;
-        }
+        let mut got = Vec::new();
+        det.push(part, &mut |event| got.push(event));
+        let emitted_at = det.position();
+        out.extend(
+            got.into_iter()
+                .map(|event| TimedEvent { event, emitted_at }),
+        );
     }
-    det.finish(&mut |event| out.push((event, samples.len() as u64)));
-    out.into_iter()
-        .map(|(event, emitted_at)| TimedEvent { event, emitted_at })
-        .collect()
+    let emitted_at = det.position();
+    det.finish(&mut |event| out.push(TimedEvent { event, emitted_at }));
+    out
 }
 
 /// The digits found in `samples` (one per `Start`), with the default settings.

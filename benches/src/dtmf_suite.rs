@@ -387,6 +387,29 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
         cases,
     });
 
+    // All worst cases at once: 40 ms, both tones off by the full accepted offset (every sign
+    // combination), twist at either limit, the weaker tone at -30 dBm0 or the stronger at 0.
+    let mut cases = Vec::new();
+    for (twist, low_dbm0) in [(4.0, -30.0), (-8.0, -22.0), (4.0, -4.0), (-8.0, 0.0)] {
+        for low_sign in [-1.0, 1.0] {
+            for high_sign in [-1.0, 1.0] {
+                for d in all {
+                    let (mut lo, mut hi) = sines(d, low_dbm0, low_dbm0 + twist);
+                    lo.hz += low_sign * 0.015 * lo.hz;
+                    hi.hz += high_sign * (0.015 * hi.hz + if hi.hz == 1633.0 { 2.0 } else { 0.0 });
+                    cases.push(m.press(d, lo, hi, 40.0, true));
+                }
+            }
+        }
+    }
+    groups.push(Group {
+        name: "combined worst case",
+        requirement:
+            "40 ms, +-1.5 % on both tones, twist +4/-8 dB, weaker tone -30 or stronger 0 dBm0",
+        required_pass_rate: 1.0,
+        cases,
+    });
+
     for (name, law) in [
         (
             "mu-law round trip",

@@ -34,6 +34,7 @@ pub mod json;
 pub mod queue;
 pub mod rate;
 pub mod recorder;
+pub mod rfc4733;
 pub mod settings;
 pub mod silence;
 pub mod synth;

@@ -4,6 +4,7 @@
 //! answer and then notify; `demo` does the same on a built-in example; `dtmf` and `vad`
 //! print what the detectors find in a file.
 mod demo;
+mod dtmf_cmd;
 mod error;
 mod http;
 mod simulate;
@@ -41,6 +42,12 @@ enum Command {
         /// Folder for the example's files.
         #[arg(long, default_value = "recresp-demo")]
         out: PathBuf,
+    },
+    /// Print the DTMF keys the stop-tone detector finds in a WAV, one JSON line each:
+    /// {"digit":"#","start_ms":...,"end_ms":...}.
+    Dtmf {
+        /// 16-bit mono PCM WAV at 8000 or 16000 Hz.
+        file: PathBuf,
     },
     /// Print the speech segments the silence detector finds in a WAV, one JSON line each:
     /// {"start_ms":...,"end_ms":...}.
@@ -88,6 +95,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(&args),
         Command::Demo { out } => demo::run(&out),
+        Command::Dtmf { file } => {
+            dtmf_cmd::run(&file, &mut std::io::stdout().lock()).map(|()| ExitCode::SUCCESS)
+        }
         Command::Vad { file } => {
             vad_cmd::run(&file, &mut std::io::stdout().lock()).map(|()| ExitCode::SUCCESS)
         }

@@ -89,12 +89,14 @@ fn frequency_held(before: Bin, now: Bin, phase: &BlockPhase) -> bool {
     dr * phase.max_drift_sin_q15 as i64 >= di.abs() * phase.max_drift_cos_q15 as i64
 }
 
-/// Whether tone `k` keeps within ±62.5 Hz of nominal from the first half of the block to the
-/// second (phase turn beyond nominal under ±90° over 4 ms). This removes the ambiguity of
-/// the block-to-block check, whose phase wraps for offsets of 125 Hz ± its limit.
+/// Whether tone `k` keeps near its nominal frequency from the first half of the block to the
+/// second (phase turn beyond nominal within the tone's half-block limit over 4 ms). This
+/// removes the ambiguity of the block-to-block check, whose phase wraps for offsets of
+/// 125 Hz ± its limit; the limit is wide because half blocks see more leakage from the
+/// other tone.
 fn within_half_block(bins: &BlockBins, k: usize) -> Option<bool> {
     let whole = *bins.whole.get(k)?;
-    let first = *bins.first_half.get(k)?;
+    let first = bins.first_half(k)?;
     let phase = BLOCK_PHASE.get(k)?;
     let (hc, hs) = (
         phase.half_turn_cos_q15 as i64,
@@ -110,10 +112,13 @@ fn within_half_block(bins: &BlockBins, k: usize) -> Option<bool> {
     let first = first.normalized_q15();
     let (ar, ai) = (first.re as i64, first.im as i64);
     let (br, bi) = (second.re as i64, second.im as i64);
-    // z = second · conj(first) · e^{−jωN/2}; only its real part is needed.
+    // z = second · conj(first) · e^{−jωN/2}; parts below 2^47.
     let zr = br * ar + bi * ai;
     let zi = bi * ar - br * ai;
-    Some(zr * hc + zi * hs > 0)
+    let dr = zr * hc + zi * hs;
+    let di = zi * hc - zr * hs;
+    // |arg d| ≤ φ  ⇔  Re d · sin φ ≥ |Im d| · cos φ; below 2^62.
+    Some(dr * phase.max_half_drift_sin_q15 as i64 >= di.abs() * phase.max_half_drift_cos_q15 as i64)
 }
 
 impl BlockClassifier {

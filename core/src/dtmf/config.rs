@@ -9,17 +9,19 @@ use super::coeffs::RateCoeffs;
 /// Settings of a [`DtmfDetector`](super::DtmfDetector).
 ///
 /// The defaults accept what ITU-T Q.24 asks (twist from +4 dB to −8 dB, levels down to
-/// −30 dBm0 per tone) with margin, and ignore tones below −45 dBm0.
+/// −30 dBm0 per tone) and ignore tones below −45 dBm0. The twist limits are 4 dB wider than
+/// Q.24's because a weak tone's 8 ms bin also picks up up to ±2 dB of leakage from the strong
+/// one, so a −8 dB twist can measure −10 dB.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DtmfConfig {
     /// Weakest accepted level of each tone, in dBm0 (default −45). Clamped to −90…+3.
     pub min_level_dbm0: i8,
     /// Largest accepted normal twist, in dB: how far the high (column) tone may be below the
-    /// low (row) tone (default 10). Clamped to 0…20.
+    /// low (row) tone (default 12). Clamped to 0…20.
     pub max_normal_twist_db: u8,
     /// Largest accepted reverse twist, in dB: how far the high tone may be above the low
-    /// tone (default 6). Clamped to 0…20.
+    /// tone (default 8). Clamped to 0…20.
     pub max_reverse_twist_db: u8,
 }
 
@@ -27,8 +29,8 @@ impl Default for DtmfConfig {
     fn default() -> Self {
         DtmfConfig {
             min_level_dbm0: -45,
-            max_normal_twist_db: 10,
-            max_reverse_twist_db: 6,
+            max_normal_twist_db: 12,
+            max_reverse_twist_db: 8,
         }
     }
 }

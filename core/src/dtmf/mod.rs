@@ -75,6 +75,11 @@ impl DtmfDetector {
     /// confirmed at the end of its fourth 8 ms block, and the onset is the first block's start.
     pub const MAX_ONSET_DELAY_MS: u32 = tracker::CONFIRM_BLOCKS as u32 * coeffs::BLOCK_MS;
 
+    /// (report position − end) of an `End` event, in milliseconds, when the digit ends in
+    /// anything but another key: a digit ends after four 8 ms blocks without it. (When
+    /// another key is confirmed first, the `End` comes just before that key's `Start`.)
+    pub const END_REPORT_DELAY_MS: u32 = tracker::END_GAP_BLOCKS as u32 * coeffs::BLOCK_MS;
+
     /// A detector for audio at `rate`, with the default [`DtmfConfig`].
     pub fn new(rate: SampleRate) -> Self {
         Self::with_config(rate, DtmfConfig::default())
@@ -108,7 +113,7 @@ impl DtmfDetector {
 
     /// Samples consumed since `new`/`reset`.
     pub fn position(&self) -> u64 {
-        self.block_start + self.block_fill as u64
+        self.block_start.saturating_add(self.block_fill as u64)
     }
 
     /// Forgets all state; positions restart at 0.
@@ -151,7 +156,7 @@ impl DtmfDetector {
         let bins = self.bank.finish(self.coeffs);
         let class = self.classifier.classify(&bins, block_len, &self.limits);
         let start = self.block_start;
-        let end = start + block_len as u64;
+        let end = start.saturating_add(block_len as u64);
         self.tracker.block(start, end, class, on_event);
         self.block_start = end;
         self.block_fill = 0;
