@@ -221,8 +221,8 @@ pub struct recresp_event {
 }
 
 impl recresp_event {
-    /// The `NONE` event.
-    pub(crate) const fn none() -> Self {
+    /// The `NONE` event (every field zero).
+    pub const fn none() -> Self {
         recresp_event {
             kind: recresp_event_kind::None,
             at: 0,
