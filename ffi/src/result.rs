@@ -55,33 +55,33 @@ pub enum recresp_result {
     InternalError = 18,
 }
 
-impl recresp_result {
-    /// Every code, in numeric order.
-    pub const ALL: [recresp_result; 19] = [
-        recresp_result::Ok,
-        recresp_result::NullPointer,
-        recresp_result::MisalignedPointer,
-        recresp_result::BufferTooSmall,
-        recresp_result::InvalidUtf8,
-        recresp_result::InvalidArgument,
-        recresp_result::InvalidJson,
-        recresp_result::UnknownProperty,
-        recresp_result::OutOfRange,
-        recresp_result::TooManyPrompts,
-        recresp_result::MissingValue,
-        recresp_result::InvalidStopTone,
-        recresp_result::TooLong,
-        recresp_result::StorageTooSmall,
-        recresp_result::StorageMisaligned,
-        recresp_result::NotRunning,
-        recresp_result::NotPlayingBeep,
-        recresp_result::NotCompleted,
-        recresp_result::InternalError,
-    ];
+/// Every code, in numeric order.
+pub(crate) const ALL_RESULTS: [recresp_result; 19] = [
+    recresp_result::Ok,
+    recresp_result::NullPointer,
+    recresp_result::MisalignedPointer,
+    recresp_result::BufferTooSmall,
+    recresp_result::InvalidUtf8,
+    recresp_result::InvalidArgument,
+    recresp_result::InvalidJson,
+    recresp_result::UnknownProperty,
+    recresp_result::OutOfRange,
+    recresp_result::TooManyPrompts,
+    recresp_result::MissingValue,
+    recresp_result::InvalidStopTone,
+    recresp_result::TooLong,
+    recresp_result::StorageTooSmall,
+    recresp_result::StorageMisaligned,
+    recresp_result::NotRunning,
+    recresp_result::NotPlayingBeep,
+    recresp_result::NotCompleted,
+    recresp_result::InternalError,
+];
 
+impl recresp_result {
     /// The code with this number, if there is one.
     pub fn from_u32(code: u32) -> Option<recresp_result> {
-        recresp_result::ALL.get(code as usize).copied()
+        ALL_RESULTS.get(code as usize).copied()
     }
 
     /// The message, NUL-terminated (for C).
