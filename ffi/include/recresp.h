@@ -96,6 +96,9 @@ enum recresp_result
   RECRESP_RESULT_NOT_COMPLETED = 17,
   // recresp failed internally (a bug); the handle should not be used again.
   RECRESP_RESULT_INTERNAL_ERROR = 18,
+  // This build of recresp has no heap (`no_std` firmware builds): use the `_init_in`
+  // functions.
+  RECRESP_RESULT_UNSUPPORTED = 19,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

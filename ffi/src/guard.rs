@@ -8,16 +8,22 @@
 //! meanwhile.
 
 use core::ffi::c_char;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::result::recresp_result;
 
 /// Runs `f`, turning a panic into [`recresp_result::InternalError`] (or `on_panic` for
 /// functions that do not return a result code).
+#[cfg(feature = "std")]
 pub(crate) fn guard_or<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
     // The closure's captures are raw pointers and plain values; after a panic the handle
     // it touched may be inconsistent, which the InternalError code tells the host.
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(on_panic)
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(on_panic)
+}
+
+/// Without std, panics abort (the panic handler halts), so nothing unwinds into C.
+#[cfg(not(feature = "std"))]
+pub(crate) fn guard_or<T>(_on_panic: T, f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 /// Runs `f`, turning `Err(code)` into `code` and a panic into `InternalError`.

@@ -19,6 +19,11 @@
 //! misaligned pointer or a too-small buffer is a result code, and no panic unwinds into C.
 //! Strings are passed as pointer and length (UTF-8, no NUL needed) and returned
 //! NUL-terminated with their length.
+//!
+//! Without the default `std` feature the crate is `no_std` (for firmware such as
+//! thumbv7m-none-eabi, with the same header): only the `_init_in` constructors work, and a
+//! panic halts the core instead of being caught.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![allow(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -42,3 +47,12 @@ pub use settings::{
     recresp_settings, RECRESP_ERROR_MESSAGE_CAPACITY, RECRESP_SETTINGS_STORAGE_SIZE,
 };
 pub use storage::RECRESP_STORAGE_ALIGN;
+
+/// Without std there is nothing to unwind into: a panic (a bug in recresp) halts here.
+#[cfg(all(not(feature = "std"), target_os = "none"))]
+#[panic_handler]
+fn halt_on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}

@@ -53,10 +53,13 @@ pub enum recresp_result {
     NotCompleted = 17,
     /// recresp failed internally (a bug); the handle should not be used again.
     InternalError = 18,
+    /// This build of recresp has no heap (`no_std` firmware builds): use the `_init_in`
+    /// functions.
+    Unsupported = 19,
 }
 
 /// Every code, in numeric order.
-pub(crate) const ALL_RESULTS: [recresp_result; 19] = [
+pub(crate) const ALL_RESULTS: [recresp_result; 20] = [
     recresp_result::Ok,
     recresp_result::NullPointer,
     recresp_result::MisalignedPointer,
@@ -76,6 +79,7 @@ pub(crate) const ALL_RESULTS: [recresp_result; 19] = [
     recresp_result::NotPlayingBeep,
     recresp_result::NotCompleted,
     recresp_result::InternalError,
+    recresp_result::Unsupported,
 ];
 
 impl recresp_result {
@@ -114,6 +118,7 @@ impl recresp_result {
             recresp_result::NotPlayingBeep => "the beep is not playing\0",
             recresp_result::NotCompleted => "the operation has not completed\0",
             recresp_result::InternalError => "internal error in recresp\0",
+            recresp_result::Unsupported => "this build has no heap: use the _init_in functions\0",
         }
     }
 

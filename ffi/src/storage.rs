@@ -31,11 +31,24 @@ pub(crate) trait Handle: Sized {
 ///
 /// # Safety
 /// A non-NULL `out` must point to writable memory for one pointer.
+#[cfg(feature = "std")]
 pub(crate) unsafe fn new_in_heap<T>(value: T, out: *mut *mut T) -> Result<(), recresp_result> {
     check_ptr(out)?;
     let p = Box::into_raw(Box::new(value));
     // SAFETY: `out` checked; writable by the caller's contract.
     unsafe { write_out(out, p) }
+}
+
+/// Without std there is no heap: `Unsupported`, and `*out` is set to NULL.
+///
+/// # Safety
+/// A non-NULL `out` must point to writable memory for one pointer.
+#[cfg(not(feature = "std"))]
+pub(crate) unsafe fn new_in_heap<T>(value: T, out: *mut *mut T) -> Result<(), recresp_result> {
+    drop(value);
+    // SAFETY: forwarded contract.
+    unsafe { write_out(out, core::ptr::null_mut()) }?;
+    Err(recresp_result::Unsupported)
 }
 
 /// Checks caller storage of `len` bytes at `buf` for a `T`, then moves `make()` into it and
@@ -82,7 +95,24 @@ pub(crate) unsafe fn free_handle<T: Handle>(p: *mut T) {
     // SAFETY: non-NULL, aligned, and a live handle by the caller's contract.
     let origin = unsafe { &*p }.origin();
     if origin == Origin::Heap {
-        // SAFETY: the handle came from Box::into_raw in `new_in_heap` and is released once.
-        drop(unsafe { Box::from_raw(p) });
+        // SAFETY: a heap handle from `new_in_heap`, released once (caller's contract).
+        unsafe { release_heap(p) };
     }
 }
+
+/// Releases a handle made by `new_in_heap`.
+///
+/// # Safety
+/// `p` must come from `new_in_heap` and not be used again.
+#[cfg(feature = "std")]
+unsafe fn release_heap<T>(p: *mut T) {
+    // SAFETY: `p` came from Box::into_raw (caller's contract).
+    drop(unsafe { Box::from_raw(p) });
+}
+
+/// Without std no handle is on the heap.
+///
+/// # Safety
+/// Nothing to uphold.
+#[cfg(not(feature = "std"))]
+unsafe fn release_heap<T>(_: *mut T) {}

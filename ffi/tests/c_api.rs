@@ -457,7 +457,7 @@ fn boundary_checks_return_codes() {
         recresp_recorder_free(ptr::null_mut());
         recresp_settings_free(ptr::null_mut());
     }
-    for code in 0..19u32 {
+    for code in 0..20u32 {
         let m = unsafe { CStr::from_ptr(recresp_result_message(code)) };
         assert!(!m.to_bytes().is_empty());
     }

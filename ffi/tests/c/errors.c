@@ -364,7 +364,7 @@ static void caller_storage(void)
 static void result_messages(void)
 {
     unsigned code;
-    for (code = 0; code <= RECRESP_RESULT_INTERNAL_ERROR; code++) {
+    for (code = 0; code <= RECRESP_RESULT_UNSUPPORTED; code++) {
         const char *m = recresp_result_message(code);
         CHECK(m != NULL && m[0] != '\0');
     }
