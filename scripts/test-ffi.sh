@@ -4,7 +4,10 @@
 # differs from the committed one, builds the C example host and the C error-path tests with
 # gcc -std=c99 -Wall -Wextra -Werror under AddressSanitizer and UndefinedBehaviorSanitizer,
 # runs them, and checks that ffi/examples/record.c writes byte-identical recordings and
-# notifications to `recresp-sim run` on the same inputs.
+# notifications to `recresp-sim run` on the same inputs. Last, the embedded example
+# (ffi/examples/embedded: static storage, no malloc) is built twice from the same header,
+# for the host and, with Debian's gcc-arm-none-eabi and the no_std thumbv7m-none-eabi
+# librecresp.a, for a Cortex-M3 run under QEMU; both must print the same bytes.
 #
 #   scripts/test-ffi.sh           run everything
 #   scripts/test-ffi.sh --bless   regenerate the committed header instead of checking it
@@ -18,11 +21,24 @@ CBINDGEN=$TOOLS/bin/cbindgen
 OUT=$ROOT/target/ffi
 mkdir -p "$OUT"
 
-if ! command -v gcc >/dev/null; then
-  echo "== installing gcc"
+APT_PACKAGES=(
+  gcc libc6-dev              # the C host builds, with ASan and UBSan
+  gcc-arm-none-eabi          # the embedded example for Cortex-M3
+  libnewlib-arm-none-eabi    # its C library (semihosting printf)
+  qemu-system-arm            # runs it
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "== installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gcc libc6-dev
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! rustup target list --installed | grep -qx thumbv7m-none-eabi; then
+  rustup target add thumbv7m-none-eabi
 fi
 if ! { [ -x "$CBINDGEN" ] && "$CBINDGEN" --version | grep -qx "cbindgen $CBINDGEN_VERSION"; }; then
   echo "== installing cbindgen $CBINDGEN_VERSION into $TOOLS"
@@ -143,3 +159,20 @@ fi
 
 echo "record.c comparison: $passed passed, $failed failed"
 [ "$failed" = 0 ]
+
+echo "== embedded example: host and Cortex-M3 (QEMU mps2-an385) print the same bytes"
+cargo build --release -p recresp-ffi --target thumbv7m-none-eabi --no-default-features
+gcc "${CFLAGS[@]}" -o "$OUT/embedded" ffi/examples/embedded/main.c \
+  target/release/librecresp.a "${RUST_LIBS[@]}"
+arm-none-eabi-gcc -std=c99 -Wall -Wextra -Werror -O2 -g -mcpu=cortex-m3 -mthumb \
+  -nostartfiles --specs=rdimon.specs -Iffi/include -T ffi/examples/embedded/mps2-an385.ld \
+  -Wl,--gc-sections -Wl,--no-warn-execstack -o "$OUT/embedded.elf" \
+  ffi/examples/embedded/startup.c ffi/examples/embedded/main.c \
+  target/thumbv7m-none-eabi/release/librecresp.a
+arm-none-eabi-size "$OUT/embedded.elf"
+"$OUT/embedded" >"$OUT/embedded-host.txt"
+timeout 300 qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic \
+  -semihosting-config enable=on,target=native -kernel "$OUT/embedded.elf" >"$OUT/embedded-arm.txt"
+diff -u "$OUT/embedded-host.txt" "$OUT/embedded-arm.txt"
+grep -x "embedded host: [0-9]* passed, 0 failed" "$OUT/embedded-arm.txt"
+echo "== C API: all passed"
