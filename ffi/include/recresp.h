@@ -24,6 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The beep's length in samples at 16 kHz, the most it has at any rate.
+#define RECRESP_BEEP_MAX_SAMPLES 3200
+
 // Length of an operation id from `recresp_derive_operation_id` (a GUID), without the NUL.
 #define RECRESP_OPERATION_ID_LEN 36
 
@@ -294,6 +297,22 @@ typedef struct recresp_event {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The beep's length in samples at `sample_rate_hz` (8000 or 16000); 0 for another rate.
+uint32_t recresp_beep_length(uint32_t sample_rate_hz);
+
+// Writes up to `count` samples of the beep at `sample_rate_hz`, starting `offset` samples
+// into it, to `out`, and how many were written into `*written` (fewer than `count` at the
+// end of the beep; 0 past it). `RECRESP_RESULT_INVALID_ARGUMENT` for a rate other than
+// 8000 or 16000.
+//
+// # Safety
+// `out` must be NULL or point to `count` writable samples; `written` NULL or writable.
+recresp_result recresp_beep_samples(uint32_t sample_rate_hz,
+                                    uint32_t offset,
+                                    int16_t *out,
+                                    size_t count,
+                                    size_t *written);
 
 // Graph's name of a completion reason (such as `"stopToneDetected"`), a static
 // NUL-terminated string; NULL for a number that is not a `recresp_completion_reason`.

@@ -28,6 +28,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod beep;
 pub mod event;
 mod guard;
 pub mod json;
@@ -36,6 +37,7 @@ pub mod result;
 pub mod settings;
 mod storage;
 
+pub use beep::RECRESP_BEEP_MAX_SAMPLES;
 pub use event::{
     recresp_completion, recresp_completion_reason, recresp_event, recresp_event_kind,
     recresp_operation_status,

@@ -464,3 +464,45 @@ fn boundary_checks_return_codes() {
     let unknown = unsafe { CStr::from_ptr(recresp_result_message(1000)) };
     assert_eq!(unknown.to_str().unwrap(), "unknown result code");
 }
+
+#[test]
+fn beep_matches_the_core_at_any_offset() {
+    use recresp::beep::*;
+    use recresp_core::beep::Beep;
+    for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+        let len = Beep::len(rate) as usize;
+        assert_eq!(recresp_beep_length(rate.hz()) as usize, len);
+        let mut whole = vec![0i16; len];
+        assert_eq!(Beep::new(rate).fill(&mut whole), len);
+        for (offset, count) in [(0, len), (0, 10), (77, 100), (len - 5, 50), (len + 3, 10)] {
+            let mut out = vec![i16::MIN; count];
+            let mut n = usize::MAX;
+            unsafe {
+                check(recresp_beep_samples(
+                    rate.hz(),
+                    offset as u32,
+                    out.as_mut_ptr(),
+                    count,
+                    &mut n,
+                ));
+            }
+            let expect = whole
+                .get(offset.min(len)..(offset + count).min(len))
+                .unwrap_or(&[]);
+            assert_eq!(&out[..n], expect, "{rate:?} {offset} {count}");
+        }
+    }
+    assert_eq!(recresp_beep_length(44100), 0);
+    let mut n = 0;
+    let mut out = [0i16; 4];
+    unsafe {
+        assert_eq!(
+            recresp_beep_samples(11025, 0, out.as_mut_ptr(), 4, &mut n),
+            recresp_result::InvalidArgument
+        );
+        assert_eq!(
+            recresp_beep_samples(8000, 0, ptr::null_mut(), 4, &mut n),
+            recresp_result::NullPointer
+        );
+    }
+}

@@ -361,6 +361,24 @@ static void caller_storage(void)
     recresp_settings_free(s);
 }
 
+static void beep(void)
+{
+    int16_t out[RECRESP_BEEP_MAX_SAMPLES + 10];
+    size_t n = 9;
+    CHECK(recresp_beep_length(8000) == 1600 && recresp_beep_length(16000) == RECRESP_BEEP_MAX_SAMPLES);
+    CHECK(recresp_beep_length(44100) == 0);
+    EXPECT(recresp_beep_samples(8000, 0, NULL, 10, &n), RECRESP_RESULT_NULL_POINTER);
+    EXPECT(recresp_beep_samples(8000, 0, out, 10, NULL), RECRESP_RESULT_NULL_POINTER);
+    EXPECT(recresp_beep_samples(22050, 0, out, 10, &n), RECRESP_RESULT_INVALID_ARGUMENT);
+    /* More room than the beep: only the beep is written. */
+    EXPECT(recresp_beep_samples(16000, 0, out, sizeof out / sizeof out[0], &n), RECRESP_RESULT_OK);
+    CHECK(n == RECRESP_BEEP_MAX_SAMPLES);
+    EXPECT(recresp_beep_samples(8000, 1590, out, 100, &n), RECRESP_RESULT_OK);
+    CHECK(n == 10);
+    EXPECT(recresp_beep_samples(8000, 5000, out, 100, &n), RECRESP_RESULT_OK);
+    CHECK(n == 0);
+}
+
 static void result_messages(void)
 {
     unsigned code;
@@ -382,6 +400,7 @@ int main(void)
     out_of_range_settings();
     use_after_completion();
     caller_storage();
+    beep();
     result_messages();
     printf("c error paths: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
