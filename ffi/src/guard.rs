@@ -150,3 +150,39 @@ pub(crate) unsafe fn copy_string_out(
     // SAFETY: checked above; writable by contract.
     unsafe { write_out(written, text.len()) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_result_code() {
+        let r = guard(|| {
+            let v: [u8; 0] = [];
+            // An out-of-bounds index the optimiser cannot remove: a real panic.
+            let i = std::hint::black_box(3usize);
+            Err(recresp_result::from_u32(u32::from(v[i])).unwrap_or(recresp_result::Ok))
+        });
+        assert_eq!(r, recresp_result::InternalError);
+        assert_eq!(guard_or(7, || -> i32 { panic!("boom") }), 7);
+        assert_eq!(
+            guard(|| Err(recresp_result::TooLong)),
+            recresp_result::TooLong
+        );
+        assert_eq!(guard(|| Ok(())), recresp_result::Ok);
+    }
+
+    #[test]
+    fn pointers_are_checked_before_use() {
+        let x = [0i16; 4];
+        assert_eq!(
+            check_ptr::<i16>(core::ptr::null()),
+            Err(recresp_result::NullPointer)
+        );
+        let odd = x.as_ptr().cast::<u8>().wrapping_add(1).cast::<i16>();
+        assert_eq!(check_ptr(odd), Err(recresp_result::MisalignedPointer));
+        // SAFETY: a too-large length is refused before any slice is made.
+        let huge = unsafe { slice_in(x.as_ptr(), usize::MAX / 2) };
+        assert_eq!(huge, Err(recresp_result::InvalidArgument));
+    }
+}
