@@ -1,0 +1,211 @@
+//! Graph's JSON documents for C: the `recordOperation` returned at start, the
+//! `commsNotifications` posted at completion, and a deterministic operation id.
+//!
+//! Documents are the core's compact JSON, written into the caller's buffer with a NUL; a
+//! buffer of `recresp_recorder_notification_capacity` bytes always holds them.
+
+use core::ffi::c_char;
+
+use recresp_core::json::{
+    derive_operation_id, write_notification, write_running_operation, OperationRef, Recording,
+};
+
+use crate::guard::{
+    buffer_out, check_ptr, copy_string_out, guard, guard_or, handle_ref, str_in, write_out,
+};
+use crate::recorder::recresp_recorder;
+use crate::result::recresp_result;
+
+/// Length of an operation id from `recresp_derive_operation_id` (a GUID), without the NUL.
+pub const RECRESP_OPERATION_ID_LEN: usize = 36;
+
+/// Room for the fixed text of either document (property names, the longest message).
+const FIXED_TEXT: usize = 2048;
+/// The most bytes the JSON writer turns one input byte into (`\u00XX`).
+const ESCAPE_WORST: usize = 6;
+
+/// A buffer size that always holds the notification (or the running operation) of an
+/// operation with this recorder's `clientContext` and strings of these lengths, with the
+/// NUL. 0 for a NULL recorder or lengths whose sum overflows.
+///
+/// # Safety
+/// `recorder` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_recorder_notification_capacity(
+    recorder: *const recresp_recorder,
+    call_id_len: usize,
+    operation_id_len: usize,
+    location_len: usize,
+    access_token_len: usize,
+) -> usize {
+    guard_or(0, || {
+        // SAFETY: forwarded contract.
+        let Ok(r) = (unsafe { handle_ref(recorder) }) else {
+            return 0;
+        };
+        let context = r.client_context().map_or(0, str::len);
+        // The call id is in two resource paths; the operation id in both and in `id`.
+        let variable = [
+            call_id_len.checked_mul(2),
+            operation_id_len.checked_mul(3),
+            Some(context),
+            Some(location_len),
+            Some(access_token_len),
+        ]
+        .into_iter()
+        .try_fold(0usize, |sum, n| sum.checked_add(n?));
+        variable
+            .and_then(|v| v.checked_mul(ESCAPE_WORST))
+            .and_then(|v| v.checked_add(FIXED_TEXT + 1))
+            .unwrap_or(0)
+    })
+}
+
+/// Writes a serialised document and its NUL into `buf`, and its length into `*written`.
+///
+/// # Safety
+/// `buf` NULL or `len` writable bytes; `written` NULL or writable.
+unsafe fn write_document(
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+    write: impl FnOnce(&mut [u8]) -> Option<usize>,
+) -> Result<(), recresp_result> {
+    check_ptr(written)?;
+    // SAFETY: forwarded contract.
+    let out = unsafe { buffer_out(buf, len) }?;
+    // SAFETY: checked above.
+    unsafe { write_out(written, 0) }?;
+    // Keep one byte for the NUL; the buffer is zeroed, so it is already there.
+    let room = len.checked_sub(1).ok_or(recresp_result::BufferTooSmall)?;
+    let body = out.get_mut(..room).ok_or(recresp_result::InternalError)?;
+    match write(body) {
+        // SAFETY: checked above.
+        Some(n) => unsafe { write_out(written, n) },
+        None => {
+            body.fill(0);
+            Err(recresp_result::BufferTooSmall)
+        }
+    }
+}
+
+/// Writes the `recordOperation` Graph returns when the operation starts (status
+/// `running`) for call `call_id` and operation `operation_id` into `buf` with a NUL, and
+/// its length without the NUL into `*written`. `RECRESP_RESULT_NOT_RUNNING` if the recorder
+/// was never started; `RECRESP_RESULT_BUFFER_TOO_SMALL` (nothing written) if it does not
+/// fit.
+///
+/// # Safety
+/// `recorder` must be NULL or a live handle; each string NULL or its length in readable
+/// bytes; `buf` NULL or `len` writable bytes; `written` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_recorder_write_running_operation(
+    recorder: *const recresp_recorder,
+    call_id: *const c_char,
+    call_id_len: usize,
+    operation_id: *const c_char,
+    operation_id_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let r = unsafe { handle_ref(recorder) }?;
+        // SAFETY: forwarded contract.
+        let call_id = unsafe { str_in(call_id, call_id_len) }?;
+        // SAFETY: forwarded contract.
+        let operation_id = unsafe { str_in(operation_id, operation_id_len) }?;
+        let op = OperationRef {
+            call_id,
+            operation_id,
+            client_context: r.client_context()?,
+        };
+        // SAFETY: forwarded contract.
+        unsafe { write_document(buf, len, written, |b| write_running_operation(&op, b).ok()) }
+    })
+}
+
+/// Writes the `commsNotifications` Graph posts when the operation ends into `buf` with a
+/// NUL, and its length without the NUL into `*written`. `recording_location` and
+/// `access_token` (the URL and bearer token of the recording) are used only when the
+/// completion has a recording; Graph sends empty strings otherwise.
+/// `RECRESP_RESULT_NOT_COMPLETED` until the `COMPLETED` event was polled;
+/// `RECRESP_RESULT_BUFFER_TOO_SMALL` (nothing written) if it does not fit.
+///
+/// # Safety
+/// `recorder` must be NULL or a live handle; each string NULL or its length in readable
+/// bytes; `buf` NULL or `len` writable bytes; `written` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_recorder_write_notification(
+    recorder: *const recresp_recorder,
+    call_id: *const c_char,
+    call_id_len: usize,
+    operation_id: *const c_char,
+    operation_id_len: usize,
+    recording_location: *const c_char,
+    recording_location_len: usize,
+    access_token: *const c_char,
+    access_token_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let r = unsafe { handle_ref(recorder) }?;
+        // SAFETY: forwarded contract (for each string).
+        let (call_id, operation_id, location, access_token) = unsafe {
+            (
+                str_in(call_id, call_id_len)?,
+                str_in(operation_id, operation_id_len)?,
+                str_in(recording_location, recording_location_len)?,
+                str_in(access_token, access_token_len)?,
+            )
+        };
+        let completion = r.completion()?;
+        let op = OperationRef {
+            call_id,
+            operation_id,
+            client_context: r.client_context()?,
+        };
+        let recording = completion.has_recording().then_some(Recording {
+            location,
+            access_token,
+        });
+        // SAFETY: forwarded contract.
+        unsafe {
+            write_document(buf, len, written, |b| {
+                write_notification(&op, completion, recording, b).ok()
+            })
+        }
+    })
+}
+
+/// Writes a GUID-shaped operation id derived from the call id and the request body (the
+/// same inputs always give the same id; `recresp-sim` uses it) into `buf` with a NUL:
+/// `RECRESP_OPERATION_ID_LEN + 1` bytes suffice. Its length without the NUL goes into
+/// `*written`.
+///
+/// # Safety
+/// `call_id` NULL or `call_id_len` readable bytes; `request` NULL or `request_len` readable
+/// bytes; `buf` NULL or `len` writable bytes; `written` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_derive_operation_id(
+    call_id: *const c_char,
+    call_id_len: usize,
+    request: *const c_char,
+    request_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract (for each string).
+        let (call_id, request) =
+            unsafe { (str_in(call_id, call_id_len)?, str_in(request, request_len)?) };
+        let id = derive_operation_id(call_id, request);
+        // SAFETY: forwarded contract.
+        unsafe { copy_string_out(id.as_bytes(), buf, len, written) }
+    })
+}

@@ -1,0 +1,538 @@
+//! `recresp_settings`: a recordResponse request's parameters, read from Graph's JSON body or
+//! set field by field, plus recresp's extensions. A recorder copies what it needs at start,
+//! so one settings handle can serve many operations and may be freed after starting them.
+//!
+//! Every setter checks its value and leaves the settings unchanged when it refuses it.
+
+use core::ffi::{c_char, c_void};
+use core::fmt::Write;
+
+use heapless::String;
+use recresp_core::json::parse_request;
+use recresp_core::{RecordOptions, Settings};
+
+use crate::guard::{copy_string_out, guard, guard_or, handle_mut, handle_ref, str_in};
+use crate::result::recresp_result;
+use crate::storage::{free_handle, init_in_caller_storage, new_in_heap, Handle, Origin};
+
+/// Bytes of storage a `recresp_settings` needs for `recresp_settings_init_in` (on every
+/// target; `recresp_settings_storage_size` gives the exact size on this one).
+pub const RECRESP_SETTINGS_STORAGE_SIZE: usize = 3072;
+
+/// A buffer of this many bytes always holds a settings error message and its NUL.
+pub const RECRESP_ERROR_MESSAGE_CAPACITY: usize = 256;
+
+/// Smallest media timeout accepted by `recresp_settings_set_media_timeout_ms`.
+pub const RECRESP_MEDIA_TIMEOUT_MIN_MS: u32 = 20;
+/// Largest media timeout accepted by `recresp_settings_set_media_timeout_ms`.
+pub const RECRESP_MEDIA_TIMEOUT_MAX_MS: u32 = 120_000;
+/// Largest trailing guard accepted by `recresp_settings_set_trim_trailing_silence`.
+pub const RECRESP_TRAILING_GUARD_MAX_MS: u32 = 10_000;
+
+/// A recordResponse request's parameters (opaque). Create with `recresp_settings_new` or
+/// `recresp_settings_init_in`; it starts at Graph's defaults.
+#[allow(non_camel_case_types)]
+pub struct recresp_settings {
+    settings: Settings,
+    extensions: RecordOptions,
+    error: String<{ RECRESP_ERROR_MESSAGE_CAPACITY - 1 }>,
+    origin: Origin,
+}
+
+const _: () = assert!(size_of::<recresp_settings>() <= RECRESP_SETTINGS_STORAGE_SIZE);
+const _: () = assert!(align_of::<recresp_settings>() <= crate::storage::RECRESP_STORAGE_ALIGN);
+
+impl Handle for recresp_settings {
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+}
+
+impl recresp_settings {
+    fn new(origin: Origin) -> Self {
+        recresp_settings {
+            settings: Settings::default(),
+            extensions: RecordOptions::default(),
+            error: String::new(),
+            origin,
+        }
+    }
+
+    /// The request's settings.
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Validated options for the recorder, with the extensions set on this handle.
+    pub(crate) fn record_options(&self) -> Result<RecordOptions, recresp_result> {
+        let graph = self.settings.validate()?;
+        let ext = self.extensions;
+        Ok(RecordOptions {
+            trim_trailing_silence: ext.trim_trailing_silence,
+            trailing_guard_ms: ext.trailing_guard_ms,
+            media_timeout_ms: ext.media_timeout_ms,
+            ..graph
+        })
+    }
+
+    /// Records `message` as the last error and returns `code`.
+    fn refuse(&mut self, code: recresp_result, message: impl core::fmt::Display) -> recresp_result {
+        self.error.clear();
+        // A message longer than the buffer is cut short.
+        let _ = write!(self.error, "{message}");
+        code
+    }
+
+    /// Applies `change` to a copy, keeps it if it validates, and records the error if not.
+    fn update(
+        &mut self,
+        change: impl FnOnce(&mut Settings) -> Result<(), recresp_core::SettingsError>,
+    ) -> Result<(), recresp_result> {
+        let mut next = self.settings.clone();
+        let checked = change(&mut next).and_then(|()| next.validate().map(|_| ()));
+        match checked {
+            Ok(()) => {
+                self.settings = next;
+                self.error.clear();
+                Ok(())
+            }
+            Err(e) => Err(self.refuse(e.into(), e)),
+        }
+    }
+}
+
+/// Creates settings at Graph's defaults (no prompt, beep on, every timeout 5 s, no stop
+/// tones) and stores the handle in `*out`. Free it with `recresp_settings_free`.
+///
+/// # Safety
+/// `out` must be NULL or point to writable memory for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_new(out: *mut *mut recresp_settings) -> recresp_result {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { new_in_heap(recresp_settings::new(Origin::Heap), out) })
+}
+
+/// Creates settings at Graph's defaults in the caller's storage: `len` bytes at `buf`,
+/// aligned to `RECRESP_STORAGE_ALIGN`, at least `RECRESP_SETTINGS_STORAGE_SIZE` long.
+/// Returns `RECRESP_RESULT_STORAGE_TOO_SMALL` or `RECRESP_RESULT_STORAGE_MISALIGNED` (and
+/// writes nothing) otherwise. The storage must outlive every use of the handle;
+/// `recresp_settings_free` on this handle does nothing.
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` writable bytes, used for nothing else while the
+/// handle is in use; `out` must be NULL or point to writable memory for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_init_in(
+    buf: *mut c_void,
+    len: usize,
+    out: *mut *mut recresp_settings,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    guard(|| unsafe {
+        init_in_caller_storage(buf, len, out, || Ok(recresp_settings::new(Origin::Caller)))
+    })
+}
+
+/// The exact number of bytes a `recresp_settings` takes on this target (at most
+/// `RECRESP_SETTINGS_STORAGE_SIZE`).
+#[no_mangle]
+pub extern "C" fn recresp_settings_storage_size() -> usize {
+    size_of::<recresp_settings>()
+}
+
+/// Releases settings made by `recresp_settings_new`. NULL, and settings made in caller
+/// storage, are left alone.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle, not used again after this call.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_free(settings: *mut recresp_settings) {
+    // SAFETY: forwarded contract.
+    guard_or((), || unsafe { free_handle(settings) })
+}
+
+/// Replaces the settings with those of a recordResponse request body (`len` bytes of UTF-8
+/// JSON at `json`, no NUL needed). On error the settings are unchanged, the code says what
+/// kind of problem it is, and `recresp_settings_error_message` gives Graph's 400 message.
+/// recresp's extensions are kept.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `json` must be NULL or point to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_parse_json(
+    settings: *mut recresp_settings,
+    json: *const c_char,
+    len: usize,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let s = unsafe { handle_mut(settings) }?;
+        // SAFETY: forwarded contract.
+        let body = match unsafe { str_in(json, len) } {
+            Ok(body) => body,
+            Err(e) => return Err(s.refuse(e, "the request body is not valid UTF-8")),
+        };
+        match parse_request(body) {
+            Ok(parsed) => {
+                s.settings = parsed;
+                s.error.clear();
+                Ok(())
+            }
+            Err(e) => Err(s.refuse((&e).into(), &e)),
+        }
+    })
+}
+
+/// Copies the message of the last refused `recresp_settings_parse_json` or setter call
+/// (empty after a success) into `buf` with a NUL, and its length without the NUL into
+/// `*written`. `RECRESP_ERROR_MESSAGE_CAPACITY` bytes always suffice.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `buf` NULL or `len` writable bytes; `written`
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_error_message(
+    settings: *const recresp_settings,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let s = unsafe { handle_ref(settings) }?;
+        // SAFETY: forwarded contract.
+        unsafe { copy_string_out(s.error.as_bytes(), buf, len, written) }
+    })
+}
+
+/// Runs a setter on a live handle.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+unsafe fn set(
+    settings: *mut recresp_settings,
+    change: impl FnOnce(&mut recresp_settings) -> Result<(), recresp_result>,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let s = unsafe { handle_mut(settings) }?;
+        change(s)
+    })
+}
+
+/// Sets `initialSilenceTimeoutInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_initial_silence_timeout(
+    settings: *mut recresp_settings,
+    seconds: i64,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                t.initial_silence_timeout_s = seconds;
+                Ok(())
+            })
+        })
+    }
+}
+
+/// Sets `maxSilenceTimeoutInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_max_silence_timeout(
+    settings: *mut recresp_settings,
+    seconds: i64,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                t.max_silence_timeout_s = seconds;
+                Ok(())
+            })
+        })
+    }
+}
+
+/// Sets `maxRecordDurationInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_max_record_duration(
+    settings: *mut recresp_settings,
+    seconds: i64,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                t.max_record_duration_s = seconds;
+                Ok(())
+            })
+        })
+    }
+}
+
+/// Sets `playBeep`.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_play_beep(
+    settings: *mut recresp_settings,
+    play_beep: bool,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                t.play_beep = play_beep;
+                Ok(())
+            })
+        })
+    }
+}
+
+/// Sets `bargeInAllowed`.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_barge_in_allowed(
+    settings: *mut recresp_settings,
+    allowed: bool,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                t.barge_in_allowed = allowed;
+                Ok(())
+            })
+        })
+    }
+}
+
+/// Sets `stopTones` from `len` keypad characters at `keys` (for example `"#*"`, each of
+/// `0`–`9`, `*`, `#`, `A`–`D`; at most 16). `len` 0 clears them.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `keys` NULL or `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_stop_tones(
+    settings: *mut recresp_settings,
+    keys: *const c_char,
+    len: usize,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            let keys = str_in(keys, len)?;
+            let mut tones: heapless::Vec<&str, { recresp_core::settings::STOP_TONES_MAX }> =
+                heapless::Vec::new();
+            for (i, c) in keys.char_indices() {
+                let tone = keys.get(i..i + c.len_utf8()).unwrap_or("");
+                if tones.push(tone).is_err() {
+                    return Err(s.refuse(
+                        recresp_result::InvalidStopTone,
+                        recresp_core::SettingsError::TooManyStopTones {
+                            max: recresp_core::settings::STOP_TONES_MAX,
+                        },
+                    ));
+                }
+            }
+            s.update(|t| t.set_stop_tones(tones.iter().copied()))
+        })
+    }
+}
+
+/// Sets `clientContext` (`len` bytes of UTF-8 at `text`, at most 256 characters).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `text` NULL or `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_client_context(
+    settings: *mut recresp_settings,
+    text: *const c_char,
+    len: usize,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            let text = str_in(text, len)?;
+            s.update(|t| t.set_client_context(text))
+        })
+    }
+}
+
+/// Sets the prompt's `mediaInfo`: `uri` (`uri_len` bytes, not empty) and, when
+/// `resource_id` is not NULL, `resourceId` (`resource_id_len` bytes).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `uri` NULL or `uri_len` readable bytes;
+/// `resource_id` NULL or `resource_id_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_prompt(
+    settings: *mut recresp_settings,
+    uri: *const c_char,
+    uri_len: usize,
+    resource_id: *const c_char,
+    resource_id_len: usize,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            let uri = str_in(uri, uri_len)?;
+            let resource_id = if resource_id.is_null() {
+                None
+            } else {
+                Some(str_in(resource_id, resource_id_len)?)
+            };
+            s.update(|t| t.set_prompt(uri, resource_id))
+        })
+    }
+}
+
+/// Removes the prompt.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_clear_prompt(
+    settings: *mut recresp_settings,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                t.prompt = None;
+                Ok(())
+            })
+        })
+    }
+}
+
+/// recresp extension: when the recording ends on max silence, keep only `guard_ms`
+/// (0–`RECRESP_TRAILING_GUARD_MAX_MS`) of the trailing silence. Off by default.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_trim_trailing_silence(
+    settings: *mut recresp_settings,
+    enabled: bool,
+    guard_ms: u32,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            if guard_ms > RECRESP_TRAILING_GUARD_MAX_MS {
+                return Err(s.refuse(
+                    recresp_result::OutOfRange,
+                    format_args!(
+                        "the trailing guard must be at most {RECRESP_TRAILING_GUARD_MAX_MS} ms (got {guard_ms})"
+                    ),
+                ));
+            }
+            s.extensions.trim_trailing_silence = enabled;
+            s.extensions.trailing_guard_ms = guard_ms;
+            s.error.clear();
+            Ok(())
+        })
+    }
+}
+
+/// recresp extension: this much lost media in a row (`recresp_recorder_push_lost`) ends the
+/// operation with `mediaReceiveTimeout` (`RECRESP_MEDIA_TIMEOUT_MIN_MS`–
+/// `RECRESP_MEDIA_TIMEOUT_MAX_MS`; default 5000).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_set_media_timeout_ms(
+    settings: *mut recresp_settings,
+    ms: u32,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            if !(RECRESP_MEDIA_TIMEOUT_MIN_MS..=RECRESP_MEDIA_TIMEOUT_MAX_MS).contains(&ms) {
+                return Err(s.refuse(
+                    recresp_result::OutOfRange,
+                    format_args!(
+                        "the media timeout must be between {RECRESP_MEDIA_TIMEOUT_MIN_MS} and {RECRESP_MEDIA_TIMEOUT_MAX_MS} ms (got {ms})"
+                    ),
+                ));
+            }
+            s.extensions.media_timeout_ms = ms;
+            s.error.clear();
+            Ok(())
+        })
+    }
+}
+
+/// Whether the settings have a prompt (false for NULL).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_has_prompt(settings: *const recresp_settings) -> bool {
+    guard_or(false, || {
+        // SAFETY: forwarded contract.
+        unsafe { handle_ref(settings) }.is_ok_and(|s| s.settings.prompt.is_some())
+    })
+}
+
+/// Copies the prompt's `mediaInfo.uri` into `buf` with a NUL (its length without the NUL
+/// into `*written`); `RECRESP_RESULT_MISSING_VALUE` when there is no prompt.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `buf` NULL or `len` writable bytes; `written`
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_prompt_uri(
+    settings: *const recresp_settings,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let s = unsafe { handle_ref(settings) }?;
+        let p = s
+            .settings
+            .prompt
+            .as_ref()
+            .ok_or(recresp_result::MissingValue)?;
+        // SAFETY: forwarded contract.
+        unsafe { copy_string_out(p.uri.as_bytes(), buf, len, written) }
+    })
+}
+
+/// Copies `clientContext` into `buf` with a NUL (its length without the NUL into
+/// `*written`).
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `buf` NULL or `len` writable bytes; `written`
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn recresp_settings_client_context(
+    settings: *const recresp_settings,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> recresp_result {
+    guard(|| {
+        // SAFETY: forwarded contract.
+        let s = unsafe { handle_ref(settings) }?;
+        // SAFETY: forwarded contract.
+        unsafe { copy_string_out(s.settings.client_context.as_bytes(), buf, len, written) }
+    })
+}

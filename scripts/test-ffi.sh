@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Builds and tests recresp's C API (ffi/): installs the pinned cbindgen when missing,
+# builds the Rust libraries in release, regenerates ffi/include/recresp.h and fails if it
+# differs from the committed one, builds the C example host and the C error-path tests with
+# gcc -std=c99 -Wall -Wextra -Werror under AddressSanitizer and UndefinedBehaviorSanitizer,
+# runs them, and checks that ffi/examples/record.c writes byte-identical recordings and
+# notifications to `recresp-sim run` on the same inputs. Last, the embedded example
+# (ffi/examples/embedded: static storage, no malloc) is built twice from the same header,
+# for the host and, with Debian's gcc-arm-none-eabi and the no_std thumbv7m-none-eabi
+# librecresp.a, for a Cortex-M3 run under QEMU; both must print the same bytes.
+#
+#   scripts/test-ffi.sh           run everything
+#   scripts/test-ffi.sh --bless   regenerate the committed header instead of checking it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+CBINDGEN_VERSION=0.29.4
+TOOLS=$ROOT/target/tools
+CBINDGEN=$TOOLS/bin/cbindgen
+OUT=$ROOT/target/ffi
+mkdir -p "$OUT"
+
+APT_PACKAGES=(
+  gcc libc6-dev              # the C host builds, with ASan and UBSan
+  gcc-arm-none-eabi          # the embedded example for Cortex-M3
+  libnewlib-arm-none-eabi    # its C library (semihosting printf)
+  qemu-system-arm            # runs it
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "== installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! rustup target list --installed | grep -qx thumbv7m-none-eabi; then
+  rustup target add thumbv7m-none-eabi
+fi
+if ! { [ -x "$CBINDGEN" ] && "$CBINDGEN" --version | grep -qx "cbindgen $CBINDGEN_VERSION"; }; then
+  echo "== installing cbindgen $CBINDGEN_VERSION into $TOOLS"
+  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --root "$TOOLS"
+fi
+
+echo "== building librecresp (release) and recresp-sim"
+cargo build --release -p recresp-ffi -p recresp-host-sim
+
+echo "== header: ffi/include/recresp.h is what cbindgen $CBINDGEN_VERSION generates"
+(cd ffi && "$CBINDGEN" --quiet --config cbindgen.toml --crate recresp-ffi --output "$OUT/recresp.h")
+if [ "${1:-}" = "--bless" ]; then
+  cp "$OUT/recresp.h" ffi/include/recresp.h
+  echo "ffi/include/recresp.h regenerated"
+elif ! diff -u ffi/include/recresp.h "$OUT/recresp.h"; then
+  echo "ffi/include/recresp.h is out of date: run scripts/test-ffi.sh --bless and commit it" >&2
+  exit 1
+fi
+
+echo "== C builds: gcc -std=c99 -Wall -Wextra -Werror, ASan + UBSan"
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer
+        -fsanitize=address,undefined -fno-sanitize-recover=all -Iffi/include)
+# What a Rust staticlib needs from the system (as `rustc --print native-static-libs` lists).
+RUST_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
+# The example host links the static library; the error tests link the shared one.
+gcc "${CFLAGS[@]}" -o "$OUT/record" ffi/examples/record.c ffi/examples/wav.c \
+  target/release/librecresp.a "${RUST_LIBS[@]}"
+gcc "${CFLAGS[@]}" -o "$OUT/errors" ffi/tests/c/errors.c \
+  -Ltarget/release -lrecresp -Wl,-rpath,"$ROOT/target/release"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== C error-path tests"
+"$OUT/errors"
+
+echo "== record.c against recresp-sim run: byte-identical recording and notification"
+SIM=$ROOT/target/release/recresp-sim
+WORK=$OUT/compare
+rm -rf "$WORK"
+mkdir -p "$WORK/run"
+"$SIM" demo --out "$WORK/demo" >/dev/null
+cat >"$WORK/quick.json" <<'EOF'
+{"playBeep":false,"initialSilenceTimeoutInSeconds":2,"maxSilenceTimeoutInSeconds":1,"maxRecordDurationInSeconds":4,"stopTones":["#"],"clientContext":"quick \"one\"\n"}
+EOF
+cat >"$WORK/capped.json" <<'EOF'
+{"playBeep":true,"maxRecordDurationInSeconds":1,"maxSilenceTimeoutInSeconds":5}
+EOF
+cat >"$WORK/invalid.json" <<'EOF'
+{"maxRecordDurationInSeconds":0}
+EOF
+
+# Each case: a request, a caller WAV, and extra arguments for both programs.
+CASES=(
+  "demo/request.json|demo/caller.wav|--media $WORK/demo/media"
+  "demo/request.json|demo/caller.wav|"
+  "demo/request.json|demo/caller.wav|--media $WORK/demo/media --call-id other-call"
+  "quick.json|demo/caller.wav|"
+  "capped.json|demo/caller.wav|--hang-up-at-end"
+  "quick.json|demo/caller.wav|--hang-up-at-end"
+)
+SOUNDS=/usr/share/asterisk/sounds/en_US_f_Allison
+for name in vm-intro vm-goodbye beep auth-thankyou hello-world; do
+  if [ -f "$SOUNDS/$name.wav" ]; then
+    CASES+=("quick.json|$SOUNDS/$name.wav|" "capped.json|$SOUNDS/$name.wav|--hang-up-at-end"
+            "demo/request.json|$SOUNDS/$name.wav|--media $WORK/demo/media")
+  fi
+done
+
+passed=0
+failed=0
+for case in "${CASES[@]}"; do
+  IFS='|' read -r request caller extra <<<"$case"
+  [[ $request = /* ]] || request=$WORK/$request
+  [[ $caller = /* ]] || caller=$WORK/$caller
+  # Both programs run in the same folder with the same relative output paths, so the
+  # recordingLocation in both notifications is the same.
+  cd "$WORK/run"
+  rm -f rec.wav note.json
+  # shellcheck disable=SC2086
+  "$SIM" run --request "$request" --caller "$caller" --recording rec.wav \
+    --notification note.json $extra >/dev/null
+  sim_files=$(ls)
+  mkdir -p ../sim && rm -f ../sim/* && mv ./* ../sim/ 2>/dev/null || true
+  # shellcheck disable=SC2086
+  "$OUT/record" --request "$request" --caller "$caller" --recording rec.wav \
+    --notification note.json $extra >/dev/null 2>"$WORK/record.log"
+  ok=1
+  [ "$(ls)" = "$sim_files" ] || ok=0
+  for f in $sim_files; do
+    cmp -s "$f" "../sim/$f" || ok=0
+  done
+  cd "$ROOT"
+  label="$(basename "$request") $(basename "$caller") $extra"
+  if [ $ok = 1 ]; then
+    passed=$((passed + 1))
+    echo "  same: $label ($(echo $sim_files | tr '\n' ' '); $(tail -1 "$WORK/record.log" | sed 's/^record: //'))"
+  else
+    failed=$((failed + 1))
+    echo "  DIFFERENT: $label" >&2
+  fi
+done
+
+# A refused request: both exit with status 2.
+set +e
+"$SIM" run --request "$WORK/invalid.json" --caller "$WORK/demo/caller.wav" >/dev/null 2>&1
+sim_status=$?
+"$OUT/record" --request "$WORK/invalid.json" --caller "$WORK/demo/caller.wav" >/dev/null 2>&1
+record_status=$?
+set -e
+if [ $sim_status = 2 ] && [ $record_status = 2 ]; then
+  passed=$((passed + 1))
+  echo "  same: invalid.json refused with status 2"
+else
+  failed=$((failed + 1))
+  echo "  DIFFERENT: invalid.json: recresp-sim $sim_status, record $record_status" >&2
+fi
+
+echo "record.c comparison: $passed passed, $failed failed"
+[ "$failed" = 0 ]
+
+echo "== embedded example: host and Cortex-M3 (QEMU mps2-an385) print the same bytes"
+cargo build --release -p recresp-ffi --target thumbv7m-none-eabi --no-default-features
+gcc "${CFLAGS[@]}" -o "$OUT/embedded" ffi/examples/embedded/main.c \
+  target/release/librecresp.a "${RUST_LIBS[@]}"
+arm-none-eabi-gcc -std=c99 -Wall -Wextra -Werror -O2 -g -mcpu=cortex-m3 -mthumb \
+  -nostartfiles --specs=rdimon.specs -Iffi/include -T ffi/examples/embedded/mps2-an385.ld \
+  -Wl,--gc-sections -Wl,--no-warn-execstack -o "$OUT/embedded.elf" \
+  ffi/examples/embedded/startup.c ffi/examples/embedded/main.c \
+  target/thumbv7m-none-eabi/release/librecresp.a
+arm-none-eabi-size "$OUT/embedded.elf"
+"$OUT/embedded" >"$OUT/embedded-host.txt"
+timeout 300 qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic \
+  -semihosting-config enable=on,target=native -kernel "$OUT/embedded.elf" >"$OUT/embedded-arm.txt"
+diff -u "$OUT/embedded-host.txt" "$OUT/embedded-arm.txt"
+grep -x "embedded host: [0-9]* passed, 0 failed" "$OUT/embedded-arm.txt"
+echo "== C API: all passed"
