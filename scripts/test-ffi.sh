@@ -16,8 +16,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 CBINDGEN_VERSION=0.29.4
-TOOLS=$ROOT/target/tools
-CBINDGEN=$TOOLS/bin/cbindgen
+# Installed once per machine into cargo's own bin folder, not per checkout.
+CBINDGEN=${CARGO_HOME:-$HOME/.cargo}/bin/cbindgen
 OUT=$ROOT/target/ffi
 mkdir -p "$OUT"
 
@@ -41,8 +41,8 @@ if ! rustup target list --installed | grep -qx thumbv7m-none-eabi; then
   rustup target add thumbv7m-none-eabi
 fi
 if ! { [ -x "$CBINDGEN" ] && "$CBINDGEN" --version | grep -qx "cbindgen $CBINDGEN_VERSION"; }; then
-  echo "== installing cbindgen $CBINDGEN_VERSION into $TOOLS"
-  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --root "$TOOLS"
+  echo "== installing cbindgen $CBINDGEN_VERSION"
+  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --force
 fi
 
 echo "== building librecresp (release) and recresp-sim"

@@ -41,4 +41,6 @@ echo "== tests (debug: overflow checks on)"
 cargo test --workspace
 echo "== corpus and signal-suite tests (release)"
 cargo test --workspace --release
+echo "== C API (scripts/test-ffi.sh)"
+./scripts/test-ffi.sh
 echo "== all tests passed"
