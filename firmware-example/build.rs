@@ -18,15 +18,26 @@ fn main() {
     println!("cargo:rerun-if-changed=src/scenarios.rs");
     println!("cargo:rerun-if-changed=../core/src");
 
-    let mut list = String::from("/// The caller audio of each clip in `scenarios::CLIPS`, G.711 μ-law.\n");
-    writeln!(list, "static CLIP_AUDIO: [&[u8]; {}] = [", scenarios::CLIPS.len()).unwrap();
+    let mut list =
+        String::from("/// The caller audio of each clip in `scenarios::CLIPS`, G.711 μ-law.\n");
+    writeln!(
+        list,
+        "static CLIP_AUDIO: [&[u8]; {}] = [",
+        scenarios::CLIPS.len()
+    )
+    .unwrap();
     for clip in &scenarios::CLIPS {
         let mut pcm = vec![0i16; clip.samples()];
         clip.render_pcm(&mut pcm);
         let bytes: Vec<u8> = pcm.iter().map(|&s| scenarios::LAW.encode(s)).collect();
         let path = out.join(format!("{}.ulaw", clip.name));
         std::fs::write(&path, bytes).expect("write a clip");
-        writeln!(list, "    include_bytes!({:?}),", path.display().to_string()).unwrap();
+        writeln!(
+            list,
+            "    include_bytes!({:?}),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     list.push_str("];\n");
     std::fs::write(out.join("audio.rs"), list).expect("write audio.rs");

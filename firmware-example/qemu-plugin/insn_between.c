@@ -7,8 +7,9 @@
  * Counting starts when the translation block at `start` begins executing (that block is
  * counted) and stops when the block at `stop` begins (not counted). At exit it prints the
  * number of stretches, the instructions in all of them, the mean and the largest. With
- * `hist=FILE` it also writes, for every block executed while counting, its address and the
- * instructions it contributed, for attributing the cost to functions.
+ * `hist=FILE` it also writes, for every block executed while counting, its address, its
+ * length in instructions and the instructions it contributed, for attributing the cost to
+ * source files.
  *
  * Counts are per translation block: a block runs to its end unless an exception interrupts
  * it, and the firmware runs with interrupts off, so the counts are exact.
@@ -106,7 +107,8 @@ static void report_at_exit(qemu_plugin_id_t id, void *userdata)
         }
         for (struct block *b = blocks; b; b = b->next)
             if (b->counted)
-                fprintf(f, "%#" PRIx64 " %" PRIu64 "\n", b->vaddr, b->counted);
+                fprintf(f, "%#" PRIx64 " %" PRIu64 " %" PRIu64 "\n", b->vaddr, b->n_insns,
+                        b->counted);
         fclose(f);
     }
 }

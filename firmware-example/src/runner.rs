@@ -9,8 +9,8 @@
 
 use recresp_core::event::{Completion, Event};
 use recresp_core::json::{
-    derive_operation_id, parse_request, write_notification, write_running_operation,
-    OperationRef, Recording, RequestError, WriteError,
+    derive_operation_id, parse_request, write_notification, write_running_operation, OperationRef,
+    Recording, RequestError, WriteError,
 };
 use recresp_core::recorder::required_capacity;
 use recresp_core::synth::{add_noise, Lcg};
