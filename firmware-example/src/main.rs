@@ -24,6 +24,10 @@ use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
 use defmt_semihosting as _;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
+use recresp_core::dtmf::DtmfDetector;
+use recresp_core::holdback::HoldBack;
+use recresp_core::recorder::required_capacity;
+use recresp_core::silence::SpeechDetector;
 use recresp_core::Event;
 
 use board::Led0;
@@ -31,6 +35,9 @@ use runner::{ChannelRecorder, Hooks, RunError};
 use scenarios::{CLIPS, RATE, SCENARIOS};
 
 include!(concat!(env!("OUT_DIR"), "/audio.rs"));
+
+/// Capacity of the recorder's event queue (for the size breakdown it prints).
+const EVENT_QUEUE: usize = 16;
 
 /// Marks the start of a measured stretch (a call into the recorder).
 #[inline(never)]
@@ -116,7 +123,16 @@ fn main() -> ! {
     defmt::info!(
         "recresp firmware example: {=usize} scenarios, recorder state {=usize} bytes per channel",
         SCENARIOS.len(),
-        core::mem::size_of::<ChannelRecorder>()
+        size_of::<ChannelRecorder>()
+    );
+    defmt::info!(
+        "of which: hold-back ring {=usize}, DTMF detector {=usize}, speech detector {=usize}, event queue {=usize} ({=usize} events of {=usize})",
+        size_of::<HoldBack<{ required_capacity(RATE) }>>(),
+        size_of::<DtmfDetector>(),
+        size_of::<SpeechDetector>(),
+        size_of::<[Event<'static>; EVENT_QUEUE]>(),
+        EVENT_QUEUE,
+        size_of::<Event<'static>>()
     );
     let mut passed = 0;
     for scenario in &SCENARIOS {
