@@ -12,7 +12,7 @@ use recresp_core::json::{
     derive_operation_id, parse_request, write_notification, write_running_operation, OperationRef,
     Recording, RequestError, WriteError,
 };
-use recresp_core::recorder::required_capacity;
+use recresp_core::recorder::{required_capacity, BLOCK_MS};
 use recresp_core::synth::{add_noise, Lcg};
 use recresp_core::{CompletionReason, PromptAudio, Recorder, SettingsError};
 
@@ -152,10 +152,16 @@ pub fn run(
     let mut sink = RecordingSink::default();
     let mut completion = None;
     let mut line_noise = Lcg::new(LINE_NOISE_SEED);
+    let lead_in_frames = scenario.lead_in_ms / BLOCK_MS;
     let mut frames = clip.chunks(FRAME_SAMPLES);
     let mut generated = [0u8; FRAME_SAMPLES];
     for frame_index in 0..MAX_FRAMES {
-        let frame = match frames.next() {
+        let from_clip = if frame_index < lead_in_frames {
+            None
+        } else {
+            frames.next()
+        };
+        let frame = match from_clip {
             Some(f) => f,
             None => {
                 let mut pcm = [0i16; FRAME_SAMPLES];

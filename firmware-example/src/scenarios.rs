@@ -6,8 +6,9 @@
 //! `core` and `recresp-core`, and the audio comes from the core's integer generators, so every
 //! build renders the same bytes.
 //!
-//! The caller audio of a scenario is a clip, stored in flash as 8 kHz G.711 μ-law, followed by
-//! line noise generated while the call runs (the line stays open after the clip ends).
+//! The caller audio of a scenario is line noise generated while the call runs (over the prompt
+//! and the beep, say), a clip stored in flash as 8 kHz G.711 μ-law, then line noise again (the
+//! line stays open after the clip ends).
 
 use recresp_core::g711::Law;
 use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
@@ -111,11 +112,10 @@ const SILENT_LINE: Clip = Clip {
     noise_seed: 11,
 };
 
-/// Line noise over a prompt and the beep, a spoken answer, then the `#` key.
+/// A spoken answer, a short pause, then the `#` key.
 const ANSWER_THEN_POUND: Clip = Clip {
     name: "answer-then-pound",
     segments: &[
-        Segment::Quiet { ms: 800 },
         Segment::Voice {
             ms: 1200,
             peak: 8000,
@@ -132,17 +132,14 @@ const ANSWER_THEN_POUND: Clip = Clip {
     noise_seed: 12,
 };
 
-/// A short spoken answer right away, then the line goes quiet.
+/// A short spoken answer; the line goes quiet after it.
 const SHORT_ANSWER: Clip = Clip {
     name: "short-answer",
-    segments: &[
-        Segment::Quiet { ms: 150 },
-        Segment::Voice {
-            ms: 1300,
-            peak: 9000,
-            seed: 3,
-        },
-    ],
+    segments: &[Segment::Voice {
+        ms: 1300,
+        peak: 9000,
+        seed: 3,
+    }],
     noise_seed: 13,
 };
 
@@ -160,6 +157,9 @@ pub struct Scenario {
     pub request: &'static str,
     /// Length of the prompt the host plays, when the request has one, in milliseconds.
     pub prompt_ms: u32,
+    /// Line noise before the clip, generated while the call runs, in milliseconds (a
+    /// multiple of 10).
+    pub lead_in_ms: u32,
     /// Index of the caller's clip in [`CLIPS`].
     pub clip: usize,
     /// How the operation must end.
@@ -189,6 +189,7 @@ pub const SCENARIOS: [Scenario; 4] = [
   "clientContext": "fw-stop-key"
 }"##,
         prompt_ms: 500,
+        lead_in_ms: 800,
         clip: 1,
         expected: CompletionReason::StopToneDetected,
     },
@@ -197,6 +198,7 @@ pub const SCENARIOS: [Scenario; 4] = [
         call_id: "2a1b59b1-0c4e-4a64-9f3c-8f3b8d1f0e21",
         request: r##"{"initialSilenceTimeoutInSeconds": 1, "playBeep": true, "stopTones": ["#"], "clientContext": "fw-silent"}"##,
         prompt_ms: 0,
+        lead_in_ms: 0,
         clip: 0,
         expected: CompletionReason::InitialSilenceTimeout,
     },
@@ -205,6 +207,7 @@ pub const SCENARIOS: [Scenario; 4] = [
         call_id: "9c0d5f0e-3e7a-4d55-8b1e-6a4f2f7c9d10",
         request: r##"{"maxSilenceTimeoutInSeconds": 1, "maxRecordDurationInSeconds": 5, "playBeep": false, "clientContext": "fw-pause"}"##,
         prompt_ms: 0,
+        lead_in_ms: 150,
         clip: 2,
         expected: CompletionReason::MaxSilenceTimeout,
     },
@@ -213,6 +216,7 @@ pub const SCENARIOS: [Scenario; 4] = [
         call_id: "d4e0a7c2-51b8-4f0e-a0d9-3b6c1e2f4a58",
         request: r##"{"maxRecordDurationInSeconds": 1, "maxSilenceTimeoutInSeconds": 3, "playBeep": false, "clientContext": "fw-time-cap"}"##,
         prompt_ms: 0,
+        lead_in_ms: 150,
         clip: 2,
         expected: CompletionReason::MaxRecordDurationReached,
     },
