@@ -19,6 +19,7 @@ mod runner;
 // Rendering the clips is for the build script and the host test; the image has them rendered.
 #[allow(dead_code)]
 mod scenarios;
+mod stack;
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
@@ -109,11 +110,8 @@ fn describe(e: &RunError) -> &'static str {
 
 #[entry]
 fn main() -> ! {
-    let Ok(fresh) = ChannelRecorder::new(RATE) else {
-        defmt::error!("hold-back ring too small");
-        exit(false);
-    };
-    let Some(recorder) = cortex_m::singleton!(: ChannelRecorder = fresh) else {
+    let Some(recorder) = take_recorder() else {
+        defmt::error!("no recorder: hold-back ring too small, or taken twice");
         exit(false);
     };
     let mut board = Board {
@@ -178,8 +176,17 @@ fn main() -> ! {
         }
     }
     let failed = SCENARIOS.len() - passed;
+    defmt::info!("peak stack use: {=usize} bytes", stack::peak_bytes());
     defmt::println!("firmware: {=usize} passed, {=usize} failed", passed, failed);
     exit(failed == 0);
+}
+
+/// The channel's recorder, in a static. It is built on this function's stack and moved in;
+/// not inlined, so that temporary is gone before the scenarios run.
+#[inline(never)]
+fn take_recorder() -> Option<&'static mut ChannelRecorder> {
+    let fresh = ChannelRecorder::new(RATE).ok()?;
+    cortex_m::singleton!(: ChannelRecorder = fresh)
 }
 
 /// Ends the QEMU run: status 0 if `success`, 1 otherwise.

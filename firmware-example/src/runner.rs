@@ -14,7 +14,7 @@ use recresp_core::json::{
 };
 use recresp_core::recorder::{required_capacity, BLOCK_MS};
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, Recorder, SettingsError};
+use recresp_core::{CompletionReason, PromptAudio, Recorder, Settings, SettingsError};
 
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
 
@@ -122,13 +122,19 @@ struct RecordingSink {
 }
 
 /// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`.
+///
+/// Parsing the request and writing the JSON documents are functions that are never inlined,
+/// so their large stack frames are used one after the other instead of being merged into the
+/// frame that runs the recorder.
+#[inline(never)]
 pub fn run(
     recorder: &mut ChannelRecorder,
     scenario: &Scenario,
     clip: &[u8],
     hooks: &mut impl Hooks,
 ) -> Result<Outcome, RunError> {
-    let settings = parse_request(scenario.request).map_err(RunError::Request)?;
+    let mut settings = Settings::default();
+    parse(scenario.request, &mut settings)?;
     let options = settings.validate().map_err(RunError::Settings)?;
     let operation_id = derive_operation_id(scenario.call_id, scenario.request);
     let op = OperationRef {
@@ -136,9 +142,7 @@ pub fn run(
         operation_id: &operation_id,
         client_context: &settings.client_context,
     };
-    let mut operation_json = [0u8; OPERATION_JSON_CAPACITY];
-    let n = write_running_operation(&op, &mut operation_json).map_err(RunError::Json)?;
-    hooks.running_operation(as_str(&operation_json, n));
+    answer(&op, hooks)?;
 
     let prompt = if settings.prompt.is_some() {
         PromptAudio::Ready {
@@ -150,7 +154,6 @@ pub fn run(
     recorder.start(options, prompt);
 
     let mut sink = RecordingSink::default();
-    let mut completion = None;
     let mut line_noise = Lcg::new(LINE_NOISE_SEED);
     let lead_in_frames = scenario.lead_in_ms / BLOCK_MS;
     let mut frames = clip.chunks(FRAME_SAMPLES);
@@ -164,31 +167,11 @@ pub fn run(
         let frame = match from_clip {
             Some(f) => f,
             None => {
-                let mut pcm = [0i16; FRAME_SAMPLES];
-                add_noise(&mut pcm, LINE_NOISE_PEAK, &mut line_noise);
-                for (byte, &s) in generated.iter_mut().zip(pcm.iter()) {
-                    *byte = LAW.encode(s);
-                }
+                line_noise_frame(&mut line_noise, &mut generated);
                 &generated[..]
             }
         };
-        let mut rest = frame;
-        while !rest.is_empty() && completion.is_none() {
-            hooks.before_push();
-            let used = recorder.push_g711(rest, LAW);
-            hooks.after_push();
-            rest = rest.get(used..).unwrap_or(&[]);
-            while let Some(event) = recorder.poll() {
-                match event {
-                    Event::Captured(audio) => {
-                        sink.samples += audio.len() as u64;
-                        sink.fnv.samples(audio);
-                    }
-                    Event::Completed(c) => completion = Some(c),
-                    other => hooks.event(&other),
-                }
-            }
-        }
+        let completion = push_frame(recorder, frame, &mut sink, hooks);
         hooks.capturing(recorder.is_capturing());
         if let Some(c) = completion {
             return finish(scenario, &op, &c, &sink, hooks, frame_index + 1);
@@ -197,7 +180,63 @@ pub fn run(
     Err(RunError::Hung)
 }
 
+/// Parses and validates the request body into `settings` (in place: the parser's own frame
+/// holds the intermediate copies, and is gone when the recorder runs).
+#[inline(never)]
+fn parse(request: &str, settings: &mut Settings) -> Result<(), RunError> {
+    *settings = parse_request(request).map_err(RunError::Request)?;
+    Ok(())
+}
+
+/// Writes the running `recordOperation` returned to the bot.
+#[inline(never)]
+fn answer(op: &OperationRef<'_>, hooks: &mut impl Hooks) -> Result<(), RunError> {
+    let mut json = [0u8; OPERATION_JSON_CAPACITY];
+    let n = write_running_operation(op, &mut json).map_err(RunError::Json)?;
+    hooks.running_operation(as_str(&json, n));
+    Ok(())
+}
+
+/// One frame of line noise, G.711-coded.
+fn line_noise_frame(noise: &mut Lcg, out: &mut [u8; FRAME_SAMPLES]) {
+    let mut pcm = [0i16; FRAME_SAMPLES];
+    add_noise(&mut pcm, LINE_NOISE_PEAK, noise);
+    for (byte, &s) in out.iter_mut().zip(pcm.iter()) {
+        *byte = LAW.encode(s);
+    }
+}
+
+/// Pushes one frame into the recorder and drains its output into the sink; returns the
+/// completion if the operation ended in this frame (the rest of the frame is then unused).
+fn push_frame(
+    recorder: &mut ChannelRecorder,
+    frame: &[u8],
+    sink: &mut RecordingSink,
+    hooks: &mut impl Hooks,
+) -> Option<Completion> {
+    let mut rest = frame;
+    let mut completion = None;
+    while !rest.is_empty() && completion.is_none() {
+        hooks.before_push();
+        let used = recorder.push_g711(rest, LAW);
+        hooks.after_push();
+        rest = rest.get(used..).unwrap_or(&[]);
+        while let Some(event) = recorder.poll() {
+            match event {
+                Event::Captured(audio) => {
+                    sink.samples += audio.len() as u64;
+                    sink.fnv.samples(audio);
+                }
+                Event::Completed(c) => completion = Some(c),
+                other => hooks.event(&other),
+            }
+        }
+    }
+    completion
+}
+
 /// Checks the recording against the completion and writes the notification.
+#[inline(never)]
 fn finish(
     scenario: &Scenario,
     op: &OperationRef<'_>,
