@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the recorder costs on a Cortex-M3, for the README's figures:
+# What the recorder costs on a Cortex-M3 (or M4F), for the README's figures:
 #  - flash and static RAM of the firmware example (llvm-size), and the caller audio's share;
 #  - the recorder's state per channel (size_of, printed by the firmware itself);
 #  - instructions per 10 ms frame of the whole recorder (push_g711: G.711 decoding, the DTMF
@@ -10,7 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../firmware-example"
 FW=$PWD
-TARGET=thumbv7m-none-eabi
+# FIRMWARE_TARGET=thumbv7em-none-eabihf measures the Cortex-M4F build on mps2-an386 instead.
+TARGET=${FIRMWARE_TARGET:-thumbv7m-none-eabi}
+case $TARGET in
+  thumbv7m-none-eabi) MACHINE=mps2-an385 CPU=cortex-m3 ;;
+  thumbv7em-none-eabihf) MACHINE=mps2-an386 CPU=cortex-m4 ;;
+  *) echo "unknown target $TARGET" >&2; exit 2 ;;
+esac
 ELF=$FW/target/$TARGET/release/recresp-firmware-example
 OUT=$FW/target/cost
 mkdir -p "$OUT"
@@ -32,13 +38,13 @@ awk -v f=$((text + data)) -v a="$audio" 'BEGIN {
     f, f / 1024, a, f - a, (f - a) / 1024 }'
 printf 'static RAM: %d bytes (.data %d + .bss %d), stack not included\n' $((data + bss)) "$data" "$bss"
 
-echo "== instructions per frame (QEMU mps2-an385, Cortex-M3)"
+echo "== instructions per frame (QEMU $MACHINE, $CPU)"
 gcc -O2 -Wall -Wextra -shared -fPIC -o "$OUT/insn_between.so" "$FW/qemu-plugin/insn_between.c"
 addr() { "$TOOLS/llvm-nm" "$ELF" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
 start=$(addr recresp_bench_start)
 stop=$(addr recresp_bench_stop)
 QEMU_EXTRA_ARGS="-d plugin -D $OUT/plugin.txt -plugin $OUT/insn_between.so,start=$start,stop=$stop,hist=$OUT/blocks.txt" \
-  ./qemu-run.sh mps2-an385 cortex-m3 "$ELF" > "$OUT/run.log"
+  ./qemu-run.sh "$MACHINE" "$CPU" "$ELF" > "$OUT/run.log"
 grep -q "firmware: [0-9]* passed, 0 failed" "$OUT/run.log"
 grep -E "recorder state|of which|peak stack" "$OUT/run.log" | sed "s/^INFO  //"
 frames=$(grep -o 'frames=[0-9]*' "$OUT/run.log" | awk -F= '{s += $2} END {print s}')
