@@ -84,6 +84,27 @@ impl<const N: usize> HoldBack<N> {
         Ok(())
     }
 
+    /// Appends up to `n` samples, the `k`-th being `sample(k)`, as many as fit; returns how
+    /// many were appended. The same as [`HoldBack::push`] in a loop, but the ring index wraps
+    /// once per call instead of once per sample (this is the recorder's per-sample path).
+    pub fn extend_with(&mut self, n: usize, mut sample: impl FnMut(usize) -> i16) -> usize {
+        let n = n.min(self.space());
+        let tail = (self.head + self.len) % N.max(1);
+        let first = n.min(N - tail);
+        if let Some(run) = self.buf.get_mut(tail..tail + first) {
+            for (k, slot) in run.iter_mut().enumerate() {
+                *slot = sample(k);
+            }
+        }
+        if let Some(run) = self.buf.get_mut(..n - first) {
+            for (k, slot) in run.iter_mut().enumerate() {
+                *slot = sample(first + k);
+            }
+        }
+        self.len += n;
+        n
+    }
+
     /// Forgets held samples at positions before `pos` (they are not recorded).
     pub fn drop_before(&mut self, pos: u64) {
         let n = pos.saturating_sub(self.start).min(self.held() as u64) as usize;
@@ -159,5 +180,32 @@ mod tests {
         got.extend_from_slice(r.take_released());
         assert_eq!(got, vec![5, 6, 7, 8, 9]);
         assert_eq!(r.take_released(), &[] as &[i16]);
+    }
+
+    #[test]
+    fn extend_with_is_push_in_a_loop() {
+        // Every start offset, every length, with and without wrapping and overflow.
+        for offset in 0..7 {
+            for n in 0..10 {
+                let mut bulk = HoldBack::<7>::new();
+                let mut single = HoldBack::<7>::new();
+                for s in 0..offset {
+                    bulk.push(s).unwrap();
+                    single.push(s).unwrap();
+                }
+                bulk.drop_before(offset as u64);
+                single.drop_before(offset as u64);
+                let appended = bulk.extend_with(n, |k| 100 + k as i16);
+                let mut pushed = 0;
+                for k in 0..n {
+                    if single.push(100 + k as i16).is_ok() {
+                        pushed += 1;
+                    }
+                }
+                assert_eq!(appended, pushed, "offset {offset}, n {n}");
+                assert_eq!(bulk.end(), single.end());
+                assert_eq!(bulk.newest(7), single.newest(7), "offset {offset}, n {n}");
+            }
+        }
     }
 }

@@ -147,14 +147,6 @@ impl Source<'_> {
             Source::Lost(n) => n,
         }
     }
-
-    fn sample(&self, i: u64) -> i16 {
-        match *self {
-            Source::Pcm(s) => s.get(i as usize).copied().unwrap_or(0),
-            Source::G711(b, law) => b.get(i as usize).map_or(0, |&x| law.decode(x)),
-            Source::Lost(_) => 0,
-        }
-    }
 }
 
 /// Room kept in the event queue before each block is processed.
@@ -401,10 +393,22 @@ impl<const N: usize> Recorder<N> {
             } else {
                 self.lost_since = None;
             }
-            for i in used..used + n {
-                // The ring had room for `n` samples.
-                let _ = self.ring.push(src.sample(i));
-            }
+            // The ring has room for `n` samples. One loop per kind of source keeps the
+            // per-sample work to the decoding.
+            let (from, n_usize) = (used as usize, n as usize);
+            let _ = match src {
+                Source::Pcm(s) => {
+                    let s = s.get(from..from + n_usize).unwrap_or(&[]);
+                    self.ring
+                        .extend_with(n_usize, |k| s.get(k).copied().unwrap_or(0))
+                }
+                Source::G711(b, law) => {
+                    let b = b.get(from..from + n_usize).unwrap_or(&[]);
+                    self.ring
+                        .extend_with(n_usize, |k| b.get(k).map_or(0, |&x| law.decode(x)))
+                }
+                Source::Lost(_) => self.ring.extend_with(n_usize, |_| 0),
+            };
             used += n;
             self.pos += n;
             if self.pos == block_end {

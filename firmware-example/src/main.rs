@@ -1,0 +1,211 @@
+//! recresp's recorder in firmware: a Cortex-M3 (QEMU mps2-an385) answers the calls in
+//! [`scenarios`] one after the other on one channel. For each it parses Graph's request body,
+//! runs the real recorder over the caller's G.711 audio stored in flash, lights LED 0 while it
+//! captures, and prints the completion reason, the recording's length and checksum and the
+//! notification JSON over defmt (semihosting).
+//!
+//! QEMU exits with status 0 only if every scenario ended with its expected completion reason;
+//! a failed scenario, a panic or a hard fault exits with status 1. State is static (the
+//! recorder lives in `.bss`); nothing allocates.
+//!
+//! `recresp_bench_start` / `recresp_bench_stop` bracket each call into the recorder, so an
+//! instruction-counting QEMU plugin can measure what the recorder costs per frame
+//! (`scripts/firmware-cost.sh`).
+#![no_std]
+#![no_main]
+
+mod board;
+mod runner;
+// Rendering the clips is for the build script and the host test; the image has them rendered.
+#[allow(dead_code)]
+mod scenarios;
+mod stack;
+
+use cortex_m_rt::{entry, exception, ExceptionFrame};
+use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
+use defmt_semihosting as _;
+use embedded_hal::digital::{OutputPin, StatefulOutputPin};
+use recresp_core::dtmf::DtmfDetector;
+use recresp_core::holdback::HoldBack;
+use recresp_core::recorder::required_capacity;
+use recresp_core::silence::SpeechDetector;
+use recresp_core::Event;
+
+use board::Led0;
+use runner::{ChannelRecorder, Hooks, RunError};
+use scenarios::{CLIPS, RATE, SCENARIOS};
+
+include!(concat!(env!("OUT_DIR"), "/audio.rs"));
+
+/// Capacity of the recorder's event queue (for the size breakdown it prints).
+const EVENT_QUEUE: usize = 16;
+
+/// Marks the start of a measured stretch (a call into the recorder).
+#[inline(never)]
+#[no_mangle]
+pub extern "C" fn recresp_bench_start() {
+    // An instruction the compiler must keep, so neither the call nor the function goes away.
+    cortex_m::asm::nop();
+}
+
+/// Marks the end of a measured stretch.
+#[inline(never)]
+#[no_mangle]
+pub extern "C" fn recresp_bench_stop() {
+    // Two, so the markers never look alike to a pass that merges identical functions.
+    cortex_m::asm::nop();
+    cortex_m::asm::nop();
+}
+
+/// What the board does around the recorder: bench markers, the lamp, the log.
+struct Board {
+    lamp: Led0,
+    /// Frames after which the lamp read back lit.
+    lit_frames: u32,
+}
+
+impl Hooks for Board {
+    fn before_push(&mut self) {
+        recresp_bench_start();
+    }
+
+    fn after_push(&mut self) {
+        recresp_bench_stop();
+    }
+
+    fn capturing(&mut self, on: bool) {
+        let _ = if on {
+            self.lamp.set_high()
+        } else {
+            self.lamp.set_low()
+        };
+        if self.lamp.is_set_high() == Ok(true) {
+            self.lit_frames += 1;
+        }
+    }
+
+    fn event(&mut self, event: &Event<'_>) {
+        defmt::debug!("event {}", event);
+    }
+
+    fn running_operation(&mut self, json: &str) {
+        defmt::info!("201 Created: {=str}", json);
+    }
+
+    fn notification(&mut self, json: &str) {
+        defmt::info!("notification: {=str}", json);
+    }
+}
+
+/// A one-word description of a run error.
+fn describe(e: &RunError) -> &'static str {
+    match e {
+        RunError::Request(_) => "request refused",
+        RunError::Settings(_) => "settings refused",
+        RunError::Json(_) => "JSON buffer too small",
+        RunError::Hung => "did not complete",
+        RunError::CapturedMoreThanRecorded { .. } => "captured more than recorded",
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    let Some(recorder) = take_recorder() else {
+        defmt::error!("no recorder: hold-back ring too small, or taken twice");
+        exit(false);
+    };
+    let mut board = Board {
+        lamp: Led0::take(),
+        lit_frames: 0,
+    };
+    defmt::info!(
+        "recresp firmware example: {=usize} scenarios, recorder state {=usize} bytes per channel",
+        SCENARIOS.len(),
+        size_of::<ChannelRecorder>()
+    );
+    defmt::info!(
+        "of which: hold-back ring {=usize}, DTMF detector {=usize}, speech detector {=usize}, event queue {=usize} ({=usize} events of {=usize})",
+        size_of::<HoldBack<{ required_capacity(RATE) }>>(),
+        size_of::<DtmfDetector>(),
+        size_of::<SpeechDetector>(),
+        size_of::<[Event<'static>; EVENT_QUEUE]>(),
+        EVENT_QUEUE,
+        size_of::<Event<'static>>()
+    );
+    let mut passed = 0;
+    for scenario in &SCENARIOS {
+        let clip = CLIP_AUDIO.get(scenario.clip).copied().unwrap_or(&[]);
+        let clip_name = CLIPS.get(scenario.clip).map_or("?", |c| c.name);
+        defmt::info!(
+            "== {=str}: {=str}, {=usize} bytes of caller audio",
+            scenario.name,
+            clip_name,
+            clip.len()
+        );
+        board.lit_frames = 0;
+        match runner::run(recorder, scenario, clip, &mut board) {
+            Ok(outcome) => {
+                defmt::println!(
+                    "outcome {=str} reason={=str} samples={=u64} recording_fnv={=u32:#x} notification_fnv={=u32:#x} frames={=u32}",
+                    scenario.name,
+                    outcome.reason.as_str(),
+                    outcome.recorded_samples,
+                    outcome.recording_fnv,
+                    outcome.notification_fnv,
+                    outcome.frames
+                );
+                let lamp_ok = (board.lit_frames > 0) == (outcome.recorded_samples > 0);
+                if outcome.reason != scenario.expected {
+                    defmt::error!(
+                        "{=str}: FAILED, expected {=str}",
+                        scenario.name,
+                        scenario.expected.as_str()
+                    );
+                } else if !lamp_ok {
+                    defmt::error!(
+                        "{=str}: FAILED, the lamp was lit for {=u32} frames",
+                        scenario.name,
+                        board.lit_frames
+                    );
+                } else {
+                    defmt::info!("{=str}: ok", scenario.name);
+                    passed += 1;
+                }
+            }
+            Err(e) => defmt::error!("{=str}: FAILED, {=str}", scenario.name, describe(&e)),
+        }
+    }
+    let failed = SCENARIOS.len() - passed;
+    defmt::info!("peak stack use: {=usize} bytes", stack::peak_bytes());
+    defmt::println!("firmware: {=usize} passed, {=usize} failed", passed, failed);
+    exit(failed == 0);
+}
+
+/// The channel's recorder, in a static. It is built on this function's stack and moved in;
+/// not inlined, so that temporary is gone before the scenarios run.
+#[inline(never)]
+fn take_recorder() -> Option<&'static mut ChannelRecorder> {
+    let fresh = ChannelRecorder::new(RATE).ok()?;
+    cortex_m::singleton!(: ChannelRecorder = fresh)
+}
+
+/// Ends the QEMU run: status 0 if `success`, 1 otherwise.
+fn exit(success: bool) -> ! {
+    debug::exit(if success { EXIT_SUCCESS } else { EXIT_FAILURE });
+    // Only reached without a debugger or emulator to exit to.
+    loop {
+        cortex_m::asm::bkpt();
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    defmt::error!("panic: {}", defmt::Display2Format(info));
+    exit(false);
+}
+
+#[exception]
+unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
+    defmt::error!("hard fault at pc {=u32:#x}", frame.pc());
+    exit(false);
+}

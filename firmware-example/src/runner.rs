@@ -1,0 +1,292 @@
+//! Runs one scenario through the real recorder the way a phone does: parse the Graph request
+//! body, answer with the running `recordOperation`, push the caller's G.711 audio 10 ms at a
+//! time, append captured audio to the recording, and write Graph's completion notification.
+//!
+//! Shared, as source, by the firmware and the host test, so both run literally the same code.
+//! Uses only `core` and `recresp-core` (feature `json`); every buffer is the caller's or on
+//! the stack, nothing allocates. The recording is not stored: its samples are counted and
+//! checksummed ([`Fnv1a32`]) as they come out.
+
+use recresp_core::event::{Completion, Event};
+use recresp_core::json::{
+    derive_operation_id, parse_request, write_notification, write_running_operation, OperationRef,
+    Recording, RequestError, WriteError,
+};
+use recresp_core::recorder::{required_capacity, BLOCK_MS};
+use recresp_core::synth::{add_noise, Lcg};
+use recresp_core::{CompletionReason, PromptAudio, Recorder, Settings, SettingsError};
+
+use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
+
+/// The recorder of one 8 kHz channel, with the smallest hold-back ring the rate allows.
+pub type ChannelRecorder = Recorder<{ required_capacity(RATE) }>;
+
+/// Samples in one 10 ms frame at [`RATE`] (one RTP packet of G.711).
+pub const FRAME_SAMPLES: usize = 80;
+
+/// Longest a scenario may run before it counts as hung, in frames (30 s).
+pub const MAX_FRAMES: u32 = 3000;
+
+/// Room for the running `recordOperation` document.
+pub const OPERATION_JSON_CAPACITY: usize = 512;
+/// Room for the `commsNotifications` document.
+pub const NOTIFICATION_JSON_CAPACITY: usize = 1024;
+
+/// Where recordings are published; the operation id and `.wav` follow.
+pub const RECORDING_URL_PREFIX: &str = "https://recordings.recresp.invalid/";
+
+/// FNV-1a, 32 bits: offset basis 0x811c9dc5, prime 0x01000193, one byte at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fnv1a32(pub u32);
+
+impl Default for Fnv1a32 {
+    fn default() -> Self {
+        Fnv1a32(0x811c_9dc5)
+    }
+}
+
+impl Fnv1a32 {
+    /// Hashes `bytes` in.
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u32).wrapping_mul(0x0100_0193);
+        }
+    }
+
+    /// Hashes samples in as their little-endian bytes.
+    pub fn samples(&mut self, samples: &[i16]) {
+        for s in samples {
+            self.bytes(&s.to_le_bytes());
+        }
+    }
+}
+
+/// What one scenario produced: the three values the firmware and the host must agree on,
+/// plus the checksum of the notification document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Graph's `completionReason`.
+    pub reason: CompletionReason,
+    /// Length of the recording in samples.
+    pub recorded_samples: u64,
+    /// [`Fnv1a32`] of the recording's samples as little-endian bytes.
+    pub recording_fnv: u32,
+    /// [`Fnv1a32`] of the `commsNotifications` JSON.
+    pub notification_fnv: u32,
+    /// 10 ms frames of caller audio pushed, up to and including the one that ended it.
+    pub frames: u32,
+}
+
+/// Why a scenario could not run to its end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// The request body was refused.
+    Request(RequestError),
+    /// The parsed settings were refused.
+    Settings(SettingsError),
+    /// A JSON document did not fit its buffer.
+    Json(WriteError),
+    /// The operation did not complete within [`MAX_FRAMES`].
+    Hung,
+    /// The recorder handed out more audio than the recording keeps (trailing silence trimmed
+    /// after release); this sink checksums audio as it comes and cannot take it back.
+    CapturedMoreThanRecorded {
+        /// Samples handed out.
+        captured: u64,
+        /// Samples the completion keeps.
+        recorded: u64,
+    },
+}
+
+/// What the board does around the recorder. Every method has an empty default.
+pub trait Hooks {
+    /// Called right before the recorder takes a frame.
+    fn before_push(&mut self) {}
+    /// Called right after the recorder took a frame.
+    fn after_push(&mut self) {}
+    /// Whether the recorder is capturing, after every frame (a board lights a lamp).
+    fn capturing(&mut self, _on: bool) {}
+    /// An event other than captured audio and the completion.
+    fn event(&mut self, _event: &Event<'_>) {}
+    /// The running `recordOperation` returned to the bot.
+    fn running_operation(&mut self, _json: &str) {}
+    /// The `commsNotifications` posted to the bot at the end.
+    fn notification(&mut self, _json: &str) {}
+}
+
+/// The sink: counts and checksums the recording as it is captured.
+#[derive(Default)]
+struct RecordingSink {
+    samples: u64,
+    fnv: Fnv1a32,
+}
+
+/// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`.
+///
+/// Parsing the request and writing the JSON documents are functions that are never inlined,
+/// so their large stack frames are used one after the other instead of being merged into the
+/// frame that runs the recorder.
+#[inline(never)]
+pub fn run(
+    recorder: &mut ChannelRecorder,
+    scenario: &Scenario,
+    clip: &[u8],
+    hooks: &mut impl Hooks,
+) -> Result<Outcome, RunError> {
+    let mut settings = Settings::default();
+    parse(scenario.request, &mut settings)?;
+    let options = settings.validate().map_err(RunError::Settings)?;
+    let operation_id = derive_operation_id(scenario.call_id, scenario.request);
+    let op = OperationRef {
+        call_id: scenario.call_id,
+        operation_id: &operation_id,
+        client_context: &settings.client_context,
+    };
+    answer(&op, hooks)?;
+
+    let prompt = if settings.prompt.is_some() {
+        PromptAudio::Ready {
+            samples: RATE.samples_in_ms(scenario.prompt_ms),
+        }
+    } else {
+        PromptAudio::None
+    };
+    recorder.start(options, prompt);
+
+    let mut sink = RecordingSink::default();
+    let mut line_noise = Lcg::new(LINE_NOISE_SEED);
+    let lead_in_frames = scenario.lead_in_ms / BLOCK_MS;
+    let mut frames = clip.chunks(FRAME_SAMPLES);
+    let mut generated = [0u8; FRAME_SAMPLES];
+    for frame_index in 0..MAX_FRAMES {
+        let from_clip = if frame_index < lead_in_frames {
+            None
+        } else {
+            frames.next()
+        };
+        let frame = match from_clip {
+            Some(f) => f,
+            None => {
+                line_noise_frame(&mut line_noise, &mut generated);
+                &generated[..]
+            }
+        };
+        let completion = push_frame(recorder, frame, &mut sink, hooks);
+        hooks.capturing(recorder.is_capturing());
+        if let Some(c) = completion {
+            return finish(scenario, &op, &c, &sink, hooks, frame_index + 1);
+        }
+    }
+    Err(RunError::Hung)
+}
+
+/// Parses and validates the request body into `settings` (in place: the parser's own frame
+/// holds the intermediate copies, and is gone when the recorder runs).
+#[inline(never)]
+fn parse(request: &str, settings: &mut Settings) -> Result<(), RunError> {
+    *settings = parse_request(request).map_err(RunError::Request)?;
+    Ok(())
+}
+
+/// Writes the running `recordOperation` returned to the bot.
+#[inline(never)]
+fn answer(op: &OperationRef<'_>, hooks: &mut impl Hooks) -> Result<(), RunError> {
+    let mut json = [0u8; OPERATION_JSON_CAPACITY];
+    let n = write_running_operation(op, &mut json).map_err(RunError::Json)?;
+    hooks.running_operation(as_str(&json, n));
+    Ok(())
+}
+
+/// One frame of line noise, G.711-coded.
+fn line_noise_frame(noise: &mut Lcg, out: &mut [u8; FRAME_SAMPLES]) {
+    let mut pcm = [0i16; FRAME_SAMPLES];
+    add_noise(&mut pcm, LINE_NOISE_PEAK, noise);
+    for (byte, &s) in out.iter_mut().zip(pcm.iter()) {
+        *byte = LAW.encode(s);
+    }
+}
+
+/// Pushes one frame into the recorder and drains its output into the sink; returns the
+/// completion if the operation ended in this frame (the rest of the frame is then unused).
+fn push_frame(
+    recorder: &mut ChannelRecorder,
+    frame: &[u8],
+    sink: &mut RecordingSink,
+    hooks: &mut impl Hooks,
+) -> Option<Completion> {
+    let mut rest = frame;
+    let mut completion = None;
+    while !rest.is_empty() && completion.is_none() {
+        hooks.before_push();
+        let used = recorder.push_g711(rest, LAW);
+        hooks.after_push();
+        rest = rest.get(used..).unwrap_or(&[]);
+        while let Some(event) = recorder.poll() {
+            match event {
+                Event::Captured(audio) => {
+                    sink.samples += audio.len() as u64;
+                    sink.fnv.samples(audio);
+                }
+                Event::Completed(c) => completion = Some(c),
+                other => hooks.event(&other),
+            }
+        }
+    }
+    completion
+}
+
+/// Checks the recording against the completion and writes the notification.
+#[inline(never)]
+fn finish(
+    scenario: &Scenario,
+    op: &OperationRef<'_>,
+    completion: &Completion,
+    sink: &RecordingSink,
+    hooks: &mut impl Hooks,
+    frames: u32,
+) -> Result<Outcome, RunError> {
+    if sink.samples != completion.recorded_samples {
+        return Err(RunError::CapturedMoreThanRecorded {
+            captured: sink.samples,
+            recorded: completion.recorded_samples,
+        });
+    }
+    let mut location = [0u8; 96];
+    let location = recording_location(op.operation_id, &mut location);
+    let recording = completion.has_recording().then_some(Recording {
+        location,
+        access_token: scenario.name,
+    });
+    let mut json = [0u8; NOTIFICATION_JSON_CAPACITY];
+    let n = write_notification(op, completion, recording, &mut json).map_err(RunError::Json)?;
+    let text = as_str(&json, n);
+    hooks.notification(text);
+    let mut notification_fnv = Fnv1a32::default();
+    notification_fnv.bytes(text.as_bytes());
+    Ok(Outcome {
+        reason: completion.reason,
+        recorded_samples: completion.recorded_samples,
+        recording_fnv: sink.fnv.0,
+        notification_fnv: notification_fnv.0,
+        frames,
+    })
+}
+
+/// Where the bot fetches the recording: `RECORDING_URL_PREFIX`, the operation id, `.wav`
+/// (cut short if `buf` is too small).
+fn recording_location<'b>(operation_id: &str, buf: &'b mut [u8]) -> &'b str {
+    let parts = [RECORDING_URL_PREFIX, operation_id, ".wav"];
+    let mut n = 0;
+    for byte in parts.iter().flat_map(|p| p.bytes()) {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = byte;
+            n += 1;
+        }
+    }
+    as_str(buf, n)
+}
+
+/// The first `n` bytes of a JSON document the core wrote (always UTF-8).
+fn as_str(buf: &[u8], n: usize) -> &str {
+    core::str::from_utf8(buf.get(..n).unwrap_or(&[])).unwrap_or("")
+}

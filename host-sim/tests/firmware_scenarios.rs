@@ -1,0 +1,139 @@
+//! The firmware example's scenarios on x86: the same scenario table and runner source the
+//! Cortex-M image runs (`firmware-example/src/scenarios.rs` and `runner.rs`), through the same
+//! core. Every scenario must end with its expected completion reason and well-formed Graph
+//! documents.
+//!
+//! Bit-exactness with the target: `scripts/test-firmware.sh` runs the image under QEMU, saves
+//! its decoded log and runs this test with `RECRESP_FIRMWARE_LOG` naming it; the firmware's
+//! completion reason, recording length and recording checksum (and notification checksum and
+//! frame count) must then equal the host's, scenario by scenario.
+
+#[allow(dead_code)]
+#[path = "../../firmware-example/src/scenarios.rs"]
+mod scenarios;
+
+#[path = "../../firmware-example/src/runner.rs"]
+mod runner;
+
+use recresp_core::CompletionReason;
+use runner::{ChannelRecorder, Hooks, Outcome};
+use scenarios::{CLIPS, LAW, RATE, SCENARIOS};
+
+/// What the host saw besides the outcome.
+#[derive(Default)]
+struct Seen {
+    running_operation: String,
+    notification: String,
+    lit_frames: u32,
+    pushes: u32,
+}
+
+impl Hooks for Seen {
+    fn before_push(&mut self) {
+        self.pushes += 1;
+    }
+    fn capturing(&mut self, on: bool) {
+        self.lit_frames += on as u32;
+    }
+    fn running_operation(&mut self, json: &str) {
+        self.running_operation = json.to_owned();
+    }
+    fn notification(&mut self, json: &str) {
+        self.notification = json.to_owned();
+    }
+}
+
+/// The clip as the build script stores it in the image.
+fn clip_bytes(index: usize) -> Vec<u8> {
+    let clip = &CLIPS[index];
+    let mut pcm = vec![0i16; clip.samples()];
+    clip.render_pcm(&mut pcm);
+    pcm.iter().map(|&s| LAW.encode(s)).collect()
+}
+
+/// Runs every scenario on one recorder, in order, as the firmware does.
+fn run_all() -> Vec<(&'static str, Outcome, Seen)> {
+    let mut recorder = ChannelRecorder::new(RATE).expect("capacity fits 8 kHz");
+    SCENARIOS
+        .iter()
+        .map(|s| {
+            let mut seen = Seen::default();
+            let outcome = runner::run(&mut recorder, s, &clip_bytes(s.clip), &mut seen)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
+            (s.name, outcome, seen)
+        })
+        .collect()
+}
+
+#[test]
+fn every_scenario_ends_as_expected_with_graph_documents() {
+    for ((name, outcome, seen), scenario) in run_all().iter().zip(&SCENARIOS) {
+        assert_eq!(outcome.reason, scenario.expected, "{name}");
+        let reason = scenario.expected;
+        let records = reason != CompletionReason::InitialSilenceTimeout;
+        assert_eq!(outcome.recorded_samples > 0, records, "{name}: {outcome:?}");
+        assert_eq!(seen.lit_frames > 0, records, "{name}: the lamp");
+
+        let op: serde_json::Value = serde_json::from_str(&seen.running_operation).unwrap();
+        assert_eq!(op["status"], "running", "{name}");
+        let note: serde_json::Value = serde_json::from_str(&seen.notification).unwrap();
+        let data = &note["value"][0]["resourceData"];
+        assert_eq!(data["completionReason"], reason.as_str(), "{name}");
+        assert_eq!(data["id"], op["id"], "{name}");
+        assert_eq!(
+            data["recordingLocation"].as_str().unwrap().is_empty(),
+            !records,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_time_cap_cuts_at_exactly_one_second() {
+    let all = run_all();
+    let (_, cap, _) = all.iter().find(|(n, ..)| *n == "time-cap").unwrap();
+    assert_eq!(cap.recorded_samples, RATE.samples_in_s(1));
+}
+
+#[test]
+fn the_checksum_is_fnv1a_over_little_endian_samples() {
+    let mut h = runner::Fnv1a32::default();
+    h.samples(&[0x0201, -1]);
+    let mut want = runner::Fnv1a32::default();
+    want.bytes(&[0x01, 0x02, 0xff, 0xff]);
+    assert_eq!(h, want);
+    // The published FNV-1a 32 test vector: "a" hashes to 0xe40c292c.
+    let mut a = runner::Fnv1a32::default();
+    a.bytes(b"a");
+    assert_eq!(a.0, 0xe40c_292c);
+}
+
+/// One `outcome` line of the firmware's log, as the firmware prints it.
+fn outcome_line(name: &str, o: &Outcome) -> String {
+    format!(
+        "outcome {name} reason={} samples={} recording_fnv={:#x} notification_fnv={:#x} frames={}",
+        o.reason.as_str(),
+        o.recorded_samples,
+        o.recording_fnv,
+        o.notification_fnv,
+        o.frames
+    )
+}
+
+#[test]
+fn the_firmware_under_qemu_gives_the_same_outcomes() {
+    let Some(path) = std::env::var_os("RECRESP_FIRMWARE_LOG") else {
+        eprintln!("RECRESP_FIRMWARE_LOG not set: run scripts/test-firmware.sh to compare");
+        return;
+    };
+    let log = std::fs::read_to_string(&path).expect("read the firmware log");
+    let firmware: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.find("outcome ").map(|i| l[i..].trim_end()))
+        .collect();
+    let host: Vec<String> = run_all()
+        .iter()
+        .map(|(name, o, _)| outcome_line(name, o))
+        .collect();
+    assert_eq!(firmware, host, "firmware (left) and host (right) differ");
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# What the recorder costs on a Cortex-M3 (or M4F), for the README's figures:
+#  - flash and static RAM of the firmware example (llvm-size), and the caller audio's share;
+#  - the recorder's state per channel (size_of, printed by the firmware itself);
+#  - instructions per 10 ms frame of the whole recorder (push_g711: G.711 decoding, the DTMF
+#    and speech detectors, the hold-back ring and the state machine), counted under QEMU by
+#    the TCG plugin in firmware-example/qemu-plugin, turned into channels per 100 MHz core at
+#    one instruction per cycle, and attributed to source files.
+# Needs what scripts/test-firmware.sh installs, plus gcc and python3.
+set -euo pipefail
+cd "$(dirname "$0")/../firmware-example"
+FW=$PWD
+# FIRMWARE_TARGET=thumbv7em-none-eabihf measures the Cortex-M4F build on mps2-an386 instead.
+TARGET=${FIRMWARE_TARGET:-thumbv7m-none-eabi}
+case $TARGET in
+  thumbv7m-none-eabi) MACHINE=mps2-an385 CPU=cortex-m3 ;;
+  thumbv7em-none-eabihf) MACHINE=mps2-an386 CPU=cortex-m4 ;;
+  *) echo "unknown target $TARGET" >&2; exit 2 ;;
+esac
+ELF=$FW/target/$TARGET/release/recresp-firmware-example
+OUT=$FW/target/cost
+mkdir -p "$OUT"
+
+SYSROOT=$(rustc --print sysroot)
+TOOLS=$(dirname "$(find "$SYSROOT/lib/rustlib" -name llvm-size -type f | head -1)")
+[ -x "$TOOLS/llvm-size" ] || { echo "llvm-size not found: rustup component add llvm-tools" >&2; exit 1; }
+
+cargo build --release --target "$TARGET" -q
+
+echo "== flash and static RAM ($TARGET, release)"
+"$TOOLS/llvm-size" "$ELF"
+read -r text data bss < <("$TOOLS/llvm-size" "$ELF" | awk 'NR==2 {print $1, $2, $3}')
+# The caller audio stored in flash: the clips the build script rendered for this image.
+audio_dir=$(dirname "$(ls -t "$FW"/target/$TARGET/release/build/recresp-firmware-example-*/out/audio.rs | head -1)")
+audio=$(cat "$audio_dir"/*.ulaw | wc -c)
+awk -v f=$((text + data)) -v a="$audio" 'BEGIN {
+  printf "flash: %d bytes (%.1f KiB), of which caller audio %d bytes; code and constants %d bytes (%.1f KiB)\n",
+    f, f / 1024, a, f - a, (f - a) / 1024 }'
+printf 'static RAM: %d bytes (.data %d + .bss %d), stack not included\n' $((data + bss)) "$data" "$bss"
+
+echo "== instructions per frame (QEMU $MACHINE, $CPU)"
+gcc -O2 -Wall -Wextra -shared -fPIC -o "$OUT/insn_between.so" "$FW/qemu-plugin/insn_between.c"
+addr() { "$TOOLS/llvm-nm" "$ELF" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
+start=$(addr recresp_bench_start)
+stop=$(addr recresp_bench_stop)
+QEMU_EXTRA_ARGS="-d plugin -D $OUT/plugin.txt -plugin $OUT/insn_between.so,start=$start,stop=$stop,hist=$OUT/blocks.txt" \
+  ./qemu-run.sh "$MACHINE" "$CPU" "$ELF" > "$OUT/run.log"
+grep -q "firmware: [0-9]* passed, 0 failed" "$OUT/run.log"
+grep -E "recorder state|of which|peak stack" "$OUT/run.log" | sed "s/^INFO  //"
+frames=$(grep -o 'frames=[0-9]*' "$OUT/run.log" | awk -F= '{s += $2} END {print s}')
+read -r pushes total largest < <(awk '/^insn_between:/ {
+  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+  print v["stretches"], v["instructions"], v["largest"] }' "$OUT/plugin.txt")
+per_frame=$((total / frames))
+echo "frames: $frames (10 ms of 8 kHz G.711 each), recorder calls: $pushes, instructions: $total"
+echo "instructions per 10 ms frame: $per_frame (largest single call: $largest)"
+echo "channels per 100 MHz core (1 instruction per cycle): $((100000000 / 100 / per_frame))"
+
+echo "== where the instructions go (per frame, by recresp source file)"
+"$TOOLS/llvm-objdump" -d -l --no-show-raw-insn "$ELF" > "$OUT/disassembly.txt"
+python3 "$FW/qemu-plugin/attribute.py" "$OUT/disassembly.txt" "$OUT/blocks.txt" "$frames"

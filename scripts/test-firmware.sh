@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The firmware example in CI: installs what it needs when missing (qemu-system-arm, the
+# Cortex-M targets, defmt-print), checks its format and lints, builds it, runs it under QEMU
+# with a timeout on the Cortex-M3 (mps2-an385; release, and dev with overflow checks) and the
+# Cortex-M4F (mps2-an386), and checks that the host, running the same scenarios through the
+# same core, gets the same completion reasons, recording lengths and checksums. Any failing
+# scenario, panic, hard fault or hang fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+DEFMT_PRINT_VERSION=1.2.0
+TARGETS=(thumbv7m-none-eabi thumbv7em-none-eabihf)
+
+if ! command -v qemu-system-arm >/dev/null; then
+  echo "== installing qemu-system-arm"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends qemu-system-arm
+fi
+for t in "${TARGETS[@]}"; do
+  rustup target list --installed | grep -qx "$t" || rustup target add "$t"
+done
+rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools
+if ! defmt-print --version 2>/dev/null | grep -q "$DEFMT_PRINT_VERSION"; then
+  echo "== installing defmt-print $DEFMT_PRINT_VERSION"
+  cargo install defmt-print --version "$DEFMT_PRINT_VERSION" --locked
+fi
+
+cd firmware-example
+echo "== firmware: format and lints"
+cargo fmt -- --check
+cargo clippy --release -- -D warnings
+cargo clippy --release --target thumbv7em-none-eabihf -- -D warnings
+
+run_under_qemu() { # TARGET LOG [CARGO PROFILE FLAG]
+  echo "== firmware under QEMU ($1 ${3:---release})"
+  set +e
+  QEMU_TIMEOUT=${QEMU_TIMEOUT:-120} cargo run "${3:---release}" --target "$1" 2>&1 | tee "$2"
+  local status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "firmware on $1 failed (status $status)" >&2
+    exit 1
+  fi
+  grep -q "firmware: [0-9]* passed, 0 failed" "$2"
+}
+mkdir -p target
+run_under_qemu thumbv7m-none-eabi "$ROOT/firmware-example/target/qemu-cortex-m3.log"
+run_under_qemu thumbv7em-none-eabihf "$ROOT/firmware-example/target/qemu-cortex-m4f.log"
+# The dev profile keeps overflow checks and debug assertions on: the core must not trip them
+# on the target either.
+run_under_qemu thumbv7m-none-eabi "$ROOT/firmware-example/target/qemu-cortex-m3-dev.log" --profile=dev
+
+cd "$ROOT"
+for log in qemu-cortex-m3.log qemu-cortex-m4f.log qemu-cortex-m3-dev.log; do
+  echo "== host and firmware agree ($log)"
+  RECRESP_FIRMWARE_LOG="$ROOT/firmware-example/target/$log" \
+    cargo test -p recresp-host-sim --test firmware_scenarios
+done
+echo "== firmware example passed"
