@@ -43,4 +43,6 @@ echo "== corpus and signal-suite tests (release)"
 cargo test --workspace --release
 echo "== C API (scripts/test-ffi.sh)"
 ./scripts/test-ffi.sh
+echo "== firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)"
+./scripts/test-firmware.sh
 echo "== all tests passed"
