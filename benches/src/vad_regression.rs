@@ -26,7 +26,10 @@ mod tests {
                 (ci * 10_000 + pi) as u64,
                 &set.babble_pool,
             );
-            let answer = Answer::from_events(&run_recresp(&case.samples), LEAD_SAMPLES as u64);
+            let answer = Answer::from_events(
+                &run_recresp(&case.samples, LEAD_SAMPLES),
+                LEAD_SAMPLES as u64,
+            );
             ok += (judge(answer, case.onset, case.end) == Verdict::Success) as usize;
         }
         100.0 * ok as f64 / set.prompts.len() as f64
@@ -59,8 +62,11 @@ mod tests {
         for kind in NoiseKind::ALL {
             for dbfs in [-50.0, -40.0, -30.0] {
                 let x = noise_only(kind, dbfs, 60, 9_000 + (-dbfs) as u64);
-                let events = run_recresp(&x);
-                assert!(events.is_empty(), "{kind:?} {dbfs} dBFS: {events:?}");
+                // Without learning (only the first 200 ms) and with a 3 s learning lead.
+                for learn in [0, LEAD_SAMPLES] {
+                    let events = run_recresp(&x, learn);
+                    assert!(events.is_empty(), "{kind:?} {dbfs} dBFS {learn}: {events:?}");
+                }
             }
         }
     }

@@ -10,18 +10,40 @@
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
 use super::log2::DB_Q16;
-use super::noise_floor::NoiseFloor;
+use super::noise_floor::{NoiseFloor, Speed};
 use crate::SampleRate;
 
 /// Frames after a reset that are taken as noise to learn the floor (200 ms).
 pub const LEARN_FRAMES: u16 = 20;
 
-/// Floor speed while learning (1/4 of the gap per frame) and afterwards (1/16).
-const LEARN_SHIFT: u32 = 2;
-const TRACK_SHIFT: u32 = 4;
+/// Floor speed over the first [`LEARN_FRAMES`]: 1/4 of the gap per frame up, all of it down.
+const FIRST_SPEED: Speed = Speed {
+    up_shift: 2,
+    down_shift: 0,
+    dev_shift: 3,
+    mean_shift: 2,
+};
+/// Floor speed in learning mode after the first [`LEARN_FRAMES`].
+const LEARNING_SPEED: Speed = Speed {
+    up_shift: 2,
+    down_shift: 0,
+    dev_shift: 3,
+    mean_shift: 5,
+};
+/// Floor speed on frames judged noise.
+const TRACK_SPEED: Speed = Speed {
+    up_shift: 4,
+    down_shift: 2,
+    dev_shift: 5,
+    mean_shift: 7,
+};
 
 /// The band excess that counts starts this many noise deviations above the floor.
 const DEV_FACTOR: i32 = 2;
+
+/// Frames are judged against the floor, or against the noise's mean level less this many
+/// deviations if that is higher.
+const MEAN_DEV_FACTOR: i32 = 1;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
@@ -57,6 +79,8 @@ pub struct FrameClassifier {
     floors: [NoiseFloor; BAND_COUNT],
     /// Frames judged since reset, saturating.
     frames_seen: u16,
+    /// Whether every frame is taken as noise (see [`set_learning`](Self::set_learning)).
+    learning: bool,
     /// Consecutive frames not judged noise, saturating.
     speech_run: u16,
     strong_q16: i32,
@@ -72,6 +96,7 @@ impl FrameClassifier {
             bands: BandAnalyzer::new(rate),
             floors: [NoiseFloor::starting_at(0); BAND_COUNT],
             frames_seen: 0,
+            learning: false,
             speech_run: 0,
             strong_q16,
             weak_q16: strong_q16 / WEAK_DIVISOR,
@@ -93,6 +118,17 @@ impl FrameClassifier {
         self.floors.map(|f| f.dev_q16())
     }
 
+    /// While `learning`, every frame that completes is taken as noise: the floors and
+    /// deviations learn from it and it is judged [`FrameLevel::Noise`].
+    pub fn set_learning(&mut self, learning: bool) {
+        self.learning = learning;
+    }
+
+    /// Whether the classifier is learning (every frame taken as noise).
+    pub fn learning(&self) -> bool {
+        self.learning
+    }
+
     /// Consumes samples up to the end of the current frame; returns how many were taken and
     /// the frame's level if it completed.
     pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {
@@ -104,19 +140,27 @@ impl FrameClassifier {
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
         }
-        if self.frames_seen < LEARN_FRAMES {
-            self.frames_seen += 1;
+        if self.frames_seen < LEARN_FRAMES || self.learning {
+            let speed = if self.frames_seen < LEARN_FRAMES {
+                FIRST_SPEED
+            } else {
+                LEARNING_SPEED
+            };
+            self.frames_seen = self.frames_seen.saturating_add(1);
+            self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.learn_noise(level, LEARN_SHIFT);
+                floor.learn_noise(level, speed);
             }
             return FrameLevel::Noise;
         }
         let mut score_q16: i32 = 0;
         for (floor, &level) in self.floors.iter().zip(&levels) {
             let margin = floor.dev_q16().saturating_mul(DEV_FACTOR);
-            let excess = level
-                .saturating_sub(floor.floor_q16())
-                .saturating_sub(margin);
+            let below_mean = floor.dev_q16().saturating_mul(MEAN_DEV_FACTOR);
+            let reference = floor
+                .floor_q16()
+                .max(floor.mean_q16().saturating_sub(below_mean));
+            let excess = level.saturating_sub(reference).saturating_sub(margin);
             score_q16 = score_q16.saturating_add(excess.max(0));
         }
         let verdict = if score_q16 >= self.strong_q16 {
@@ -129,14 +173,14 @@ impl FrameClassifier {
         if verdict == FrameLevel::Noise {
             self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.learn_noise(level, TRACK_SHIFT);
+                floor.learn_noise(level, TRACK_SPEED);
             }
         } else {
             self.speech_run = self.speech_run.saturating_add(1);
             let steps = (self.speech_run / RISE_RUN_FRAMES_PER_STEP).min(RISE_MAX_STEPS);
             let rise = RISE_BASE_Q16 * (1 + steps as i32);
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.hold_in_speech(level, rise, TRACK_SHIFT);
+                floor.hold_in_speech(level, rise, TRACK_SPEED);
             }
         }
         verdict

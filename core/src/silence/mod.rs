@@ -149,6 +149,29 @@ impl SpeechDetector {
         *self = SpeechDetector::with_config(self.rate, self.config);
     }
 
+    /// Turns learning mode on or off. While learning, every 10 ms frame is taken as the
+    /// line's noise: the per-band noise floors and deviations adapt to it (fast), no `Start`
+    /// is emitted and [`in_speech`](Self::in_speech) stays false; turning learning on while
+    /// in speech leaves the speech without an `End`. When learning ends, frames are judged
+    /// against the noise learnt. The recorder learns during the prompt and the beep, when
+    /// the caller is listening, so the first frames after the beep are already judged
+    /// against the line's real noise (babble, music, hum) rather than assuming silence.
+    ///
+    /// The mode applies to every frame that completes after the call (frames are counted
+    /// from reset, so the result still does not depend on how audio is split into pushes,
+    /// only on the sample position of the call).
+    pub fn set_learning(&mut self, learning: bool) {
+        if learning {
+            self.endpointer.cancel();
+        }
+        self.classifier.set_learning(learning);
+    }
+
+    /// Whether learning mode is on (see [`set_learning`](Self::set_learning)).
+    pub fn learning(&self) -> bool {
+        self.classifier.learning()
+    }
+
     /// Whether the detector is currently inside speech (after a `Start`, before its `End`).
     pub fn in_speech(&self) -> bool {
         self.endpointer.in_speech()

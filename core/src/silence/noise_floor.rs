@@ -31,6 +31,8 @@ pub struct NoiseFloor {
     floor_q16: i32,
     /// Mean absolute deviation of noise frames around the floor, log2 Q16.
     dev_q16: i32,
+    /// Mean level of noise frames, log2 Q16: follows up and down at the same slow speed.
+    mean_q16: i32,
 }
 
 impl NoiseFloor {
@@ -39,6 +41,7 @@ impl NoiseFloor {
         NoiseFloor {
             floor_q16: level_q16.max(MIN_FLOOR_Q16),
             dev_q16: INITIAL_DEV_Q16,
+            mean_q16: level_q16.max(MIN_FLOOR_Q16),
         }
     }
 
@@ -52,28 +55,35 @@ impl NoiseFloor {
         self.dev_q16
     }
 
-    /// Learns from a frame judged noise. `rate_shift` sets the speed (the floor moves by
-    /// 1/2^`rate_shift` of the gap upwards and four times faster downwards).
-    pub fn learn_noise(&mut self, level_q16: i32, rate_shift: u32) {
+    /// The mean level of the noise frames, log2 Q16.
+    pub fn mean_q16(&self) -> i32 {
+        self.mean_q16
+    }
+
+    /// Learns from a frame judged noise at `speed`.
+    pub fn learn_noise(&mut self, level_q16: i32, speed: Speed) {
         let gap = level_q16.max(MIN_FLOOR_Q16).saturating_sub(self.floor_q16);
-        let up_shift = rate_shift.min(31);
-        let down_shift = up_shift.saturating_sub(2);
         let step = if gap < 0 {
-            gap >> down_shift
+            gap >> speed.down_shift.min(31)
         } else {
-            gap >> up_shift
+            gap >> speed.up_shift.min(31)
         };
         self.floor_q16 = self.floor_q16.saturating_add(step).max(MIN_FLOOR_Q16);
-        let dev_step = (gap.saturating_abs() - self.dev_q16) >> (up_shift + 1).min(31);
+        let dev_step = (gap.saturating_abs() - self.dev_q16) >> speed.dev_shift.min(31);
         self.dev_q16 = (self.dev_q16 + dev_step).clamp(MIN_DEV_Q16, MAX_DEV_Q16);
+        let mean_gap = level_q16.max(MIN_FLOOR_Q16).saturating_sub(self.mean_q16);
+        self.mean_q16 = self
+            .mean_q16
+            .saturating_add(mean_gap >> speed.mean_shift.min(31));
     }
 
     /// Updates from a frame judged speech: falls like [`learn_noise`](Self::learn_noise)
-    /// when the frame is below the floor, else rises by `rise_q16` (never past the frame).
-    pub fn hold_in_speech(&mut self, level_q16: i32, rise_q16: i32, rate_shift: u32) {
+    /// at `speed` when the frame is below the floor, else rises by `rise_q16` (never past
+    /// the frame).
+    pub fn hold_in_speech(&mut self, level_q16: i32, rise_q16: i32, speed: Speed) {
         let gap = level_q16.saturating_sub(self.floor_q16);
         let step = if gap < 0 {
-            gap >> rate_shift.min(31).saturating_sub(2)
+            gap >> speed.down_shift.min(31)
         } else {
             rise_q16.min(gap)
         };
@@ -81,19 +91,46 @@ impl NoiseFloor {
     }
 }
 
+/// How fast a floor follows noise frames: each frame moves it by 1/2^`up_shift` of the gap
+/// upwards or 1/2^`down_shift` downwards, and the deviation by 1/2^`dev_shift` of its gap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Speed {
+    /// Upward step, as a right shift of the gap.
+    pub up_shift: u32,
+    /// Downward step, as a right shift of the gap.
+    pub down_shift: u32,
+    /// Deviation step, as a right shift of its gap.
+    pub dev_shift: u32,
+    /// Mean step (up or down), as a right shift of its gap.
+    pub mean_shift: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const S: Speed = Speed {
+        up_shift: 4,
+        down_shift: 2,
+        dev_shift: 5,
+        mean_shift: 6,
+    };
+    const Z: Speed = Speed {
+        up_shift: 0,
+        down_shift: 0,
+        dev_shift: 0,
+        mean_shift: 0,
+    };
 
     #[test]
     fn follows_noise_up_and_down() {
         let mut f = NoiseFloor::starting_at(10 << 16);
         for _ in 0..400 {
-            f.learn_noise(20 << 16, 4);
+            f.learn_noise(20 << 16, S);
         }
         assert!((f.floor_q16() - (20 << 16)).abs() < DB_Q16 / 10);
         for _ in 0..100 {
-            f.learn_noise(12 << 16, 4);
+            f.learn_noise(12 << 16, S);
         }
         assert!((f.floor_q16() - (12 << 16)).abs() < DB_Q16 / 10);
     }
@@ -101,10 +138,10 @@ mod tests {
     #[test]
     fn rises_in_speech_only_by_the_slew_and_has_no_ceiling() {
         let mut f = NoiseFloor::starting_at(10 << 16);
-        f.hold_in_speech(40 << 16, 1000, 4);
+        f.hold_in_speech(40 << 16, 1000, S);
         assert_eq!(f.floor_q16(), (10 << 16) + 1000);
         for _ in 0..100_000 {
-            f.hold_in_speech(i32::MAX, 1000, 4);
+            f.hold_in_speech(i32::MAX, 1000, S);
         }
         assert!(f.floor_q16() > 1_000 << 16);
     }
@@ -112,10 +149,10 @@ mod tests {
     #[test]
     fn never_below_minimum_and_saturates() {
         let mut f = NoiseFloor::starting_at(i32::MIN);
-        f.learn_noise(i32::MIN, 0);
+        f.learn_noise(i32::MIN, Z);
         assert_eq!(f.floor_q16(), MIN_FLOOR_Q16);
-        f.learn_noise(i32::MAX, 0);
-        f.hold_in_speech(i32::MAX, i32::MAX, 0);
+        f.learn_noise(i32::MAX, Z);
+        f.hold_in_speech(i32::MAX, i32::MAX, Z);
         assert!(f.dev_q16() >= MIN_DEV_Q16);
     }
 }
