@@ -72,10 +72,11 @@ fn main() -> Result<(), String> {
         let (_, levels) = bands.feed(frame);
         let floors = classifier.floors_q16();
         let devs = classifier.devs_q16();
+        let means = classifier.means_q16();
         let (_, verdict) = classifier.feed(frame);
         if let (Some(l), Some(v)) = (levels, verdict) {
             println!(
-                "{:6} ms  level {:6.1} {:6.1} {:6.1}  floor {:6.1} {:6.1} {:6.1}  dev {:4.1} {:4.1} {:4.1}  {:?}",
+                "{:6} ms  level {:6.1} {:6.1} {:6.1}  floor {:6.1} {:6.1} {:6.1}  mean {:6.1} {:6.1} {:6.1}  dev {:4.1} {:4.1} {:4.1}  {:?}",
                 i * 10,
                 dbfs(l[0]),
                 dbfs(l[1]),
@@ -83,6 +84,9 @@ fn main() -> Result<(), String> {
                 dbfs(floors[0]),
                 dbfs(floors[1]),
                 dbfs(floors[2]),
+                dbfs(means[0]),
+                dbfs(means[1]),
+                dbfs(means[2]),
                 devs[0] as f64 / 65536.0 * 3.0103,
                 devs[1] as f64 / 65536.0 * 3.0103,
                 devs[2] as f64 / 65536.0 * 3.0103,

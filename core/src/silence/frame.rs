@@ -27,7 +27,7 @@ const FIRST_SPEED: Speed = Speed {
 const LEARNING_SPEED: Speed = Speed {
     up_shift: 2,
     down_shift: 0,
-    dev_shift: 3,
+    dev_shift: 5,
     mean_shift: 5,
 };
 /// Floor speed on frames judged noise.
@@ -43,7 +43,7 @@ const DEV_FACTOR: i32 = 2;
 
 /// Frames are judged against the floor, or against the noise's mean level less this many
 /// deviations if that is higher.
-const MEAN_DEV_FACTOR: i32 = 1;
+const MEAN_DEV_FACTOR: i32 = 2;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
@@ -113,6 +113,11 @@ impl FrameClassifier {
         self.floors.map(|f| f.floor_q16())
     }
 
+    /// Each band's mean noise level, log2 Q16 (for tracing and tests).
+    pub fn means_q16(&self) -> [i32; BAND_COUNT] {
+        self.floors.map(|f| f.mean_q16())
+    }
+
     /// Each band's noise deviation, log2 Q16 (for tracing and tests).
     pub fn devs_q16(&self) -> [i32; BAND_COUNT] {
         self.floors.map(|f| f.dev_q16())
@@ -156,11 +161,12 @@ impl FrameClassifier {
         let mut score_q16: i32 = 0;
         for (floor, &level) in self.floors.iter().zip(&levels) {
             let margin = floor.dev_q16().saturating_mul(DEV_FACTOR);
-            let below_mean = floor.dev_q16().saturating_mul(MEAN_DEV_FACTOR);
+            let above_mean = floor.mean_dev_q16().saturating_mul(MEAN_DEV_FACTOR);
             let reference = floor
                 .floor_q16()
-                .max(floor.mean_q16().saturating_sub(below_mean));
-            let excess = level.saturating_sub(reference).saturating_sub(margin);
+                .saturating_add(margin)
+                .max(floor.mean_q16().saturating_add(above_mean));
+            let excess = level.saturating_sub(reference);
             score_q16 = score_q16.saturating_add(excess.max(0));
         }
         let verdict = if score_q16 >= self.strong_q16 {

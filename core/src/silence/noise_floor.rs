@@ -33,6 +33,8 @@ pub struct NoiseFloor {
     dev_q16: i32,
     /// Mean level of noise frames, log2 Q16: follows up and down at the same slow speed.
     mean_q16: i32,
+    /// Mean absolute deviation of noise frames around the mean, log2 Q16.
+    mean_dev_q16: i32,
 }
 
 impl NoiseFloor {
@@ -42,6 +44,7 @@ impl NoiseFloor {
             floor_q16: level_q16.max(MIN_FLOOR_Q16),
             dev_q16: INITIAL_DEV_Q16,
             mean_q16: level_q16.max(MIN_FLOOR_Q16),
+            mean_dev_q16: INITIAL_DEV_Q16,
         }
     }
 
@@ -60,6 +63,11 @@ impl NoiseFloor {
         self.mean_q16
     }
 
+    /// The noise frames' mean absolute deviation around their mean, log2 Q16.
+    pub fn mean_dev_q16(&self) -> i32 {
+        self.mean_dev_q16
+    }
+
     /// Learns from a frame judged noise at `speed`.
     pub fn learn_noise(&mut self, level_q16: i32, speed: Speed) {
         let gap = level_q16.max(MIN_FLOOR_Q16).saturating_sub(self.floor_q16);
@@ -75,6 +83,9 @@ impl NoiseFloor {
         self.mean_q16 = self
             .mean_q16
             .saturating_add(mean_gap >> speed.mean_shift.min(31));
+        let mean_dev_step =
+            (mean_gap.saturating_abs() - self.mean_dev_q16) >> speed.mean_shift.min(31);
+        self.mean_dev_q16 = (self.mean_dev_q16 + mean_dev_step).clamp(MIN_DEV_Q16, MAX_DEV_Q16);
     }
 
     /// Updates from a frame judged speech: falls like [`learn_noise`](Self::learn_noise)
