@@ -44,6 +44,7 @@ const DEV_FACTOR: i32 = 2;
 /// Frames are judged against the floor, or against the noise's mean level less this many
 /// deviations if that is higher.
 const MEAN_DEV_FACTOR: i32 = 2;
+const WEAK_MEAN_DEV_FACTOR: i32 = 1;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
@@ -158,20 +159,27 @@ impl FrameClassifier {
             }
             return FrameLevel::Noise;
         }
-        let mut score_q16: i32 = 0;
+        let mut strong_score_q16: i32 = 0;
+        let mut weak_score_q16: i32 = 0;
         for (floor, &level) in self.floors.iter().zip(&levels) {
-            let margin = floor.dev_q16().saturating_mul(DEV_FACTOR);
-            let above_mean = floor.mean_dev_q16().saturating_mul(MEAN_DEV_FACTOR);
-            let reference = floor
+            let above_floor = floor
                 .floor_q16()
-                .saturating_add(margin)
-                .max(floor.mean_q16().saturating_add(above_mean));
-            let excess = level.saturating_sub(reference);
-            score_q16 = score_q16.saturating_add(excess.max(0));
+                .saturating_add(floor.dev_q16().saturating_mul(DEV_FACTOR));
+            let mean_dev = floor.mean_dev_q16();
+            let strong_mean = floor
+                .mean_q16()
+                .saturating_add(mean_dev.saturating_mul(MEAN_DEV_FACTOR));
+            let weak_mean = floor
+                .mean_q16()
+                .saturating_add(mean_dev.saturating_mul(WEAK_MEAN_DEV_FACTOR));
+            let strong_excess = level.saturating_sub(above_floor.max(strong_mean));
+            let weak_excess = level.saturating_sub(above_floor.max(weak_mean));
+            strong_score_q16 = strong_score_q16.saturating_add(strong_excess.max(0));
+            weak_score_q16 = weak_score_q16.saturating_add(weak_excess.max(0));
         }
-        let verdict = if score_q16 >= self.strong_q16 {
+        let verdict = if strong_score_q16 >= self.strong_q16 {
             FrameLevel::Strong
-        } else if score_q16 >= self.weak_q16 {
+        } else if weak_score_q16 >= self.weak_q16 {
             FrameLevel::Weak
         } else {
             FrameLevel::Noise
