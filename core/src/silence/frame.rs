@@ -28,14 +28,14 @@ const LEARNING_SPEED: Speed = Speed {
     up_shift: 2,
     down_shift: 0,
     dev_shift: 5,
-    mean_shift: 5,
+    mean_shift: MEAN_LEARN,
 };
 /// Floor speed on frames judged noise.
 const TRACK_SPEED: Speed = Speed {
     up_shift: 4,
     down_shift: 2,
     dev_shift: 5,
-    mean_shift: 7,
+    mean_shift: MEAN_TRACK,
 };
 
 /// The band excess that counts starts this many noise deviations above the floor.
@@ -45,6 +45,8 @@ const DEV_FACTOR: i32 = 2;
 /// deviations if that is higher.
 const MEAN_DEV_FACTOR: i32 = 2;
 const WEAK_MEAN_DEV_FACTOR: i32 = 1;
+const MEAN_LEARN: u32 = 5;
+const MEAN_TRACK: u32 = 7;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
