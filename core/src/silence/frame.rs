@@ -21,7 +21,7 @@ const FIRST_SPEED: Speed = Speed {
     up_shift: 2,
     down_shift: 0,
     dev_shift: 3,
-    mean_shift: 2,
+    mean_shift: MEAN_LEARN,
 };
 /// Floor speed in learning mode after the first [`LEARN_FRAMES`].
 const LEARNING_SPEED: Speed = Speed {
@@ -45,8 +45,8 @@ const DEV_FACTOR: i32 = 2;
 /// deviations if that is higher.
 const MEAN_DEV_FACTOR: i32 = 2;
 const WEAK_MEAN_DEV_FACTOR: i32 = 1;
-const MEAN_LEARN: u32 = 5;
-const MEAN_TRACK: u32 = 7;
+const MEAN_LEARN: u32 = 7;
+const MEAN_TRACK: u32 = 8;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
@@ -149,11 +149,15 @@ impl FrameClassifier {
             self.floors = levels.map(NoiseFloor::starting_at);
         }
         if self.frames_seen < LEARN_FRAMES || self.learning {
-            let speed = if self.frames_seen < LEARN_FRAMES {
+            let mut speed = if self.frames_seen < LEARN_FRAMES {
                 FIRST_SPEED
             } else {
                 LEARNING_SPEED
             };
+            // The mean is a running average of all the frames learnt so far (1/n, rounded
+            // to a power of two) until n reaches its learning window.
+            let seen_bits = u16::BITS - self.frames_seen.leading_zeros();
+            speed.mean_shift = seen_bits.min(speed.mean_shift);
             self.frames_seen = self.frames_seen.saturating_add(1);
             self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
