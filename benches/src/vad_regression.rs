@@ -65,7 +65,10 @@ mod tests {
                 // Without learning (only the first 200 ms) and with a 3 s learning lead.
                 for learn in [0, LEAD_SAMPLES] {
                     let events = run_recresp(&x, learn);
-                    assert!(events.is_empty(), "{kind:?} {dbfs} dBFS {learn}: {events:?}");
+                    assert!(
+                        events.is_empty(),
+                        "{kind:?} {dbfs} dBFS {learn}: {events:?}"
+                    );
                 }
             }
         }

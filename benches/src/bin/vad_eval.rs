@@ -60,9 +60,7 @@ fn main() -> Result<(), String> {
     println!(
         "during the 3 s lead (the prompt and beep) are ignored as the recorder does, and recresp"
     );
-    println!(
-        "learns the noise during it (set_learning). Noise-only"
-    );
+    println!("learns the noise during it (set_learning). Noise-only");
     println!("files: 3 s lead, then any onset is a failure (starts counted over all 60 s).");
     println!("fails = early onset / late or no onset / bad end.");
     println!();

@@ -1,12 +1,17 @@
 //! The frame classifier: judges each 10 ms frame noise, weak speech or strong speech by how
-//! far its band levels stand above the line's noise floor in each band.
+//! far its band levels stand above the line's noise in each band.
 //!
-//! Assumes the first [`LEARN_FRAMES`] frames after a reset are the line's noise (in a
-//! recording they are the prompt and the beep, during which the caller is listening). Each
-//! band's excess over its floor is reduced by a multiple of that band's noise deviation, and
-//! the positive excesses are summed: a coloured noise is whitened by the per-band floors,
-//! and speech, which rises above the noise in several bands at once, scores in all of them.
-//! The strong threshold comes from the sensitivity setting, the weak one is a third of it.
+//! Assumes the first [`LEARN_FRAMES`] frames after a reset are the line's noise, and so are
+//! all frames while learning mode is on (in a recording: the prompt and the beep, during
+//! which the caller is listening). Each band keeps two views of the noise
+//! ([`NoiseFloor`]): a floor that hugs its quiet frames, and the mean level of its noise
+//! frames with their spread. A band's excess is its level above the higher of the floor
+//! plus two floor deviations and the mean plus two mean deviations (one for the weak
+//! threshold); the positive excesses are summed. A steady coloured noise is whitened by the
+//! per-band floors, so quiet speech rises above it; a fluctuating noise such as babble has
+//! a mean and a spread well above its dips, so only speech that stands clearly above its
+//! usual loud moments counts, and babble-level frames after the answer count as noise. The
+//! strong threshold comes from the sensitivity setting, the weak one is a third of it.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
 use super::log2::DB_Q16;
@@ -16,37 +21,47 @@ use crate::SampleRate;
 /// Frames after a reset that are taken as noise to learn the floor (200 ms).
 pub const LEARN_FRAMES: u16 = 20;
 
-/// Floor speed over the first [`LEARN_FRAMES`]: 1/4 of the gap per frame up, all of it down.
+/// The mean's window while learning (2^7 frames = 1.28 s; before that, a running average of
+/// all the frames learnt) and afterwards (2^8 frames = 2.56 s, noise frames only): long
+/// enough to average over babble's syllables and pauses.
+const MEAN_LEARN_SHIFT: u32 = 7;
+const MEAN_TRACK_SHIFT: u32 = 8;
+
+/// Speeds over the first [`LEARN_FRAMES`]: the floor moves 1/4 of the gap per frame up and
+/// all of it down, the floor deviation 1/8 of its gap.
 const FIRST_SPEED: Speed = Speed {
     up_shift: 2,
     down_shift: 0,
     dev_shift: 3,
-    mean_shift: MEAN_LEARN,
+    mean_shift: MEAN_LEARN_SHIFT,
 };
-/// Floor speed in learning mode after the first [`LEARN_FRAMES`].
+
+/// Speeds in learning mode after the first [`LEARN_FRAMES`]: the floor as fast as at first,
+/// its deviation over 32 frames so one steady stretch of babble does not narrow it.
 const LEARNING_SPEED: Speed = Speed {
     up_shift: 2,
     down_shift: 0,
     dev_shift: 5,
-    mean_shift: MEAN_LEARN,
+    mean_shift: MEAN_LEARN_SHIFT,
 };
-/// Floor speed on frames judged noise.
+
+/// Speeds on frames judged noise once learnt: the floor moves 1/16 of the gap up and 1/4
+/// down.
 const TRACK_SPEED: Speed = Speed {
     up_shift: 4,
     down_shift: 2,
     dev_shift: 5,
-    mean_shift: MEAN_TRACK,
+    mean_shift: MEAN_TRACK_SHIFT,
 };
 
-/// The band excess that counts starts this many noise deviations above the floor.
+/// The band excess that counts starts this many floor deviations above the floor...
 const DEV_FACTOR: i32 = 2;
 
-/// Frames are judged against the floor, or against the noise's mean level less this many
-/// deviations if that is higher.
+/// ...and at least this many mean deviations above the mean (strong threshold)...
 const MEAN_DEV_FACTOR: i32 = 2;
+
+/// ...or this many (weak threshold: the soft ends of words still continue speech).
 const WEAK_MEAN_DEV_FACTOR: i32 = 1;
-const MEAN_LEARN: u32 = 7;
-const MEAN_TRACK: u32 = 8;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.

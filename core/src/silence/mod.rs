@@ -5,15 +5,18 @@
 //! Design, from the bottom up:
 //! - [`bands`]: each 10 ms frame's energy in three bands, from three autocorrelation lags
 //!   (three multiply-accumulates per sample), as log2 levels ([`log2`]).
-//! - [`noise_floor`]: each band's noise floor and deviation, adapting at any level with no
-//!   ceiling and held (but not frozen) during speech.
-//! - [`frame`]: noise / weak / strong verdict per frame from the excess over the floors.
+//! - [`noise_floor`]: each band's noise floor and mean level, each with its deviation; the
+//!   floor adapts at any level with no ceiling and is held (but not frozen) during speech.
+//! - [`frame`]: noise / weak / strong verdict per frame from the excess over the floors and
+//!   means; every frame is noise while learning.
 //! - [`endpoint`]: onset after a run of strong frames (reported back at the start of the
 //!   run and the weak frames before it), end after the hang time.
 //!
 //! Assumptions: the first 200 ms after [`SpeechDetector::reset`] carry the line's noise and
-//! no speech (the recorder resets the detector when the prompt starts, and the caller is
-//! listening to the prompt and beep); audio is 16-bit PCM at 8 or 16 kHz. The state is a few
+//! no speech, and so does everything pushed in learning mode
+//! ([`SpeechDetector::set_learning`]: the recorder resets the detector when the prompt
+//! starts and learns while the prompt and beep play, when the caller is listening); audio is
+//! 16-bit PCM at 8 or 16 kHz. The state is a few
 //! dozen bytes per channel, nothing allocates, nothing can panic or overflow, and the events
 //! do not depend on how the audio is split into `push` calls.
 
@@ -144,7 +147,8 @@ impl SpeechDetector {
         self.position
     }
 
-    /// Forgets all state, including the learnt noise; positions restart at 0.
+    /// Forgets all state, including the learnt noise; positions restart at 0 and learning
+    /// mode is off.
     pub fn reset(&mut self) {
         *self = SpeechDetector::with_config(self.rate, self.config);
     }

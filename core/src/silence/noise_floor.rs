@@ -1,14 +1,21 @@
-//! Noise-floor tracking for one band: where the line's noise sits and how much it wanders.
+//! Noise tracking for one band: where the line's noise sits, and how much it wanders.
 //!
-//! Levels are log2 Q16 (see [`super::bands`]). While a frame is judged noise, the floor
-//! follows it (quickly down, slowly up) and the mean absolute deviation of the level around
-//! the floor is learnt, so a fluctuating noise (brown, babble) gets a wider margin than a
-//! steady hiss. While a frame is judged speech, the floor may still fall at once, and it
-//! rises by a fixed slew per frame that the caller grows with the length of the speech run:
-//! so the floor has no ceiling and catches up with any step up in the noise level, while
-//! speech, which always dips between syllables, never drags it up for long. The floor
-//! never sits below an absolute minimum (about −70 dBFS) so digital silence does not make
-//! the next faint sound look like speech.
+//! Levels are log2 Q16 (see [`super::bands`]). Two views of the noise are kept:
+//! - a floor that hugs the quiet frames (it follows a noise frame quickly down and slowly
+//!   up), with the mean absolute deviation of the noise frames around it, so a steady noise
+//!   gets a narrow margin and quiet speech still rises above it;
+//! - the mean level of the noise frames, following them up and down at one slow speed, with
+//!   their mean absolute deviation around it: for a fluctuating noise such as babble this
+//!   sits well above the dips and is wide, so the loud moments of the noise are not taken
+//!   for speech, and a short lull does not drag it down the way it drags the floor.
+//!
+//! While a frame is judged speech, the floor may still fall at once, and it rises by a
+//! fixed slew per frame that the caller grows with the length of the speech run: so the
+//! floor has no ceiling and catches up with any step up in the noise level, while speech,
+//! which always dips between syllables, never drags it up for long. The mean and both
+//! deviations learn from noise frames only, so speech never raises them. The floor and the
+//! mean never sit below an absolute minimum (about −70 dBFS) so digital silence does not
+//! make the next faint sound look like speech.
 
 use super::log2::DB_Q16;
 
@@ -24,21 +31,21 @@ const MIN_DEV_Q16: i32 = DB_Q16 / 4;
 /// Largest deviation kept (6 dB), so a burst taken for noise cannot open the margin wide.
 const MAX_DEV_Q16: i32 = 6 * DB_Q16;
 
-/// The noise floor of one band.
+/// The noise of one band: its floor and its mean, each with its deviation.
 #[derive(Clone, Copy, Debug)]
 pub struct NoiseFloor {
     /// Floor level, log2 Q16.
     floor_q16: i32,
     /// Mean absolute deviation of noise frames around the floor, log2 Q16.
     dev_q16: i32,
-    /// Mean level of noise frames, log2 Q16: follows up and down at the same slow speed.
+    /// Mean level of the noise frames, log2 Q16.
     mean_q16: i32,
     /// Mean absolute deviation of noise frames around the mean, log2 Q16.
     mean_dev_q16: i32,
 }
 
 impl NoiseFloor {
-    /// A floor that starts at `level_q16` (the first frame seen).
+    /// Noise that starts at `level_q16` (the first frame seen), with a 1 dB deviation.
     pub fn starting_at(level_q16: i32) -> Self {
         NoiseFloor {
             floor_q16: level_q16.max(MIN_FLOOR_Q16),
@@ -102,8 +109,9 @@ impl NoiseFloor {
     }
 }
 
-/// How fast a floor follows noise frames: each frame moves it by 1/2^`up_shift` of the gap
-/// upwards or 1/2^`down_shift` downwards, and the deviation by 1/2^`dev_shift` of its gap.
+/// How fast [`NoiseFloor`] follows a noise frame: the floor moves by 1/2^`up_shift` of the
+/// gap upwards or 1/2^`down_shift` downwards, its deviation by 1/2^`dev_shift` of its gap,
+/// and the mean and the mean's deviation by 1/2^`mean_shift` of theirs (both directions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Speed {
     /// Upward step, as a right shift of the gap.
@@ -155,6 +163,27 @@ mod tests {
             f.hold_in_speech(i32::MAX, 1000, S);
         }
         assert!(f.floor_q16() > 1_000 << 16);
+    }
+
+    #[test]
+    fn a_lull_drags_the_floor_down_but_barely_the_mean() {
+        let mut f = NoiseFloor::starting_at(20 << 16);
+        let slow = Speed { mean_shift: 8, ..S };
+        // Noise swinging ±3 dB around level 20: the mean settles there, its deviation
+        // near 3 dB.
+        for i in 0..2000 {
+            let swing = if i % 2 == 0 { 3 * DB_Q16 } else { -3 * DB_Q16 };
+            f.learn_noise((20 << 16) + swing, slow);
+        }
+        assert!((f.mean_q16() - (20 << 16)).abs() < DB_Q16 / 2);
+        assert!((f.mean_dev_q16() - 3 * DB_Q16).abs() < DB_Q16 / 2);
+        // A 300 ms lull 30 dB down.
+        for _ in 0..30 {
+            f.learn_noise((20 << 16) - 30 * DB_Q16, slow);
+        }
+        assert!(f.floor_q16() < (20 << 16) - 25 * DB_Q16);
+        let fall = (20 << 16) - f.mean_q16();
+        assert!(fall > 0 && fall < 4 * DB_Q16, "mean fell {fall}");
     }
 
     #[test]
