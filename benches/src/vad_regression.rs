@@ -1,5 +1,6 @@
 //! Whole-corpus regression test of recresp's speech detector: the evaluation's goals that
-//! the detector meets, checked on the same test set as `vad_eval` prints (run in release:
+//! the detector meets, checked on the same test set as `vad_eval` prints, with the detector
+//! learning the noise during each file's 3 s lead as the recorder does (run in release:
 //! `cargo test --release -p recresp-benches vad_regression`).
 
 #[cfg(test)]
@@ -54,6 +55,14 @@ mod tests {
             let p = success_percent(c);
             assert!(p >= 95.0, "{}: {p} %", c.label());
         }
+    }
+
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn babble_at_10_db_is_at_least_50_percent() {
+        let c = Condition::Babble(10.0);
+        let p = success_percent(c);
+        assert!(p >= 50.0, "{}: {p} %", c.label());
     }
 
     #[test]

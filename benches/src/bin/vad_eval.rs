@@ -60,8 +60,10 @@ fn main() -> Result<(), String> {
     println!(
         "during the 3 s lead (the prompt and beep) are ignored as the recorder does, and recresp"
     );
-    println!("learns the noise during it (set_learning). Noise-only");
-    println!("files: 3 s lead, then any onset is a failure (starts counted over all 60 s).");
+    println!(
+        "learns the noise during it (set_learning; WebRTC has no such mode). Noise-only files:"
+    );
+    println!("3 s lead, then any onset is a failure (starts counted over all 60 s).");
     println!("fails = early onset / late or no onset / bad end.");
     println!();
     println!("| condition | recresp | WebRTC mode 3 | recresp fails | WebRTC fails |");
