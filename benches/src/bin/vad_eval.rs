@@ -4,7 +4,8 @@
 //! Run: `cargo run --release -p recresp-benches --bin vad_eval`
 //! (`-- --offset N --seed S` builds a different set of prompts and noise, for tuning
 //! without looking at the reported table; `--no-webrtc` skips WebRTC, whose columns then
-//! read 0). recresp learns the noise during each file's 3 s lead, as the recorder does
+//! read 0; `--no-learning` runs recresp without learning mode, only its first 200 ms
+//! taken as noise). recresp learns the noise during each file's 3 s lead, as the recorder does
 //! during the prompt and beep; WebRTC has no such mode.
 
 use recresp_benches::corpus;
@@ -50,6 +51,11 @@ fn main() -> Result<(), String> {
     let offset = arg("--offset").unwrap_or(0) as usize;
     let seed = arg("--seed").unwrap_or(0);
     let with_webrtc = !std::env::args().any(|a| a == "--no-webrtc");
+    let learn = if std::env::args().any(|a| a == "--no-learning") {
+        0
+    } else {
+        LEAD_SAMPLES
+    };
     let corpus = corpus::load_default()?;
     let set = select(&corpus, offset);
     let n = set.prompts.len();
@@ -76,7 +82,7 @@ fn main() -> Result<(), String> {
                 .wrapping_add((ci * 10_000 + pi) as u64);
             let case = make_case(prompt, *truth, condition, case_seed, &set.babble_pool);
             let lead = LEAD_SAMPLES as u64;
-            let answer = Answer::from_events(&run_recresp(&case.samples, LEAD_SAMPLES), lead);
+            let answer = Answer::from_events(&run_recresp(&case.samples, learn), lead);
             if std::env::var("VAD_DEBUG").is_ok_and(|v| v == condition.label()) {
                 let err = |got: Option<u64>, want: usize| {
                     got.map_or(i64::MIN, |g| (g as i64 - want as i64) / 8)
@@ -121,7 +127,7 @@ fn main() -> Result<(), String> {
                 seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64),
             );
             let lead = LEAD_SAMPLES as u64;
-            let ours = Answer::from_events(&run_recresp(&x, LEAD_SAMPLES), lead);
+            let ours = Answer::from_events(&run_recresp(&x, learn), lead);
             let theirs = if with_webrtc {
                 Answer::from_events(&run_webrtc(&x, 3)?, lead)
             } else {
