@@ -1,5 +1,6 @@
 //! Whole-corpus regression test of recresp's speech detector: the evaluation's goals that
-//! the detector meets, checked on the same test set as `vad_eval` prints (run in release:
+//! the detector meets, checked on the same test set as `vad_eval` prints, with the detector
+//! learning the noise during each file's 3 s lead as the recorder does (run in release:
 //! `cargo test --release -p recresp-benches vad_regression`).
 
 #[cfg(test)]
@@ -26,7 +27,10 @@ mod tests {
                 (ci * 10_000 + pi) as u64,
                 &set.babble_pool,
             );
-            let answer = Answer::from_events(&run_recresp(&case.samples), LEAD_SAMPLES as u64);
+            let answer = Answer::from_events(
+                &run_recresp(&case.samples, LEAD_SAMPLES),
+                LEAD_SAMPLES as u64,
+            );
             ok += (judge(answer, case.onset, case.end) == Verdict::Success) as usize;
         }
         100.0 * ok as f64 / set.prompts.len() as f64
@@ -55,12 +59,26 @@ mod tests {
 
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn babble_at_10_db_is_at_least_50_percent() {
+        let c = Condition::Babble(10.0);
+        let p = success_percent(c);
+        assert!(p >= 50.0, "{}: {p} %", c.label());
+    }
+
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
     fn noise_alone_never_starts() {
         for kind in NoiseKind::ALL {
             for dbfs in [-50.0, -40.0, -30.0] {
                 let x = noise_only(kind, dbfs, 60, 9_000 + (-dbfs) as u64);
-                let events = run_recresp(&x);
-                assert!(events.is_empty(), "{kind:?} {dbfs} dBFS: {events:?}");
+                // Without learning (only the first 200 ms) and with a 3 s learning lead.
+                for learn in [0, LEAD_SAMPLES] {
+                    let events = run_recresp(&x, learn);
+                    assert!(
+                        events.is_empty(),
+                        "{kind:?} {dbfs} dBFS {learn}: {events:?}"
+                    );
+                }
             }
         }
     }

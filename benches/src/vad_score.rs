@@ -11,7 +11,9 @@
 //!
 //! WebRTC's VAD gives one flag per 10 ms frame; it is put behind recresp's own endpointing
 //! layer with the same settings as recresp's default (onset after 3 speech frames, 300 ms
-//! hang), so the comparison is between the frame classifiers.
+//! hang), so the comparison is between the frame classifiers. recresp learns the noise
+//! during the lead ([`SpeechDetector::set_learning`]), as the recorder does during the
+//! prompt and beep; WebRTC's VAD has no such mode and runs as it is.
 
 use recresp_core::silence::endpoint::Endpointer;
 use recresp_core::silence::frame::FrameLevel;
@@ -103,16 +105,26 @@ pub fn judge(answer: Answer, onset: usize, end: usize) -> Verdict {
     }
 }
 
-/// Runs recresp's detector (default settings, 8 kHz) over `samples`, 10 ms per push.
-pub fn run_recresp(samples: &[i16]) -> Vec<Emitted> {
-    run_recresp_with(samples, SpeechConfig::default())
+/// Runs recresp's detector (default settings, 8 kHz) over `samples`, 10 ms per push, in
+/// learning mode for the first `learn_samples` (the prompt and beep, as the recorder does).
+pub fn run_recresp(samples: &[i16], learn_samples: usize) -> Vec<Emitted> {
+    run_recresp_with(samples, SpeechConfig::default(), learn_samples)
 }
 
-/// Runs recresp's detector with `config` over `samples`, 10 ms per push.
-pub fn run_recresp_with(samples: &[i16], config: SpeechConfig) -> Vec<Emitted> {
+/// Runs recresp's detector with `config` over `samples`, 10 ms per push, in learning mode
+/// for the first `learn_samples` (rounded up to whole pushes).
+pub fn run_recresp_with(
+    samples: &[i16],
+    config: SpeechConfig,
+    learn_samples: usize,
+) -> Vec<Emitted> {
     let mut detector = SpeechDetector::with_config(SampleRate::Hz8000, config);
     let mut events = Vec::new();
+    detector.set_learning(learn_samples > 0);
     for chunk in samples.chunks(FRAME) {
+        if detector.learning() && detector.position() >= learn_samples as u64 {
+            detector.set_learning(false);
+        }
         let mut fresh = Vec::new();
         detector.push(chunk, &mut |e| fresh.push(e));
         events.extend(fresh.into_iter().map(|e| (detector.position(), e)));

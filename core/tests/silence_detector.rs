@@ -1,6 +1,7 @@
 //! Behaviour of the speech detector on synthetic signals: bounded memory, chunking
 //! independence, no onset on long stationary noise, onsets and ends where the speech is,
-//! a floor without ceiling, and the sensitivity setting.
+//! a floor without ceiling, the sensitivity setting, and learning mode (babble learnt
+//! during the prompt is taken as noise afterwards).
 
 use proptest::prelude::*;
 use recresp_core::silence::{SpeechConfig, SpeechDetector, SpeechEvent};
@@ -90,6 +91,13 @@ fn sixty_seconds_of_stationary_noise_never_start() {
                 assert!(
                     ev.is_empty(),
                     "{rate:?} brown={brown} {level} dBFS: {:?}",
+                    &ev[..ev.len().min(3)]
+                );
+                // The same after learning it for 3 s.
+                let ev = run_learning(rate, &x, rate.samples_in_s(3) as usize);
+                assert!(
+                    ev.is_empty(),
+                    "{rate:?} brown={brown} {level} dBFS, learnt: {:?}",
                     &ev[..ev.len().min(3)]
                 );
             }
@@ -207,13 +215,15 @@ fn reset_restarts_positions_and_extremes_do_not_panic() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
-    /// Any split of the audio into pushes gives the same events.
+    /// Any split of the audio into pushes gives the same events, with or without a
+    /// learning period at the start (turned off at the same sample position).
     #[test]
     fn events_do_not_depend_on_chunking(
         seed in 0u32..1000,
         bursts in proptest::collection::vec((0usize..30, 1usize..12, 0.0f64..30.0), 1..5),
         cuts in proptest::collection::vec(1usize..700, 1..40),
         wide in any::<bool>(),
+        learn_ms in prop_oneof![Just(0usize), 1usize..2000],
     ) {
         let rate = if wide { SampleRate::Hz16000 } else { SampleRate::Hz8000 };
         let frame = rate.per_ms() as usize * 100;
@@ -227,19 +237,157 @@ proptest! {
             }
         }
         let x = to_i16(&x);
+        let learn_at = (learn_ms * rate.per_ms() as usize).min(x.len());
         let mut whole = SpeechDetector::new(rate);
-        let expected = events(&mut whole, &x, x.len());
+        whole.set_learning(learn_at > 0);
+        let mut expected = events(&mut whole, &x[..learn_at], x.len());
+        whole.set_learning(false);
+        expected.extend(events(&mut whole, &x[learn_at..], x.len()));
         let mut split = SpeechDetector::new(rate);
+        split.set_learning(learn_at > 0);
         let mut got = Vec::new();
-        let mut rest = &x[..];
         let mut i = 0;
-        while !rest.is_empty() {
-            let n = cuts[i % cuts.len()].min(rest.len());
-            split.push(&rest[..n], &mut |e| got.push(e));
-            rest = &rest[n..];
-            i += 1;
+        for part in [&x[..learn_at], &x[learn_at..]] {
+            let mut rest = part;
+            while !rest.is_empty() {
+                let n = cuts[i % cuts.len()].min(rest.len());
+                split.push(&rest[..n], &mut |e| got.push(e));
+                rest = &rest[n..];
+                i += 1;
+            }
+            split.set_learning(false);
         }
         prop_assert_eq!(got, expected);
         prop_assert_eq!(split.in_speech(), whole.in_speech());
     }
+}
+
+/// A babble stand-in at RMS `rms`: four talkers (different pitches and syllable rates),
+/// each switched on and off at random every 100–600 ms, so the level swings by 10–20 dB.
+fn babble(len: usize, rate: SampleRate, rms: f64, seed: u32) -> Vec<f64> {
+    let fs = rate.hz() as f64;
+    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(7);
+    let mut next = move |n: u32| {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (state >> 8) % n
+    };
+    let mut sum = vec![0.0; len];
+    for (f0, syllable_hz) in [(110.0, 3.1), (160.0, 4.3), (210.0, 5.2), (250.0, 3.7)] {
+        let mut on = next(2) == 0;
+        let mut switch_at = 0;
+        for (i, s) in sum.iter_mut().enumerate() {
+            if i >= switch_at {
+                on = !on;
+                switch_at = i + (100 + next(500) as usize) * fs as usize / 1000;
+            }
+            if on {
+                let t = i as f64 / fs;
+                let harmonics: f64 = (1..=12)
+                    .map(|k| (2.0 * std::f64::consts::PI * f0 * k as f64 * t).sin() / k as f64)
+                    .sum();
+                let envelope = 0.55 - 0.45 * (2.0 * std::f64::consts::PI * syllable_hz * t).cos();
+                *s += harmonics * envelope;
+            }
+        }
+    }
+    let r = (sum.iter().map(|v| v * v).sum::<f64>() / len.max(1) as f64).sqrt();
+    sum.iter().map(|v| v / r * rms).collect()
+}
+
+/// Pushes `x` in 10 ms pieces, learning over the first `learn` samples; returns the events
+/// with the position at which each was emitted, and checks that nothing is reported and
+/// `in_speech` stays false while learning.
+fn run_learning(rate: SampleRate, x: &[i16], learn: usize) -> Vec<(u64, SpeechEvent)> {
+    let mut d = SpeechDetector::new(rate);
+    d.set_learning(learn > 0);
+    let mut got = Vec::new();
+    for piece in x.chunks(rate.per_ms() as usize * 10) {
+        if d.learning() && d.position() >= learn as u64 {
+            d.set_learning(false);
+        }
+        let mut fresh = Vec::new();
+        d.push(piece, &mut |e| fresh.push(e));
+        if d.learning() {
+            assert!(fresh.is_empty() && !d.in_speech(), "{rate:?}: {fresh:?}");
+        }
+        got.extend(fresh.into_iter().map(|e| (d.position(), e)));
+    }
+    got
+}
+
+#[test]
+fn learning_takes_babble_as_noise_and_speech_above_it_still_starts_and_ends() {
+    for rate in RATES {
+        let fs = rate.hz() as usize;
+        let (learn, before, talk, after) = (3 * fs, 3 * fs, 2 * fs, 2 * fs);
+        let total = learn + before + talk + after;
+        let noise = babble(total, rate, dbfs(-30.0), 5);
+        let mut x = noise.clone();
+        let talk_at = learn + before;
+        for (i, s) in voice(talk, rate, dbfs(-15.0)).iter().enumerate() {
+            x[talk_at + i] += s;
+        }
+        let x = to_i16(&x);
+        let ms = |samples: u64| samples as f64 * 1000.0 / fs as f64;
+        let label = format!("{rate:?}");
+
+        // Control: a detector that learnt a quiet line takes the same babble for speech.
+        let mut unlearnt = noise[..talk_at].to_vec();
+        unlearnt[..learn].copy_from_slice(&self::noise(learn, dbfs(-60.0), false, 5));
+        let unlearnt = run_learning(rate, &to_i16(&unlearnt), learn);
+        assert!(
+            unlearnt
+                .iter()
+                .any(|e| matches!(e.1, SpeechEvent::Start { .. })),
+            "{label}: babble after a quiet line never started"
+        );
+
+        let got = run_learning(rate, &x, learn);
+        let starts: Vec<u64> = got
+            .iter()
+            .filter_map(|&(_, e)| match e {
+                SpeechEvent::Start { onset } => Some(onset),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(starts.len(), 1, "{label}: {got:?}");
+        assert!(
+            (ms(starts[0]) - ms(talk_at as u64)).abs() <= 100.0,
+            "{label}: onset at {} ms, voice at {} ms",
+            ms(starts[0]),
+            ms(talk_at as u64)
+        );
+        let Some(&(_, SpeechEvent::End { end })) = got.last() else {
+            panic!("{label}: speech did not end in the babble after it: {got:?}");
+        };
+        let voice_end = (talk_at + talk) as u64;
+        assert!(
+            (ms(end) - ms(voice_end)).abs() <= 300.0,
+            "{label}: end at {} ms, voice ends at {} ms",
+            ms(end),
+            ms(voice_end)
+        );
+    }
+}
+
+#[test]
+fn turning_learning_on_in_speech_leaves_it_without_an_end() {
+    let rate = SampleRate::Hz8000;
+    let fs = rate.hz() as usize;
+    let mut x = noise(3 * fs, dbfs(-50.0), false, 4);
+    for (i, s) in voice(fs, rate, dbfs(-20.0)).iter().enumerate() {
+        x[fs + i] += s;
+    }
+    let x = to_i16(&x);
+    let mut d = SpeechDetector::new(rate);
+    let mut got = Vec::new();
+    d.push(&x[..fs + fs / 2], &mut |e| got.push(e));
+    assert!(d.in_speech(), "{got:?}");
+    d.set_learning(true);
+    assert!(!d.in_speech() && d.learning());
+    d.push(&x[fs + fs / 2..], &mut |e| got.push(e));
+    assert!(!d.in_speech());
+    assert_eq!(got.len(), 1, "{got:?}");
+    d.reset();
+    assert!(!d.learning());
 }

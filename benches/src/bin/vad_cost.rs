@@ -1,7 +1,9 @@
 //! Driver for measuring the instructions each detector spends per 10 ms frame at 8 kHz:
 //! runs one detector over 20 test prompts mixed with pink noise at 10 dB (as in the
 //! evaluation), one 10 ms frame per call of a `#[inline(never)]` wrapper that callgrind
-//! counts (see `scripts/vad-cost.sh`). Prints the number of frames.
+//! counts (see `scripts/vad-cost.sh`). Prints the number of frames. recresp runs without
+//! learning mode, so every frame after the first 200 ms is judged (a frame in learning mode
+//! costs less: it is only learnt from).
 //!
 //! Run: `vad_cost recresp` or `vad_cost webrtc`.
 

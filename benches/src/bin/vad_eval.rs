@@ -3,7 +3,10 @@
 //!
 //! Run: `cargo run --release -p recresp-benches --bin vad_eval`
 //! (`-- --offset N --seed S` builds a different set of prompts and noise, for tuning
-//! without looking at the reported table).
+//! without looking at the reported table; `--no-webrtc` skips WebRTC, whose columns then
+//! read 0; `--no-learning` runs recresp without learning mode, only its first 200 ms
+//! taken as noise). recresp learns the noise during each file's 3 s lead, as the recorder does
+//! during the prompt and beep; WebRTC has no such mode.
 
 use recresp_benches::corpus;
 use recresp_benches::noise::NoiseKind;
@@ -47,6 +50,12 @@ fn arg(name: &str) -> Option<u64> {
 fn main() -> Result<(), String> {
     let offset = arg("--offset").unwrap_or(0) as usize;
     let seed = arg("--seed").unwrap_or(0);
+    let with_webrtc = !std::env::args().any(|a| a == "--no-webrtc");
+    let learn = if std::env::args().any(|a| a == "--no-learning") {
+        0
+    } else {
+        LEAD_SAMPLES
+    };
     let corpus = corpus::load_default()?;
     let set = select(&corpus, offset);
     let n = set.prompts.len();
@@ -55,9 +64,12 @@ fn main() -> Result<(), String> {
         "Success = onset within -100..+300 ms and end within -300..+1000 ms of the truth; events"
     );
     println!(
-        "during the 3 s lead (the prompt and beep) are ignored as the recorder does. Noise-only"
+        "during the 3 s lead (the prompt and beep) are ignored as the recorder does, and recresp"
     );
-    println!("files: 3 s lead, then any onset is a failure (starts counted over all 60 s).");
+    println!(
+        "learns the noise during it (set_learning; WebRTC has no such mode). Noise-only files:"
+    );
+    println!("3 s lead, then any onset is a failure (starts counted over all 60 s).");
     println!("fails = early onset / late or no onset / bad end.");
     println!();
     println!("| condition | recresp | WebRTC mode 3 | recresp fails | WebRTC fails |");
@@ -70,7 +82,7 @@ fn main() -> Result<(), String> {
                 .wrapping_add((ci * 10_000 + pi) as u64);
             let case = make_case(prompt, *truth, condition, case_seed, &set.babble_pool);
             let lead = LEAD_SAMPLES as u64;
-            let answer = Answer::from_events(&run_recresp(&case.samples), lead);
+            let answer = Answer::from_events(&run_recresp(&case.samples, learn), lead);
             if std::env::var("VAD_DEBUG").is_ok_and(|v| v == condition.label()) {
                 let err = |got: Option<u64>, want: usize| {
                     got.map_or(i64::MIN, |g| (g as i64 - want as i64) / 8)
@@ -84,8 +96,10 @@ fn main() -> Result<(), String> {
                 );
             }
             ours.add(judge(answer, case.onset, case.end));
-            let webrtc = Answer::from_events(&run_webrtc(&case.samples, 3)?, lead);
-            theirs.add(judge(webrtc, case.onset, case.end));
+            if with_webrtc {
+                let webrtc = Answer::from_events(&run_webrtc(&case.samples, 3)?, lead);
+                theirs.add(judge(webrtc, case.onset, case.end));
+            }
         }
         println!(
             "| {} | {:.0} % | {:.0} % | {} | {} |",
@@ -113,8 +127,12 @@ fn main() -> Result<(), String> {
                 seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64),
             );
             let lead = LEAD_SAMPLES as u64;
-            let ours = Answer::from_events(&run_recresp(&x), lead);
-            let theirs = Answer::from_events(&run_webrtc(&x, 3)?, lead);
+            let ours = Answer::from_events(&run_recresp(&x, learn), lead);
+            let theirs = if with_webrtc {
+                Answer::from_events(&run_webrtc(&x, 3)?, lead)
+            } else {
+                Answer::default()
+            };
             println!(
                 "| 60 s {} noise only, {dbfs:.0} dBFS | {} | {} | | |",
                 kind.name(),

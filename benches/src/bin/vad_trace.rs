@@ -1,13 +1,15 @@
 //! Prints recresp's frame-by-frame view of a WAV file (8 kHz): band levels, noise floors and
 //! deviations in dBFS, and the verdict. For looking into a detector decision.
 //!
-//! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [white|pink|brown SNR_DB]`
+//! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [white|pink|brown|babble SNR_DB [SEED]]`
 //! (with a noise, the file is mixed as in the evaluation: 3 s of the noise before it, 2 s
-//! after; without, the file is traced as it is).
+//! after, and the classifier learns during those first 3 s; babble is drawn from the
+//! prompts outside the tuning set of `vad_eval --offset 1`; without a noise, the file is
+//! traced as it is).
 
-use recresp_benches::corpus::Prompt;
+use recresp_benches::corpus::{self, Prompt};
 use recresp_benches::noise::NoiseKind;
-use recresp_benches::vad_testset::{ground_truth, make_case, Condition};
+use recresp_benches::vad_testset::{ground_truth, make_case, select, Condition, LEAD_SAMPLES};
 use recresp_core::silence::bands::BandAnalyzer;
 use recresp_core::silence::frame::FrameClassifier;
 use recresp_core::SampleRate;
@@ -27,8 +29,24 @@ fn main() -> Result<(), String> {
         Some("brown") => Some(NoiseKind::Brown),
         _ => None,
     };
+    let babble = args.get(2).is_some_and(|a| a == "babble");
     let snr: f64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(10.0);
-    let condition = kind.map_or(Condition::Clean, |k| Condition::Colored(k, snr));
+    let seed: u64 = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(1);
+    let condition = match kind {
+        Some(k) => Condition::Colored(k, snr),
+        None if babble => Condition::Babble(snr),
+        None => Condition::Clean,
+    };
+    let corpus = if babble {
+        corpus::load_default()?
+    } else {
+        Vec::new()
+    };
+    let pool = if babble {
+        select(&corpus, 1).babble_pool
+    } else {
+        Vec::new()
+    };
     let reader = hound::WavReader::open(path).map_err(|e| e.to_string())?;
     let prompt = Prompt {
         path: path.into(),
@@ -38,8 +56,9 @@ fn main() -> Result<(), String> {
             .map_err(|e| e.to_string())?,
     };
     let truth = ground_truth(&prompt.samples).ok_or("no speech in the file")?;
-    let samples = if kind.is_some() {
-        let case = make_case(&prompt, truth, condition, 1, &[]);
+    let mixed = condition != Condition::Clean;
+    let samples = if mixed {
+        let case = make_case(&prompt, truth, condition, seed, &pool);
         println!("truth: {} .. {} ms", case.onset / 8, case.end / 8);
         case.samples
     } else {
@@ -49,13 +68,15 @@ fn main() -> Result<(), String> {
     let mut bands = BandAnalyzer::new(SampleRate::Hz8000);
     let mut classifier = FrameClassifier::new(SampleRate::Hz8000, 50);
     for (i, frame) in samples.chunks_exact(80).enumerate() {
+        classifier.set_learning(mixed && i * 80 < LEAD_SAMPLES);
         let (_, levels) = bands.feed(frame);
         let floors = classifier.floors_q16();
         let devs = classifier.devs_q16();
+        let means = classifier.means_q16();
         let (_, verdict) = classifier.feed(frame);
         if let (Some(l), Some(v)) = (levels, verdict) {
             println!(
-                "{:6} ms  level {:6.1} {:6.1} {:6.1}  floor {:6.1} {:6.1} {:6.1}  dev {:4.1} {:4.1} {:4.1}  {:?}",
+                "{:6} ms  level {:6.1} {:6.1} {:6.1}  floor {:6.1} {:6.1} {:6.1}  mean {:6.1} {:6.1} {:6.1}  dev {:4.1} {:4.1} {:4.1}  {:?}",
                 i * 10,
                 dbfs(l[0]),
                 dbfs(l[1]),
@@ -63,6 +84,9 @@ fn main() -> Result<(), String> {
                 dbfs(floors[0]),
                 dbfs(floors[1]),
                 dbfs(floors[2]),
+                dbfs(means[0]),
+                dbfs(means[1]),
+                dbfs(means[2]),
                 devs[0] as f64 / 65536.0 * 3.0103,
                 devs[1] as f64 / 65536.0 * 3.0103,
                 devs[2] as f64 / 65536.0 * 3.0103,

@@ -48,6 +48,12 @@ impl Endpointer {
         self.in_speech
     }
 
+    /// Leaves speech (if in it) without reporting an `End`, and forgets the current runs:
+    /// the next onset needs a full run of strong frames again.
+    pub fn cancel(&mut self) {
+        *self = Endpointer::new(self.onset_frames, self.lookback_frames, self.hang_frames);
+    }
+
     /// Takes the verdict on the frame `[frame_end − frame_len, frame_end)`.
     pub fn frame(
         &mut self,

@@ -1,27 +1,67 @@
 //! The frame classifier: judges each 10 ms frame noise, weak speech or strong speech by how
-//! far its band levels stand above the line's noise floor in each band.
+//! far its band levels stand above the line's noise in each band.
 //!
-//! Assumes the first [`LEARN_FRAMES`] frames after a reset are the line's noise (in a
-//! recording they are the prompt and the beep, during which the caller is listening). Each
-//! band's excess over its floor is reduced by a multiple of that band's noise deviation, and
-//! the positive excesses are summed: a coloured noise is whitened by the per-band floors,
-//! and speech, which rises above the noise in several bands at once, scores in all of them.
-//! The strong threshold comes from the sensitivity setting, the weak one is a third of it.
+//! Assumes the first [`LEARN_FRAMES`] frames after a reset are the line's noise, and so are
+//! all frames while learning mode is on (in a recording: the prompt and the beep, during
+//! which the caller is listening). Each band keeps two views of the noise
+//! ([`NoiseFloor`]): a floor that hugs its quiet frames, and the mean level of its noise
+//! frames with their spread. A band's excess is its level above the higher of the floor
+//! plus two floor deviations and the mean plus two mean deviations (one for the weak
+//! threshold); the positive excesses are summed. A steady coloured noise is whitened by the
+//! per-band floors, so quiet speech rises above it; a fluctuating noise such as babble has
+//! a mean and a spread well above its dips, so only speech that stands clearly above its
+//! usual loud moments counts, and babble-level frames after the answer count as noise. The
+//! strong threshold comes from the sensitivity setting, the weak one is a third of it.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
 use super::log2::DB_Q16;
-use super::noise_floor::NoiseFloor;
+use super::noise_floor::{NoiseFloor, Speed};
 use crate::SampleRate;
 
 /// Frames after a reset that are taken as noise to learn the floor (200 ms).
 pub const LEARN_FRAMES: u16 = 20;
 
-/// Floor speed while learning (1/4 of the gap per frame) and afterwards (1/16).
-const LEARN_SHIFT: u32 = 2;
-const TRACK_SHIFT: u32 = 4;
+/// The mean's window while learning (2^7 frames = 1.28 s; before that, a running average of
+/// all the frames learnt) and afterwards (2^8 frames = 2.56 s, noise frames only): long
+/// enough to average over babble's syllables and pauses.
+const MEAN_LEARN_SHIFT: u32 = 7;
+const MEAN_TRACK_SHIFT: u32 = 8;
 
-/// The band excess that counts starts this many noise deviations above the floor.
+/// Speeds over the first [`LEARN_FRAMES`]: the floor moves 1/4 of the gap per frame up and
+/// all of it down, the floor deviation 1/8 of its gap.
+const FIRST_SPEED: Speed = Speed {
+    up_shift: 2,
+    down_shift: 0,
+    dev_shift: 3,
+    mean_shift: MEAN_LEARN_SHIFT,
+};
+
+/// Speeds in learning mode after the first [`LEARN_FRAMES`]: the floor as fast as at first,
+/// its deviation over 32 frames so one steady stretch of babble does not narrow it.
+const LEARNING_SPEED: Speed = Speed {
+    up_shift: 2,
+    down_shift: 0,
+    dev_shift: 5,
+    mean_shift: MEAN_LEARN_SHIFT,
+};
+
+/// Speeds on frames judged noise once learnt: the floor moves 1/16 of the gap up and 1/4
+/// down.
+const TRACK_SPEED: Speed = Speed {
+    up_shift: 4,
+    down_shift: 2,
+    dev_shift: 5,
+    mean_shift: MEAN_TRACK_SHIFT,
+};
+
+/// The band excess that counts starts this many floor deviations above the floor...
 const DEV_FACTOR: i32 = 2;
+
+/// ...and at least this many mean deviations above the mean (strong threshold)...
+const MEAN_DEV_FACTOR: i32 = 2;
+
+/// ...or this many (weak threshold: the soft ends of words still continue speech).
+const WEAK_MEAN_DEV_FACTOR: i32 = 1;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
@@ -57,6 +97,8 @@ pub struct FrameClassifier {
     floors: [NoiseFloor; BAND_COUNT],
     /// Frames judged since reset, saturating.
     frames_seen: u16,
+    /// Whether every frame is taken as noise (see [`set_learning`](Self::set_learning)).
+    learning: bool,
     /// Consecutive frames not judged noise, saturating.
     speech_run: u16,
     strong_q16: i32,
@@ -72,6 +114,7 @@ impl FrameClassifier {
             bands: BandAnalyzer::new(rate),
             floors: [NoiseFloor::starting_at(0); BAND_COUNT],
             frames_seen: 0,
+            learning: false,
             speech_run: 0,
             strong_q16,
             weak_q16: strong_q16 / WEAK_DIVISOR,
@@ -88,9 +131,25 @@ impl FrameClassifier {
         self.floors.map(|f| f.floor_q16())
     }
 
+    /// Each band's mean noise level, log2 Q16 (for tracing and tests).
+    pub fn means_q16(&self) -> [i32; BAND_COUNT] {
+        self.floors.map(|f| f.mean_q16())
+    }
+
     /// Each band's noise deviation, log2 Q16 (for tracing and tests).
     pub fn devs_q16(&self) -> [i32; BAND_COUNT] {
         self.floors.map(|f| f.dev_q16())
+    }
+
+    /// While `learning`, every frame that completes is taken as noise: the floors and
+    /// deviations learn from it and it is judged [`FrameLevel::Noise`].
+    pub fn set_learning(&mut self, learning: bool) {
+        self.learning = learning;
+    }
+
+    /// Whether the classifier is learning (every frame taken as noise).
+    pub fn learning(&self) -> bool {
+        self.learning
     }
 
     /// Consumes samples up to the end of the current frame; returns how many were taken and
@@ -104,24 +163,44 @@ impl FrameClassifier {
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
         }
-        if self.frames_seen < LEARN_FRAMES {
-            self.frames_seen += 1;
+        if self.frames_seen < LEARN_FRAMES || self.learning {
+            let mut speed = if self.frames_seen < LEARN_FRAMES {
+                FIRST_SPEED
+            } else {
+                LEARNING_SPEED
+            };
+            // The mean is a running average of all the frames learnt so far (1/n, rounded
+            // to a power of two) until n reaches its learning window.
+            let seen_bits = u16::BITS - self.frames_seen.leading_zeros();
+            speed.mean_shift = seen_bits.min(speed.mean_shift);
+            self.frames_seen = self.frames_seen.saturating_add(1);
+            self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.learn_noise(level, LEARN_SHIFT);
+                floor.learn_noise(level, speed);
             }
             return FrameLevel::Noise;
         }
-        let mut score_q16: i32 = 0;
+        let mut strong_score_q16: i32 = 0;
+        let mut weak_score_q16: i32 = 0;
         for (floor, &level) in self.floors.iter().zip(&levels) {
-            let margin = floor.dev_q16().saturating_mul(DEV_FACTOR);
-            let excess = level
-                .saturating_sub(floor.floor_q16())
-                .saturating_sub(margin);
-            score_q16 = score_q16.saturating_add(excess.max(0));
+            let above_floor = floor
+                .floor_q16()
+                .saturating_add(floor.dev_q16().saturating_mul(DEV_FACTOR));
+            let mean_dev = floor.mean_dev_q16();
+            let strong_mean = floor
+                .mean_q16()
+                .saturating_add(mean_dev.saturating_mul(MEAN_DEV_FACTOR));
+            let weak_mean = floor
+                .mean_q16()
+                .saturating_add(mean_dev.saturating_mul(WEAK_MEAN_DEV_FACTOR));
+            let strong_excess = level.saturating_sub(above_floor.max(strong_mean));
+            let weak_excess = level.saturating_sub(above_floor.max(weak_mean));
+            strong_score_q16 = strong_score_q16.saturating_add(strong_excess.max(0));
+            weak_score_q16 = weak_score_q16.saturating_add(weak_excess.max(0));
         }
-        let verdict = if score_q16 >= self.strong_q16 {
+        let verdict = if strong_score_q16 >= self.strong_q16 {
             FrameLevel::Strong
-        } else if score_q16 >= self.weak_q16 {
+        } else if weak_score_q16 >= self.weak_q16 {
             FrameLevel::Weak
         } else {
             FrameLevel::Noise
@@ -129,14 +208,14 @@ impl FrameClassifier {
         if verdict == FrameLevel::Noise {
             self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.learn_noise(level, TRACK_SHIFT);
+                floor.learn_noise(level, TRACK_SPEED);
             }
         } else {
             self.speech_run = self.speech_run.saturating_add(1);
             let steps = (self.speech_run / RISE_RUN_FRAMES_PER_STEP).min(RISE_MAX_STEPS);
             let rise = RISE_BASE_Q16 * (1 + steps as i32);
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.hold_in_speech(level, rise, TRACK_SHIFT);
+                floor.hold_in_speech(level, rise, TRACK_SPEED);
             }
         }
         verdict

@@ -5,15 +5,18 @@
 //! Design, from the bottom up:
 //! - [`bands`]: each 10 ms frame's energy in three bands, from three autocorrelation lags
 //!   (three multiply-accumulates per sample), as log2 levels ([`log2`]).
-//! - [`noise_floor`]: each band's noise floor and deviation, adapting at any level with no
-//!   ceiling and held (but not frozen) during speech.
-//! - [`frame`]: noise / weak / strong verdict per frame from the excess over the floors.
+//! - [`noise_floor`]: each band's noise floor and mean level, each with its deviation; the
+//!   floor adapts at any level with no ceiling and is held (but not frozen) during speech.
+//! - [`frame`]: noise / weak / strong verdict per frame from the excess over the floors and
+//!   means; every frame is noise while learning.
 //! - [`endpoint`]: onset after a run of strong frames (reported back at the start of the
 //!   run and the weak frames before it), end after the hang time.
 //!
 //! Assumptions: the first 200 ms after [`SpeechDetector::reset`] carry the line's noise and
-//! no speech (the recorder resets the detector when the prompt starts, and the caller is
-//! listening to the prompt and beep); audio is 16-bit PCM at 8 or 16 kHz. The state is a few
+//! no speech, and so does everything pushed in learning mode
+//! ([`SpeechDetector::set_learning`]: the recorder resets the detector when the prompt
+//! starts and learns while the prompt and beep play, when the caller is listening); audio is
+//! 16-bit PCM at 8 or 16 kHz. The state is a few
 //! dozen bytes per channel, nothing allocates, nothing can panic or overflow, and the events
 //! do not depend on how the audio is split into `push` calls.
 
@@ -144,9 +147,33 @@ impl SpeechDetector {
         self.position
     }
 
-    /// Forgets all state, including the learnt noise; positions restart at 0.
+    /// Forgets all state, including the learnt noise; positions restart at 0 and learning
+    /// mode is off.
     pub fn reset(&mut self) {
         *self = SpeechDetector::with_config(self.rate, self.config);
+    }
+
+    /// Turns learning mode on or off. While learning, every 10 ms frame is taken as the
+    /// line's noise: the per-band noise floors and deviations adapt to it (fast), no `Start`
+    /// is emitted and [`in_speech`](Self::in_speech) stays false; turning learning on while
+    /// in speech leaves the speech without an `End`. When learning ends, frames are judged
+    /// against the noise learnt. The recorder learns during the prompt and the beep, when
+    /// the caller is listening, so the first frames after the beep are already judged
+    /// against the line's real noise (babble, music, hum) rather than assuming silence.
+    ///
+    /// The mode applies to every frame that completes after the call (frames are counted
+    /// from reset, so the result still does not depend on how audio is split into pushes,
+    /// only on the sample position of the call).
+    pub fn set_learning(&mut self, learning: bool) {
+        if learning {
+            self.endpointer.cancel();
+        }
+        self.classifier.set_learning(learning);
+    }
+
+    /// Whether learning mode is on (see [`set_learning`](Self::set_learning)).
+    pub fn learning(&self) -> bool {
+        self.classifier.learning()
     }
 
     /// Whether the detector is currently inside speech (after a `Start`, before its `End`).
