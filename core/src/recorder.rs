@@ -254,6 +254,9 @@ impl<const N: usize> Recorder<N> {
             PromptAudio::Ready { samples } if samples > 0 => {
                 self.phase = Phase::Prompt;
                 self.prompt_end = samples;
+                // The caller is not expected to speak over the prompt: what the line carries
+                // meanwhile is its noise, and the speech detector learns it.
+                self.speech.set_learning(true);
             }
             _ => {
                 self.prompt_end = 0;
@@ -501,6 +504,8 @@ impl<const N: usize> Recorder<N> {
 
     fn after_prompt(&mut self) {
         if self.options.play_beep {
+            // The beep is line noise to the speech detector too.
+            self.speech.set_learning(true);
             self.phase = Phase::Beep;
             self.beep_end = self.pos + Beep::len(self.rate) as u64;
             self.push_event(Event::BeepStarted { at: self.pos });
@@ -510,12 +515,10 @@ impl<const N: usize> Recorder<N> {
     }
 
     fn listen(&mut self) {
+        self.speech.set_learning(false);
         self.phase = Phase::Listening;
         self.listen_start = self.pos;
         self.push_event(Event::Listening { at: self.pos });
-        if self.speech.in_speech() {
-            self.start_capture(self.pos);
-        }
     }
 
     /// Runs both detectors on the block that just ended and acts on what they report.

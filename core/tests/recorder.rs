@@ -422,3 +422,32 @@ proptest! {
         prop_assert_eq!(r.after_completion, 0);
     }
 }
+
+#[test]
+fn the_line_noise_is_learnt_during_the_prompt_and_beep() {
+    use recresp_core::synth::add_voice;
+    for rate in RATES {
+        // Babble (six other voices, together 10 dB below the caller) throughout; the prompt lasts
+        // 2 s, the beep 0.2 s, and the caller answers 1 s after listening began.
+        let mut input = voice_at(rate, 6000, 3200, 1500);
+        for seed in 21..27 {
+            let from = ms(rate, 37 * seed);
+            add_voice(&mut input[from..], 1200, rate, seed);
+        }
+        let prompt = PromptAudio::Ready {
+            samples: rate.samples_in_ms(2000),
+        };
+        let mut o = options(5, 2, 30);
+        o.play_beep = true;
+        let r = run_simple(rate, o, prompt, &input);
+        let (onset, _) = r
+            .speech_started()
+            .expect("the answer is found in the noise");
+        let truth = rate.samples_in_ms(3200);
+        assert!(
+            onset.abs_diff(truth) <= rate.samples_in_ms(100),
+            "{rate:?}: onset at {onset}, answer at {truth}"
+        );
+        assert_eq!(r.completion().reason, R::MaxSilenceTimeout);
+    }
+}
