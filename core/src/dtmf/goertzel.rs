@@ -87,6 +87,43 @@ fn output(t: &ToneCoeffs, s1: i32, s2: i32, shift: u32) -> Bin {
     }
 }
 
+/// Σ x² of `samples` (at most 128 · 2^30 for the samples of one block). Signed 64-bit
+/// multiply-accumulate (one SMLAL per sample on Arm).
+pub(crate) fn energy(samples: &[i16]) -> u64 {
+    let mut energy = 0i64;
+    for &x in samples {
+        let x = x as i64;
+        energy = energy.wrapping_add(x * x);
+    }
+    energy as u64
+}
+
+/// An upper bound, in input units, on how far the real and the imaginary part of a
+/// whole-block [`Bin`] can each lie from the exact DFT Σ x[n] e^{jω(L−1−n)} of the block.
+///
+/// Derivation (state units are input units × 2^shift): each resonator step computes
+/// 4·⌊s·c/2^32⌋ for 2cos(ω)·s, off by less than 4 from the truncation plus at most
+/// 2·2^29·2^−32 = 0.25 from rounding cos(ω) to Q31, since |s| < 2^29: an error δ with
+/// |δ| ≤ 4.25 per step. The error of the state after L steps is Σ δ[n]·h[L−1−n], with the
+/// resonator's impulse response h[k] = sin((k+1)ω)/sin ω, so at most L·4.25/sin ω for both
+/// s1 and s2. The output s1 − e^{−jω}·s2 adds the two (|cos|, |sin| ≤ 1), less than 1 for
+/// the Q31 products' truncation and 1/8 for their coefficients' rounding, and the final
+/// shift to input units adds less than 1. The bound uses the smallest sin ω of the rate (the
+/// lowest tone) and rounds up.
+pub(crate) fn max_bin_error(coeffs: &RateCoeffs) -> u64 {
+    let mut sin_min_q31 = i32::MAX;
+    for t in coeffs.tones.iter() {
+        sin_min_q31 = sin_min_q31.min(t.sin_q31);
+    }
+    let sin_min_q31 = sin_min_q31.max(1) as u64;
+    // 2 · L · 4.25 / sin ω in state units = 2 · L · 17 · 2^31 / (4 · sin_q31), rounded up,
+    // plus 2 for the output's truncations.
+    let l = coeffs.block_len as u64;
+    let state = (2 * l * 17 * (1u64 << 31)).div_ceil(4 * sin_min_q31) + 2;
+    // To input units (rounded up), plus 1 for the final shift.
+    state.div_ceil(1u64 << coeffs.input_shift) + 1
+}
+
 /// High word of the 64-bit product: (a · b) >> 32.
 #[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
 #[inline(always)]
@@ -204,12 +241,37 @@ pub(crate) fn run_group_wide<const G: usize, const SHIFT: u32>(
 }
 
 impl GoertzelBank {
-    /// Feeds samples that all belong to the current block.
+    /// Feeds samples that all belong to the current block: resonators and energy.
     pub fn accumulate(&mut self, coeffs: &RateCoeffs, samples: &[i16]) {
+        self.run_resonators(coeffs, samples);
+        self.energy = self.energy.wrapping_add(energy(samples));
+    }
+
+    /// Feeds samples that all belong to the current block to the resonators only; the
+    /// caller accounts for their energy with [`add_energy`](Self::add_energy).
+    pub fn run_resonators(&mut self, coeffs: &RateCoeffs, samples: &[i16]) {
         self.accumulate_grouped::<GROUP>(coeffs, samples);
     }
 
-    /// [`accumulate`](Self::accumulate), running `G` resonators side by side.
+    /// Σ x² of the block so far.
+    pub fn energy(&self) -> u64 {
+        self.energy
+    }
+
+    /// Adds the energy of samples fed with [`run_resonators`](Self::run_resonators).
+    pub fn add_energy(&mut self, energy: u64) {
+        // Σ x² ≤ 128 · 2^30 over a block: no overflow.
+        self.energy = self.energy.wrapping_add(energy);
+    }
+
+    /// Forgets the block in progress (resonator state and energy).
+    pub fn clear(&mut self) {
+        self.s1 = [0; TONE_COUNT];
+        self.s2 = [0; TONE_COUNT];
+        self.energy = 0;
+    }
+
+    /// Runs the resonators over `samples`, `G` of them side by side.
     #[inline(always)]
     pub(crate) fn accumulate_grouped<const G: usize>(
         &mut self,
@@ -223,14 +285,6 @@ impl GoertzelBank {
         for ((s1, s2), c) in s1.iter_mut().zip(s2.iter_mut()).zip(cos.iter()) {
             run(samples, shift, c, s1, s2);
         }
-        // Σ x² ≤ 128 · 2^30 over a block: no overflow. Signed 64-bit multiply-accumulate
-        // (one SMLAL on Arm).
-        let mut energy = self.energy as i64;
-        for &x in samples {
-            let x = x as i64;
-            energy = energy.wrapping_add(x * x);
-        }
-        self.energy = energy as u64;
     }
 
     /// Records the resonator state at the middle of the block (call once, after exactly
@@ -265,9 +319,7 @@ impl GoertzelBank {
             coeffs,
         };
         // The middle states are overwritten half-way through the next block.
-        self.s1 = [0; TONE_COUNT];
-        self.s2 = [0; TONE_COUNT];
-        self.energy = 0;
+        self.clear();
         out
     }
 }
@@ -301,8 +353,8 @@ mod tests {
         for b in &banks {
             assert_eq!(b.s1, reference.s1);
             assert_eq!(b.s2, reference.s2);
-            assert_eq!(b.energy, reference.energy);
         }
+        assert_eq!(reference.energy(), energy(&x));
         assert_ne!(reference.s1, [0; TONE_COUNT]);
     }
 
@@ -355,6 +407,98 @@ mod tests {
                     assert!(v.unsigned_abs() < 1 << 29, "{v}");
                 }
             }
+        }
+    }
+
+    /// Every whole-block bin lies within `max_bin_error` of the exact DFT in each part, and
+    /// so no block that `Thresholds::is_too_quiet` calls quiet has a bin at the level floor:
+    /// tone pairs and single tones at every frequency and many phases, random noise, and
+    /// the worst case for the state, at levels from full scale down to the floor.
+    #[test]
+    fn bin_error_is_within_the_bound() {
+        use super::super::config::{DtmfConfig, Thresholds};
+        for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+            let c = for_rate(rate);
+            let n = c.block_len;
+            let fs = rate.hz() as f64;
+            let bound = max_bin_error(c) as f64;
+            let limits = Thresholds::new(&DtmfConfig::default(), c);
+            let mut inputs: Vec<Vec<i16>> = Vec::new();
+            let mut seed = 777u32;
+            let mut rand = move || {
+                seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
+                seed
+            };
+            for amp in [32767.0, 16000.0, 3000.0, 300.0, 60.0, 20.0] {
+                for &f1 in TONE_HZ.iter().chain([500.0 as u32, 1100, 2000].iter()) {
+                    for &f2 in &TONE_HZ[4..] {
+                        let p1 = (rand() % 1000) as f64 / 1000.0 * 2.0 * PI;
+                        let p2 = (rand() % 1000) as f64 / 1000.0 * 2.0 * PI;
+                        inputs.push(
+                            (0..n)
+                                .map(|i| {
+                                    let t = i as f64 / fs;
+                                    let v = amp / 2.0 * (2.0 * PI * f1 as f64 * t + p1).sin()
+                                        + amp / 2.0 * (2.0 * PI * f2 as f64 * t + p2).sin();
+                                    v.round().clamp(-32768.0, 32767.0) as i16
+                                })
+                                .collect(),
+                        );
+                    }
+                }
+                for _ in 0..50 {
+                    inputs.push(
+                        (0..n)
+                            .map(|_| ((rand() >> 16) as i16 as f64 * amp / 32768.0) as i16)
+                            .collect(),
+                    );
+                }
+            }
+            for hz in TONE_HZ {
+                let w = 2.0 * PI * hz as f64 / fs;
+                inputs.push(
+                    (0..n)
+                        .map(|i| {
+                            if (w * (n - i) as f64).sin() >= 0.0 {
+                                32767
+                            } else {
+                                -32768
+                            }
+                        })
+                        .collect(),
+                );
+            }
+            let mut quiet = 0;
+            for x in &inputs {
+                let mut bank = GoertzelBank::default();
+                bank.accumulate(c, x);
+                let out = bank.finish(c);
+                let too_quiet = limits.is_too_quiet(out.energy, n);
+                quiet += too_quiet as usize;
+                for (k, bin) in out.whole.iter().enumerate() {
+                    let w = 2.0 * PI * TONE_HZ[k] as f64 / fs;
+                    let (mut re, mut im) = (0.0, 0.0);
+                    for (i, &v) in x.iter().enumerate() {
+                        let a = w * (n - 1 - i) as f64;
+                        re += v as f64 * a.cos();
+                        im += v as f64 * a.sin();
+                    }
+                    assert!(
+                        (bin.re as f64 - re).abs() <= bound,
+                        "{k} re {} vs {re}",
+                        bin.re
+                    );
+                    assert!(
+                        (bin.im as f64 - im).abs() <= bound,
+                        "{k} im {} vs {im}",
+                        bin.im
+                    );
+                    if too_quiet {
+                        assert!(bin.power() < limits.min_bin_power, "{k}: quiet block");
+                    }
+                }
+            }
+            assert!(quiet > 100, "{quiet} quiet blocks");
         }
     }
 
