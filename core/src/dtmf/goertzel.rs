@@ -131,18 +131,16 @@ fn mul_hi(a: i32, b: i32) -> i32 {
     ((a as i64 * b as i64) >> 32) as i32
 }
 
-/// How many resonators run side by side over a run of samples. Results do not depend on it
-/// (each resonator is independent); it only trades registers for instruction-level
-/// parallelism: two fit a Cortex-M3's registers, four suit out-of-order cores.
-#[cfg(target_arch = "arm")]
-pub(crate) const GROUP: usize = 2;
-/// See the Arm variant.
+/// How many resonators run side by side over a run of samples off Arm (Arm runs them in
+/// pairs, [`run_pair`]). Results do not depend on it (each resonator is independent); it
+/// only trades registers for instruction-level parallelism: eight suit out-of-order cores.
 #[cfg(not(target_arch = "arm"))]
 pub(crate) const GROUP: usize = 8;
 
-/// Runs one group of resonators: 32-bit state on Arm (one SMULL per step), 64-bit state
-/// elsewhere. Both give the same bits (tested). `shift` is the rate's input shift (5 or 7,
-/// checked by the coefficient tests).
+/// Runs one group of resonators with 64-bit state, which gives the same bits as the 32-bit
+/// loops (tested). `shift` is the rate's input shift (5 or 7, checked by the coefficient
+/// tests).
+#[cfg(not(target_arch = "arm"))]
 #[inline(always)]
 fn run<const G: usize>(
     samples: &[i16],
@@ -151,22 +149,16 @@ fn run<const G: usize>(
     s1: &mut [i32; G],
     s2: &mut [i32; G],
 ) {
-    // The shift is a constant in the loop, so it folds into the subtract on Arm.
-    #[cfg(target_arch = "arm")]
-    match shift {
-        5 => run_group::<G, 5>(samples, cos_q31, s1, s2),
-        _ => run_group::<G, 7>(samples, cos_q31, s1, s2),
-    }
-    #[cfg(not(target_arch = "arm"))]
     match shift {
         5 => run_group_wide::<G, 5>(samples, cos_q31, s1, s2),
         _ => run_group_wide::<G, 7>(samples, cos_q31, s1, s2),
     }
 }
 
-/// Runs `G` resonators over `samples`; `s1`, `s2` are their last two states.
-#[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
-#[inline(always)]
+/// Runs `G` resonators over `samples` with 32-bit state (one SMULL per step on Arm); `s1`,
+/// `s2` are their last two states. The reference the pair loop and the 64-bit loop are
+/// tested against.
+#[cfg(test)]
 pub(crate) fn run_group<const G: usize, const SHIFT: u32>(
     samples: &[i16],
     cos_q31: &[i32; G],
@@ -202,6 +194,50 @@ pub(crate) fn run_group<const G: usize, const SHIFT: u32>(
     }
     *s1 = last;
     *s2 = before;
+}
+
+/// One resonator step: s0 = x + 2cos(ω)·s1 − s2, with 2cos(ω)·s1 = 4 · hi(s1 · cos_q31).
+#[inline(always)]
+fn step(x: i32, s1: i32, s2: i32, cos_q31: i32) -> i32 {
+    x.wrapping_sub(s2)
+        .wrapping_add(mul_hi(s1, cos_q31).wrapping_mul(4))
+}
+
+/// [`run_group`] for two resonators, written out with one local per state so that the loop
+/// keeps all of them in registers at every optimization level (the same bits, tested): this
+/// is the Arm resonator loop.
+#[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
+#[inline(always)]
+pub(crate) fn run_pair<const SHIFT: u32>(
+    samples: &[i16],
+    cos_q31: &[i32; 2],
+    s1: &mut [i32; 2],
+    s2: &mut [i32; 2],
+) {
+    let [c0, c1] = *cos_q31;
+    let [mut last0, mut last1] = *s1;
+    let [mut before0, mut before1] = *s2;
+    // Two samples per turn, swapping the roles of the two state registers instead of moving.
+    let (pairs, tail) = samples.as_chunks::<2>();
+    for &[x0, x1] in pairs {
+        let x0 = (x0 as i32) << SHIFT;
+        let x1 = (x1 as i32) << SHIFT;
+        before0 = step(x0, last0, before0, c0);
+        before1 = step(x0, last1, before1, c1);
+        last0 = step(x1, before0, last0, c0);
+        last1 = step(x1, before1, last1, c1);
+    }
+    for &x in tail {
+        let x = (x as i32) << SHIFT;
+        let next0 = step(x, last0, before0, c0);
+        let next1 = step(x, last1, before1, c1);
+        before0 = last0;
+        before1 = last1;
+        last0 = next0;
+        last1 = next1;
+    }
+    *s1 = [last0, last1];
+    *s2 = [before0, before1];
 }
 
 /// `run_group` with the state held in 64-bit registers: the same results (the state is
@@ -250,6 +286,20 @@ impl GoertzelBank {
     /// Feeds samples that all belong to the current block to the resonators only; the
     /// caller accounts for their energy with [`add_energy`](Self::add_energy).
     pub fn run_resonators(&mut self, coeffs: &RateCoeffs, samples: &[i16]) {
+        #[cfg(target_arch = "arm")]
+        {
+            // The shift is a constant in the loop, so it folds into the subtract.
+            let (cos, _) = coeffs.cos_q31.as_chunks::<2>();
+            let (s1, _) = self.s1.as_chunks_mut::<2>();
+            let (s2, _) = self.s2.as_chunks_mut::<2>();
+            for ((s1, s2), c) in s1.iter_mut().zip(s2.iter_mut()).zip(cos.iter()) {
+                match coeffs.input_shift {
+                    5 => run_pair::<5>(samples, c, s1, s2),
+                    _ => run_pair::<7>(samples, c, s1, s2),
+                }
+            }
+        }
+        #[cfg(not(target_arch = "arm"))]
         self.accumulate_grouped::<GROUP>(coeffs, samples);
     }
 
@@ -271,7 +321,8 @@ impl GoertzelBank {
         self.energy = 0;
     }
 
-    /// Runs the resonators over `samples`, `G` of them side by side.
+    /// Runs the resonators over `samples`, `G` of them side by side (off Arm).
+    #[cfg(not(target_arch = "arm"))]
     #[inline(always)]
     pub(crate) fn accumulate_grouped<const G: usize>(
         &mut self,
@@ -403,6 +454,19 @@ mod tests {
                     run_group_wide::<TONE_COUNT, 7>(x, &cos, &mut b1, &mut b2);
                 }
                 assert_eq!((a1, a2), (b1, b2));
+                let (mut p1, mut p2) = ([0i32; TONE_COUNT], [0i32; TONE_COUNT]);
+                for k in (0..TONE_COUNT).step_by(2) {
+                    let (mut q1, mut q2) = ([p1[k], p1[k + 1]], [p2[k], p2[k + 1]]);
+                    let pc = [cos[k], cos[k + 1]];
+                    if c.input_shift == 5 {
+                        run_pair::<5>(x, &pc, &mut q1, &mut q2);
+                    } else {
+                        run_pair::<7>(x, &pc, &mut q1, &mut q2);
+                    }
+                    [p1[k], p1[k + 1]] = q1;
+                    [p2[k], p2[k + 1]] = q2;
+                }
+                assert_eq!((p1, p2), (a1, a2));
                 for v in a1.iter().chain(a2.iter()) {
                     assert!(v.unsigned_abs() < 1 << 29, "{v}");
                 }
