@@ -1,6 +1,7 @@
 //! Shared helpers for recresp's benchmarks and peer comparisons: the speech corpus and
 //! signal generation.
 pub mod corpus;
+pub mod dtmf_fingerprint;
 pub mod dtmf_recresp;
 pub mod dtmf_signals;
 pub mod dtmf_suite;

@@ -3,7 +3,9 @@
 //! the recording on.
 //!
 //! Both follow ITU-T G.711 (segment/mantissa with the standard bit inversions); decoding
-//! gives the 16-bit linear value of the segment's midpoint.
+//! gives the 16-bit linear value of the segment's midpoint. [`Law::decode`] reads it from a
+//! 256-entry table per law, built at compile time from the arithmetic decoders
+//! ([`ulaw_to_linear`], [`alaw_to_linear`]), so the per-sample cost is one load.
 
 /// The 16-bit linear value of a μ-law byte.
 pub const fn ulaw_to_linear(byte: u8) -> i16 {
@@ -16,6 +18,20 @@ pub const fn ulaw_to_linear(byte: u8) -> i16 {
     } else {
         magnitude as i16
     }
+}
+
+/// [`ulaw_to_linear`] of every byte, indexed by the byte (512 B of flash).
+pub const ULAW_TO_LINEAR: [i16; 256] = ulaw_table();
+
+/// Builds [`ULAW_TO_LINEAR`] at compile time.
+const fn ulaw_table() -> [i16; 256] {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = ulaw_to_linear(byte as u8);
+        byte += 1;
+    }
+    table
 }
 
 /// The μ-law byte nearest a 16-bit linear value.
@@ -58,6 +74,20 @@ pub const fn alaw_to_linear(byte: u8) -> i16 {
     }
 }
 
+/// [`alaw_to_linear`] of every byte, indexed by the byte (512 B of flash).
+pub const ALAW_TO_LINEAR: [i16; 256] = alaw_table();
+
+/// Builds [`ALAW_TO_LINEAR`] at compile time.
+const fn alaw_table() -> [i16; 256] {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = alaw_to_linear(byte as u8);
+        byte += 1;
+    }
+    table
+}
+
 /// The A-law byte nearest a 16-bit linear value.
 pub const fn linear_to_alaw(sample: i16) -> u8 {
     let mut x = sample as i32;
@@ -93,11 +123,12 @@ pub enum Law {
 }
 
 impl Law {
-    /// The 16-bit linear value of one byte.
+    /// The 16-bit linear value of one byte, read from the law's table (a `u8` index into
+    /// 256 entries is always in bounds).
     pub const fn decode(self, byte: u8) -> i16 {
         match self {
-            Law::Ulaw => ulaw_to_linear(byte),
-            Law::Alaw => alaw_to_linear(byte),
+            Law::Ulaw => ULAW_TO_LINEAR[byte as usize],
+            Law::Alaw => ALAW_TO_LINEAR[byte as usize],
         }
     }
 
@@ -113,6 +144,18 @@ impl Law {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tables hold exactly what the arithmetic decoders compute, for all 256 bytes.
+    #[test]
+    fn tables_match_arithmetic_decoding() {
+        for b in 0..=255u8 {
+            assert_eq!(Law::Ulaw.decode(b), ulaw_to_linear(b), "μ-law {b:#04x}");
+            assert_eq!(Law::Alaw.decode(b), alaw_to_linear(b), "A-law {b:#04x}");
+        }
+        // Spot checks that the tables are not, for example, all zero.
+        assert_eq!(Law::Ulaw.decode(0x00), -32124);
+        assert_eq!(Law::Alaw.decode(0xaa), 32256);
+    }
 
     #[test]
     fn every_byte_round_trips() {

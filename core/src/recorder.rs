@@ -149,8 +149,22 @@ impl Source<'_> {
     }
 }
 
-/// Room kept in the event queue before each block is processed.
+/// Room kept in the event queue before each block is processed: more than one step of
+/// `consume` can produce. A step ends at most one detector block and fires the clocks due
+/// at its end: at most one `ToneDetected` (a key needs four consecutive 8 ms DTMF blocks, so
+/// no two keys are confirmed within one 10 ms block), at most four speech events (the size
+/// of `run_detectors`' buffer), and at most three clock events (`BeepFinished`, `Listening`,
+/// `SpeechStarted`; or `PromptFinished`, `BeepStarted`): eight.
 const EVENT_ROOM: usize = 8;
+
+/// Events that may wait unpolled while input is still consumed: the one `start` queues
+/// (`BeepStarted` or `Listening`) and a few from earlier steps or `handle_digit`.
+const EVENT_SLACK: usize = 4;
+
+/// Capacity of the event queue. `consume` starts a step only with [`EVENT_ROOM`] free and a
+/// step adds at most `EVENT_ROOM` events, so pushing from `consume` never drops an event;
+/// input keeps being consumed while up to [`EVENT_SLACK`] events wait to be polled.
+const EVENT_QUEUE: usize = EVENT_ROOM + EVENT_SLACK;
 
 /// One recordResponse operation on one channel. `N` is the hold-back capacity in samples
 /// (at least [`required_capacity`] for the rate); all state lives inside, so a recorder can
@@ -176,7 +190,7 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY> {
     ring: HoldBack<N>,
     dtmf: DtmfDetector,
     speech: SpeechDetector,
-    events: Deque<Event<'static>, 16>,
+    events: Deque<Event<'static>, EVENT_QUEUE>,
     completion: Option<Completion>,
 }
 

@@ -155,6 +155,14 @@ impl BlockClassifier {
         BlockClass::Key { digit, continued }
     }
 
+    /// Classifies a block that is too quiet to hold a key without its bins (see
+    /// `Thresholds::is_too_quiet`): the same as [`classify`](Self::classify) on such a
+    /// block, whose level check always fails.
+    pub fn quiet_block(&mut self) -> BlockClass {
+        self.previous = None;
+        BlockClass::Nothing
+    }
+
     /// The key whose tones pass the level, twist and energy-share checks, if any.
     fn key_candidate(
         bins: &BlockBins,

@@ -5,6 +5,7 @@
 //! so a 0 dBm0 tone has an amplitude of 22 747.
 
 use super::coeffs::RateCoeffs;
+use super::goertzel::max_bin_error;
 
 /// Settings of a [`DtmfDetector`](super::DtmfDetector).
 ///
@@ -80,23 +81,105 @@ pub(crate) struct Thresholds {
     pub normal_twist_q8: u64,
     /// 10^(reverse twist / 10) in Q8.
     pub reverse_twist_q8: u64,
+    /// A block whose energy E satisfies N·E < `quiet_bound` cannot hold a key: see
+    /// [`Thresholds::is_too_quiet`]. 0 (never quiet) when the level floor is within the
+    /// bins' rounding error.
+    pub quiet_bound: u64,
+}
+
+/// ⌊√v⌋, by bisection (init-time only).
+fn isqrt(v: u64) -> u64 {
+    let (mut lo, mut hi) = (0u64, 1u64 << 32);
+    // Invariant: lo² ≤ v < hi².
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if mid.checked_mul(mid).is_some_and(|m| m <= v) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The [`Thresholds::quiet_bound`] for a level floor of `min_bin_power` at the rate of
+/// `coeffs`.
+///
+/// Cauchy–Schwarz bounds the exact DFT of a block of N samples with energy E:
+/// |X(f)|² ≤ N·E. A fixed-point bin lies within D ([`max_bin_error`]) of X in each part, so
+/// within √2·D ≤ 1.5·D in magnitude: |bin| ≤ √(N·E) + 1.5·D. With m = ⌊√min_bin_power⌋ −
+/// ⌈1.5·D⌉, N·E < m² gives |bin| < m + 1.5·D ≤ √min_bin_power for every frequency, so no
+/// row or column bin reaches the level floor and the block is classified as holding no key
+/// whatever its bins are.
+fn quiet_bound(min_bin_power: u64, coeffs: &RateCoeffs) -> u64 {
+    let margin = (3 * max_bin_error(coeffs)).div_ceil(2);
+    let m = isqrt(min_bin_power).saturating_sub(margin);
+    m * m
 }
 
 impl Thresholds {
     /// The thresholds for `config` at the block length of `coeffs`.
     pub fn new(config: &DtmfConfig, coeffs: &RateCoeffs) -> Self {
         let level = (config.min_level_dbm0 as i32).clamp(-90, 3);
+        let min_bin_power = scale_by_db(zero_dbm0_bin_power(coeffs.block_len), level);
         Thresholds {
-            min_bin_power: scale_by_db(zero_dbm0_bin_power(coeffs.block_len), level),
+            min_bin_power,
+            quiet_bound: quiet_bound(min_bin_power, coeffs),
             normal_twist_q8: scale_by_db(256, config.max_normal_twist_db.min(20) as i32),
             reverse_twist_q8: scale_by_db(256, config.max_reverse_twist_db.min(20) as i32),
         }
     }
 }
 
+impl Thresholds {
+    /// Whether a block of `block_len` samples with energy Σx² = `energy` is too quiet for
+    /// any key to pass the level check (see [`quiet_bound`]); such a block needs no
+    /// resonators. N·E ≤ 128 · 128 · 2^30: no overflow.
+    pub fn is_too_quiet(&self, energy: u64, block_len: usize) -> bool {
+        energy.saturating_mul(block_len as u64) < self.quiet_bound
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn isqrt_is_the_floor_of_the_square_root() {
+        for v in (0..100_000u64).chain([u64::MAX, u64::MAX - 1, 1 << 62, (1 << 62) - 1]) {
+            let r = isqrt(v);
+            assert!(r * r <= v, "{v}");
+            assert!((r + 1).checked_mul(r + 1).is_none_or(|s| s > v), "{v}");
+        }
+    }
+
+    /// The quiet bound is below the level floor, and 0 for floors within the rounding
+    /// error; at the default floor it skips blocks up to a few dB under the floor.
+    #[test]
+    fn quiet_bound_is_below_the_floor() {
+        for c in [
+            super::super::coeffs::for_rate(crate::SampleRate::Hz8000),
+            super::super::coeffs::for_rate(crate::SampleRate::Hz16000),
+        ] {
+            for level in -90..=3 {
+                let config = DtmfConfig {
+                    min_level_dbm0: level,
+                    ..DtmfConfig::default()
+                };
+                let t = Thresholds::new(&config, c);
+                assert!(t.quiet_bound < t.min_bin_power, "{level}");
+            }
+            let t = Thresholds::new(&DtmfConfig::default(), c);
+            // A sine's energy over a block is N·A²/2 and its bin power (A·N/2)², so a single
+            // tone is quiet from 3 dB under the −45 dBm0 floor on (up to the margin).
+            let e_at = |dbm0: f64| {
+                let a = 22747.7 * 10f64.powf(dbm0 / 20.0);
+                (c.block_len as f64 * a * a / 2.0) as u64
+            };
+            assert!(t.is_too_quiet(e_at(-50.0), c.block_len));
+            assert!(!t.is_too_quiet(e_at(-46.0), c.block_len));
+        }
+    }
 
     #[test]
     fn db_steps_match_f64() {

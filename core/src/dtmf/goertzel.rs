@@ -87,6 +87,43 @@ fn output(t: &ToneCoeffs, s1: i32, s2: i32, shift: u32) -> Bin {
     }
 }
 
+/// Σ x² of `samples` (at most 128 · 2^30 for the samples of one block). Signed 64-bit
+/// multiply-accumulate (one SMLAL per sample on Arm).
+pub(crate) fn energy(samples: &[i16]) -> u64 {
+    let mut energy = 0i64;
+    for &x in samples {
+        let x = x as i64;
+        energy = energy.wrapping_add(x * x);
+    }
+    energy as u64
+}
+
+/// An upper bound, in input units, on how far the real and the imaginary part of a
+/// whole-block [`Bin`] can each lie from the exact DFT Σ x[n] e^{jω(L−1−n)} of the block.
+///
+/// Derivation (state units are input units × 2^shift): each resonator step computes
+/// 4·⌊s·c/2^32⌋ for 2cos(ω)·s, off by less than 4 from the truncation plus at most
+/// 2·2^29·2^−32 = 0.25 from rounding cos(ω) to Q31, since |s| < 2^29: an error δ with
+/// |δ| ≤ 4.25 per step. The error of the state after L steps is Σ δ[n]·h[L−1−n], with the
+/// resonator's impulse response h[k] = sin((k+1)ω)/sin ω, so at most L·4.25/sin ω for both
+/// s1 and s2. The output s1 − e^{−jω}·s2 adds the two (|cos|, |sin| ≤ 1), less than 1 for
+/// the Q31 products' truncation and 1/8 for their coefficients' rounding, and the final
+/// shift to input units adds less than 1. The bound uses the smallest sin ω of the rate (the
+/// lowest tone) and rounds up.
+pub(crate) fn max_bin_error(coeffs: &RateCoeffs) -> u64 {
+    let mut sin_min_q31 = i32::MAX;
+    for t in coeffs.tones.iter() {
+        sin_min_q31 = sin_min_q31.min(t.sin_q31);
+    }
+    let sin_min_q31 = sin_min_q31.max(1) as u64;
+    // 2 · L · 4.25 / sin ω in state units = 2 · L · 17 · 2^31 / (4 · sin_q31), rounded up,
+    // plus 2 for the output's truncations.
+    let l = coeffs.block_len as u64;
+    let state = (2 * l * 17 * (1u64 << 31)).div_ceil(4 * sin_min_q31) + 2;
+    // To input units (rounded up), plus 1 for the final shift.
+    state.div_ceil(1u64 << coeffs.input_shift) + 1
+}
+
 /// High word of the 64-bit product: (a · b) >> 32.
 #[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
 #[inline(always)]
@@ -94,18 +131,16 @@ fn mul_hi(a: i32, b: i32) -> i32 {
     ((a as i64 * b as i64) >> 32) as i32
 }
 
-/// How many resonators run side by side over a run of samples. Results do not depend on it
-/// (each resonator is independent); it only trades registers for instruction-level
-/// parallelism: two fit a Cortex-M3's registers, four suit out-of-order cores.
-#[cfg(target_arch = "arm")]
-pub(crate) const GROUP: usize = 2;
-/// See the Arm variant.
+/// How many resonators run side by side over a run of samples off Arm (Arm runs them in
+/// pairs, [`run_pair`]). Results do not depend on it (each resonator is independent); it
+/// only trades registers for instruction-level parallelism: eight suit out-of-order cores.
 #[cfg(not(target_arch = "arm"))]
 pub(crate) const GROUP: usize = 8;
 
-/// Runs one group of resonators: 32-bit state on Arm (one SMULL per step), 64-bit state
-/// elsewhere. Both give the same bits (tested). `shift` is the rate's input shift (5 or 7,
-/// checked by the coefficient tests).
+/// Runs one group of resonators with 64-bit state, which gives the same bits as the 32-bit
+/// loops (tested). `shift` is the rate's input shift (5 or 7, checked by the coefficient
+/// tests).
+#[cfg(not(target_arch = "arm"))]
 #[inline(always)]
 fn run<const G: usize>(
     samples: &[i16],
@@ -114,22 +149,16 @@ fn run<const G: usize>(
     s1: &mut [i32; G],
     s2: &mut [i32; G],
 ) {
-    // The shift is a constant in the loop, so it folds into the subtract on Arm.
-    #[cfg(target_arch = "arm")]
-    match shift {
-        5 => run_group::<G, 5>(samples, cos_q31, s1, s2),
-        _ => run_group::<G, 7>(samples, cos_q31, s1, s2),
-    }
-    #[cfg(not(target_arch = "arm"))]
     match shift {
         5 => run_group_wide::<G, 5>(samples, cos_q31, s1, s2),
         _ => run_group_wide::<G, 7>(samples, cos_q31, s1, s2),
     }
 }
 
-/// Runs `G` resonators over `samples`; `s1`, `s2` are their last two states.
-#[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
-#[inline(always)]
+/// Runs `G` resonators over `samples` with 32-bit state (one SMULL per step on Arm); `s1`,
+/// `s2` are their last two states. The reference the pair loop and the 64-bit loop are
+/// tested against.
+#[cfg(test)]
 pub(crate) fn run_group<const G: usize, const SHIFT: u32>(
     samples: &[i16],
     cos_q31: &[i32; G],
@@ -165,6 +194,50 @@ pub(crate) fn run_group<const G: usize, const SHIFT: u32>(
     }
     *s1 = last;
     *s2 = before;
+}
+
+/// One resonator step: s0 = x + 2cos(ω)·s1 − s2, with 2cos(ω)·s1 = 4 · hi(s1 · cos_q31).
+#[inline(always)]
+fn step(x: i32, s1: i32, s2: i32, cos_q31: i32) -> i32 {
+    x.wrapping_sub(s2)
+        .wrapping_add(mul_hi(s1, cos_q31).wrapping_mul(4))
+}
+
+/// [`run_group`] for two resonators, written out with one local per state so that the loop
+/// keeps all of them in registers at every optimization level (the same bits, tested): this
+/// is the Arm resonator loop.
+#[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
+#[inline(always)]
+pub(crate) fn run_pair<const SHIFT: u32>(
+    samples: &[i16],
+    cos_q31: &[i32; 2],
+    s1: &mut [i32; 2],
+    s2: &mut [i32; 2],
+) {
+    let [c0, c1] = *cos_q31;
+    let [mut last0, mut last1] = *s1;
+    let [mut before0, mut before1] = *s2;
+    // Two samples per turn, swapping the roles of the two state registers instead of moving.
+    let (pairs, tail) = samples.as_chunks::<2>();
+    for &[x0, x1] in pairs {
+        let x0 = (x0 as i32) << SHIFT;
+        let x1 = (x1 as i32) << SHIFT;
+        before0 = step(x0, last0, before0, c0);
+        before1 = step(x0, last1, before1, c1);
+        last0 = step(x1, before0, last0, c0);
+        last1 = step(x1, before1, last1, c1);
+    }
+    for &x in tail {
+        let x = (x as i32) << SHIFT;
+        let next0 = step(x, last0, before0, c0);
+        let next1 = step(x, last1, before1, c1);
+        before0 = last0;
+        before1 = last1;
+        last0 = next0;
+        last1 = next1;
+    }
+    *s1 = [last0, last1];
+    *s2 = [before0, before1];
 }
 
 /// `run_group` with the state held in 64-bit registers: the same results (the state is
@@ -204,12 +277,52 @@ pub(crate) fn run_group_wide<const G: usize, const SHIFT: u32>(
 }
 
 impl GoertzelBank {
-    /// Feeds samples that all belong to the current block.
+    /// Feeds samples that all belong to the current block: resonators and energy.
     pub fn accumulate(&mut self, coeffs: &RateCoeffs, samples: &[i16]) {
+        self.run_resonators(coeffs, samples);
+        self.energy = self.energy.wrapping_add(energy(samples));
+    }
+
+    /// Feeds samples that all belong to the current block to the resonators only; the
+    /// caller accounts for their energy with [`add_energy`](Self::add_energy).
+    pub fn run_resonators(&mut self, coeffs: &RateCoeffs, samples: &[i16]) {
+        #[cfg(target_arch = "arm")]
+        {
+            // The shift is a constant in the loop, so it folds into the subtract.
+            let (cos, _) = coeffs.cos_q31.as_chunks::<2>();
+            let (s1, _) = self.s1.as_chunks_mut::<2>();
+            let (s2, _) = self.s2.as_chunks_mut::<2>();
+            for ((s1, s2), c) in s1.iter_mut().zip(s2.iter_mut()).zip(cos.iter()) {
+                match coeffs.input_shift {
+                    5 => run_pair::<5>(samples, c, s1, s2),
+                    _ => run_pair::<7>(samples, c, s1, s2),
+                }
+            }
+        }
+        #[cfg(not(target_arch = "arm"))]
         self.accumulate_grouped::<GROUP>(coeffs, samples);
     }
 
-    /// [`accumulate`](Self::accumulate), running `G` resonators side by side.
+    /// Σ x² of the block so far.
+    pub fn energy(&self) -> u64 {
+        self.energy
+    }
+
+    /// Adds the energy of samples fed with [`run_resonators`](Self::run_resonators).
+    pub fn add_energy(&mut self, energy: u64) {
+        // Σ x² ≤ 128 · 2^30 over a block: no overflow.
+        self.energy = self.energy.wrapping_add(energy);
+    }
+
+    /// Forgets the block in progress (resonator state and energy).
+    pub fn clear(&mut self) {
+        self.s1 = [0; TONE_COUNT];
+        self.s2 = [0; TONE_COUNT];
+        self.energy = 0;
+    }
+
+    /// Runs the resonators over `samples`, `G` of them side by side (off Arm).
+    #[cfg(not(target_arch = "arm"))]
     #[inline(always)]
     pub(crate) fn accumulate_grouped<const G: usize>(
         &mut self,
@@ -223,14 +336,6 @@ impl GoertzelBank {
         for ((s1, s2), c) in s1.iter_mut().zip(s2.iter_mut()).zip(cos.iter()) {
             run(samples, shift, c, s1, s2);
         }
-        // Σ x² ≤ 128 · 2^30 over a block: no overflow. Signed 64-bit multiply-accumulate
-        // (one SMLAL on Arm).
-        let mut energy = self.energy as i64;
-        for &x in samples {
-            let x = x as i64;
-            energy = energy.wrapping_add(x * x);
-        }
-        self.energy = energy as u64;
     }
 
     /// Records the resonator state at the middle of the block (call once, after exactly
@@ -265,9 +370,7 @@ impl GoertzelBank {
             coeffs,
         };
         // The middle states are overwritten half-way through the next block.
-        self.s1 = [0; TONE_COUNT];
-        self.s2 = [0; TONE_COUNT];
-        self.energy = 0;
+        self.clear();
         out
     }
 }
@@ -301,8 +404,8 @@ mod tests {
         for b in &banks {
             assert_eq!(b.s1, reference.s1);
             assert_eq!(b.s2, reference.s2);
-            assert_eq!(b.energy, reference.energy);
         }
+        assert_eq!(reference.energy(), energy(&x));
         assert_ne!(reference.s1, [0; TONE_COUNT]);
     }
 
@@ -351,10 +454,115 @@ mod tests {
                     run_group_wide::<TONE_COUNT, 7>(x, &cos, &mut b1, &mut b2);
                 }
                 assert_eq!((a1, a2), (b1, b2));
+                let (mut p1, mut p2) = ([0i32; TONE_COUNT], [0i32; TONE_COUNT]);
+                for k in (0..TONE_COUNT).step_by(2) {
+                    let (mut q1, mut q2) = ([p1[k], p1[k + 1]], [p2[k], p2[k + 1]]);
+                    let pc = [cos[k], cos[k + 1]];
+                    if c.input_shift == 5 {
+                        run_pair::<5>(x, &pc, &mut q1, &mut q2);
+                    } else {
+                        run_pair::<7>(x, &pc, &mut q1, &mut q2);
+                    }
+                    [p1[k], p1[k + 1]] = q1;
+                    [p2[k], p2[k + 1]] = q2;
+                }
+                assert_eq!((p1, p2), (a1, a2));
                 for v in a1.iter().chain(a2.iter()) {
                     assert!(v.unsigned_abs() < 1 << 29, "{v}");
                 }
             }
+        }
+    }
+
+    /// Every whole-block bin lies within `max_bin_error` of the exact DFT in each part, and
+    /// so no block that `Thresholds::is_too_quiet` calls quiet has a bin at the level floor:
+    /// tone pairs and single tones at every frequency and many phases, random noise, and
+    /// the worst case for the state, at levels from full scale down to the floor.
+    #[test]
+    fn bin_error_is_within_the_bound() {
+        use super::super::config::{DtmfConfig, Thresholds};
+        for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+            let c = for_rate(rate);
+            let n = c.block_len;
+            let fs = rate.hz() as f64;
+            let bound = max_bin_error(c) as f64;
+            let limits = Thresholds::new(&DtmfConfig::default(), c);
+            let mut inputs: Vec<Vec<i16>> = Vec::new();
+            let mut seed = 777u32;
+            let mut rand = move || {
+                seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
+                seed
+            };
+            for amp in [32767.0, 16000.0, 3000.0, 300.0, 60.0, 20.0] {
+                for &f1 in TONE_HZ.iter().chain([500.0 as u32, 1100, 2000].iter()) {
+                    for &f2 in &TONE_HZ[4..] {
+                        let p1 = (rand() % 1000) as f64 / 1000.0 * 2.0 * PI;
+                        let p2 = (rand() % 1000) as f64 / 1000.0 * 2.0 * PI;
+                        inputs.push(
+                            (0..n)
+                                .map(|i| {
+                                    let t = i as f64 / fs;
+                                    let v = amp / 2.0 * (2.0 * PI * f1 as f64 * t + p1).sin()
+                                        + amp / 2.0 * (2.0 * PI * f2 as f64 * t + p2).sin();
+                                    v.round().clamp(-32768.0, 32767.0) as i16
+                                })
+                                .collect(),
+                        );
+                    }
+                }
+                for _ in 0..50 {
+                    inputs.push(
+                        (0..n)
+                            .map(|_| ((rand() >> 16) as i16 as f64 * amp / 32768.0) as i16)
+                            .collect(),
+                    );
+                }
+            }
+            for hz in TONE_HZ {
+                let w = 2.0 * PI * hz as f64 / fs;
+                inputs.push(
+                    (0..n)
+                        .map(|i| {
+                            if (w * (n - i) as f64).sin() >= 0.0 {
+                                32767
+                            } else {
+                                -32768
+                            }
+                        })
+                        .collect(),
+                );
+            }
+            let mut quiet = 0;
+            for x in &inputs {
+                let mut bank = GoertzelBank::default();
+                bank.accumulate(c, x);
+                let out = bank.finish(c);
+                let too_quiet = limits.is_too_quiet(out.energy, n);
+                quiet += too_quiet as usize;
+                for (k, bin) in out.whole.iter().enumerate() {
+                    let w = 2.0 * PI * TONE_HZ[k] as f64 / fs;
+                    let (mut re, mut im) = (0.0, 0.0);
+                    for (i, &v) in x.iter().enumerate() {
+                        let a = w * (n - 1 - i) as f64;
+                        re += v as f64 * a.cos();
+                        im += v as f64 * a.sin();
+                    }
+                    assert!(
+                        (bin.re as f64 - re).abs() <= bound,
+                        "{k} re {} vs {re}",
+                        bin.re
+                    );
+                    assert!(
+                        (bin.im as f64 - im).abs() <= bound,
+                        "{k} im {} vs {im}",
+                        bin.im
+                    );
+                    if too_quiet {
+                        assert!(bin.power() < limits.min_bin_power, "{k}: quiet block");
+                    }
+                }
+            }
+            assert!(quiet > 100, "{quiet} quiet blocks");
         }
     }
 

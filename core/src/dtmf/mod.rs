@@ -23,7 +23,7 @@ mod tracker;
 pub use config::DtmfConfig;
 
 use crate::{Digit, SampleRate};
-use classify::BlockClassifier;
+use classify::{BlockClass, BlockClassifier};
 use coeffs::RateCoeffs;
 use config::Thresholds;
 use goertzel::GoertzelBank;
@@ -122,25 +122,61 @@ impl DtmfDetector {
     }
 
     /// Feeds samples, calling `on_event` for each event in order.
+    ///
+    /// A block that ends within `samples` is measured first: if its energy is too low for
+    /// any key to pass the level check (`Thresholds::is_too_quiet`), its remaining samples
+    /// skip the resonators, which cannot change the block's class. Blocks are cut at the
+    /// same positions whatever the chunking, so the events do not depend on it.
     pub fn push(&mut self, samples: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
         let block_len = self.coeffs.block_len;
         let mut rest = samples;
         while !rest.is_empty() {
             let fill = self.block_fill as usize;
-            let half = block_len / 2;
-            let boundary = if fill < half { half } else { block_len };
-            let take = boundary.saturating_sub(fill).min(rest.len());
-            let (now, later) = rest.split_at(take);
-            self.bank.accumulate(self.coeffs, now);
-            rest = later;
-            let fill = fill + take;
-            if fill == half {
-                self.bank.mark_middle();
+            let needed = block_len.saturating_sub(fill);
+            if rest.len() < needed {
+                // The block goes on in a later push.
+                self.feed(fill, rest, true);
+                self.block_fill = (fill + rest.len()) as u16;
+                return;
             }
-            if fill >= block_len {
-                self.end_block(on_event);
+            let (now, later) = rest.split_at(needed);
+            rest = later;
+            let rest_energy = goertzel::energy(now);
+            let energy = self.bank.energy().wrapping_add(rest_energy);
+            if self.limits.is_too_quiet(energy, block_len) {
+                self.bank.clear();
+                let class = self.classifier.quiet_block();
+                self.next_block(class, on_event);
             } else {
-                self.block_fill = fill as u16;
+                self.feed(fill, now, false);
+                self.bank
+                    .add_energy(energy.wrapping_sub(self.bank.energy()));
+                self.end_block(on_event);
+            }
+        }
+    }
+
+    /// Runs the resonators (and, with `with_energy`, the energy) over `samples`, which
+    /// continue the current block from sample `fill` and do not go past its end; records
+    /// the middle state on reaching half the block.
+    fn feed(&mut self, fill: usize, samples: &[i16], with_energy: bool) {
+        let half = self.coeffs.block_len / 2;
+        let (first, second) = if fill < half {
+            samples.split_at(half.saturating_sub(fill).min(samples.len()))
+        } else {
+            (&[][..], samples)
+        };
+        for (part, ends_at_half) in [
+            (first, fill < half && fill + first.len() == half),
+            (second, false),
+        ] {
+            if with_energy {
+                self.bank.accumulate(self.coeffs, part);
+            } else {
+                self.bank.run_resonators(self.coeffs, part);
+            }
+            if ends_at_half {
+                self.bank.mark_middle();
             }
         }
     }
@@ -151,12 +187,19 @@ impl DtmfDetector {
         self.tracker.finish(on_event);
     }
 
+    /// Classifies the block that just ended from its bins and moves on to the next.
     fn end_block(&mut self, on_event: &mut impl FnMut(DtmfEvent)) {
-        let block_len = self.coeffs.block_len;
         let bins = self.bank.finish(self.coeffs);
-        let class = self.classifier.classify(&bins, block_len, &self.limits);
+        let class = self
+            .classifier
+            .classify(&bins, self.coeffs.block_len, &self.limits);
+        self.next_block(class, on_event);
+    }
+
+    /// Hands the class of the block that just ended to the tracker; the next block starts.
+    fn next_block(&mut self, class: BlockClass, on_event: &mut impl FnMut(DtmfEvent)) {
         let start = self.block_start;
-        let end = start.saturating_add(block_len as u64);
+        let end = start.saturating_add(self.coeffs.block_len as u64);
         self.tracker.block(start, end, class, on_event);
         self.block_start = end;
         self.block_fill = 0;
