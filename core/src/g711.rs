@@ -123,8 +123,16 @@ pub enum Law {
 }
 
 impl Law {
-    /// The 16-bit linear value of one byte, read from the law's table (a `u8` index into
+    /// The law's decoding table: the 16-bit linear value of every byte (a `u8` index into
     /// 256 entries is always in bounds).
+    pub const fn table(self) -> &'static [i16; 256] {
+        match self {
+            Law::Ulaw => &ULAW_TO_LINEAR,
+            Law::Alaw => &ALAW_TO_LINEAR,
+        }
+    }
+
+    /// The 16-bit linear value of one byte.
     pub const fn decode(self, byte: u8) -> i16 {
         match self {
             Law::Ulaw => ULAW_TO_LINEAR[byte as usize],

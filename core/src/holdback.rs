@@ -84,21 +84,21 @@ impl<const N: usize> HoldBack<N> {
         Ok(())
     }
 
-    /// Appends up to `n` samples, the `k`-th being `sample(k)`, as many as fit; returns how
-    /// many were appended. The same as [`HoldBack::push`] in a loop, but the ring index wraps
-    /// once per call instead of once per sample (this is the recorder's per-sample path).
-    pub fn extend_with(&mut self, n: usize, mut sample: impl FnMut(usize) -> i16) -> usize {
-        let n = n.min(self.space());
+    /// Appends samples from `samples` until it ends or the ring is full; returns how many
+    /// were appended. The same as [`HoldBack::push`] in a loop, in two straight copies.
+    pub fn extend_from(&mut self, mut samples: impl Iterator<Item = i16>) -> usize {
         let tail = (self.head + self.len) % N.max(1);
-        let first = n.min(N - tail);
-        if let Some(run) = self.buf.get_mut(tail..tail + first) {
-            for (k, slot) in run.iter_mut().enumerate() {
-                *slot = sample(k);
-            }
+        let space = self.space();
+        let (wrapped, after_tail) = self.buf.split_at_mut(tail);
+        let mut n = 0;
+        for (slot, v) in after_tail.iter_mut().take(space).zip(&mut samples) {
+            *slot = v;
+            n += 1;
         }
-        if let Some(run) = self.buf.get_mut(..n - first) {
-            for (k, slot) in run.iter_mut().enumerate() {
-                *slot = sample(first + k);
+        if n < space {
+            for (slot, v) in wrapped.iter_mut().take(space - n).zip(&mut samples) {
+                *slot = v;
+                n += 1;
             }
         }
         self.len += n;
@@ -183,7 +183,7 @@ mod tests {
     }
 
     #[test]
-    fn extend_with_is_push_in_a_loop() {
+    fn extend_from_is_push_in_a_loop() {
         // Every start offset, every length, with and without wrapping and overflow.
         for offset in 0..7 {
             for n in 0..10 {
@@ -195,7 +195,7 @@ mod tests {
                 }
                 bulk.drop_before(offset as u64);
                 single.drop_before(offset as u64);
-                let appended = bulk.extend_with(n, |k| 100 + k as i16);
+                let appended = bulk.extend_from((0..n).map(|k| 100 + k as i16));
                 let mut pushed = 0;
                 for k in 0..n {
                     if single.push(100 + k as i16).is_ok() {

@@ -153,18 +153,18 @@ impl Source<'_> {
 /// `consume` can produce. A step ends at most one detector block and fires the clocks due
 /// at its end: at most one `ToneDetected` (a key needs four consecutive 8 ms DTMF blocks, so
 /// no two keys are confirmed within one 10 ms block), at most four speech events (the size
-/// of `run_detectors`' buffer), and at most three clock events (`BeepFinished`, `Listening`,
-/// `SpeechStarted`; or `PromptFinished`, `BeepStarted`): eight.
+/// of `run_detectors`' buffer), and at most two clock events (`PromptFinished` and
+/// `BeepStarted`, or `BeepFinished` and `Listening`): seven, and one spare.
 const EVENT_ROOM: usize = 8;
 
 /// Events that may wait unpolled while input is still consumed: the one `start` queues
 /// (`BeepStarted` or `Listening`) and a few from earlier steps or `handle_digit`.
 const EVENT_SLACK: usize = 4;
 
-/// Capacity of the event queue. `consume` starts a step only with [`EVENT_ROOM`] free and a
-/// step adds at most `EVENT_ROOM` events, so pushing from `consume` never drops an event;
-/// input keeps being consumed while up to [`EVENT_SLACK`] events wait to be polled.
-const EVENT_QUEUE: usize = EVENT_ROOM + EVENT_SLACK;
+/// Capacity of a recorder's event queue. Input is consumed a step at a time, and a step
+/// starts only with room for every event it can add, so no event is ever dropped; input keeps
+/// being consumed while a few events wait to be polled.
+pub const EVENT_QUEUE: usize = EVENT_ROOM + EVENT_SLACK;
 
 /// One recordResponse operation on one channel. `N` is the hold-back capacity in samples
 /// (at least [`required_capacity`] for the rate); all state lives inside, so a recorder can
@@ -177,6 +177,8 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY> {
     /// Samples consumed since `start`.
     pos: u64,
     block: u64,
+    /// Where the current detector block ends.
+    block_end: u64,
     hold: usize,
     prompt_end: u64,
     beep_end: u64,
@@ -212,6 +214,7 @@ impl<const N: usize> Recorder<N> {
             phase: Phase::Idle,
             pos: 0,
             block: (BLOCK_MS * rate.per_ms()) as u64,
+            block_end: 0,
             hold: hold_samples(rate),
             prompt_end: 0,
             beep_end: 0,
@@ -253,6 +256,7 @@ impl<const N: usize> Recorder<N> {
     pub fn start(&mut self, options: RecordOptions, prompt: PromptAudio) {
         self.options = options;
         self.pos = 0;
+        self.block_end = self.block;
         self.pause_start = None;
         self.lost_since = None;
         self.ring.clear(0);
@@ -399,7 +403,7 @@ impl<const N: usize> Recorder<N> {
             if self.ring.space() == 0 || self.events.capacity() - self.events.len() < EVENT_ROOM {
                 break;
             }
-            let block_end = (self.pos / self.block + 1) * self.block;
+            let block_end = self.block_end;
             let until = block_end.min(self.next_deadline());
             let n = (until - self.pos)
                 .min(total - used)
@@ -416,19 +420,19 @@ impl<const N: usize> Recorder<N> {
             let _ = match src {
                 Source::Pcm(s) => {
                     let s = s.get(from..from + n_usize).unwrap_or(&[]);
-                    self.ring
-                        .extend_with(n_usize, |k| s.get(k).copied().unwrap_or(0))
+                    self.ring.extend_from(s.iter().copied())
                 }
                 Source::G711(b, law) => {
                     let b = b.get(from..from + n_usize).unwrap_or(&[]);
-                    self.ring
-                        .extend_with(n_usize, |k| b.get(k).map_or(0, |&x| law.decode(x)))
+                    let table = law.table();
+                    self.ring.extend_from(b.iter().map(|&x| table[x as usize]))
                 }
-                Source::Lost(_) => self.ring.extend_with(n_usize, |_| 0),
+                Source::Lost(_) => self.ring.extend_from(core::iter::repeat_n(0, n_usize)),
             };
             used += n;
             self.pos += n;
             if self.pos == block_end {
+                self.block_end += self.block;
                 self.run_detectors();
             }
             self.fire_clocks();

@@ -27,7 +27,7 @@ use defmt_semihosting as _;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
 use recresp_core::dtmf::DtmfDetector;
 use recresp_core::holdback::HoldBack;
-use recresp_core::recorder::required_capacity;
+use recresp_core::recorder::{required_capacity, EVENT_QUEUE};
 use recresp_core::silence::SpeechDetector;
 use recresp_core::Event;
 
@@ -36,9 +36,6 @@ use runner::{ChannelRecorder, Hooks, RunError};
 use scenarios::{CLIPS, RATE, SCENARIOS};
 
 include!(concat!(env!("OUT_DIR"), "/audio.rs"));
-
-/// Capacity of the recorder's event queue (for the size breakdown it prints).
-const EVENT_QUEUE: usize = 16;
 
 /// Marks the start of a measured stretch (a call into the recorder).
 #[inline(never)]

@@ -91,17 +91,37 @@ impl BandAnalyzer {
 
     fn accumulate<const STEP: usize>(&mut self, part: &[i16]) {
         let [mut s0, mut s1, mut s2] = self.lag_sums;
-        let mut h = self.history;
-        for &x in part {
-            let x = x as i32;
-            // Each product fits in i32: |x·y| ≤ 2^30.
-            s0 += (x * x) as i64;
-            s1 += (x * h[STEP - 1] as i32) as i64;
-            s2 += (x * h[2 * STEP - 1] as i32) as i64;
-            h = [x as i16, h[0], h[1], h[2]];
+        let h = self.history.map(i32::from);
+        // The products are widened before they are taken so each is one 32×32→64
+        // multiply-accumulate (SMLAL on a Cortex-M3); the delayed samples live in locals.
+        if STEP == 1 {
+            let (mut p1, mut p2) = (h[0], h[1]);
+            for &x in part {
+                let x = i32::from(x);
+                s0 += i64::from(x) * i64::from(x);
+                s1 += i64::from(x) * i64::from(p1);
+                s2 += i64::from(x) * i64::from(p2);
+                p2 = p1;
+                p1 = x;
+            }
+        } else {
+            let (mut p1, mut p2, mut p3, mut p4) = (h[0], h[1], h[2], h[3]);
+            for &x in part {
+                let x = i32::from(x);
+                s0 += i64::from(x) * i64::from(x);
+                s1 += i64::from(x) * i64::from(p2);
+                s2 += i64::from(x) * i64::from(p4);
+                p4 = p3;
+                p3 = p2;
+                p2 = p1;
+                p1 = x;
+            }
         }
         self.lag_sums = [s0, s1, s2];
-        self.history = h;
+        // The newest four samples, newest first.
+        for &x in part.iter().skip(part.len().saturating_sub(4)) {
+            self.history = [x, self.history[0], self.history[1], self.history[2]];
+        }
     }
 
     /// Σ over the frame of x[n−a]·x[n−a−b], minus the lag sum Σ x[n]·x[n−b]: the products
