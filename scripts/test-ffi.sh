@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. scripts/install-lib.sh
 
 CBINDGEN_VERSION=0.29.4
 # Installed once per machine into cargo's own bin folder, not per checkout.
@@ -27,19 +28,8 @@ APT_PACKAGES=(
   libnewlib-arm-none-eabi    # its C library (semihosting printf)
   qemu-system-arm            # runs it
 )
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "== installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-if ! rustup target list --installed | grep -qx thumbv7m-none-eabi; then
-  rustup target add thumbv7m-none-eabi
-fi
+ensure_apt "${APT_PACKAGES[@]}"
+ensure_target thumbv7m-none-eabi
 if ! { [ -x "$CBINDGEN" ] && "$CBINDGEN" --version | grep -qx "cbindgen $CBINDGEN_VERSION"; }; then
   echo "== installing cbindgen $CBINDGEN_VERSION"
   cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --force

@@ -8,19 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. scripts/install-lib.sh
 
 DEFMT_PRINT_VERSION=1.2.0
 TARGETS=(thumbv7m-none-eabi thumbv7em-none-eabihf)
 
-if ! command -v qemu-system-arm >/dev/null; then
-  echo "== installing qemu-system-arm"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends qemu-system-arm
-fi
-for t in "${TARGETS[@]}"; do
-  rustup target list --installed | grep -qx "$t" || rustup target add "$t"
-done
+ensure_apt qemu-system-arm
+ensure_target "${TARGETS[@]}"
 rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools
 if ! defmt-print --version 2>/dev/null | grep -q "$DEFMT_PRINT_VERSION"; then
   echo "== installing defmt-print $DEFMT_PRINT_VERSION"

@@ -4,6 +4,7 @@
 # the no_std build for thumbv7m-none-eabi. Benchmarks are not run here (see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/install-lib.sh
 
 APT_PACKAGES=(
   libspandsp-dev                 # SpanDSP, the DTMF peer
@@ -12,20 +13,8 @@ APT_PACKAGES=(
   pkg-config
 )
 
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "== installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-if ! rustup target list --installed | grep -qx thumbv7m-none-eabi; then
-  echo "== adding the thumbv7m-none-eabi target"
-  rustup target add thumbv7m-none-eabi
-fi
+ensure_apt "${APT_PACKAGES[@]}"
+ensure_target thumbv7m-none-eabi
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 
