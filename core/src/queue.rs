@@ -102,8 +102,12 @@ pub struct MediaQueue<const Q: usize = 4, const N: usize = DEFAULT_CAPACITY> {
 }
 
 impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
-    /// An empty queue for caller audio at `rate`.
+    /// Queues longer than this could cause more notices than the notice buffer holds.
+    const Q_FITS: () = assert!(Q <= 6, "a MediaQueue holds at most 6 pending operations");
+
+    /// An empty queue for caller audio at `rate`. `Q` is at most 6.
     pub fn new(rate: SampleRate) -> Result<Self, CapacityError> {
+        let () = Self::Q_FITS;
         Ok(MediaQueue {
             recorder: Recorder::new(rate)?,
             running: None,
@@ -117,6 +121,12 @@ impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
     /// with `bargeInAllowed`, which cancels them all and runs next.
     pub fn submit(&mut self, op: MediaOp) -> Result<OpId, QueueFull> {
         let barge = matches!(op, MediaOp::Record { options, .. } if options.barge_in_allowed);
+        // A submit adds at most two notices for each operation it cancels or starts; refuse it
+        // rather than ever drop a notice when the host has not polled in a while.
+        let worst = 2 * (self.pending.len() + 2);
+        if self.notices.capacity() - self.notices.len() < worst {
+            return Err(QueueFull);
+        }
         if barge {
             self.cancel_all();
         }
@@ -289,11 +299,9 @@ impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
     }
 
     fn notice(&mut self, n: Notice) {
-        // Q pending plus one running operation produce at most 2(Q+1) ≤ 16 notices between
-        // polls for Q ≤ 7; a larger Q with no polling drops the oldest.
-        if self.notices.is_full() {
-            let _ = self.notices.pop_front();
-        }
+        // `submit` only goes ahead with room for two notices per operation it can cancel or
+        // start, which leaves room for a later `cancel_all` (one per operation) as well; with
+        // Q ≤ 6 the buffer cannot overflow.
         let _ = self.notices.push_back(n);
     }
 }

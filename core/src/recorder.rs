@@ -18,8 +18,9 @@
 //! - Output: [`Recorder::poll`], until it returns `None`, after every input or command.
 //!   [`Recorder::feed_pcm`] does push-and-poll in one call.
 //!
-//! An input call consumes less than it was given only when undrained output fills the
-//! recorder; poll, then push the rest.
+//! An input call consumes less than it was given when undrained output fills the recorder
+//! (poll, then push the rest) or when the operation ended part way (the rest belongs to
+//! whatever runs next).
 
 use heapless::Deque;
 
@@ -317,7 +318,8 @@ impl<const N: usize> Recorder<N> {
     }
 
     /// A DTMF key received out of band (RFC 4733), whose tone began at `onset` (clamped to
-    /// the current position). It acts exactly like an in-band detection.
+    /// the current position). It is acted on at once, at the current position, like an
+    /// in-band detection at the end of a block.
     pub fn handle_digit(&mut self, digit: Digit, onset: u64) -> Result<(), CommandError> {
         if !self.is_running() {
             return Err(CommandError::NotRunning);
@@ -403,17 +405,17 @@ impl<const N: usize> Recorder<N> {
             if self.ring.space() == 0 || self.events.capacity() - self.events.len() < EVENT_ROOM {
                 break;
             }
+            // A run of lost media starts its clock before the step's length is chosen.
+            if matches!(src, Source::Lost(_)) {
+                self.lost_since.get_or_insert(self.pos);
+            } else {
+                self.lost_since = None;
+            }
             let block_end = self.block_end;
             let until = block_end.min(self.next_deadline());
             let n = (until - self.pos)
                 .min(total - used)
                 .min(self.ring.space() as u64);
-            let lost = matches!(src, Source::Lost(_));
-            if lost {
-                self.lost_since.get_or_insert(self.pos);
-            } else {
-                self.lost_since = None;
-            }
             // The ring has room for `n` samples. One loop per kind of source keeps the
             // per-sample work to the decoding.
             let (from, n_usize) = (used as usize, n as usize);
@@ -479,6 +481,10 @@ impl<const N: usize> Recorder<N> {
 
     /// Acts on every clock that is due at the current position.
     fn fire_clocks(&mut self) {
+        if !self.is_running() {
+            // A detector ended the operation in this step.
+            return;
+        }
         let rate = self.rate;
         if let Some(t) = self.lost_since {
             if self.pos >= t + rate.samples_in_ms(self.options.media_timeout_ms) {
@@ -570,6 +576,11 @@ impl<const N: usize> Recorder<N> {
         if !self.options.stop_tones.contains(digit) {
             return;
         }
+        if onset < self.listen_start {
+            // Stop tones count once the recorder listens: a key that began over the prompt
+            // or the beep is reported but does not end the operation.
+            return;
+        }
         match self.phase {
             Phase::Listening => self.complete_with(CompletionReason::StopToneDetected, self.pos),
             Phase::Capturing => {
@@ -582,8 +593,6 @@ impl<const N: usize> Recorder<N> {
                 };
                 self.complete_with(CompletionReason::StopToneDetected, end);
             }
-            // Stop tones count once the recorder listens; keys pressed over the prompt or the
-            // beep are reported but do not end the operation.
             _ => {}
         }
     }

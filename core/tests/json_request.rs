@@ -181,3 +181,46 @@ fn wrong_types_and_bad_json_are_errors_naming_the_place() {
         );
     }
 }
+
+#[test]
+fn deep_nesting_is_refused_before_parsing() {
+    for body in [
+        format!(
+            r#"{{"@odata.type": {}{}}}"#,
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ),
+        format!(
+            r#"{{"prompts": [{{"mediaInfo": {{"uri": "x"}}}}, {}{}]}}"#,
+            "{\"a\":".repeat(50),
+            "1".to_string() + &"}".repeat(50)
+        ),
+    ] {
+        assert_eq!(parse_request(&body).unwrap_err(), RequestError::TooDeep);
+    }
+    // Brackets inside strings do not count.
+    let s = parse_request(&format!(
+        r#"{{"clientContext": "{}\"{}"}}"#,
+        "[".repeat(40),
+        "{".repeat(40)
+    ))
+    .unwrap();
+    assert!(s.client_context.starts_with("[[["));
+    // Graph's own shapes are well inside the limit.
+    assert!(parse_request(r#"{"prompts": [{"mediaInfo": {"uri": "https://x/a.wav"}}]}"#).is_ok());
+}
+
+#[test]
+fn odata_type_annotations_must_be_strings() {
+    assert!(parse_request(r##"{"@odata.type": "#microsoft.graph.x"}"##).is_ok());
+    for body in [
+        r#"{"@odata.type": bogus}"#,
+        r#"{"@odata.type": 12}"#,
+        r#"{"@odata.type": {}}"#,
+    ] {
+        assert!(
+            matches!(parse_request(body), Err(RequestError::Json { .. })),
+            "{body}"
+        );
+    }
+}

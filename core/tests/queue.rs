@@ -135,3 +135,25 @@ fn a_full_queue_refuses_more() {
     // A barge-in makes room by cancelling what waits.
     assert!(q.submit(record(1, true)).is_ok());
 }
+
+#[test]
+fn submits_without_polling_are_refused_before_a_notice_could_be_lost() {
+    let mut q: MediaQueue = MediaQueue::new(RATE).unwrap();
+    let mut accepted = 0;
+    for _ in 0..20 {
+        if q.submit(MediaOp::PlayPrompt { samples: 0 }).is_ok() {
+            accepted += 1;
+        }
+    }
+    let mut log = vec![];
+    while let Some(e) = q.poll() {
+        log.push(describe(&e));
+    }
+    // Every accepted operation started and completed, and nothing was dropped.
+    assert!(accepted >= 2, "{accepted}");
+    assert_eq!(log.len(), 2 * accepted, "{log:?}");
+    assert_eq!(
+        log.last().unwrap(),
+        &format!("prompt {accepted} completedSuccessfully")
+    );
+}

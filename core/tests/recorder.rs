@@ -451,3 +451,79 @@ fn the_line_noise_is_learnt_during_the_prompt_and_beep() {
         assert_eq!(r.completion().reason, R::MaxSilenceTimeout);
     }
 }
+
+#[test]
+fn lost_media_times_out_at_the_same_sample_however_it_is_reported() {
+    let rate = SampleRate::Hz8000;
+    let mut o = options(30, 5, 30);
+    o.media_timeout_ms = 5;
+    let end_of = |parts: &[u64]| {
+        let mut rec: Recorder = Recorder::new(rate).unwrap();
+        rec.start(o, PromptAudio::None);
+        let mut run = Run::default();
+        for &p in parts {
+            let mut left = p;
+            while left > 0 && rec.is_running() {
+                left -= rec.push_lost(left);
+                while let Some(e) = rec.poll() {
+                    record_event(&mut run, e);
+                }
+            }
+        }
+        run.completion()
+    };
+    let c = end_of(&[1001]);
+    assert_eq!((c.reason, c.at), (R::MediaReceiveTimeout, 40));
+    assert_eq!(end_of(&[1, 1000]), c);
+    assert_eq!(end_of(&[3, 7, 1000]), c);
+}
+
+#[test]
+fn a_stop_tone_is_not_overwritten_by_a_clock_in_the_same_step() {
+    let rate = SampleRate::Hz8000;
+    // The key is confirmed in the same 10 ms step in which 8 ms of lost media run out.
+    let mut input = vec![0i16; ms(rate, 1032)];
+    key_at(&mut input, rate, Digit::Pound, 1000, 32);
+    let mut o = options(30, 5, 30);
+    o.media_timeout_ms = 8;
+    o.stop_tones = o.stop_tones.with(Digit::Pound);
+    let mut rec: Recorder = Recorder::new(rate).unwrap();
+    rec.start(o, PromptAudio::None);
+    let mut run = Run::default();
+    rec.feed_pcm(&input, |e| record_event(&mut run, e));
+    let mut left = 1000u64;
+    while rec.is_running() && left > 0 {
+        left -= rec.push_lost(left);
+        while let Some(e) = rec.poll() {
+            record_event(&mut run, e);
+        }
+    }
+    while let Some(e) = rec.poll() {
+        record_event(&mut run, e);
+    }
+    assert_eq!(run.completion().reason, R::StopToneDetected);
+}
+
+#[test]
+fn a_stop_key_that_began_over_the_beep_does_not_stop() {
+    let rate = SampleRate::Hz8000;
+    // The beep ends at 200 ms; the key sounds from 185 to 245 ms and is confirmed after it.
+    let mut input = vec![0i16; ms(rate, 1000)];
+    key_at(&mut input, rate, Digit::Pound, 185, 60);
+    let mut o = options(1, 1, 30);
+    o.play_beep = true;
+    o.stop_tones = o.stop_tones.with(Digit::Pound);
+    let r = run_simple(rate, o, PromptAudio::None, &input);
+    assert!(
+        r.notices
+            .iter()
+            .any(|n| n.starts_with("ToneDetected { digit: Pound")),
+        "{r:?}"
+    );
+    assert_ne!(
+        r.completion().reason,
+        R::StopToneDetected,
+        "{:?}",
+        r.notices
+    );
+}

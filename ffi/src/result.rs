@@ -146,7 +146,7 @@ impl From<SettingsError> for recresp_result {
 impl From<&RequestError> for recresp_result {
     fn from(e: &RequestError) -> Self {
         match e {
-            RequestError::Json { .. } => recresp_result::InvalidJson,
+            RequestError::Json { .. } | RequestError::TooDeep => recresp_result::InvalidJson,
             RequestError::UnknownProperty { .. } => recresp_result::UnknownProperty,
             RequestError::Invalid(e) => (*e).into(),
         }

@@ -11,4 +11,4 @@ pub use operation::{
     derive_operation_id, write_notification, write_running_operation, OperationRef, Recording,
     WriteError,
 };
-pub use request::{parse_request, RequestError, PATH_CAPACITY};
+pub use request::{parse_request, RequestError, MAX_DEPTH, PATH_CAPACITY};

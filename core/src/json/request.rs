@@ -35,6 +35,9 @@ pub enum RequestError {
         /// Its path, such as `maxDuration` or `prompts[0].mediaInfo.url`.
         path: String<PATH_CAPACITY>,
     },
+    /// The body nests arrays and objects deeper than [`MAX_DEPTH`] (a recordResponse body
+    /// needs four levels); it is refused before parsing, so no input can exhaust the stack.
+    TooDeep,
     /// The body is well-formed but breaks one of Graph's rules.
     Invalid(SettingsError),
 }
@@ -56,6 +59,10 @@ impl fmt::Display for RequestError {
             RequestError::UnknownProperty { path } => {
                 write!(f, "{path} is not a recordResponse parameter")
             }
+            RequestError::TooDeep => write!(
+                f,
+                "the request body nests arrays and objects deeper than {MAX_DEPTH} levels"
+            ),
             RequestError::Invalid(e) => e.fmt(f),
         }
     }
@@ -67,8 +74,14 @@ impl From<SettingsError> for RequestError {
     }
 }
 
+/// Deepest nesting of arrays and objects accepted in a request body.
+pub const MAX_DEPTH: usize = 8;
+
 /// Parses a recordResponse request body.
 pub fn parse_request(body: &str) -> Result<Settings, RequestError> {
+    if nests_deeper_than(body.as_bytes(), MAX_DEPTH) {
+        return Err(RequestError::TooDeep);
+    }
     let mut state = ParseState {
         settings: Settings::default(),
         at: String::new(),
@@ -92,6 +105,35 @@ pub fn parse_request(body: &str) -> Result<Settings, RequestError> {
     }
     state.settings.validate()?;
     Ok(state.settings)
+}
+
+/// Whether `[`/`{` nest deeper than `max` outside strings. The parser skips unknown values by
+/// recursion, so the depth is bounded before it runs.
+fn nests_deeper_than(body: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// What the visitors fill in: the settings, the property being read (or last read), and a
@@ -131,7 +173,7 @@ fn read_object<'de, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     while let Some(key) = map.next_key::<String<PATH_CAPACITY>>()? {
         if key == "@odata.type" {
-            map.next_value::<IgnoredAny>()?;
+            map.next_value::<String<PATH_CAPACITY>>()?;
         } else {
             on_key(&key, &mut map)?;
         }
