@@ -20,6 +20,21 @@ pub fn key_freqs(d: Digit) -> (f64, f64) {
     (lo as f64, hi as f64)
 }
 
+/// A key's (low, high) tones at nominal frequencies and the given levels.
+pub fn key_sines(d: Digit, low_dbm0: f64, high_dbm0: f64) -> (Sine, Sine) {
+    let (lo, hi) = key_freqs(d);
+    (
+        Sine {
+            hz: lo,
+            dbm0: low_dbm0,
+        },
+        Sine {
+            hz: hi,
+            dbm0: high_dbm0,
+        },
+    )
+}
+
 /// All eight DTMF frequencies: rows then columns.
 pub const DTMF_HZ: [f64; 8] = [697.0, 770.0, 852.0, 941.0, 1209.0, 1336.0, 1477.0, 1633.0];
 
@@ -137,20 +152,8 @@ impl SignalBuilder {
     /// Appends `ms` of a key's two tones at (low, high) levels, with relative frequency
     /// offsets (e.g. 0.015 for +1.5 %) and absolute offsets in Hz.
     pub fn key(&mut self, d: Digit, low_dbm0: f64, high_dbm0: f64, ms: f64) -> &mut Self {
-        let (lo, hi) = key_freqs(d);
-        self.tones(
-            &[
-                Sine {
-                    hz: lo,
-                    dbm0: low_dbm0,
-                },
-                Sine {
-                    hz: hi,
-                    dbm0: high_dbm0,
-                },
-            ],
-            ms,
-        )
+        let (lo, hi) = key_sines(d, low_dbm0, high_dbm0);
+        self.tones(&[lo, hi], ms)
     }
 
     /// Adds white Gaussian noise over the whole signal so far, at a level of `dbm0` measured in

@@ -11,7 +11,7 @@
 use recresp_core::Digit;
 
 use crate::dtmf_signals::{
-    alaw_round_trip, key_freqs, ulaw_round_trip, SignalBuilder, Sine, DTMF_HZ,
+    alaw_round_trip, key_freqs, key_sines, ulaw_round_trip, SignalBuilder, Sine, DTMF_HZ,
 };
 
 /// One generated signal and what a compliant receiver reports for it.
@@ -114,20 +114,6 @@ impl Maker {
     }
 }
 
-fn sines(d: Digit, low_dbm0: f64, high_dbm0: f64) -> (Sine, Sine) {
-    let (lo, hi) = key_freqs(d);
-    (
-        Sine {
-            hz: lo,
-            dbm0: low_dbm0,
-        },
-        Sine {
-            hz: hi,
-            dbm0: high_dbm0,
-        },
-    )
-}
-
 /// Keys that use frequency `hz` (four of them).
 fn keys_with(hz: f64) -> Vec<Digit> {
     Digit::ALL
@@ -150,7 +136,7 @@ fn offset_cases(
     for hz in DTMF_HZ {
         for sign in [-1.0, 1.0] {
             for d in keys_with(hz) {
-                let (mut lo, mut hi) = sines(d, -10.0, high_dbm0);
+                let (mut lo, mut hi) = key_sines(d, -10.0, high_dbm0);
                 let shifted = hz + sign * offset_of(hz);
                 if lo.hz == hz {
                     lo.hz = shifted;
@@ -173,7 +159,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for _ in 0..4 {
         for d in all {
-            let (lo, hi) = sines(d, -10.0, -10.0);
+            let (lo, hi) = key_sines(d, -10.0, -10.0);
             cases.push(m.press(d, lo, hi, 50.0, true));
         }
     }
@@ -217,7 +203,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for twist in [4.0, 2.0, 0.0, -4.0, -8.0] {
         for d in all {
-            let (lo, hi) = sines(d, -10.0 - twist / 2.0, -10.0 + twist / 2.0);
+            let (lo, hi) = key_sines(d, -10.0 - twist / 2.0, -10.0 + twist / 2.0);
             cases.push(m.press(d, lo, hi, 50.0, true));
         }
     }
@@ -231,7 +217,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for level in [0.0, -10.0, -20.0, -30.0] {
         for d in all {
-            let (lo, hi) = sines(d, level, level);
+            let (lo, hi) = key_sines(d, level, level);
             cases.push(m.press(d, lo, hi, 50.0, true));
         }
     }
@@ -245,7 +231,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for level in [-47.0, -50.0] {
         for d in all {
-            let (lo, hi) = sines(d, level, level);
+            let (lo, hi) = key_sines(d, level, level);
             cases.push(m.press(d, lo, hi, 50.0, false));
         }
     }
@@ -259,7 +245,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for ms in [40.0, 40.0, 40.0, 40.0, 45.0] {
         for d in all {
-            let (lo, hi) = sines(d, -10.0, -10.0);
+            let (lo, hi) = key_sines(d, -10.0, -10.0);
             cases.push(m.press(d, lo, hi, ms, true));
         }
     }
@@ -273,7 +259,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for ms in [23.0, 23.0, 23.0, 23.0, 20.0, 15.0] {
         for d in all {
-            let (lo, hi) = sines(d, -10.0, -10.0);
+            let (lo, hi) = key_sines(d, -10.0, -10.0);
             cases.push(m.press(d, lo, hi, ms, false));
         }
     }
@@ -287,7 +273,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for _ in 0..4 {
         for d in all {
-            let (lo, hi) = sines(d, -10.0, -10.0);
+            let (lo, hi) = key_sines(d, -10.0, -10.0);
             cases.push(m.case(vec![d], |b| {
                 let at = b.len();
                 b.tones(&[lo, hi], 50.0)
@@ -307,7 +293,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for _ in 0..4 {
         for d in all {
-            let (lo, hi) = sines(d, -10.0, -10.0);
+            let (lo, hi) = key_sines(d, -10.0, -10.0);
             cases.push(m.case(vec![d, d], |b| {
                 let first = b.len();
                 b.tones(&[lo, hi], 50.0).silence(40.0);
@@ -327,7 +313,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
     let mut cases = Vec::new();
     for i in 0..1024usize {
         let d = all[i % 16];
-        let (lo, hi) = sines(d, -20.0, -20.0);
+        let (lo, hi) = key_sines(d, -20.0, -20.0);
         cases.push(m.case(vec![d], |b| {
             let at = b.len();
             b.tones(&[lo, hi], 100.0)
@@ -394,7 +380,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
         for low_sign in [-1.0, 1.0] {
             for high_sign in [-1.0, 1.0] {
                 for d in all {
-                    let (mut lo, mut hi) = sines(d, low_dbm0, low_dbm0 + twist);
+                    let (mut lo, mut hi) = key_sines(d, low_dbm0, low_dbm0 + twist);
                     lo.hz += low_sign * 0.015 * lo.hz;
                     hi.hz += high_sign * (0.015 * hi.hz + if hi.hz == 1633.0 { 2.0 } else { 0.0 });
                     cases.push(m.press(d, lo, hi, 40.0, true));
@@ -423,7 +409,7 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
         let mut cases = Vec::new();
         for level in [-10.0, -20.0, -30.0] {
             for d in all {
-                let (lo, hi) = sines(d, level, level);
+                let (lo, hi) = key_sines(d, level, level);
                 let mut c = m.press(d, lo, hi, 40.0, true);
                 c.signal = law(&c.signal);
                 cases.push(c);

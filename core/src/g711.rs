@@ -21,18 +21,7 @@ pub const fn ulaw_to_linear(byte: u8) -> i16 {
 }
 
 /// [`ulaw_to_linear`] of every byte, indexed by the byte (512 B of flash).
-pub const ULAW_TO_LINEAR: [i16; 256] = ulaw_table();
-
-/// Builds [`ULAW_TO_LINEAR`] at compile time.
-const fn ulaw_table() -> [i16; 256] {
-    let mut table = [0; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = ulaw_to_linear(byte as u8);
-        byte += 1;
-    }
-    table
-}
+pub const ULAW_TO_LINEAR: [i16; 256] = decode_table(Law::Ulaw);
 
 /// The μ-law byte nearest a 16-bit linear value.
 pub const fn linear_to_ulaw(sample: i16) -> u8 {
@@ -75,14 +64,17 @@ pub const fn alaw_to_linear(byte: u8) -> i16 {
 }
 
 /// [`alaw_to_linear`] of every byte, indexed by the byte (512 B of flash).
-pub const ALAW_TO_LINEAR: [i16; 256] = alaw_table();
+pub const ALAW_TO_LINEAR: [i16; 256] = decode_table(Law::Alaw);
 
-/// Builds [`ALAW_TO_LINEAR`] at compile time.
-const fn alaw_table() -> [i16; 256] {
+/// Builds a law's decoding table at compile time from its arithmetic decoder.
+const fn decode_table(law: Law) -> [i16; 256] {
     let mut table = [0; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = alaw_to_linear(byte as u8);
+        table[byte] = match law {
+            Law::Ulaw => ulaw_to_linear(byte as u8),
+            Law::Alaw => alaw_to_linear(byte as u8),
+        };
         byte += 1;
     }
     table
