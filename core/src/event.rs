@@ -80,3 +80,59 @@ impl Completion {
         self.status == OperationStatus::Completed && self.recorded_samples > 0
     }
 }
+
+/// An [`Event`] other than audio and the completion, as the recorder queues it until it is
+/// polled: 16 bytes instead of an `Event`'s 32 (the speech onset is kept as its distance
+/// from the recording's start, which is at most the pre-roll).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Notice {
+    PromptFinished(u64),
+    BeepStarted(u64),
+    BeepFinished(u64),
+    Listening(u64),
+    SpeechStarted { recording_start: u64, lead: u32 },
+    SpeechEnded(u64),
+    ToneDetected { digit: Digit, onset: u64 },
+}
+
+impl Notice {
+    /// The event it stands for.
+    pub(crate) fn event(self) -> Event<'static> {
+        match self {
+            Notice::PromptFinished(at) => Event::PromptFinished { at },
+            Notice::BeepStarted(at) => Event::BeepStarted { at },
+            Notice::BeepFinished(at) => Event::BeepFinished { at },
+            Notice::Listening(at) => Event::Listening { at },
+            Notice::SpeechStarted {
+                recording_start,
+                lead,
+            } => Event::SpeechStarted {
+                onset: recording_start + lead as u64,
+                recording_start,
+            },
+            Notice::SpeechEnded(end) => Event::SpeechEnded { end },
+            Notice::ToneDetected { digit, onset } => Event::ToneDetected { digit, onset },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notice_is_half_an_event() {
+        assert_eq!(core::mem::size_of::<Notice>(), 16);
+        let n = Notice::SpeechStarted {
+            recording_start: 1000,
+            lead: 400,
+        };
+        assert_eq!(
+            n.event(),
+            Event::SpeechStarted {
+                onset: 1400,
+                recording_start: 1000
+            }
+        );
+    }
+}

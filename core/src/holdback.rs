@@ -1,15 +1,155 @@
-//! The hold-back ring: the last few hundred milliseconds of caller audio, kept so the
+//! The hold-back ring: the last hundred-odd milliseconds of caller audio, kept so the
 //! recording can start a little before the detected speech onset (pre-roll) and end exactly
 //! at a stop tone's onset, although both are only known some time after they happened.
 //!
 //! Samples carry absolute positions (samples since the operation started). The oldest
 //! `released` samples are final and wait for the host to take them; the rest are held.
 //! Capacity is a const generic; a full ring refuses the sample instead of overwriting.
+//!
+//! How a sample is stored is the ring's [`Store`]: [`Linear`] keeps 16-bit PCM (any input,
+//! bit-exact); [`MuLaw`] keeps one G.711 μ-law byte per sample, half the RAM, bit-exact for
+//! μ-law input and lost media, and decodes on the way out through a small buffer.
+
+use crate::g711::{linear_to_ulaw, Law, ULAW_TO_LINEAR};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// How the hold-back ring stores a sample. Implemented by [`Linear`] and [`MuLaw`] only.
+pub trait Store: sealed::Sealed + Clone + core::fmt::Debug {
+    /// One stored sample.
+    type Unit: Copy + core::fmt::Debug + 'static;
+    /// Room for decoded samples handed to the host (empty when none need decoding).
+    type Out: Copy + core::fmt::Debug + AsRef<[i16]> + AsMut<[i16]>;
+    /// A stored zero (lost media).
+    const SILENCE: Self::Unit;
+    /// An empty output buffer.
+    const OUT: Self::Out;
+    /// The stored form of a 16-bit PCM sample.
+    fn from_pcm(sample: i16) -> Self::Unit;
+    /// The stored form of every byte of `law`, indexed by the byte.
+    fn g711_table(law: Law) -> &'static [Self::Unit; 256];
+    /// Hands `units` to `f` as 16-bit PCM, in order, in one or more slices, decoding through
+    /// `scratch` when needed.
+    fn decoded(units: &[Self::Unit], scratch: &mut Self::Out, f: &mut impl FnMut(&[i16]));
+    /// The oldest of `units` as 16-bit PCM, as many as fit `out` (or all, if they need no
+    /// decoding): the slice handed out, whose length is how many units it covers.
+    fn take<'a>(units: &'a [Self::Unit], out: &'a mut Self::Out) -> &'a [i16];
+}
+
+/// 16-bit PCM storage: two bytes per sample, any input kept bit for bit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Linear;
+
+impl sealed::Sealed for Linear {}
+
+impl Store for Linear {
+    type Unit = i16;
+    type Out = [i16; 0];
+    const SILENCE: i16 = 0;
+    const OUT: [i16; 0] = [];
+
+    #[inline(always)]
+    fn from_pcm(sample: i16) -> i16 {
+        sample
+    }
+
+    fn g711_table(law: Law) -> &'static [i16; 256] {
+        law.table()
+    }
+
+    #[inline(always)]
+    fn decoded(units: &[i16], _: &mut [i16; 0], f: &mut impl FnMut(&[i16])) {
+        f(units)
+    }
+
+    #[inline(always)]
+    fn take<'a>(units: &'a [i16], _: &'a mut [i16; 0]) -> &'a [i16] {
+        units
+    }
+}
+
+/// Samples [`MuLaw`] decodes per [`Event::Captured`](crate::Event::Captured) slice.
+pub const MULAW_OUT: usize = 40;
+
+/// G.711 μ-law storage: one byte per sample. μ-law input and lost media (the μ-law zero,
+/// 0xff) are kept bit for bit; PCM and A-law input are re-quantized to μ-law, so a channel
+/// whose audio is not μ-law should use [`Linear`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MuLaw;
+
+impl sealed::Sealed for MuLaw {}
+
+/// Every byte as itself (μ-law input is stored as it came).
+const IDENTITY: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The μ-law byte nearest every A-law byte's value.
+const ALAW_TO_ULAW: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = linear_to_ulaw(Law::Alaw.decode(i as u8));
+        i += 1;
+    }
+    t
+};
+
+impl Store for MuLaw {
+    type Unit = u8;
+    type Out = [i16; MULAW_OUT];
+    const SILENCE: u8 = 0xff;
+    const OUT: [i16; MULAW_OUT] = [0; MULAW_OUT];
+
+    fn from_pcm(sample: i16) -> u8 {
+        linear_to_ulaw(sample)
+    }
+
+    fn g711_table(law: Law) -> &'static [u8; 256] {
+        match law {
+            Law::Ulaw => &IDENTITY,
+            Law::Alaw => &ALAW_TO_ULAW,
+        }
+    }
+
+    fn decoded(units: &[u8], scratch: &mut [i16; MULAW_OUT], f: &mut impl FnMut(&[i16])) {
+        for chunk in units.chunks(MULAW_OUT) {
+            let n = decode_into(chunk, scratch);
+            f(scratch.get(..n).unwrap_or(&[]));
+        }
+    }
+
+    fn take<'a>(units: &'a [u8], out: &'a mut [i16; MULAW_OUT]) -> &'a [i16] {
+        let n = decode_into(units, out);
+        out.get(..n).unwrap_or(&[])
+    }
+}
+
+/// Decodes as many μ-law bytes as fit `out`; returns how many.
+#[inline(always)]
+fn decode_into(bytes: &[u8], out: &mut [i16; MULAW_OUT]) -> usize {
+    let mut n = 0;
+    for (slot, &b) in out.iter_mut().zip(bytes) {
+        *slot = ULAW_TO_LINEAR[b as usize];
+        n += 1;
+    }
+    n
+}
 
 /// A fixed-capacity ring of samples with absolute positions.
 #[derive(Clone, Debug)]
-pub struct HoldBack<const N: usize> {
-    buf: [i16; N],
+pub struct HoldBack<const N: usize, S: Store = Linear> {
+    buf: [S::Unit; N],
+    /// Decoded output handed to the host (empty for [`Linear`]).
+    out: S::Out,
     /// Index in `buf` of the oldest sample.
     head: usize,
     /// Samples stored.
@@ -20,17 +160,18 @@ pub struct HoldBack<const N: usize> {
     released: usize,
 }
 
-impl<const N: usize> Default for HoldBack<N> {
+impl<const N: usize, S: Store> Default for HoldBack<N, S> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const N: usize> HoldBack<N> {
+impl<const N: usize, S: Store> HoldBack<N, S> {
     /// An empty ring whose next sample is at position 0.
     pub const fn new() -> Self {
         HoldBack {
-            buf: [0; N],
+            buf: [S::SILENCE; N],
+            out: S::OUT,
             head: 0,
             len: 0,
             start: 0,
@@ -72,7 +213,7 @@ impl<const N: usize> HoldBack<N> {
     }
 
     /// Appends a sample; a full ring returns it.
-    pub fn push(&mut self, sample: i16) -> Result<(), i16> {
+    pub fn push(&mut self, sample: S::Unit) -> Result<(), S::Unit> {
         if self.len == N {
             return Err(sample);
         }
@@ -86,7 +227,8 @@ impl<const N: usize> HoldBack<N> {
 
     /// Appends samples from `samples` until it ends or the ring is full; returns how many
     /// were appended. The same as [`HoldBack::push`] in a loop, in two straight copies.
-    pub fn extend_from(&mut self, mut samples: impl Iterator<Item = i16>) -> usize {
+    #[inline(always)]
+    pub fn extend_from(&mut self, mut samples: impl Iterator<Item = S::Unit>) -> usize {
         let tail = (self.head + self.len) % N.max(1);
         let space = self.space();
         let (wrapped, after_tail) = self.buf.split_at_mut(tail);
@@ -127,20 +269,23 @@ impl<const N: usize> HoldBack<N> {
         self.released = self.released.max(n);
     }
 
-    /// Takes the oldest contiguous run of released samples (empty if none). The samples stay
-    /// readable through the returned slice until the ring is next changed.
+    /// Takes the oldest contiguous run of released samples (empty if none), as 16-bit PCM.
+    /// The samples stay readable through the returned slice until the ring is next changed.
     pub fn take_released(&mut self) -> &[i16] {
         let n = self.released.min(N - self.head);
         let first = self.head;
+        let units = self.buf.get(first..first + n).unwrap_or(&[]);
+        let taken = S::take(units, &mut self.out);
+        let n = taken.len();
         self.head = (self.head + n) % N.max(1);
         self.len -= n;
         self.released -= n;
         self.start += n as u64;
-        self.buf.get(first..first + n).unwrap_or(&[])
+        taken
     }
 
     /// The newest `n` samples (fewer if fewer are stored), oldest first, as up to two slices.
-    pub fn newest(&self, n: usize) -> (&[i16], &[i16]) {
+    pub fn newest(&self, n: usize) -> (&[S::Unit], &[S::Unit]) {
         let n = n.min(self.len);
         let from = (self.head + self.len - n) % N.max(1);
         if from + n <= N {
@@ -149,6 +294,23 @@ impl<const N: usize> HoldBack<N> {
             let tail = self.buf.get(from..).unwrap_or(&[]);
             let wrapped = self.buf.get(..n - tail.len()).unwrap_or(&[]);
             (tail, wrapped)
+        }
+    }
+
+    /// Hands the newest `n` samples to `f` as 16-bit PCM, oldest first, in one or more
+    /// slices (decoded through the output buffer when the store needs it).
+    pub fn newest_decoded(&mut self, n: usize, f: &mut impl FnMut(&[i16])) {
+        let n = n.min(self.len);
+        let from = (self.head + self.len - n) % N.max(1);
+        let first = n.min(N - from);
+        let (head, tail) = (
+            self.buf.get(from..from + first).unwrap_or(&[]),
+            self.buf.get(..n - first).unwrap_or(&[]),
+        );
+        for part in [head, tail] {
+            if !part.is_empty() {
+                S::decoded(part, &mut self.out, f);
+            }
         }
     }
 }
@@ -207,5 +369,39 @@ mod tests {
                 assert_eq!(bulk.newest(7), single.newest(7), "offset {offset}, n {n}");
             }
         }
+    }
+
+    /// The μ-law ring hands out what the linear ring holding the decoded bytes hands out,
+    /// in pieces of at most [`MULAW_OUT`], across the wrap.
+    #[test]
+    fn mulaw_decodes_on_the_way_out() {
+        let mut bytes = HoldBack::<100, MuLaw>::new();
+        let mut linear = HoldBack::<100>::new();
+        let mut next = 0u8;
+        let mut got = (Vec::new(), Vec::new());
+        for round in 0..5 {
+            let n = bytes.extend_from((0..70).map(|k| next.wrapping_add(k)));
+            let m = linear.extend_from((0..70).map(|k| Law::Ulaw.decode(next.wrapping_add(k))));
+            assert_eq!(n, m, "round {round}");
+            next = next.wrapping_add(n as u8);
+            let (mut dec, mut lin) = (Vec::new(), Vec::new());
+            bytes.newest_decoded(90, &mut |s| dec.extend_from_slice(s));
+            linear.newest_decoded(90, &mut |s| lin.extend_from_slice(s));
+            assert_eq!(dec, lin, "round {round}");
+            bytes.release_before(bytes.end() - 10);
+            linear.release_before(linear.end() - 10);
+            while bytes.released() > 0 {
+                let s = bytes.take_released();
+                assert!(!s.is_empty() && s.len() <= MULAW_OUT);
+                got.0.extend_from_slice(s);
+            }
+            while linear.released() > 0 {
+                got.1.extend_from_slice(linear.take_released());
+            }
+        }
+        assert!(got.0.len() > 200);
+        assert_eq!(got.0, got.1);
+        // Lost media is an exact zero.
+        assert_eq!(ULAW_TO_LINEAR[MuLaw::SILENCE as usize], 0);
     }
 }

@@ -3,10 +3,13 @@
 //! core. Every scenario must end with its expected completion reason and well-formed Graph
 //! documents.
 //!
-//! Bit-exactness with the target: `scripts/test-firmware.sh` runs the image under QEMU, saves
-//! its decoded log and runs this test with `RECRESP_FIRMWARE_LOG` naming it; the firmware's
-//! completion reason, recording length and recording checksum (and notification checksum and
-//! frame count) must then equal the host's, scenario by scenario.
+//! Golden outcomes: every scenario's `outcome` line (completion reason, recording length and
+//! checksum, notification checksum, frames) must equal the committed
+//! `tests/golden/firmware-outcomes.txt`, in a plain `cargo test`. Bit-exactness with the
+//! target: `scripts/test-firmware.sh` runs the image under QEMU, saves its decoded log and runs
+//! this test with `RECRESP_FIRMWARE_LOG` naming it; the firmware's `outcome` lines must then
+//! equal the same golden file. `RECRESP_BLESS=1` rewrites the golden file from the host's run
+//! (for a change that is meant to change the outcomes; the diff shows what changed).
 
 #[allow(dead_code)]
 #[path = "../../firmware-example/src/scenarios.rs"]
@@ -120,20 +123,47 @@ fn outcome_line(name: &str, o: &Outcome) -> String {
     )
 }
 
+/// The committed golden outcome lines.
+const GOLDEN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/golden/firmware-outcomes.txt"
+);
+
+/// The host's outcome lines, one per scenario, as the firmware prints them.
+fn host_lines() -> String {
+    run_all()
+        .iter()
+        .map(|(name, o, _)| outcome_line(name, o) + "\n")
+        .collect()
+}
+
 #[test]
-fn the_firmware_under_qemu_gives_the_same_outcomes() {
+fn the_host_gives_the_golden_outcomes() {
+    let host = host_lines();
+    if std::env::var_os("RECRESP_BLESS").is_some() {
+        std::fs::write(GOLDEN, &host).expect("write the golden file");
+    }
+    let golden = std::fs::read_to_string(GOLDEN).expect("read the golden file");
+    assert_eq!(host, golden, "host (left) and golden file (right) differ");
+}
+
+#[test]
+fn the_firmware_under_qemu_gives_the_golden_outcomes() {
     let Some(path) = std::env::var_os("RECRESP_FIRMWARE_LOG") else {
-        eprintln!("RECRESP_FIRMWARE_LOG not set: run scripts/test-firmware.sh to compare");
+        eprintln!("RECRESP_FIRMWARE_LOG not set: the golden file is checked against the host only");
         return;
     };
     let log = std::fs::read_to_string(&path).expect("read the firmware log");
-    let firmware: Vec<&str> = log
+    let firmware: String = log
         .lines()
-        .filter_map(|l| l.find("outcome ").map(|i| l[i..].trim_end()))
+        .filter_map(|l| {
+            l.find("outcome ")
+                .map(|i| l[i..].trim_end().to_owned() + "\n")
+        })
         .collect();
-    let host: Vec<String> = run_all()
-        .iter()
-        .map(|(name, o, _)| outcome_line(name, o))
-        .collect();
-    assert_eq!(firmware, host, "firmware (left) and host (right) differ");
+    let golden = std::fs::read_to_string(GOLDEN).expect("read the golden file");
+    assert_eq!(
+        firmware, golden,
+        "firmware (left) and golden file (right) differ"
+    );
 }

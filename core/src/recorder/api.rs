@@ -1,0 +1,207 @@
+//! What the host calls: construction, `start`, the input calls, the commands and `poll`.
+//! Each input call hands its audio to the stepping loop (`step.rs`); each command ends the
+//! operation through the recording window (`window.rs`).
+
+use heapless::Deque;
+
+use super::step::Source;
+use super::{
+    required_capacity, CapacityError, CommandError, DetectorConfig, Phase, PromptAudio, Recorder,
+};
+use crate::completion::{call_terminated, CompletionReason};
+use crate::dtmf::DtmfDetector;
+use crate::event::Event;
+use crate::g711::Law;
+use crate::holdback::{HoldBack, Store};
+use crate::settings::RecordOptions;
+use crate::silence::SpeechDetector;
+use crate::{Digit, SampleRate};
+
+impl<const N: usize, S: Store> Recorder<N, S> {
+    /// An idle recorder for caller audio at `rate`, with the detectors' default settings.
+    pub fn new(rate: SampleRate) -> Result<Self, CapacityError> {
+        Self::with_config(rate, DetectorConfig::default())
+    }
+
+    /// An idle recorder for caller audio at `rate`, with the given detector settings.
+    pub fn with_config(rate: SampleRate, config: DetectorConfig) -> Result<Self, CapacityError> {
+        let required = required_capacity(rate);
+        if N < required {
+            return Err(CapacityError { required });
+        }
+        Ok(Recorder {
+            rate,
+            phase: Phase::Idle,
+            options: RecordOptions::default(),
+            pos: 0,
+            block_end: 0,
+            phase_end: 0,
+            listen_start: 0,
+            recording_start: 0,
+            speech_onset: 0,
+            pause_start: None,
+            lost_since: None,
+            ring: HoldBack::new(),
+            dtmf: DtmfDetector::with_config(rate, config.dtmf),
+            speech: SpeechDetector::with_config(rate, config.speech),
+            events: Deque::new(),
+            completion: None,
+        })
+    }
+
+    /// The caller's sample rate.
+    pub fn rate(&self) -> SampleRate {
+        self.rate
+    }
+
+    /// Samples consumed since the operation started.
+    pub fn position(&self) -> u64 {
+        self.pos
+    }
+
+    /// Whether an operation is running (started and not completed).
+    pub fn is_running(&self) -> bool {
+        !matches!(self.phase, Phase::Idle | Phase::Done)
+    }
+
+    /// Whether the recorder is capturing the caller's answer.
+    pub fn is_capturing(&self) -> bool {
+        self.phase == Phase::Capturing
+    }
+
+    /// Starts an operation with validated options and the prompt the host loaded. Any
+    /// operation still running is dropped without a completion; pending output is discarded.
+    pub fn start(&mut self, options: RecordOptions, prompt: PromptAudio) {
+        self.options = options;
+        self.pos = 0;
+        self.block_end = self.block();
+        self.pause_start = None;
+        self.lost_since = None;
+        self.ring.clear(0);
+        self.dtmf.reset();
+        self.speech.reset();
+        self.events.clear();
+        self.completion = None;
+        match prompt {
+            PromptAudio::Failed => {
+                self.phase = Phase::Prompt;
+                self.complete_with(CompletionReason::PlayPromptFailed, 0);
+            }
+            PromptAudio::Ready { samples } if samples > 0 => {
+                self.phase = Phase::Prompt;
+                self.phase_end = samples;
+                // The caller is not expected to speak over the prompt: what the line carries
+                // meanwhile is its noise, and the speech detector learns it.
+                self.speech.set_learning(true);
+            }
+            _ => self.after_prompt(),
+        }
+    }
+
+    /// Pushes 16-bit PCM caller audio; returns how many samples were consumed: all of them,
+    /// unless output must be polled first or the operation ended part way (the rest belongs
+    /// to whatever runs next; pushing it again to this recorder ignores it).
+    pub fn push_pcm(&mut self, frame: &[i16]) -> usize {
+        self.consume(Source::Pcm(frame)) as usize
+    }
+
+    /// Pushes G.711 caller audio (one byte per sample); returns how many bytes were consumed.
+    pub fn push_g711(&mut self, bytes: &[u8], law: Law) -> usize {
+        self.consume(Source::G711(bytes, law)) as usize
+    }
+
+    /// Reports `samples` of time in which no media arrived (lost packets). The time counts on
+    /// every clock and is recorded as silence; [`RecordOptions::media_timeout_ms`] of it in a
+    /// row ends the operation with `mediaReceiveTimeout`. Returns how many were consumed.
+    pub fn push_lost(&mut self, samples: u64) -> u64 {
+        self.consume(Source::Lost(samples))
+    }
+
+    /// Pushes PCM and hands every event to `on_event` until the whole frame is consumed.
+    pub fn feed_pcm(&mut self, mut frame: &[i16], mut on_event: impl FnMut(Event<'_>)) {
+        loop {
+            let n = self.push_pcm(frame);
+            frame = frame.get(n..).unwrap_or(&[]);
+            while let Some(e) = self.poll() {
+                on_event(e);
+            }
+            if frame.is_empty() {
+                break;
+            }
+        }
+    }
+
+    /// A DTMF key received out of band (RFC 4733), whose tone began at `onset` (clamped to
+    /// the current position). It is acted on at once, at the current position, like an
+    /// in-band detection at the end of a block.
+    pub fn handle_digit(&mut self, digit: Digit, onset: u64) -> Result<(), CommandError> {
+        if !self.is_running() {
+            return Err(CommandError::NotRunning);
+        }
+        self.on_tone(digit, onset.min(self.pos));
+        Ok(())
+    }
+
+    /// Cancels the operation (Graph's cancelMediaProcessing, or a barge-in): it ends
+    /// `operationCanceled`, status `failed`.
+    pub fn cancel(&mut self) -> Result<(), CommandError> {
+        self.command(CompletionReason::OperationCanceled)
+    }
+
+    /// The host could not play the beep: the operation ends `playBeepFailed`.
+    pub fn beep_failed(&mut self) -> Result<(), CommandError> {
+        if self.phase != Phase::Beep {
+            return Err(CommandError::NotPlayingBeep);
+        }
+        self.command(CompletionReason::PlayBeepFailed)
+    }
+
+    /// An internal error in the host (for example its recording sink failed): the operation
+    /// ends `unspecifiedError`.
+    pub fn fail(&mut self) -> Result<(), CommandError> {
+        self.command(CompletionReason::UnspecifiedError)
+    }
+
+    /// The call ended. What was captured is kept and the operation completes now with reason
+    /// `operationCanceled` and resultInfo subcode 8528: status `completed` (code 200) if the
+    /// caller's speech was being recorded, `failed` (code 400) otherwise. Graph itself has no
+    /// hang-up reason.
+    pub fn hang_up(&mut self) -> Result<(), CommandError> {
+        if !self.is_running() {
+            return Err(CommandError::NotRunning);
+        }
+        let captured = self.phase == Phase::Capturing && self.pos > self.recording_start;
+        let (status, result_info) = call_terminated(captured);
+        self.finish(
+            CompletionReason::OperationCanceled,
+            status,
+            result_info,
+            self.pos,
+        );
+        Ok(())
+    }
+
+    /// Whether [`Recorder::poll`] has something to return.
+    pub fn has_output(&self) -> bool {
+        self.ring.released() > 0 || !self.events.is_empty() || self.completion.is_some()
+    }
+
+    /// The next event: captured audio first, then notices, and the completion last.
+    pub fn poll(&mut self) -> Option<Event<'_>> {
+        if self.ring.released() > 0 {
+            return Some(Event::Captured(self.ring.take_released()));
+        }
+        if let Some(n) = self.events.pop_front() {
+            return Some(n.event());
+        }
+        self.completion.take().map(Event::Completed)
+    }
+
+    fn command(&mut self, reason: CompletionReason) -> Result<(), CommandError> {
+        if !self.is_running() {
+            return Err(CommandError::NotRunning);
+        }
+        self.complete_with(reason, self.pos);
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! The recorder's clocks as data: each timeout is a [`Clock`], [`Recorder::deadline`] is the
+//! one place that says where it fires, and both the stepping loop (how far a step may go)
+//! and the firing (what is due now) read it.
+//!
+//! Assumes positions never come near `u64::MAX` (2^64 samples are millions of years).
+
+use super::{Phase, Recorder};
+use crate::completion::CompletionReason;
+use crate::event::Notice;
+use crate::holdback::Store;
+
+/// A timeout of the operation. When several are due at once, the first in [`Clock::ALL`]
+/// fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Clock {
+    /// `media_timeout_ms` of lost media in a row (in every phase).
+    MediaTimeout,
+    /// The prompt finished.
+    PromptEnd,
+    /// The beep finished.
+    BeepEnd,
+    /// No speech within `initialSilenceTimeoutInSeconds` of listening.
+    InitialSilence,
+    /// The recording reached `maxRecordDurationInSeconds`.
+    MaxDuration,
+    /// The caller paused for `maxSilenceTimeoutInSeconds`.
+    MaxSilence,
+}
+
+impl Clock {
+    /// Every clock, in the order they are checked.
+    pub(super) const ALL: [Clock; 6] = [
+        Clock::MediaTimeout,
+        Clock::PromptEnd,
+        Clock::BeepEnd,
+        Clock::InitialSilence,
+        Clock::MaxDuration,
+        Clock::MaxSilence,
+    ];
+}
+
+impl<const N: usize, S: Store> Recorder<N, S> {
+    /// Where `clock` fires, if it runs now.
+    pub(super) fn deadline(&self, clock: Clock) -> Option<u64> {
+        let (rate, o) = (self.rate, &self.options);
+        match (clock, self.phase) {
+            (_, Phase::Idle | Phase::Done) => None,
+            (Clock::MediaTimeout, _) => self
+                .lost_since
+                .map(|t| t + rate.samples_in_ms(o.media_timeout_ms)),
+            (Clock::PromptEnd, Phase::Prompt) | (Clock::BeepEnd, Phase::Beep) => {
+                Some(self.phase_end)
+            }
+            (Clock::InitialSilence, Phase::Listening) => {
+                Some(self.listen_start + rate.samples_in_s(o.initial_silence_timeout_s))
+            }
+            (Clock::MaxDuration, Phase::Capturing) => {
+                Some(self.recording_start + rate.samples_in_s(o.max_record_duration_s))
+            }
+            (Clock::MaxSilence, Phase::Capturing) => self
+                .pause_start
+                .map(|p| p + rate.samples_in_s(o.max_silence_timeout_s)),
+            _ => None,
+        }
+    }
+
+    /// The earliest position at which a clock fires (`u64::MAX` if none runs). A clock
+    /// already past fires at the next sample boundary, which is now.
+    pub(super) fn next_deadline(&self) -> u64 {
+        Clock::ALL
+            .iter()
+            .filter_map(|&c| self.deadline(c))
+            .min()
+            .map_or(u64::MAX, |t| t.max(self.pos))
+    }
+
+    /// Fires the first clock that is due at the current position, if any (no two clocks
+    /// of the running phase can be due in the same step but the ones [`Clock::ALL`] orders).
+    pub(super) fn fire_clocks(&mut self) {
+        let due = Clock::ALL
+            .iter()
+            .copied()
+            .find(|&c| self.deadline(c).is_some_and(|t| self.pos >= t));
+        if let Some(clock) = due {
+            self.fire(clock);
+        }
+    }
+
+    fn fire(&mut self, clock: Clock) {
+        let pos = self.pos;
+        match clock {
+            Clock::MediaTimeout => self.complete_with(CompletionReason::MediaReceiveTimeout, pos),
+            Clock::PromptEnd => {
+                self.push_event(Notice::PromptFinished(pos));
+                self.after_prompt();
+            }
+            Clock::BeepEnd => {
+                self.push_event(Notice::BeepFinished(pos));
+                self.listen();
+            }
+            Clock::InitialSilence => {
+                self.complete_with(CompletionReason::InitialSilenceTimeout, pos)
+            }
+            Clock::MaxDuration => {
+                self.complete_with(CompletionReason::MaxRecordDurationReached, pos)
+            }
+            Clock::MaxSilence => {
+                let pause = self.pause_start.unwrap_or(pos);
+                let end = if self.options.trim_trailing_silence {
+                    (pause + self.rate.samples_in_ms(self.options.trailing_guard_ms)).min(pos)
+                } else {
+                    pos
+                };
+                self.complete_with(CompletionReason::MaxSilenceTimeout, end);
+            }
+        }
+    }
+}

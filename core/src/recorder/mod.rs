@@ -1,0 +1,211 @@
+//! The recordResponse state machine for one operation on one channel.
+//!
+//! Phases: prompt → beep → listening (initial-silence clock) → capturing (max-silence and
+//! max-duration clocks) → done. The host pushes caller audio in and polls events out; time is
+//! the number of caller samples consumed since [`Recorder::start`]. Input is consumed in
+//! steps; a step ends at the end of a 10 ms detector block or at the next clock's deadline,
+//! whichever comes first. Detectors run on those blocks, aligned to the start of the
+//! operation, and what they report is acted on at the end of the block; clocks fire at their
+//! exact sample. Both depend only on positions, never on how the host cut the audio into
+//! frames, so any chunking gives the same events and the same recording, bit for bit. The
+//! recording is cut from a hold-back ring that keeps just enough audio for the cuts that are
+//! known late (the pre-roll before a speech onset, a stop tone's onset).
+//!
+//! The module is split by job: `api` (what the host calls), `clocks` (the timeouts as data,
+//! one deadline function), `step` (consuming input, running the detectors, the phases) and
+//! `window` (the recording window: what the ring holds, releases and cuts).
+//!
+//! # Method groups
+//! - Setup: [`Recorder::new`] or [`Recorder::with_config`], [`Recorder::start`].
+//! - Input: [`Recorder::push_pcm`], [`Recorder::push_g711`], [`Recorder::push_lost`]
+//!   (each returns how much it consumed), [`Recorder::handle_digit`] (RFC 4733).
+//! - Commands: [`Recorder::cancel`], [`Recorder::hang_up`], [`Recorder::beep_failed`],
+//!   [`Recorder::fail`].
+//! - Output: [`Recorder::poll`], until it returns `None`, after every input or command.
+//!   [`Recorder::feed_pcm`] does push-and-poll in one call.
+//!
+//! An input call consumes less than it was given when undrained output fills the recorder
+//! (poll, then push the rest) or when the operation ended part way (the rest belongs to
+//! whatever runs next).
+
+mod api;
+mod clocks;
+mod step;
+mod window;
+
+use heapless::Deque;
+
+use crate::completion::CompletionReason;
+use crate::dtmf::{DtmfConfig, DtmfDetector};
+use crate::event::{Completion, Notice};
+use crate::holdback::{HoldBack, Store};
+use crate::settings::RecordOptions;
+use crate::silence::{SpeechConfig, SpeechDetector};
+use crate::SampleRate;
+
+pub use crate::holdback::{Linear, MuLaw};
+
+/// Length of a detector block in milliseconds.
+pub const BLOCK_MS: u32 = 10;
+/// Audio kept before the detected speech onset, in milliseconds.
+pub const PRE_ROLL_MS: u32 = 50;
+/// A stop tone that begins within this many milliseconds of the speech onset that started
+/// the recording is what started it: the recording is then empty.
+pub const TONE_IS_SPEECH_MS: u32 = 30;
+
+/// Samples the hold-back ring must hold at `rate` when a detector reports, at the end of a
+/// block: the speech detector's onset delay plus the pre-roll (its 10 ms frames end with the
+/// recorder's blocks), or the DTMF detector's onset delay plus the part of a block its 8 ms
+/// blocks may end before the recorder's, whichever is longer.
+pub const fn hold_samples(rate: SampleRate) -> usize {
+    let dtmf = DtmfDetector::MAX_ONSET_DELAY_MS + BLOCK_MS;
+    let speech = SpeechDetector::MAX_ONSET_DELAY_MS + PRE_ROLL_MS;
+    let ms = if dtmf > speech { dtmf } else { speech };
+    (ms * rate.per_ms()) as usize
+}
+
+/// The smallest hold-back capacity a [`Recorder`] at `rate` accepts: the held audio plus one
+/// block of room for output not yet polled.
+pub const fn required_capacity(rate: SampleRate) -> usize {
+    hold_samples(rate) + (BLOCK_MS * rate.per_ms()) as usize
+}
+
+/// The default hold-back capacity: enough for 16 kHz (and so for 8 kHz).
+pub const DEFAULT_CAPACITY: usize = required_capacity(SampleRate::Hz16000);
+
+/// The hold-back capacity given to [`Recorder::new`] is too small for the rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct CapacityError {
+    /// The capacity the rate needs ([`required_capacity`]).
+    pub required: usize,
+}
+
+impl core::fmt::Display for CapacityError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "hold-back capacity too small: this rate needs at least {} samples",
+            self.required
+        )
+    }
+}
+
+/// A command that does not apply in the recorder's current phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CommandError {
+    /// No operation is running (never started, or already completed).
+    NotRunning,
+    /// The beep is not playing.
+    NotPlayingBeep,
+}
+
+impl core::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            CommandError::NotRunning => "no operation is running",
+            CommandError::NotPlayingBeep => "the beep is not playing",
+        })
+    }
+}
+
+/// Settings of the two detectors (recresp extensions; Graph has none). The defaults suit
+/// telephone lines; see [`DtmfConfig`] and [`SpeechConfig`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct DetectorConfig {
+    /// The stop-tone detector.
+    pub dtmf: DtmfConfig,
+    /// The speech detector behind the silence timeouts (its `sensitivity` is the knob).
+    pub speech: SpeechConfig,
+}
+
+/// The prompt the host will play before the beep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum PromptAudio {
+    /// The request has no prompt.
+    None,
+    /// The host loaded the prompt; it lasts this many samples at the caller's rate.
+    Ready {
+        /// Length of the prompt in caller samples.
+        samples: u64,
+    },
+    /// The host could not load or play the prompt: the operation ends `playPromptFailed`.
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Idle,
+    Prompt,
+    Beep,
+    Listening,
+    Capturing,
+    Done,
+}
+
+/// Room kept in the event queue before each block is processed: more than one step of
+/// input can produce. A step ends at most one detector block and fires the clocks due
+/// at its end: at most one `ToneDetected` (a key needs four consecutive 8 ms DTMF blocks, so
+/// no two keys are confirmed within one 10 ms block), at most four speech events (the size
+/// of the detector step's buffer), and at most two clock events (`PromptFinished` and
+/// `BeepStarted`, or `BeepFinished` and `Listening`): seven, and one spare.
+const EVENT_ROOM: usize = 8;
+
+/// Events that may wait unpolled while input is still consumed: the one `start` queues
+/// (`BeepStarted` or `Listening`) and a few from earlier steps or `handle_digit`.
+const EVENT_SLACK: usize = 4;
+
+/// Capacity of a recorder's event queue. Input is consumed a step at a time, and a step
+/// starts only with room for every event it can add, so no event is ever dropped; input keeps
+/// being consumed while a few events wait to be polled.
+pub const EVENT_QUEUE: usize = EVENT_ROOM + EVENT_SLACK;
+
+/// One recordResponse operation on one channel. `N` is the hold-back capacity in samples
+/// (at least [`required_capacity`] for the rate: an 8 kHz-only recorder can take
+/// `required_capacity(SampleRate::Hz8000)`, about half the default). `S` is how the held
+/// audio is stored: 16-bit PCM ([`Linear`], the default, any input bit for bit) or G.711
+/// μ-law bytes ([`MuLaw`]: half the RAM, for channels whose audio is μ-law). All state lives
+/// inside, so a recorder can be a `static`.
+#[derive(Clone, Debug)]
+pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
+    rate: SampleRate,
+    phase: Phase,
+    options: RecordOptions,
+    /// Samples consumed since `start`.
+    pos: u64,
+    /// Where the current detector block ends.
+    block_end: u64,
+    /// Where the prompt, or the beep, ends (in those phases).
+    phase_end: u64,
+    listen_start: u64,
+    recording_start: u64,
+    speech_onset: u64,
+    /// Set while the caller pauses after speech: where the pause began.
+    pause_start: Option<u64>,
+    /// Set while media is lost: where the loss began.
+    lost_since: Option<u64>,
+    ring: HoldBack<N, S>,
+    dtmf: DtmfDetector,
+    speech: SpeechDetector,
+    events: Deque<Notice, EVENT_QUEUE>,
+    completion: Option<Completion>,
+}
+
+impl<const N: usize, S: Store> Recorder<N, S> {
+    /// Samples in one detector block.
+    fn block(&self) -> u64 {
+        (BLOCK_MS * self.rate.per_ms()) as u64
+    }
+
+    fn complete_with(&mut self, reason: CompletionReason, end: u64) {
+        self.finish(reason, reason.status(), reason.result_info(), end);
+    }
+
+    fn push_event(&mut self, e: Notice) {
+        // `consume` keeps EVENT_ROOM free before each block, more than one block produces.
+        let _ = self.events.push_back(e);
+    }
+}

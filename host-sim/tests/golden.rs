@@ -1,0 +1,55 @@
+//! A golden CLI run: `recresp-sim demo` must write the recording whose length and FNV-1a 64
+//! checksum are committed in `tests/golden/demo-recording.txt`, so a change to the core that
+//! changes a single recorded sample fails a plain `cargo test`. `RECRESP_BLESS=1` rewrites the
+//! file (for a change meant to change the recording; the diff shows it).
+
+use std::process::Command;
+
+const GOLDEN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/golden/demo-recording.txt"
+);
+
+/// FNV-1a, 64 bits (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[test]
+fn the_fnv1a64_checksum_is_the_published_one() {
+    // Published FNV-1a 64 test vectors.
+    assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+    assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+}
+
+#[test]
+fn the_demo_recording_is_the_golden_one() {
+    let dir = std::env::temp_dir().join(format!("recresp-golden-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
+        .args(["demo", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("recresp-sim runs");
+    assert!(out.status.success(), "{out:?}");
+    let wav = std::fs::read(dir.join("recording.wav")).expect("the demo writes a recording");
+    let _ = std::fs::remove_dir_all(&dir);
+    let reader = hound::WavReader::new(wav.as_slice()).expect("a WAV file");
+    let line = format!(
+        "recording.wav bytes={} samples={} rate={} fnv1a64={:#018x}\n",
+        wav.len(),
+        reader.len(),
+        reader.spec().sample_rate,
+        fnv1a64(&wav)
+    );
+    if std::env::var_os("RECRESP_BLESS").is_some() {
+        std::fs::write(GOLDEN, &line).expect("write the golden file");
+    }
+    let golden = std::fs::read_to_string(GOLDEN).expect("read the golden file");
+    assert_eq!(
+        line, golden,
+        "this run (left) and the golden file (right) differ"
+    );
+}
