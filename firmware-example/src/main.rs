@@ -27,7 +27,7 @@ use defmt_semihosting as _;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
 use recresp_core::dtmf::DtmfDetector;
 use recresp_core::holdback::HoldBack;
-use recresp_core::recorder::{required_capacity, EVENT_QUEUE};
+use recresp_core::recorder::{required_capacity, MuLaw};
 use recresp_core::silence::SpeechDetector;
 use recresp_core::Event;
 
@@ -120,14 +120,17 @@ fn main() -> ! {
         SCENARIOS.len(),
         size_of::<ChannelRecorder>()
     );
-    defmt::info!(
-        "of which: hold-back ring {=usize}, DTMF detector {=usize}, speech detector {=usize}, event queue {=usize} ({=usize} events of {=usize})",
-        size_of::<HoldBack<{ required_capacity(RATE) }>>(),
+    let (ring, dtmf, speech) = (
+        size_of::<HoldBack<{ required_capacity(RATE) }, MuLaw>>(),
         size_of::<DtmfDetector>(),
         size_of::<SpeechDetector>(),
-        size_of::<[Event<'static>; EVENT_QUEUE]>(),
-        EVENT_QUEUE,
-        size_of::<Event<'static>>()
+    );
+    defmt::info!(
+        "of which: hold-back ring {=usize}, DTMF detector {=usize}, speech detector {=usize}, event queue, positions and options {=usize}",
+        ring,
+        dtmf,
+        speech,
+        size_of::<ChannelRecorder>() - ring - dtmf - speech
     );
     let mut passed = 0;
     for scenario in &SCENARIOS {

@@ -12,14 +12,15 @@ use recresp_core::json::{
     derive_operation_id, parse_request, write_notification, write_running_operation, OperationRef,
     Recording, RequestError, WriteError,
 };
-use recresp_core::recorder::{required_capacity, BLOCK_MS};
+use recresp_core::recorder::{required_capacity, MuLaw, BLOCK_MS};
 use recresp_core::synth::{add_noise, Lcg};
 use recresp_core::{CompletionReason, PromptAudio, Recorder, Settings, SettingsError};
 
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
 
-/// The recorder of one 8 kHz channel, with the smallest hold-back ring the rate allows.
-pub type ChannelRecorder = Recorder<{ required_capacity(RATE) }>;
+/// The recorder of one 8 kHz μ-law channel: the smallest hold-back ring the rate allows,
+/// holding the μ-law bytes as they came (decoded on the way out, bit for bit).
+pub type ChannelRecorder = Recorder<{ required_capacity(RATE) }, MuLaw>;
 
 /// Samples in one 10 ms frame at [`RATE`] (one RTP packet of G.711).
 pub const FRAME_SAMPLES: usize = 80;
@@ -100,9 +101,9 @@ pub enum RunError {
 
 /// What the board does around the recorder. Every method has an empty default.
 pub trait Hooks {
-    /// Called right before the recorder takes a frame.
+    /// Called right before every call into the recorder that takes a frame or polls.
     fn before_push(&mut self) {}
-    /// Called right after the recorder took a frame.
+    /// Called right after that call.
     fn after_push(&mut self) {}
     /// Whether the recorder is capturing, after every frame (a board lights a lamp).
     fn capturing(&mut self, _on: bool) {}
@@ -221,7 +222,12 @@ fn push_frame(
         let used = recorder.push_g711(rest, LAW);
         hooks.after_push();
         rest = rest.get(used..).unwrap_or(&[]);
-        while let Some(event) = recorder.poll() {
+        loop {
+            // Every call into the recorder is measured, `poll` included: it may decode audio.
+            hooks.before_push();
+            let polled = recorder.poll();
+            hooks.after_push();
+            let Some(event) = polled else { break };
             match event {
                 Event::Captured(audio) => {
                     sink.samples += audio.len() as u64;

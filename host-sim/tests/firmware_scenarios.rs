@@ -10,6 +10,10 @@
 //! this test with `RECRESP_FIRMWARE_LOG` naming it; the firmware's `outcome` lines must then
 //! equal the same golden file. `RECRESP_BLESS=1` rewrites the golden file from the host's run
 //! (for a change that is meant to change the outcomes; the diff shows what changed).
+//!
+//! The many-channel image (`many.rs`, 64 recorders side by side) is checked the same way
+//! against `tests/golden/firmware-many-outcomes.txt`, and against the firmware's log given in
+//! `RECRESP_FIRMWARE_MANY_LOG`.
 
 #[allow(dead_code)]
 #[path = "../../firmware-example/src/scenarios.rs"]
@@ -17,6 +21,9 @@ mod scenarios;
 
 #[path = "../../firmware-example/src/runner.rs"]
 mod runner;
+
+#[path = "../../firmware-example/src/many.rs"]
+mod many;
 
 use recresp_core::CompletionReason;
 use runner::{ChannelRecorder, Hooks, Outcome};
@@ -162,6 +169,87 @@ fn the_firmware_under_qemu_gives_the_golden_outcomes() {
         })
         .collect();
     let golden = std::fs::read_to_string(GOLDEN).expect("read the golden file");
+    assert_eq!(
+        firmware, golden,
+        "firmware (left) and golden file (right) differ"
+    );
+}
+
+/// The committed golden lines of the many-channel run.
+const GOLDEN_MANY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/golden/firmware-many-outcomes.txt"
+);
+
+/// The many-channel run on the host: one line per channel, as the firmware prints it.
+fn many_lines() -> String {
+    let mut recorders: Box<[ChannelRecorder; many::CHANNELS]> = (0..many::CHANNELS)
+        .map(|_| ChannelRecorder::new(RATE).expect("capacity fits 8 kHz"))
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!());
+    let clips: Vec<&'static [u8]> = (0..CLIPS.len())
+        .map(|i| &*Box::leak(clip_bytes(i).into_boxed_slice()))
+        .collect();
+    let mut lines = String::new();
+    let mut unexpected = Vec::new();
+    many::run_many(&mut recorders, &clips, &mut Seen::default(), |c, o| {
+        if !o.expected {
+            unexpected.push(c);
+        }
+        lines += &format!(
+            "channel {c} {} reason={} samples={} recording_fnv={:#x} frames={}\n",
+            o.scenario,
+            o.reason.as_str(),
+            o.recorded_samples,
+            o.recording_fnv,
+            o.frames
+        );
+    })
+    .expect("every channel runs to its end");
+    assert!(
+        unexpected.is_empty(),
+        "channels {unexpected:?} ended unexpectedly"
+    );
+    lines
+}
+
+#[test]
+fn the_many_channel_run_gives_the_golden_outcomes() {
+    let host = many_lines();
+    assert_eq!(host.lines().count(), many::CHANNELS);
+    // Channels running the same scenario on different streams record different audio.
+    let stop_key: std::collections::HashSet<&str> = host
+        .lines()
+        .filter(|l| l.contains(" stop-key "))
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .collect();
+    assert_eq!(stop_key.len(), many::CHANNELS / SCENARIOS.len(), "{host}");
+    if std::env::var_os("RECRESP_BLESS").is_some() {
+        std::fs::write(GOLDEN_MANY, &host).expect("write the golden file");
+    }
+    let golden = std::fs::read_to_string(GOLDEN_MANY).expect("read the golden file");
+    assert_eq!(host, golden, "host (left) and golden file (right) differ");
+}
+
+#[test]
+fn the_many_channel_firmware_gives_the_golden_outcomes() {
+    let Some(path) = std::env::var_os("RECRESP_FIRMWARE_MANY_LOG") else {
+        eprintln!(
+            "RECRESP_FIRMWARE_MANY_LOG not set: the golden file is checked against the host only"
+        );
+        return;
+    };
+    let log = std::fs::read_to_string(&path).expect("read the firmware log");
+    let firmware: String = log
+        .lines()
+        .filter_map(|l| {
+            l.find("channel ")
+                .map(|i| l[i..].trim_end().to_owned() + "\n")
+        })
+        .filter(|l| l.contains(" reason="))
+        .collect();
+    let golden = std::fs::read_to_string(GOLDEN_MANY).expect("read the golden file");
     assert_eq!(
         firmware, golden,
         "firmware (left) and golden file (right) differ"

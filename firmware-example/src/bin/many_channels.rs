@@ -1,0 +1,142 @@
+//! recresp's recorder on many channels: one Cortex-M3 image (QEMU mps2-an385) runs
+//! [`many::CHANNELS`] recorders side by side, each on its own caller stream (see `many.rs`),
+//! and prints one outcome line per channel, the recorders' RAM and the peak stack.
+//!
+//! QEMU exits with status 0 only if every channel ended with its scenario's expected
+//! completion reason; a failed channel, a panic or a hard fault exits with status 1.
+#![no_std]
+#![no_main]
+
+#[path = "../many.rs"]
+mod many;
+#[path = "../runner.rs"]
+#[allow(dead_code)]
+mod runner;
+// Rendering the clips is for the build script and the host test; the image has them rendered.
+#[allow(dead_code)]
+#[path = "../scenarios.rs"]
+mod scenarios;
+#[path = "../stack.rs"]
+mod stack;
+
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use cortex_m_rt::{entry, exception, ExceptionFrame};
+use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
+use defmt_semihosting as _;
+
+use many::{run_many, CHANNELS};
+use runner::{ChannelRecorder, Hooks};
+use scenarios::RATE;
+
+include!(concat!(env!("OUT_DIR"), "/audio.rs"));
+
+/// Marks the start of a measured stretch (a call into a recorder).
+#[inline(never)]
+#[no_mangle]
+pub extern "C" fn recresp_bench_start() {
+    cortex_m::asm::nop();
+}
+
+/// Marks the end of a measured stretch.
+#[inline(never)]
+#[no_mangle]
+pub extern "C" fn recresp_bench_stop() {
+    cortex_m::asm::nop();
+    cortex_m::asm::nop();
+}
+
+struct Markers;
+
+impl Hooks for Markers {
+    fn before_push(&mut self) {
+        recresp_bench_start();
+    }
+    fn after_push(&mut self) {
+        recresp_bench_stop();
+    }
+}
+
+/// The recorders, in `.bss`; built one at a time by [`take_recorders`].
+static mut RECORDERS: [MaybeUninit<ChannelRecorder>; CHANNELS] =
+    [const { MaybeUninit::uninit() }; CHANNELS];
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Every recorder, built in place (one recorder's worth of stack at a time). `None` if
+/// called twice or if the ring is too small for the rate.
+#[inline(never)]
+fn take_recorders() -> Option<&'static mut [ChannelRecorder; CHANNELS]> {
+    if TAKEN.swap(true, Ordering::AcqRel) {
+        return None;
+    }
+    // SAFETY: the guard above lets this run once, so this is the only reference to
+    // RECORDERS ever made.
+    let slots = unsafe { &mut *core::ptr::addr_of_mut!(RECORDERS) };
+    for slot in slots.iter_mut() {
+        slot.write(ChannelRecorder::new(RATE).ok()?);
+    }
+    // SAFETY: every element was written just above, and MaybeUninit<T> has T's layout.
+    Some(unsafe { &mut *(slots as *mut _ as *mut [ChannelRecorder; CHANNELS]) })
+}
+
+#[entry]
+fn main() -> ! {
+    let Some(recorders) = take_recorders() else {
+        defmt::error!("no recorders: hold-back ring too small, or taken twice");
+        exit(false);
+    };
+    defmt::info!(
+        "recresp many channels: {=usize} recorders of {=usize} bytes, {=usize} bytes in all",
+        CHANNELS,
+        size_of::<ChannelRecorder>(),
+        size_of::<[ChannelRecorder; CHANNELS]>()
+    );
+    let mut passed = 0usize;
+    let result = run_many(recorders, &CLIP_AUDIO, &mut Markers, |c, o| {
+        defmt::println!(
+            "channel {=usize} {=str} reason={=str} samples={=u64} recording_fnv={=u32:#x} frames={=u32}",
+            c,
+            o.scenario,
+            o.reason.as_str(),
+            o.recorded_samples,
+            o.recording_fnv,
+            o.frames
+        );
+        if o.expected {
+            passed += 1;
+        } else {
+            defmt::error!("channel {=usize}: FAILED, unexpected reason", c);
+        }
+    });
+    if result.is_err() {
+        defmt::error!("many channels: a channel did not run to its end");
+    }
+    defmt::info!("peak stack use: {=usize} bytes", stack::peak_bytes());
+    defmt::println!(
+        "many channels: {=usize} passed, {=usize} failed",
+        passed,
+        CHANNELS - passed
+    );
+    exit(result.is_ok() && passed == CHANNELS);
+}
+
+/// Ends the QEMU run: status 0 if `success`, 1 otherwise.
+fn exit(success: bool) -> ! {
+    debug::exit(if success { EXIT_SUCCESS } else { EXIT_FAILURE });
+    loop {
+        cortex_m::asm::bkpt();
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    defmt::error!("panic: {}", defmt::Display2Format(info));
+    exit(false);
+}
+
+#[exception]
+unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
+    defmt::error!("hard fault at pc {=u32:#x}", frame.pc());
+    exit(false);
+}

@@ -1,0 +1,204 @@
+//! Many channels in one image: [`CHANNELS`] recorders run side by side, each on its own
+//! stream, the way a gateway serves many calls at once. Every 10 ms each channel still
+//! running takes one frame of its own caller audio; the channels answer the four scenarios in
+//! turn (channel `c` runs scenario `c % 4`), each with its own line noise and its own start
+//! offset, so no two streams are alike.
+//!
+//! Shared, as source, by the firmware's `many-channels` binary and the host test, like
+//! `runner.rs`. Each request is parsed once and its options reused by its channels; the
+//! recordings are counted and checksummed as they come out, never stored.
+
+use recresp_core::event::Event;
+use recresp_core::json::parse_request;
+use recresp_core::recorder::BLOCK_MS;
+use recresp_core::synth::{add_noise, Lcg};
+use recresp_core::{CompletionReason, PromptAudio, RecordOptions};
+
+use crate::runner::{ChannelRecorder, Fnv1a32, Hooks, RunError, FRAME_SAMPLES, MAX_FRAMES};
+use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE, SCENARIOS};
+
+/// Recorders in the image.
+pub const CHANNELS: usize = 64;
+
+/// How one channel's operation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChannelOutcome {
+    /// The scenario the channel ran.
+    pub scenario: &'static str,
+    /// Graph's `completionReason`.
+    pub reason: CompletionReason,
+    /// Whether it is the scenario's expected reason.
+    pub expected: bool,
+    /// Length of the recording in samples.
+    pub recorded_samples: u64,
+    /// [`Fnv1a32`] of the recording's samples as little-endian bytes.
+    pub recording_fnv: u32,
+    /// 10 ms frames the channel took, up to and including the one that ended it.
+    pub frames: u32,
+}
+
+/// One channel's caller stream and recording sink.
+struct Stream {
+    scenario: Scenario,
+    clip: &'static [u8],
+    /// Frames of line noise before the clip.
+    lead_in_frames: u32,
+    /// Bytes of the clip already sent.
+    sent: usize,
+    noise: Lcg,
+    frames: u32,
+    samples: u64,
+    fnv: Fnv1a32,
+    done: bool,
+}
+
+/// The options and prompt of every scenario's request, parsed once.
+#[inline(never)]
+fn parse_all() -> Result<[(RecordOptions, PromptAudio); SCENARIOS.len()], RunError> {
+    let mut out = [(RecordOptions::default(), PromptAudio::None); SCENARIOS.len()];
+    for (slot, s) in out.iter_mut().zip(&SCENARIOS) {
+        let settings = parse_request(s.request).map_err(RunError::Request)?;
+        let options = settings.validate().map_err(RunError::Settings)?;
+        let prompt = if settings.prompt.is_some() {
+            PromptAudio::Ready {
+                samples: RATE.samples_in_ms(s.prompt_ms),
+            }
+        } else {
+            PromptAudio::None
+        };
+        *slot = (options, prompt);
+    }
+    Ok(out)
+}
+
+/// Runs channel `c` of `recorders` on scenario `c % 4` (its clip from `clips`, indexed like
+/// `scenarios::CLIPS`), all channels side by side, frame by frame, until every one has
+/// completed; `report` gets each channel's outcome, in channel order, at the end.
+pub fn run_many(
+    recorders: &mut [ChannelRecorder; CHANNELS],
+    clips: &[&'static [u8]],
+    hooks: &mut impl Hooks,
+    mut report: impl FnMut(usize, &ChannelOutcome),
+) -> Result<(), RunError> {
+    let parsed = parse_all()?;
+    let mut streams: [Option<Stream>; CHANNELS] = [const { None }; CHANNELS];
+    for (c, (slot, recorder)) in streams.iter_mut().zip(recorders.iter_mut()).enumerate() {
+        let index = c % SCENARIOS.len();
+        let (Some(scenario), Some(&(options, prompt))) = (SCENARIOS.get(index), parsed.get(index))
+        else {
+            return Err(RunError::Hung);
+        };
+        recorder.start(options, prompt);
+        *slot = Some(Stream {
+            scenario: *scenario,
+            clip: clips.get(scenario.clip).copied().unwrap_or(&[]),
+            // Channels of one scenario start 10 ms apart.
+            lead_in_frames: scenario.lead_in_ms / BLOCK_MS + (c / SCENARIOS.len()) as u32,
+            sent: 0,
+            noise: Lcg::new(LINE_NOISE_SEED ^ (c as u32).wrapping_mul(0x9e37_79b9)),
+            frames: 0,
+            samples: 0,
+            fnv: Fnv1a32::default(),
+            done: false,
+        });
+    }
+    let mut generated = [0u8; FRAME_SAMPLES];
+    let mut outcomes: [Option<(CompletionReason, u64)>; CHANNELS] = [None; CHANNELS];
+    for _ in 0..MAX_FRAMES {
+        let mut running = 0;
+        for ((stream, recorder), outcome) in streams
+            .iter_mut()
+            .flatten()
+            .zip(recorders.iter_mut())
+            .zip(outcomes.iter_mut())
+        {
+            if stream.done {
+                continue;
+            }
+            running += 1;
+            let frame = stream.next_frame(&mut generated);
+            if let Some(end) = push_frame(recorder, frame, stream, hooks) {
+                *outcome = Some(end);
+                stream.done = true;
+            }
+        }
+        if running == 0 {
+            break;
+        }
+    }
+    for (c, (stream, outcome)) in streams.iter().flatten().zip(&outcomes).enumerate() {
+        let Some((reason, recorded_samples)) = *outcome else {
+            return Err(RunError::Hung);
+        };
+        if stream.samples != recorded_samples {
+            return Err(RunError::CapturedMoreThanRecorded {
+                captured: stream.samples,
+                recorded: recorded_samples,
+            });
+        }
+        report(
+            c,
+            &ChannelOutcome {
+                scenario: stream.scenario.name,
+                reason,
+                expected: reason == stream.scenario.expected,
+                recorded_samples,
+                recording_fnv: stream.fnv.0,
+                frames: stream.frames,
+            },
+        );
+    }
+    Ok(())
+}
+
+impl Stream {
+    /// The channel's next 10 ms of caller audio: line noise before and after its clip.
+    fn next_frame<'a>(&mut self, generated: &'a mut [u8; FRAME_SAMPLES]) -> &'a [u8] {
+        self.frames += 1;
+        if self.frames > self.lead_in_frames && self.sent < self.clip.len() {
+            let end = (self.sent + FRAME_SAMPLES).min(self.clip.len());
+            let frame = self.clip.get(self.sent..end).unwrap_or(&[]);
+            self.sent = end;
+            return frame;
+        }
+        let mut pcm = [0i16; FRAME_SAMPLES];
+        add_noise(&mut pcm, LINE_NOISE_PEAK, &mut self.noise);
+        for (byte, &s) in generated.iter_mut().zip(pcm.iter()) {
+            *byte = LAW.encode(s);
+        }
+        &generated[..]
+    }
+}
+
+/// Pushes one frame into a channel's recorder and drains its output into the stream's sink;
+/// returns the completion's reason and recording length if the operation ended.
+fn push_frame(
+    recorder: &mut ChannelRecorder,
+    frame: &[u8],
+    stream: &mut Stream,
+    hooks: &mut impl Hooks,
+) -> Option<(CompletionReason, u64)> {
+    let mut rest = frame;
+    let mut end = None;
+    while !rest.is_empty() && end.is_none() {
+        hooks.before_push();
+        let used = recorder.push_g711(rest, LAW);
+        hooks.after_push();
+        rest = rest.get(used..).unwrap_or(&[]);
+        loop {
+            hooks.before_push();
+            let polled = recorder.poll();
+            hooks.after_push();
+            match polled {
+                None => break,
+                Some(Event::Captured(audio)) => {
+                    stream.samples += audio.len() as u64;
+                    stream.fnv.samples(audio);
+                }
+                Some(Event::Completed(c)) => end = Some((c.reason, c.recorded_samples)),
+                Some(_) => {}
+            }
+        }
+    }
+    end
+}
