@@ -86,7 +86,7 @@ fn run_call<const N: usize, S: Store>(
                 pushes += 1;
                 let short = used < end - at;
                 at += used;
-                if short || pushes % feeding.poll_every == 0 {
+                if short || pushes.is_multiple_of(feeding.poll_every) {
                     drain(&mut rec, &mut run);
                 }
             }
