@@ -9,8 +9,8 @@ use crate::completion::CompletionReason;
 use crate::event::Notice;
 use crate::holdback::Store;
 
-/// A timeout of the operation. When several are due at once, the first in [`Clock::ALL`]
-/// fires.
+/// A timeout of the operation. Which ones run depends on the phase; when several are due at
+/// once, the one listed first here fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Clock {
     /// `media_timeout_ms` of lost media in a row (in every phase).
@@ -27,19 +27,18 @@ pub(super) enum Clock {
     MaxSilence,
 }
 
-impl Clock {
-    /// Every clock, in the order they are checked.
-    pub(super) const ALL: [Clock; 6] = [
-        Clock::MediaTimeout,
-        Clock::PromptEnd,
-        Clock::BeepEnd,
-        Clock::InitialSilence,
-        Clock::MaxDuration,
-        Clock::MaxSilence,
-    ];
-}
-
 impl<const N: usize, S: Store> Recorder<N, S> {
+    /// The clocks that can run in the current phase, in the order they are checked.
+    fn running(&self) -> &'static [Clock] {
+        match self.phase {
+            Phase::Idle | Phase::Done => &[],
+            Phase::Prompt => &[Clock::MediaTimeout, Clock::PromptEnd],
+            Phase::Beep => &[Clock::MediaTimeout, Clock::BeepEnd],
+            Phase::Listening => &[Clock::MediaTimeout, Clock::InitialSilence],
+            Phase::Capturing => &[Clock::MediaTimeout, Clock::MaxDuration, Clock::MaxSilence],
+        }
+    }
+
     /// Where `clock` fires, if it runs now.
     pub(super) fn deadline(&self, clock: Clock) -> Option<u64> {
         let (rate, o) = (self.rate, &self.options);
@@ -67,17 +66,17 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     /// The earliest position at which a clock fires (`u64::MAX` if none runs). A clock
     /// already past fires at the next sample boundary, which is now.
     pub(super) fn next_deadline(&self) -> u64 {
-        Clock::ALL
+        self.running()
             .iter()
             .filter_map(|&c| self.deadline(c))
             .min()
             .map_or(u64::MAX, |t| t.max(self.pos))
     }
 
-    /// Fires the first clock that is due at the current position, if any (no two clocks
-    /// of the running phase can be due in the same step but the ones [`Clock::ALL`] orders).
+    /// Fires the first clock that is due at the current position, if any.
     pub(super) fn fire_clocks(&mut self) {
-        let due = Clock::ALL
+        let due = self
+            .running()
             .iter()
             .copied()
             .find(|&c| self.deadline(c).is_some_and(|t| self.pos >= t));

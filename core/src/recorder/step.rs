@@ -54,7 +54,8 @@ impl<const N: usize, S: Store> Recorder<N, S> {
                 self.lost_since = None;
             }
             let block_end = self.block_end;
-            let until = block_end.min(self.next_deadline());
+            let deadline = self.next_deadline();
+            let until = block_end.min(deadline);
             let n = (until - self.pos)
                 .min(total - used)
                 .min(self.ring.space() as u64);
@@ -64,30 +65,41 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             let _ = match src {
                 Source::Pcm(s) => {
                     let s = s.get(from..from + n_usize).unwrap_or(&[]);
-                    self.ring.extend_from(s.iter().map(|&x| S::from_pcm(x)))
+                    self.ring.append(n_usize, |dst, at| {
+                        S::store_pcm(dst, s.get(at..).unwrap_or(&[]));
+                        dst.len()
+                    })
                 }
                 Source::G711(b, law) => {
                     let b = b.get(from..from + n_usize).unwrap_or(&[]);
-                    let table = S::g711_table(law);
-                    self.ring.extend_from(b.iter().map(|&x| table[x as usize]))
+                    self.ring.append(n_usize, |dst, at| {
+                        S::store_g711(dst, b.get(at..).unwrap_or(&[]), law);
+                        dst.len()
+                    })
                 }
-                Source::Lost(_) => self
-                    .ring
-                    .extend_from(core::iter::repeat_n(S::SILENCE, n_usize)),
+                Source::Lost(_) => self.ring.append(n_usize, |dst, _| {
+                    dst.fill(S::SILENCE);
+                    dst.len()
+                }),
             };
             used += n;
             self.pos += n;
-            if self.pos == block_end {
+            // A detector that reported something may have started or stopped a clock;
+            // otherwise only the position changed since `deadline` was found.
+            let reported = self.pos == block_end && {
                 self.block_end += self.block();
-                self.run_detectors();
+                self.run_detectors()
+            };
+            if reported || self.pos >= deadline {
+                self.fire_clocks();
             }
-            self.fire_clocks();
         }
         used
     }
 
-    /// Runs both detectors on the block that just ended and acts on what they report.
-    fn run_detectors(&mut self) {
+    /// Runs both detectors on the block that just ended and acts on what they report;
+    /// returns whether they reported anything.
+    fn run_detectors(&mut self) -> bool {
         let mut tones: Deque<DtmfEvent, 4> = Deque::new();
         let mut speech: Deque<SpeechEvent, 4> = Deque::new();
         let block = self.block() as usize;
@@ -100,14 +112,16 @@ impl<const N: usize, S: Store> Recorder<N, S> {
                 let _ = speech.push_back(e);
             });
         });
-        for e in tones {
+        let reported = !tones.is_empty() || !speech.is_empty();
+        while let Some(e) = tones.pop_front() {
             if let DtmfEvent::Start { digit, onset } = e {
                 self.on_tone(digit, onset);
             }
         }
-        for e in speech {
+        while let Some(e) = speech.pop_front() {
             self.on_speech(e);
         }
+        reported
     }
 
     pub(super) fn on_tone(&mut self, digit: Digit, onset: u64) {
