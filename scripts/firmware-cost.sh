@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What the recorder costs on a Cortex-M3 (or M4F), for the README's figures:
 #  - flash and static RAM of the firmware example (llvm-size), and the caller audio's share;
-#  - the recorder's state per channel (size_of, printed by the firmware itself);
+#  - the recorder's state per channel (size_of, printed by the firmware itself) and the peak
+#    stack, with and without the request parse;
+#  - the 64-channel image's RAM for its recorders and its stack;
 #  - instructions per 10 ms frame of the whole recorder (push_g711: G.711 decoding, the DTMF
 #    and speech detectors, the hold-back ring and the state machine), counted under QEMU by
 #    the TCG plugin in firmware-example/qemu-plugin, turned into channels per 100 MHz core at
@@ -55,6 +57,10 @@ per_frame=$((total / frames))
 echo "frames: $frames (10 ms of 8 kHz G.711 each), recorder calls: $pushes, instructions: $total"
 echo "instructions per 10 ms frame: $per_frame (largest single call: $largest)"
 echo "channels per 100 MHz core (1 instruction per cycle): $((100000000 / 100 / per_frame))"
+
+echo "== many channels in one image (QEMU $MACHINE, $CPU)"
+./qemu-run.sh "$MACHINE" "$CPU" "$FW/target/$TARGET/release/many-channels" > "$OUT/many.log"
+grep -E "recorders of|peak stack|many channels:" "$OUT/many.log" | sed "s/^INFO  //"
 
 echo "== where the instructions go (per frame, by recresp source file)"
 "$TOOLS/llvm-objdump" -d -l --no-show-raw-insn "$ELF" > "$OUT/disassembly.txt"

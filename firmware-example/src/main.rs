@@ -59,15 +59,39 @@ struct Board {
     lamp: Led0,
     /// Frames after which the lamp read back lit.
     lit_frames: u32,
+    /// Peak stack use: the whole run (what [`stack::repaint`] erased included).
+    stack_total: usize,
+    /// Peak stack use from the running operation on (the request parse excluded).
+    stack_after_parse: usize,
+    /// Peak stack use from the first call into the recorder to the last.
+    stack_recorder: usize,
+    /// The stack is to be painted again before the next call into the recorder.
+    repaint_before_push: bool,
+}
+
+impl Board {
+    /// Peak stack use since the last repaint, recorded in `slot` (and in the total).
+    fn note_stack(&mut self, slot: fn(&mut Board) -> &mut usize) {
+        let peak = stack::peak_bytes();
+        let s = slot(self);
+        *s = (*s).max(peak);
+        self.stack_total = self.stack_total.max(peak);
+    }
 }
 
 impl Hooks for Board {
     fn before_push(&mut self) {
+        if self.repaint_before_push {
+            self.repaint_before_push = false;
+            self.note_stack(|b| &mut b.stack_after_parse);
+            stack::repaint();
+        }
         recresp_bench_start();
     }
 
     fn after_push(&mut self) {
         recresp_bench_stop();
+        self.note_stack(|b| &mut b.stack_recorder);
     }
 
     fn capturing(&mut self, on: bool) {
@@ -87,10 +111,16 @@ impl Hooks for Board {
 
     fn running_operation(&mut self, json: &str) {
         defmt::info!("201 Created: {=str}", json);
+        // The request is parsed: measure the rest of the scenario on its own, and the
+        // recorder's calls on their own.
+        self.note_stack(|b| &mut b.stack_total);
+        stack::repaint();
+        self.repaint_before_push = true;
     }
 
     fn notification(&mut self, json: &str) {
         defmt::info!("notification: {=str}", json);
+        self.note_stack(|b| &mut b.stack_after_parse);
     }
 }
 
@@ -114,6 +144,10 @@ fn main() -> ! {
     let mut board = Board {
         lamp: Led0::take(),
         lit_frames: 0,
+        stack_total: 0,
+        stack_after_parse: 0,
+        stack_recorder: 0,
+        repaint_before_push: false,
     };
     defmt::info!(
         "recresp firmware example: {=usize} scenarios, recorder state {=usize} bytes per channel",
@@ -176,7 +210,13 @@ fn main() -> ! {
         }
     }
     let failed = SCENARIOS.len() - passed;
-    defmt::info!("peak stack use: {=usize} bytes", stack::peak_bytes());
+    board.note_stack(|b| &mut b.stack_total);
+    defmt::info!(
+        "peak stack use: {=usize} bytes; without the request parse: {=usize} bytes; while the recorder runs: {=usize} bytes",
+        board.stack_total,
+        board.stack_after_parse,
+        board.stack_recorder
+    );
     defmt::println!("firmware: {=usize} passed, {=usize} failed", passed, failed);
     exit(failed == 0);
 }

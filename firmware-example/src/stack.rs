@@ -29,3 +29,20 @@ pub fn peak_bytes() -> usize {
     }
     top - deepest
 }
+
+/// Paints the free stack below the caller again, so that [`peak_bytes`] afterwards tells
+/// how deep the stack went from here on (or how deep it is now, if deeper): the way to
+/// measure one stretch of the run without what came before it (the request parse, say).
+#[inline(never)]
+pub fn repaint() {
+    let bottom = core::ptr::addr_of!(_stack_end) as usize;
+    // Everything below the stack pointer is free; keep clear of this function's own frame.
+    let limit = (cortex_m::register::msp::read() as usize).saturating_sub(64) & !3;
+    let mut at = bottom;
+    while at < limit {
+        // SAFETY: `bottom..limit` lies in the stack region below the stack pointer: mapped,
+        // word-aligned RAM no live frame uses (there are no interrupts in this firmware).
+        unsafe { core::ptr::write_volatile(at as *mut u32, STACK_PAINT_VALUE) };
+        at += 4;
+    }
+}
