@@ -12,15 +12,15 @@ use recresp_core::json::{
     derive_operation_id, parse_request, write_notification, write_running_operation, OperationRef,
     Recording, RequestError, WriteError,
 };
-use recresp_core::recorder::{required_capacity, MuLaw, BLOCK_MS};
+use recresp_core::recorder::{MuLawRecorder, BLOCK_MS};
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, Recorder, Settings, SettingsError};
+use recresp_core::{CompletionReason, PromptAudio, Settings, SettingsError};
 
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
 
 /// The recorder of one 8 kHz μ-law channel: the smallest hold-back ring the rate allows,
 /// holding the μ-law bytes as they came (decoded on the way out, bit for bit).
-pub type ChannelRecorder = Recorder<{ required_capacity(RATE) }, MuLaw>;
+pub type ChannelRecorder = MuLawRecorder;
 
 /// Samples in one 10 ms frame at [`RATE`] (one RTP packet of G.711).
 pub const FRAME_SAMPLES: usize = 80;

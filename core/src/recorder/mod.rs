@@ -73,6 +73,14 @@ pub const fn required_capacity(rate: SampleRate) -> usize {
 /// The default hold-back capacity: enough for 16 kHz (and so for 8 kHz).
 pub const DEFAULT_CAPACITY: usize = required_capacity(SampleRate::Hz16000);
 
+/// A recorder for 8 kHz audio only: the hold-back ring sized for 8 kHz (half the default's
+/// samples), 16-bit storage, any input.
+pub type NarrowbandRecorder = Recorder<{ required_capacity(SampleRate::Hz8000) }>;
+
+/// A recorder for an 8 kHz G.711 μ-law channel: the hold-back ring keeps the μ-law bytes
+/// (under 2 KiB of state per channel on a 32-bit target).
+pub type MuLawRecorder = Recorder<{ required_capacity(SampleRate::Hz8000) }, MuLaw>;
+
 /// The hold-back capacity given to [`Recorder::new`] is too small for the rate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
