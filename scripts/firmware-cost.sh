@@ -48,7 +48,7 @@ stop=$(addr recresp_bench_stop)
 QEMU_EXTRA_ARGS="-d plugin -D $OUT/plugin.txt -plugin $OUT/insn_between.so,start=$start,stop=$stop,hist=$OUT/blocks.txt" \
   ./qemu-run.sh "$MACHINE" "$CPU" "$ELF" > "$OUT/run.log"
 grep -q "firmware: [0-9]* passed, 0 failed" "$OUT/run.log"
-grep -E "recorder state|of which|peak stack" "$OUT/run.log" | sed "s/^INFO  //"
+grep -E "recorder state|of which|16-bit storage|peak stack" "$OUT/run.log" | sed "s/^INFO  //"
 frames=$(grep -o 'frames=[0-9]*' "$OUT/run.log" | awk -F= '{s += $2} END {print s}')
 read -r pushes total largest < <(awk '/^insn_between:/ {
   for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

@@ -27,9 +27,9 @@ use defmt_semihosting as _;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
 use recresp_core::dtmf::DtmfDetector;
 use recresp_core::holdback::HoldBack;
-use recresp_core::recorder::{required_capacity, MuLaw};
+use recresp_core::recorder::{required_capacity, MuLaw, NarrowbandRecorder};
 use recresp_core::silence::SpeechDetector;
-use recresp_core::Event;
+use recresp_core::{Event, Recorder};
 
 use board::Led0;
 use runner::{ChannelRecorder, Hooks, RunError};
@@ -156,6 +156,11 @@ fn main() -> ! {
         "recresp firmware example: {=usize} scenarios, recorder state {=usize} bytes per channel",
         SCENARIOS.len(),
         size_of::<ChannelRecorder>()
+    );
+    defmt::info!(
+        "with 16-bit storage instead: {=usize} bytes for 8 kHz only, {=usize} bytes for 8 and 16 kHz",
+        size_of::<NarrowbandRecorder>(),
+        size_of::<Recorder>()
     );
     let (ring, dtmf, speech) = (
         size_of::<HoldBack<{ required_capacity(RATE) }, MuLaw>>(),
