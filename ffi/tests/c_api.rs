@@ -163,9 +163,10 @@ fn derive_id(request: &str) -> String {
 
 /// The same operation on the core's recorder, directly.
 fn run_core(samples: &[i16], rate: SampleRate) -> (Vec<i16>, Completion, String) {
-    let settings = core_json::parse_request(REQUEST).unwrap();
+    let request = core_json::parse_request(REQUEST).unwrap();
+    let settings = &request.settings;
     let mut rec: Recorder = Recorder::new(rate).unwrap();
-    rec.start(settings.validate().unwrap(), PromptAudio::None);
+    rec.start(request.options, PromptAudio::None);
     let mut audio = Vec::new();
     let mut completion = None;
     let mut on = |e: Event<'_>| match e {
