@@ -27,10 +27,14 @@ pub const FRAME_SAMPLES: usize = 80;
 /// Longest a scenario may run before it counts as hung, in frames (30 s).
 pub const MAX_FRAMES: u32 = 3000;
 
-/// Room for the running `recordOperation` document: the core's bound for any request.
-pub const OPERATION_JSON_CAPACITY: usize = OPERATION_MAX_LEN;
-/// Room for the `commsNotifications` document: the core's bound for any request.
-pub const NOTIFICATION_JSON_CAPACITY: usize = NOTIFICATION_MAX_LEN;
+/// Room for either JSON document (the running `recordOperation` and the
+/// `commsNotifications`): the core's bound for any request, with ids, location and token
+/// within the core's limits.
+pub const JSON_CAPACITY: usize = if NOTIFICATION_MAX_LEN > OPERATION_MAX_LEN {
+    NOTIFICATION_MAX_LEN
+} else {
+    OPERATION_MAX_LEN
+};
 
 /// Where recordings are published; the operation id and `.wav` follow.
 pub const RECORDING_URL_PREFIX: &str = "https://recordings.recresp.invalid/";
@@ -119,7 +123,9 @@ struct RecordingSink {
     fnv: Fnv1a32,
 }
 
-/// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`.
+/// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`, writing
+/// the JSON documents into `json` (at least [`JSON_CAPACITY`] bytes; the firmware keeps it
+/// in a static, off the stack).
 ///
 /// The request is parsed straight into `settings` (the parse itself needs little stack);
 /// writing the JSON documents are functions that are never inlined, so their buffers are
@@ -129,6 +135,7 @@ pub fn run(
     recorder: &mut ChannelRecorder,
     scenario: &Scenario,
     clip: &[u8],
+    json: &mut [u8],
     hooks: &mut impl Hooks,
 ) -> Result<Outcome, RunError> {
     let mut settings = Settings::default();
@@ -139,7 +146,7 @@ pub fn run(
         operation_id: &operation_id,
         client_context: &settings.client_context,
     };
-    answer(&op, hooks)?;
+    answer(&op, json, hooks)?;
 
     let prompt = if settings.prompt.is_some() {
         PromptAudio::Ready {
@@ -171,7 +178,7 @@ pub fn run(
         let completion = push_frame(recorder, frame, &mut sink, hooks);
         hooks.capturing(recorder.is_capturing());
         if let Some(c) = completion {
-            return finish(scenario, &op, &c, &sink, hooks, frame_index + 1);
+            return finish(scenario, &op, &c, &sink, json, hooks, frame_index + 1);
         }
     }
     Err(RunError::Hung)
@@ -179,10 +186,9 @@ pub fn run(
 
 /// Writes the running `recordOperation` returned to the bot.
 #[inline(never)]
-fn answer(op: &OperationRef<'_>, hooks: &mut impl Hooks) -> Result<(), RunError> {
-    let mut json = [0u8; OPERATION_JSON_CAPACITY];
-    let n = write_running_operation(op, &mut json).map_err(RunError::Json)?;
-    hooks.running_operation(as_str(&json, n));
+fn answer(op: &OperationRef<'_>, json: &mut [u8], hooks: &mut impl Hooks) -> Result<(), RunError> {
+    let n = write_running_operation(op, json).map_err(RunError::Json)?;
+    hooks.running_operation(as_str(json, n));
     Ok(())
 }
 
@@ -231,6 +237,7 @@ fn finish(
     op: &OperationRef<'_>,
     completion: &Completion,
     sink: &RecordingSink,
+    json: &mut [u8],
     hooks: &mut impl Hooks,
     frames: u32,
 ) -> Result<Outcome, RunError> {
@@ -246,9 +253,8 @@ fn finish(
         location,
         access_token: scenario.name,
     });
-    let mut json = [0u8; NOTIFICATION_JSON_CAPACITY];
-    let n = write_notification(op, completion, recording, &mut json).map_err(RunError::Json)?;
-    let text = as_str(&json, n);
+    let n = write_notification(op, completion, recording, json).map_err(RunError::Json)?;
+    let text = as_str(json, n);
     hooks.notification(text);
     let mut notification_fnv = Fnv1a32::default();
     notification_fnv.bytes(text.as_bytes());
