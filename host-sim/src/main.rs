@@ -136,19 +136,19 @@ fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
         }
     };
     let caller = wav::read_wav(&args.caller)?;
-    http::print_response(&mut out, &opts.call_id, &plan)?;
     let outcome = plan.run(&caller);
-    if args.verbose {
-        for line in &outcome.log {
-            eprintln!("{line}");
-        }
-    }
-    // The files are complete before the notification announces them.
+    // The files are complete, or the run fails, before anything says 200.
     if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {
         wav::write_wav(path, outcome.rate, samples)?;
     }
     if let Some(path) = &args.notification {
         wav::write_file(path, format!("{}\n", outcome.notification).as_bytes())?;
+    }
+    http::print_response(&mut out, &opts.call_id, &plan)?;
+    if args.verbose {
+        for line in &outcome.log {
+            eprintln!("{line}");
+        }
     }
     http::print_notification(&mut out, &outcome.notification)?;
     Ok(ExitCode::SUCCESS)

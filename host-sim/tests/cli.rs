@@ -285,6 +285,32 @@ fn outputs_of_an_earlier_run_never_survive() {
 }
 
 #[test]
+fn an_output_that_cannot_be_written_never_says_200() {
+    let d = Dir::new("unwritable");
+    std::fs::write(d.path("req.json"), REQUEST).unwrap();
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let out = sim(&[
+        "run",
+        "--request",
+        &d.path("req.json"),
+        "--caller",
+        &d.path("caller.wav"),
+        "--recording",
+        &d.path("no-such-folder/rec.wav"),
+        "--notification",
+        &d.path("note.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("rec.wav"));
+    assert!(!Path::new(&d.path("note.json")).exists());
+}
+
+#[test]
 fn a_bad_wav_is_a_one_line_error() {
     let d = Dir::new("wav");
     std::fs::write(d.path("req.json"), REQUEST).unwrap();
