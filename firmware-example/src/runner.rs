@@ -14,7 +14,7 @@ use recresp_core::json::{
 };
 use recresp_core::recorder::{required_capacity, BLOCK_MS};
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, Recorder, Settings};
+use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Recorder, Settings};
 
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
 
@@ -139,7 +139,7 @@ pub fn run(
     hooks: &mut impl Hooks,
 ) -> Result<Outcome, RunError> {
     let mut settings = Settings::default();
-    let options = parse_request_into(scenario.request, &mut settings).map_err(RunError::Request)?;
+    let options = parse(scenario.request, &mut settings)?;
     let operation_id = derive_operation_id(scenario.call_id, scenario.request);
     let op = OperationRef {
         call_id: scenario.call_id,
@@ -182,6 +182,13 @@ pub fn run(
         }
     }
     Err(RunError::Hung)
+}
+
+/// Parses and validates the request body straight into `settings`. Not inlined, so the
+/// parser's code stays out of the function that runs the recorder frame by frame.
+#[inline(never)]
+fn parse(request: &str, settings: &mut Settings) -> Result<RecordOptions, RunError> {
+    parse_request_into(request, settings).map_err(RunError::Request)
 }
 
 /// Writes the running `recordOperation` returned to the bot.
