@@ -20,6 +20,22 @@ use crate::result::recresp_result;
 /// Length of an operation id from `recresp_derive_operation_id` (a GUID), without the NUL.
 pub const RECRESP_OPERATION_ID_LEN: usize = 36;
 
+/// Largest request body `recresp_settings_parse_json` accepts, in bytes.
+pub const RECRESP_REQUEST_MAX_LEN: usize = 16384;
+/// A buffer of this many bytes always holds the running `recordOperation` and its NUL, for
+/// an operation id of up to 64 bytes (escaped) and any `clientContext` Graph accepts.
+pub const RECRESP_OPERATION_MAX_LEN: usize = 1764;
+/// A buffer of this many bytes always holds the `commsNotifications` and its NUL, for ids
+/// of up to 64 bytes and a recording location and token of up to 512 bytes (each escaped:
+/// plain ASCII without quotes, backslashes or control characters counts its length) and
+/// any `clientContext` Graph accepts.
+pub const RECRESP_NOTIFICATION_MAX_LEN: usize = 3489;
+
+// The header states the core's sizes as numbers; they must stay the core's.
+const _: () = assert!(RECRESP_REQUEST_MAX_LEN == recresp_core::json::REQUEST_MAX_LEN);
+const _: () = assert!(RECRESP_OPERATION_MAX_LEN == recresp_core::json::OPERATION_MAX_LEN + 1);
+const _: () = assert!(RECRESP_NOTIFICATION_MAX_LEN == recresp_core::json::NOTIFICATION_MAX_LEN + 1);
+
 /// A buffer size that always holds the notification (or the running operation) of an
 /// operation with this recorder's `clientContext` and strings of these lengths, with the
 /// NUL. 0 for a NULL recorder or lengths whose sum overflows.
