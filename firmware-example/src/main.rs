@@ -32,7 +32,7 @@ use recresp_core::silence::SpeechDetector;
 use recresp_core::Event;
 
 use board::Led0;
-use runner::{ChannelRecorder, Hooks, RunError, JSON_CAPACITY};
+use runner::{ChannelRecorder, Hooks, RunError};
 use scenarios::{CLIPS, RATE, SCENARIOS};
 
 include!(concat!(env!("OUT_DIR"), "/audio.rs"));
@@ -110,10 +110,6 @@ fn main() -> ! {
         defmt::error!("no recorder: hold-back ring too small, or taken twice");
         exit(false);
     };
-    let Some(json) = cortex_m::singleton!(: [u8; JSON_CAPACITY] = [0; JSON_CAPACITY]) else {
-        defmt::error!("the JSON buffer was taken twice");
-        exit(false);
-    };
     let mut board = Board {
         lamp: Led0::take(),
         lit_frames: 0,
@@ -143,7 +139,7 @@ fn main() -> ! {
             clip.len()
         );
         board.lit_frames = 0;
-        match runner::run(recorder, scenario, clip, json, &mut board) {
+        match runner::run(recorder, scenario, clip, &mut board) {
             Ok(outcome) => {
                 defmt::println!(
                     "outcome {=str} reason={=str} samples={=u64} recording_fnv={=u32:#x} notification_fnv={=u32:#x} frames={=u32}",

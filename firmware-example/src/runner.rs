@@ -14,7 +14,7 @@ use recresp_core::json::{
 };
 use recresp_core::recorder::{required_capacity, BLOCK_MS};
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Recorder, Settings};
+use recresp_core::{CompletionReason, PromptAudio, Recorder, Settings};
 
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
 
@@ -27,14 +27,11 @@ pub const FRAME_SAMPLES: usize = 80;
 /// Longest a scenario may run before it counts as hung, in frames (30 s).
 pub const MAX_FRAMES: u32 = 3000;
 
-/// Room for either JSON document (the running `recordOperation` and the
-/// `commsNotifications`): the core's bound for any request, with ids, location and token
-/// within the core's limits.
-pub const JSON_CAPACITY: usize = if NOTIFICATION_MAX_LEN > OPERATION_MAX_LEN {
-    NOTIFICATION_MAX_LEN
-} else {
-    OPERATION_MAX_LEN
-};
+/// Room for the running `recordOperation` document: the core's bound for any request.
+pub const OPERATION_JSON_CAPACITY: usize = OPERATION_MAX_LEN;
+/// Room for the `commsNotifications` document: the core's bound for any request, with ids,
+/// location and token within the core's limits.
+pub const NOTIFICATION_JSON_CAPACITY: usize = NOTIFICATION_MAX_LEN;
 
 /// Where recordings are published; the operation id and `.wav` follow.
 pub const RECORDING_URL_PREFIX: &str = "https://recordings.recresp.invalid/";
@@ -123,9 +120,7 @@ struct RecordingSink {
     fnv: Fnv1a32,
 }
 
-/// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`, writing
-/// the JSON documents into `json` (at least [`JSON_CAPACITY`] bytes; the firmware keeps it
-/// in a static, off the stack).
+/// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`.
 ///
 /// The request is parsed straight into `settings` (the parse itself needs little stack);
 /// writing the JSON documents are functions that are never inlined, so their buffers are
@@ -135,18 +130,20 @@ pub fn run(
     recorder: &mut ChannelRecorder,
     scenario: &Scenario,
     clip: &[u8],
-    json: &mut [u8],
     hooks: &mut impl Hooks,
 ) -> Result<Outcome, RunError> {
     let mut settings = Settings::default();
-    let options = parse(scenario.request, &mut settings)?;
+    parse(scenario.request, &mut settings)?;
+    let options = settings
+        .validate()
+        .map_err(|e| RunError::Request(RequestError::Invalid(e)))?;
     let operation_id = derive_operation_id(scenario.call_id, scenario.request);
     let op = OperationRef {
         call_id: scenario.call_id,
         operation_id: &operation_id,
         client_context: &settings.client_context,
     };
-    answer(&op, json, hooks)?;
+    answer(&op, hooks)?;
 
     let prompt = if settings.prompt.is_some() {
         PromptAudio::Ready {
@@ -178,7 +175,7 @@ pub fn run(
         let completion = push_frame(recorder, frame, &mut sink, hooks);
         hooks.capturing(recorder.is_capturing());
         if let Some(c) = completion {
-            return finish(scenario, &op, &c, &sink, json, hooks, frame_index + 1);
+            return finish(scenario, &op, &c, &sink, hooks, frame_index + 1);
         }
     }
     Err(RunError::Hung)
@@ -187,15 +184,17 @@ pub fn run(
 /// Parses and validates the request body straight into `settings`. Not inlined, so the
 /// parser's code stays out of the function that runs the recorder frame by frame.
 #[inline(never)]
-fn parse(request: &str, settings: &mut Settings) -> Result<RecordOptions, RunError> {
-    parse_request_into(request, settings).map_err(RunError::Request)
+fn parse(request: &str, settings: &mut Settings) -> Result<(), RunError> {
+    parse_request_into(request, settings).map_err(RunError::Request)?;
+    Ok(())
 }
 
 /// Writes the running `recordOperation` returned to the bot.
 #[inline(never)]
-fn answer(op: &OperationRef<'_>, json: &mut [u8], hooks: &mut impl Hooks) -> Result<(), RunError> {
-    let n = write_running_operation(op, json).map_err(RunError::Json)?;
-    hooks.running_operation(as_str(json, n));
+fn answer(op: &OperationRef<'_>, hooks: &mut impl Hooks) -> Result<(), RunError> {
+    let mut json = [0u8; OPERATION_JSON_CAPACITY];
+    let n = write_running_operation(op, &mut json).map_err(RunError::Json)?;
+    hooks.running_operation(as_str(&json, n));
     Ok(())
 }
 
@@ -244,7 +243,6 @@ fn finish(
     op: &OperationRef<'_>,
     completion: &Completion,
     sink: &RecordingSink,
-    json: &mut [u8],
     hooks: &mut impl Hooks,
     frames: u32,
 ) -> Result<Outcome, RunError> {
@@ -260,8 +258,9 @@ fn finish(
         location,
         access_token: scenario.name,
     });
-    let n = write_notification(op, completion, recording, json).map_err(RunError::Json)?;
-    let text = as_str(json, n);
+    let mut json = [0u8; NOTIFICATION_JSON_CAPACITY];
+    let n = write_notification(op, completion, recording, &mut json).map_err(RunError::Json)?;
+    let text = as_str(&json, n);
     hooks.notification(text);
     let mut notification_fnv = Fnv1a32::default();
     notification_fnv.bytes(text.as_bytes());

@@ -54,12 +54,11 @@ fn clip_bytes(index: usize) -> Vec<u8> {
 /// Runs every scenario on one recorder, in order, as the firmware does.
 fn run_all() -> Vec<(&'static str, Outcome, Seen)> {
     let mut recorder = ChannelRecorder::new(RATE).expect("capacity fits 8 kHz");
-    let mut json = vec![0u8; runner::JSON_CAPACITY];
     SCENARIOS
         .iter()
         .map(|s| {
             let mut seen = Seen::default();
-            let outcome = runner::run(&mut recorder, s, &clip_bytes(s.clip), &mut json, &mut seen)
+            let outcome = runner::run(&mut recorder, s, &clip_bytes(s.clip), &mut seen)
                 .unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
             (s.name, outcome, seen)
         })
