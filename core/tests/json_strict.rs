@@ -248,6 +248,78 @@ proptest! {
     }
 }
 
+/// One property of a valid request, as JSON text, with a value of its own kind.
+fn property() -> impl Strategy<Value = (String, String)> {
+    let text = "\\PC{0,12}".prop_map(|s| {
+        if s.len() % 2 == 0 {
+            ascii_json(&s)
+        } else {
+            serde_json::to_string(&s).unwrap()
+        }
+    });
+    let seconds = (1i64..=120).prop_map(|n| n.to_string());
+    let flag = prop_oneof![Just("true"), Just("false"), Just("null")].prop_map(str::to_string);
+    let tones = prop::collection::vec(
+        prop::sample::select(vec!["\"#\"", "\"1\"", "\"*\"", "\"D\"", "\"\\u0023\""]),
+        0..4,
+    )
+    .prop_map(|t| format!("[{}]", t.join(", ")));
+    prop_oneof![
+        flag.clone().prop_map(|v| ("bargeInAllowed".to_string(), v)),
+        flag.clone().prop_map(|v| ("playBeep".to_string(), v)),
+        flag.prop_map(|v| ("streamWhileRecording".to_string(), v)),
+        seconds.clone().prop_map(|v| ("initialSilenceTimeoutInSeconds".to_string(), v)),
+        seconds.clone().prop_map(|v| ("maxSilenceTimeoutInSeconds".to_string(), v)),
+        seconds.prop_map(|v| ("maxRecordDurationInSeconds".to_string(), v)),
+        text.clone().prop_map(|v| ("clientContext".to_string(), v)),
+        tones.prop_map(|v| ("stopTones".to_string(), v)),
+        (text.clone(), text).prop_map(|(u, r)| (
+            "prompts".to_string(),
+            format!(r##"[{{"@odata.type": "#microsoft.graph.mediaPrompt", "mediaInfo": {{"uri": "x{}, "resourceId": {r}}}}}]"##, &u[1..])
+        )),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn valid_requests_read_as_serde_json_reads_them(
+        props in prop::collection::vec((property(), "[ \t\r\n]{0,2}"), 0..10),
+    ) {
+        let body = format!(
+            "{{{}}}",
+            props.iter().map(|((k, v), w)| format!("{w}\"{k}\"{w}:{w}{v}{w}")).collect::<Vec<_>>().join(",")
+        );
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let r = parse_request(&body).unwrap_or_else(|e| panic!("{body}: {e}"));
+        let s = &r.settings;
+        let flag = |k: &str, default: bool| v[k].as_bool().unwrap_or(default);
+        let secs = |k: &str| v[k].as_i64().unwrap_or(5);
+        prop_assert_eq!(s.barge_in_allowed, flag("bargeInAllowed", false));
+        prop_assert_eq!(s.play_beep, flag("playBeep", true));
+        prop_assert_eq!(s.stream_while_recording, flag("streamWhileRecording", false));
+        prop_assert_eq!(s.initial_silence_timeout_s, secs("initialSilenceTimeoutInSeconds"));
+        prop_assert_eq!(s.max_silence_timeout_s, secs("maxSilenceTimeoutInSeconds"));
+        prop_assert_eq!(s.max_record_duration_s, secs("maxRecordDurationInSeconds"));
+        prop_assert_eq!(s.client_context.as_str(), v["clientContext"].as_str().unwrap_or(""));
+        let tones: String = v["stopTones"].as_array().map(|a| a.iter().map(|t| t.as_str().unwrap()).collect()).unwrap_or_default();
+        let want: std::collections::BTreeSet<char> = tones.chars().collect();
+        let got: std::collections::BTreeSet<char> = s.stop_tones.iter().map(|d| d.as_char()).collect();
+        prop_assert_eq!(got, want);
+        match (&s.prompt, v.get("prompts")) {
+            (None, None) => {}
+            (Some(p), Some(ps)) => {
+                let info = &ps[0]["mediaInfo"];
+                prop_assert_eq!(p.uri.as_str(), info["uri"].as_str().unwrap());
+                prop_assert_eq!(p.resource_id.as_deref(), info["resourceId"].as_str());
+            }
+            other => prop_assert!(false, "{:?}", other),
+        }
+        prop_assert_eq!(r.options, s.validate().unwrap());
+    }
+}
+
 #[test]
 fn nesting_at_serde_jsons_limit() {
     // serde_json accepts 127 levels; so does the validator at its widest.
