@@ -1,9 +1,9 @@
 //! A recordResponse request's parameters, with Graph's defaults and limits, and their
 //! validation into the plain numbers the recorder runs on ([`RecordOptions`]).
 //!
-//! [`Settings`] holds what a request says (including its strings); [`Settings::validate`]
-//! checks every documented rule and returns [`RecordOptions`], which is small and `Copy`.
-//! recresp's own extensions (not in Graph) are fields of [`RecordOptions`] with defaults.
+//! [`Settings`] holds what a request says (including its strings) and recresp's own
+//! extensions (not in Graph, set by the host); [`Settings::validate`] checks every rule, of
+//! Graph and of the extensions, and returns [`RecordOptions`], which is small and `Copy`.
 
 use core::fmt;
 
@@ -25,6 +25,16 @@ pub const TIMEOUT_MIN_S: i32 = 1;
 pub const TIMEOUT_MAX_S: i32 = 120;
 /// Graph's default for each of the three timeouts, in seconds.
 pub const TIMEOUT_DEFAULT_S: i32 = 5;
+/// Smallest media timeout (recresp extension), in milliseconds.
+pub const MEDIA_TIMEOUT_MIN_MS: u32 = 20;
+/// Largest media timeout (recresp extension), in milliseconds.
+pub const MEDIA_TIMEOUT_MAX_MS: u32 = 120_000;
+/// Default media timeout (recresp extension), in milliseconds.
+pub const MEDIA_TIMEOUT_DEFAULT_MS: u32 = 5000;
+/// Largest trailing guard (recresp extension), in milliseconds.
+pub const TRAILING_GUARD_MAX_MS: u32 = 10_000;
+/// Default trailing guard (recresp extension), in milliseconds.
+pub const TRAILING_GUARD_DEFAULT_MS: u32 = 300;
 
 /// The request parameters, by their Graph names, for error messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -54,6 +64,10 @@ pub enum Parameter {
     ClientContext,
     /// `streamWhileRecording`
     StreamWhileRecording,
+    /// recresp extension: the trailing guard kept when trimming silence (no Graph name).
+    TrailingGuard,
+    /// recresp extension: the media timeout (no Graph name).
+    MediaTimeout,
 }
 
 impl Parameter {
@@ -72,6 +86,21 @@ impl Parameter {
             Parameter::StopTones => "stopTones",
             Parameter::ClientContext => "clientContext",
             Parameter::StreamWhileRecording => "streamWhileRecording",
+            Parameter::TrailingGuard => "the trailing guard",
+            Parameter::MediaTimeout => "the media timeout",
+        }
+    }
+
+    /// The allowed range and its unit, for the parameters that have one.
+    const fn range(self) -> (i64, i64, &'static str) {
+        match self {
+            Parameter::TrailingGuard => (0, TRAILING_GUARD_MAX_MS as i64, "ms"),
+            Parameter::MediaTimeout => (
+                MEDIA_TIMEOUT_MIN_MS as i64,
+                MEDIA_TIMEOUT_MAX_MS as i64,
+                "ms",
+            ),
+            _ => (TIMEOUT_MIN_S as i64, TIMEOUT_MAX_S as i64, "seconds"),
         }
     }
 }
@@ -80,9 +109,9 @@ impl Parameter {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum SettingsError {
-    /// A timeout outside 1–120 seconds.
+    /// A value outside its range (1–120 seconds for Graph's timeouts).
     OutOfRange {
-        /// Which timeout.
+        /// Which value.
         parameter: Parameter,
         /// The value given.
         value: i64,
@@ -119,14 +148,14 @@ pub enum SettingsError {
 impl fmt::Display for SettingsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            SettingsError::OutOfRange { parameter, value } => write!(
-                f,
-                "{} must be between {} and {} seconds (got {})",
-                parameter.name(),
-                TIMEOUT_MIN_S,
-                TIMEOUT_MAX_S,
-                value
-            ),
+            SettingsError::OutOfRange { parameter, value } => {
+                let (min, max, unit) = parameter.range();
+                write!(
+                    f,
+                    "{} must be between {min} and {max} {unit} (got {value})",
+                    parameter.name(),
+                )
+            }
             SettingsError::TooManyPrompts { count } => {
                 write!(f, "prompts may hold at most 1 mediaPrompt (got {count})")
             }
@@ -186,6 +215,16 @@ pub struct Settings {
     /// Beta `streamWhileRecording` (default false). Accepted and echoed; recresp always
     /// hands captured audio to the host as it goes.
     pub stream_while_recording: bool,
+    /// recresp extension (not in the request body): when the recording ends on max silence,
+    /// keep only `trailing_guard_ms` of the trailing silence (default false: keep it all).
+    pub trim_trailing_silence: bool,
+    /// recresp extension: silence kept after the last speech when trimming (default 300 ms,
+    /// 0–[`TRAILING_GUARD_MAX_MS`]).
+    pub trailing_guard_ms: u32,
+    /// recresp extension: this much lost media in a row ends the operation with
+    /// `mediaReceiveTimeout` (default 5000 ms,
+    /// [`MEDIA_TIMEOUT_MIN_MS`]–[`MEDIA_TIMEOUT_MAX_MS`]).
+    pub media_timeout_ms: u32,
 }
 
 impl Default for Settings {
@@ -200,11 +239,49 @@ impl Default for Settings {
             stop_tones: DigitSet::EMPTY,
             client_context: String::new(),
             stream_while_recording: false,
+            trim_trailing_silence: false,
+            trailing_guard_ms: TRAILING_GUARD_DEFAULT_MS,
+            media_timeout_ms: MEDIA_TIMEOUT_DEFAULT_MS,
         }
     }
 }
 
 impl Settings {
+    /// Puts every request parameter back to Graph's default, in place; recresp's extensions
+    /// are kept.
+    pub fn reset_request(&mut self) {
+        self.prompt = None;
+        self.barge_in_allowed = false;
+        self.initial_silence_timeout_s = TIMEOUT_DEFAULT_S as i64;
+        self.max_silence_timeout_s = TIMEOUT_DEFAULT_S as i64;
+        self.max_record_duration_s = TIMEOUT_DEFAULT_S as i64;
+        self.play_beep = true;
+        self.stop_tones = DigitSet::EMPTY;
+        self.client_context.clear();
+        self.stream_while_recording = false;
+    }
+
+    /// recresp extension: trim the trailing silence of a recording that ends on max silence
+    /// to `guard_ms` (0–[`TRAILING_GUARD_MAX_MS`]), or keep it all (`enabled` false).
+    pub fn set_trim_trailing_silence(
+        &mut self,
+        enabled: bool,
+        guard_ms: u32,
+    ) -> Result<(), SettingsError> {
+        check_range(Parameter::TrailingGuard, guard_ms as i64)?;
+        self.trim_trailing_silence = enabled;
+        self.trailing_guard_ms = guard_ms;
+        Ok(())
+    }
+
+    /// recresp extension: the lost-media time that ends the operation with
+    /// `mediaReceiveTimeout` ([`MEDIA_TIMEOUT_MIN_MS`]–[`MEDIA_TIMEOUT_MAX_MS`]).
+    pub fn set_media_timeout_ms(&mut self, ms: u32) -> Result<(), SettingsError> {
+        check_range(Parameter::MediaTimeout, ms as i64)?;
+        self.media_timeout_ms = ms;
+        Ok(())
+    }
+
     /// Sets `stopTones` from Graph's strings; each must be one keypad character.
     pub fn set_stop_tones<'a>(
         &mut self,
@@ -257,16 +334,9 @@ impl Settings {
         Ok(())
     }
 
-    /// Checks every rule and returns what the recorder needs, with recresp's extensions at
-    /// their defaults.
+    /// Checks every rule, Graph's and the extensions', and returns what the recorder runs on.
     pub fn validate(&self) -> Result<RecordOptions, SettingsError> {
-        let seconds = |parameter, value: i64| {
-            if (TIMEOUT_MIN_S as i64..=TIMEOUT_MAX_S as i64).contains(&value) {
-                Ok(value as u32)
-            } else {
-                Err(SettingsError::OutOfRange { parameter, value })
-            }
-        };
+        let seconds = |parameter, value: i64| check_range(parameter, value).map(|v| v as u32);
         if let Some(p) = &self.prompt {
             if p.uri.is_empty() {
                 return Err(SettingsError::Missing {
@@ -296,13 +366,27 @@ impl Settings {
             play_beep: self.play_beep,
             barge_in_allowed: self.barge_in_allowed,
             stop_tones: self.stop_tones,
-            ..RecordOptions::default()
+            trim_trailing_silence: self.trim_trailing_silence,
+            trailing_guard_ms: check_range(Parameter::TrailingGuard, self.trailing_guard_ms as i64)?
+                as u32,
+            media_timeout_ms: check_range(Parameter::MediaTimeout, self.media_timeout_ms as i64)?
+                as u32,
         })
     }
 }
 
+/// `value` if it is in `parameter`'s range.
+fn check_range(parameter: Parameter, value: i64) -> Result<i64, SettingsError> {
+    let (min, max, _) = parameter.range();
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(SettingsError::OutOfRange { parameter, value })
+    }
+}
+
 /// A Graph stop tone: exactly one keypad character.
-fn parse_stop_tone(s: &str) -> Option<Digit> {
+pub(crate) fn parse_stop_tone(s: &str) -> Option<Digit> {
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) => Digit::from_char(c),
@@ -346,8 +430,8 @@ impl Default for RecordOptions {
             barge_in_allowed: false,
             stop_tones: DigitSet::EMPTY,
             trim_trailing_silence: false,
-            trailing_guard_ms: 300,
-            media_timeout_ms: 5000,
+            trailing_guard_ms: TRAILING_GUARD_DEFAULT_MS,
+            media_timeout_ms: MEDIA_TIMEOUT_DEFAULT_MS,
         }
     }
 }
@@ -449,6 +533,59 @@ mod tests {
                 parameter: Parameter::Uri
             })
         );
+    }
+
+    #[test]
+    fn extensions_are_checked_and_reach_the_options() {
+        let mut s = Settings::default();
+        let o = s.validate().unwrap();
+        assert_eq!(
+            (
+                o.trim_trailing_silence,
+                o.trailing_guard_ms,
+                o.media_timeout_ms
+            ),
+            (false, 300, 5000)
+        );
+        s.set_trim_trailing_silence(true, 0).unwrap();
+        s.set_media_timeout_ms(20).unwrap();
+        let o = s.validate().unwrap();
+        assert_eq!(
+            (
+                o.trim_trailing_silence,
+                o.trailing_guard_ms,
+                o.media_timeout_ms
+            ),
+            (true, 0, 20)
+        );
+        assert_eq!(
+            s.set_trim_trailing_silence(false, 10_001),
+            Err(SettingsError::OutOfRange {
+                parameter: Parameter::TrailingGuard,
+                value: 10_001
+            })
+        );
+        assert_eq!(
+            s.set_media_timeout_ms(19),
+            Err(SettingsError::OutOfRange {
+                parameter: Parameter::MediaTimeout,
+                value: 19
+            })
+        );
+        assert_eq!(s.media_timeout_ms, 20, "a refused value changes nothing");
+        assert!(s.set_media_timeout_ms(120_001).is_err());
+        // The fields are public: validate checks them too.
+        s.media_timeout_ms = 0;
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "the media timeout must be between 20 and 120000 ms (got 0)"
+        );
+        // Resetting the request keeps the extensions.
+        s.media_timeout_ms = 700;
+        s.play_beep = false;
+        s.reset_request();
+        assert!(s.play_beep && s.trim_trailing_silence);
+        assert_eq!(s.media_timeout_ms, 700);
     }
 
     #[test]

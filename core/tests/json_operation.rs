@@ -3,9 +3,13 @@
 
 use recresp_core::completion::{call_terminated, CompletionReason};
 use recresp_core::json::{
-    write_notification, write_running_operation, OperationRef, Recording, WriteError,
+    escaped_len, notification_capacity, running_operation_capacity, write_notification,
+    write_running_operation, OperationRef, Recording, WriteError, ACCESS_TOKEN_MAX_LEN,
+    CLIENT_CONTEXT_JSON_MAX_LEN, ESCAPE_MAX, ID_MAX_LEN, LOCATION_MAX_LEN, NOTIFICATION_MAX_LEN,
+    OPERATION_MAX_LEN,
 };
-use recresp_core::Completion;
+use recresp_core::settings::CLIENT_CONTEXT_MAX_CHARS;
+use recresp_core::{Completion, OperationStatus};
 use serde_json::{json, Value};
 
 const OP: OperationRef<'static> = OperationRef {
@@ -127,4 +131,121 @@ fn a_small_buffer_is_an_error_not_a_panic() {
             Err(WriteError)
         );
     }
+}
+
+/// Every completion a notification can carry: each reason, the call-ended variants, and the
+/// largest codes.
+fn every_completion() -> Vec<Completion> {
+    let mut all: Vec<Completion> = CompletionReason::ALL.into_iter().map(completion).collect();
+    for captured in [false, true] {
+        let (status, result_info) = call_terminated(captured);
+        for reason in CompletionReason::ALL {
+            all.push(Completion {
+                status,
+                result_info,
+                ..completion(reason)
+            });
+        }
+    }
+    for c in all.clone() {
+        let mut big = c;
+        big.result_info.code = u16::MAX;
+        big.result_info.subcode = u16::MAX;
+        for status in [
+            OperationStatus::Completed,
+            OperationStatus::Failed,
+            OperationStatus::Running,
+        ] {
+            all.push(Completion { status, ..big });
+        }
+    }
+    all
+}
+
+#[test]
+fn escaped_len_is_what_the_writer_writes() {
+    for s in [
+        "",
+        "plain",
+        "q\"uote\\",
+        "\u{1}\u{1f}\n\t\r\u{8}\u{c}",
+        "é😀\u{7f}",
+    ] {
+        let op = OperationRef {
+            call_id: "c",
+            operation_id: "o",
+            client_context: s,
+        };
+        let mut buf = [0u8; 512];
+        let with = write_running_operation(&op, &mut buf).unwrap();
+        let empty = OperationRef {
+            client_context: "",
+            ..op
+        };
+        let without = write_running_operation(&empty, &mut buf).unwrap();
+        assert_eq!(with - without, escaped_len(s), "{s:?}");
+        assert!(escaped_len(s) <= ESCAPE_MAX * s.len());
+    }
+}
+
+#[test]
+fn the_capacities_hold_every_document_and_are_tight() {
+    // Strings at their worst: every byte a control character.
+    let worst = |n: usize| "\u{1}".repeat(n);
+    let (call, op, ctx) = (worst(64), worst(36), worst(CLIENT_CONTEXT_MAX_CHARS));
+    let (loc, tok) = (worst(300), worst(40));
+    let r = OperationRef {
+        call_id: &call,
+        operation_id: &op,
+        client_context: &ctx,
+    };
+    let rec = Recording {
+        location: &loc,
+        access_token: &tok,
+    };
+    assert_eq!(escaped_len(&ctx), CLIENT_CONTEXT_JSON_MAX_LEN);
+    let need = running_operation_capacity(escaped_len(&op), escaped_len(&ctx));
+    let mut buf = vec![0u8; need];
+    let n = write_running_operation(&r, &mut buf).unwrap();
+    assert!(need - n <= 8, "running operation: {n} of {need}");
+    let need = notification_capacity(
+        escaped_len(&call),
+        escaped_len(&op),
+        escaped_len(&ctx),
+        escaped_len(&loc),
+        escaped_len(&tok),
+    );
+    let mut longest = 0;
+    for c in every_completion() {
+        let mut buf = vec![0u8; need];
+        let n = write_notification(&r, &c, Some(rec), &mut buf)
+            .unwrap_or_else(|_| panic!("{c:?} does not fit {need}"));
+        longest = longest.max(n);
+    }
+    assert!(need - longest <= 16, "notification: {longest} of {need}");
+    // The maxima hold documents with every string at its limit, with little to spare.
+    let id = "i".repeat(ID_MAX_LEN);
+    let (loc, tok) = (
+        "l".repeat(LOCATION_MAX_LEN),
+        "t".repeat(ACCESS_TOKEN_MAX_LEN),
+    );
+    let r = OperationRef {
+        call_id: &id,
+        operation_id: &id,
+        client_context: &ctx,
+    };
+    let mut buf = vec![0u8; OPERATION_MAX_LEN];
+    let n = write_running_operation(&r, &mut buf).unwrap();
+    assert!(OPERATION_MAX_LEN - n <= 8);
+    let mut buf = vec![0u8; NOTIFICATION_MAX_LEN];
+    let rec = Recording {
+        location: &loc,
+        access_token: &tok,
+    };
+    let longest = every_completion()
+        .iter()
+        .map(|c| write_notification(&r, c, Some(rec), &mut buf).unwrap())
+        .max()
+        .unwrap();
+    assert!(NOTIFICATION_MAX_LEN - longest <= 16);
 }

@@ -1,9 +1,17 @@
-//! The request parser: Graph's documented example, defaults, every rule, unknown properties.
+//! The request parser: Graph's documented example, defaults, every rule, unknown properties,
+//! strict JSON, and the options it hands the recorder.
 #![cfg(feature = "json")]
 
 use recresp_core::digit::Digit;
-use recresp_core::json::{parse_request, RequestError};
+use recresp_core::json::{
+    parse_request, parse_request_into, JsonErrorKind, RequestError, REQUEST_MAX_LEN,
+};
 use recresp_core::settings::{Parameter, SettingsError};
+use recresp_core::Settings;
+
+fn settings(body: &str) -> Settings {
+    parse_request(body).unwrap().settings
+}
 
 const GRAPH_EXAMPLE: &str = r##"{
   "bargeInAllowed": true,
@@ -26,7 +34,8 @@ const GRAPH_EXAMPLE: &str = r##"{
 
 #[test]
 fn graphs_example_parses() {
-    let s = parse_request(GRAPH_EXAMPLE).unwrap();
+    let request = parse_request(GRAPH_EXAMPLE).unwrap();
+    let s = &request.settings;
     assert!(s.barge_in_allowed && s.play_beep);
     assert_eq!(
         s.client_context.as_str(),
@@ -48,12 +57,16 @@ fn graphs_example_parses() {
     );
     let tones: Vec<Digit> = s.stop_tones.iter().collect();
     assert_eq!(tones, vec![Digit::D1, Digit::Star, Digit::Pound]);
+    // The options are the validated settings.
+    assert_eq!(request.options, s.validate().unwrap());
+    assert_eq!(request.options.max_silence_timeout_s, 2);
+    assert!(request.options.barge_in_allowed);
 }
 
 #[test]
 fn empty_body_gives_graphs_defaults() {
-    let s = parse_request("{}").unwrap();
-    let o = s.validate().unwrap();
+    let request = parse_request("{}").unwrap();
+    let (s, o) = (&request.settings, request.options);
     assert!(s.prompt.is_none() && o.play_beep && !o.barge_in_allowed);
     assert_eq!(o.max_record_duration_s, 5);
 }
@@ -61,19 +74,18 @@ fn empty_body_gives_graphs_defaults() {
 #[test]
 fn the_beta_sdk_body_and_nulls_parse() {
     // What msgraph-beta-sdk sends for an empty request body, plus explicit nulls.
-    let s = parse_request(
+    let s = settings(
         r#"{"bargeInAllowed": false, "playBeep": false, "streamWhileRecording": false,
             "clientContext": null, "prompts": null, "stopTones": null,
             "maxRecordDurationInSeconds": null}"#,
-    )
-    .unwrap();
+    );
     assert!(!s.play_beep && !s.stream_while_recording);
     assert_eq!(s.max_record_duration_s, 5);
 }
 
 #[test]
 fn escaped_strings_are_unescaped() {
-    let s = parse_request(r#"{"clientContext": "a\"b\\c\u00e9"}"#).unwrap();
+    let s = settings(r#"{"clientContext": "a\"b\\c\u00e9"}"#);
     assert_eq!(s.client_context.as_str(), "a\"b\\cé");
 }
 
@@ -109,10 +121,7 @@ fn every_rule_is_enforced() {
         invalid(&format!(r#"{{"prompts": [{prompt}, {prompt}]}}"#)),
         SettingsError::TooManyPrompts { count: 2 }
     );
-    assert!(parse_request(r#"{"prompts": []}"#)
-        .unwrap()
-        .prompt
-        .is_none());
+    assert!(settings(r#"{"prompts": []}"#).prompt.is_none());
     assert_eq!(
         invalid(r##"{"prompts": [{"@odata.type": "#microsoft.graph.mediaPrompt"}]}"##),
         SettingsError::Missing {
@@ -166,17 +175,57 @@ fn unknown_properties_are_named() {
 
 #[test]
 fn wrong_types_and_bad_json_are_errors_naming_the_place() {
-    let e = parse_request(r#"{"playBeep": "yes"}"#).unwrap_err();
-    assert!(
-        matches!(&e, RequestError::Json { at, .. } if at.as_str() == "playBeep"),
-        "{e:?}"
-    );
-    assert!(e.to_string().contains("playBeep"));
-    let e = parse_request(r#"{"maxRecordDurationInSeconds": 2.5}"#).unwrap_err();
-    assert!(e.to_string().contains("maxRecordDurationInSeconds"), "{e}");
-    for bad in ["", "{", "[]", "{\"playBeep\": true,}", "{} x", "null"] {
+    for (body, at) in [
+        (r#"{"playBeep": "yes"}"#, "playBeep"),
+        (
+            r#"{"maxRecordDurationInSeconds": 2.5}"#,
+            "maxRecordDurationInSeconds",
+        ),
+        (
+            r#"{"maxRecordDurationInSeconds": 5e0}"#,
+            "maxRecordDurationInSeconds",
+        ),
+        (
+            r#"{"maxRecordDurationInSeconds": "5"}"#,
+            "maxRecordDurationInSeconds",
+        ),
+        (
+            r#"{"maxRecordDurationInSeconds": 99999999999999999999}"#,
+            "maxRecordDurationInSeconds",
+        ),
+        (r##"{"stopTones": "#"}"##, "stopTones"),
+        (r##"{"stopTones": ["#", 1]}"##, "stopTones[1]"),
+        (r#"{"prompts": {}}"#, "prompts"),
+        (r#"{"prompts": [1]}"#, "prompts[0]"),
+        (
+            r#"{"prompts": [{"mediaInfo": []}]}"#,
+            "prompts[0].mediaInfo",
+        ),
+        (
+            r#"{"prompts": [{"mediaInfo": {"uri": 7}}]}"#,
+            "prompts[0].mediaInfo.uri",
+        ),
+        (r#"{"prompts": [{"loop": true}]}"#, "prompts[0].loop"),
+        (r#"{"clientContext": ["x"]}"#, "clientContext"),
+        ("[]", "the request body"),
+        ("null", "the request body"),
+    ] {
+        match parse_request(body) {
+            Err(RequestError::WrongType { path, .. }) => assert_eq!(path.as_str(), at, "{body}"),
+            other => panic!("{body}: {other:?}"),
+        }
+        let msg = parse_request(body).unwrap_err().to_string();
+        assert!(msg.contains(at), "{msg}");
+    }
+    for bad in [
+        "",
+        "{",
+        "{\"playBeep\": true,}",
+        "{} x",
+        "{\"playBeep\": tru}",
+    ] {
         assert!(
-            matches!(parse_request(bad), Err(RequestError::Json { .. })),
+            matches!(parse_request(bad), Err(RequestError::Json(_))),
             "{bad:?}"
         );
     }
@@ -187,8 +236,8 @@ fn deep_nesting_is_refused_before_parsing() {
     for body in [
         format!(
             r#"{{"@odata.type": {}{}}}"#,
-            "[".repeat(20_000),
-            "]".repeat(20_000)
+            "[".repeat(5_000),
+            "]".repeat(5_000)
         ),
         format!(
             r#"{{"prompts": [{{"mediaInfo": {{"uri": "x"}}}}, {}{}]}}"#,
@@ -199,12 +248,11 @@ fn deep_nesting_is_refused_before_parsing() {
         assert_eq!(parse_request(&body).unwrap_err(), RequestError::TooDeep);
     }
     // Brackets inside strings do not count.
-    let s = parse_request(&format!(
+    let s = settings(&format!(
         r#"{{"clientContext": "{}\"{}"}}"#,
         "[".repeat(40),
         "{".repeat(40)
-    ))
-    .unwrap();
+    ));
     assert!(s.client_context.starts_with("[[["));
     // Graph's own shapes are well inside the limit.
     assert!(parse_request(r#"{"prompts": [{"mediaInfo": {"uri": "https://x/a.wav"}}]}"#).is_ok());
@@ -218,9 +266,190 @@ fn odata_type_annotations_must_be_strings() {
         r#"{"@odata.type": 12}"#,
         r#"{"@odata.type": {}}"#,
     ] {
-        assert!(
-            matches!(parse_request(body), Err(RequestError::Json { .. })),
-            "{body}"
-        );
+        assert!(parse_request(body).is_err(), "{body}");
+    }
+    assert!(matches!(
+        parse_request(r#"{"@odata.type": 12}"#),
+        Err(RequestError::WrongType { path, .. }) if path == "@odata.type"
+    ));
+    assert!(parse_request(
+        r##"{"prompts": [{"@odata.type": "#microsoft.graph.mediaPrompt",
+            "mediaInfo": {"@odata.type": "#microsoft.graph.mediaInfo", "uri": "u"}}]}"##
+    )
+    .is_ok());
+}
+
+#[test]
+fn surrogate_pairs_decode_and_lone_surrogates_are_refused() {
+    // What Python's json.dumps sends for an emoji, in a value and in a member name.
+    let s = settings(r#"{"clientContext": "ok \ud83d\ude00 \u00e9\u4e2d"}"#);
+    assert_eq!(s.client_context.as_str(), "ok 😀 é中");
+    let s = settings(r#"{"play\u0042eep": false}"#);
+    assert!(!s.play_beep);
+    for bad in [
+        r#"{"clientContext": "\ud83d"}"#,
+        r#"{"clientContext": "\ude00\ud83d"}"#,
+        r#"{"clientContext": "\ud83d\u0041"}"#,
+        r#"{"clientContext": "\ud83dx"}"#,
+    ] {
+        match parse_request(bad) {
+            Err(RequestError::Json(e)) => assert_eq!(e.kind, JsonErrorKind::LoneSurrogate),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    // 256 characters outside the BMP, each sent as a surrogate pair: at the limit.
+    let emoji = r"\ud83d\ude00".repeat(256);
+    let s = settings(&format!(r#"{{"clientContext": "{emoji}"}}"#));
+    assert_eq!(s.client_context.chars().count(), 256);
+    let more = format!(r#"{{"clientContext": "{emoji}x"}}"#);
+    assert!(matches!(
+        parse_request(&more),
+        Err(RequestError::Invalid(SettingsError::TooLong { .. }))
+    ));
+}
+
+#[test]
+fn invalid_json_is_refused_before_anything_is_read() {
+    for (bad, kind) in [
+        (
+            r##"{"stopTones": [,"#"]}"##,
+            JsonErrorKind::UnexpectedCharacter,
+        ),
+        (
+            r##"{"stopTones": ["#",]}"##,
+            JsonErrorKind::UnexpectedCharacter,
+        ),
+        (
+            r#"{"clientContext": "\u+0e9"}"#,
+            JsonErrorKind::InvalidEscape,
+        ),
+        (
+            "{\"clientContext\": \"a\tb\"}",
+            JsonErrorKind::ControlCharacter,
+        ),
+        (
+            "{\"clientContext\": \"a\nb\"}",
+            JsonErrorKind::ControlCharacter,
+        ),
+        (r#"{"playBeep": true,}"#, JsonErrorKind::UnexpectedCharacter),
+        (r#"{"playBeep" true}"#, JsonErrorKind::UnexpectedCharacter),
+        (
+            r#"{"maxRecordDurationInSeconds": 05}"#,
+            JsonErrorKind::UnexpectedCharacter,
+        ),
+        (
+            r#"{"maxRecordDurationInSeconds": +5}"#,
+            JsonErrorKind::UnexpectedCharacter,
+        ),
+        (r#"{'playBeep': true}"#, JsonErrorKind::UnexpectedCharacter),
+        // An unknown property with bad JSON in it is bad JSON first.
+        (r#"{"x": [1,,2]}"#, JsonErrorKind::UnexpectedCharacter),
+        (
+            r#"{"playBeep": true} {}"#,
+            JsonErrorKind::TrailingCharacters,
+        ),
+    ] {
+        match parse_request(bad) {
+            Err(RequestError::Json(e)) => assert_eq!(e.kind, kind, "{bad}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+        assert!(parse_request(bad)
+            .unwrap_err()
+            .to_string()
+            .starts_with("the request body is not valid JSON"));
+    }
+}
+
+#[test]
+fn bodies_are_bytes_and_must_be_utf8_and_not_huge() {
+    let body: &[u8] = b"{\"clientContext\": \"caf\xe9\"}";
+    match parse_request(body) {
+        Err(e @ RequestError::Json(_)) => {
+            assert_eq!(
+                e.to_string(),
+                "the request body is not valid UTF-8 (at byte 22)"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(parse_request(b"{\"playBeep\": false}".as_slice()).is_ok());
+    let mut big = String::from("{\"playBeep\": false}");
+    big.push_str(&" ".repeat(REQUEST_MAX_LEN - big.len()));
+    assert!(parse_request(&big).is_ok(), "exactly the limit is accepted");
+    big.push(' ');
+    assert_eq!(
+        parse_request(&big).unwrap_err(),
+        RequestError::TooLarge {
+            len: REQUEST_MAX_LEN + 1
+        }
+    );
+}
+
+#[test]
+fn parsing_into_settings_keeps_the_extensions_and_checks_them() {
+    let mut s = Settings::default();
+    s.set_media_timeout_ms(2000).unwrap();
+    s.set_trim_trailing_silence(true, 100).unwrap();
+    s.client_context.push_str("old").unwrap();
+    let o = parse_request_into(r#"{"playBeep": false}"#, &mut s).unwrap();
+    assert!(
+        s.client_context.is_empty(),
+        "the request's fields start over"
+    );
+    assert!(!o.play_beep);
+    assert_eq!(
+        (
+            o.media_timeout_ms,
+            o.trim_trailing_silence,
+            o.trailing_guard_ms
+        ),
+        (2000, true, 100)
+    );
+    s.media_timeout_ms = 1;
+    assert_eq!(
+        parse_request_into("{}", &mut s),
+        Err(RequestError::Invalid(SettingsError::OutOfRange {
+            parameter: Parameter::MediaTimeout,
+            value: 1
+        }))
+    );
+}
+
+#[test]
+fn long_strings_are_refused_by_their_limit() {
+    let uri = "u".repeat(1025);
+    assert_eq!(
+        invalid(&format!(
+            r#"{{"prompts": [{{"mediaInfo": {{"uri": "{uri}"}}}}]}}"#
+        )),
+        SettingsError::TooLong {
+            parameter: Parameter::Uri,
+            max: 1024
+        }
+    );
+    let id = "r".repeat(129);
+    assert_eq!(
+        invalid(&format!(
+            r#"{{"prompts": [{{"mediaInfo": {{"uri": "u", "resourceId": "{id}"}}}}]}}"#
+        )),
+        SettingsError::TooLong {
+            parameter: Parameter::ResourceId,
+            max: 128
+        }
+    );
+    assert_eq!(
+        invalid(
+            r#"{"stopTones": ["1","2","3","4","5","6","7","8","9","0","1","2","3","4","5","6","7"]}"#
+        ),
+        SettingsError::TooManyStopTones { max: 16 }
+    );
+    assert_eq!(
+        invalid(r#"{"stopTones": ["1", "a very long stop tone"]}"#),
+        SettingsError::InvalidStopTone { index: 1 }
+    );
+    let long_name = "n".repeat(200);
+    match parse_request(&format!(r#"{{"{long_name}": 1}}"#)) {
+        Err(RequestError::UnknownProperty { path }) => assert!(path.starts_with("nnnn")),
+        other => panic!("{other:?}"),
     }
 }

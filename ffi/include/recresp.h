@@ -30,6 +30,19 @@
 // Length of an operation id from `recresp_derive_operation_id` (a GUID), without the NUL.
 #define RECRESP_OPERATION_ID_LEN 36
 
+// Largest request body `recresp_settings_parse_json` accepts, in bytes.
+#define RECRESP_REQUEST_MAX_LEN 16384
+
+// A buffer of this many bytes always holds the running `recordOperation` and its NUL, for
+// an operation id of up to 64 bytes (escaped) and any `clientContext` Graph accepts.
+#define RECRESP_OPERATION_MAX_LEN 1764
+
+// A buffer of this many bytes always holds the `commsNotifications` and its NUL, for ids
+// of up to 64 bytes and a recording location and token of up to 512 bytes (each escaped:
+// plain ASCII without quotes, backslashes or control characters counts its length) and
+// any `clientContext` Graph accepts.
+#define RECRESP_NOTIFICATION_MAX_LEN 3489
+
 // Bytes of storage a `recresp_recorder` needs for `recresp_recorder_init_in` (on every
 // target; `recresp_recorder_storage_size` gives the exact size on this one).
 #define RECRESP_RECORDER_STORAGE_SIZE 10240

@@ -7,7 +7,8 @@
 use core::ffi::c_char;
 
 use recresp_core::json::{
-    derive_operation_id, write_notification, write_running_operation, OperationRef, Recording,
+    derive_operation_id, escaped_len, notification_capacity, write_notification,
+    write_running_operation, OperationRef, Recording, ESCAPE_MAX,
 };
 
 use crate::guard::{
@@ -19,10 +20,21 @@ use crate::result::recresp_result;
 /// Length of an operation id from `recresp_derive_operation_id` (a GUID), without the NUL.
 pub const RECRESP_OPERATION_ID_LEN: usize = 36;
 
-/// Room for the fixed text of either document (property names, the longest message).
-const FIXED_TEXT: usize = 2048;
-/// The most bytes the JSON writer turns one input byte into (`\u00XX`).
-const ESCAPE_WORST: usize = 6;
+/// Largest request body `recresp_settings_parse_json` accepts, in bytes.
+pub const RECRESP_REQUEST_MAX_LEN: usize = 16384;
+/// A buffer of this many bytes always holds the running `recordOperation` and its NUL, for
+/// an operation id of up to 64 bytes (escaped) and any `clientContext` Graph accepts.
+pub const RECRESP_OPERATION_MAX_LEN: usize = 1764;
+/// A buffer of this many bytes always holds the `commsNotifications` and its NUL, for ids
+/// of up to 64 bytes and a recording location and token of up to 512 bytes (each escaped:
+/// plain ASCII without quotes, backslashes or control characters counts its length) and
+/// any `clientContext` Graph accepts.
+pub const RECRESP_NOTIFICATION_MAX_LEN: usize = 3489;
+
+// The header states the core's sizes as numbers; they must stay the core's.
+const _: () = assert!(RECRESP_REQUEST_MAX_LEN == recresp_core::json::REQUEST_MAX_LEN);
+const _: () = assert!(RECRESP_OPERATION_MAX_LEN == recresp_core::json::OPERATION_MAX_LEN + 1);
+const _: () = assert!(RECRESP_NOTIFICATION_MAX_LEN == recresp_core::json::NOTIFICATION_MAX_LEN + 1);
 
 /// A buffer size that always holds the notification (or the running operation) of an
 /// operation with this recorder's `clientContext` and strings of these lengths, with the
@@ -43,21 +55,21 @@ pub unsafe extern "C" fn recresp_recorder_notification_capacity(
         let Ok(r) = (unsafe { handle_ref(recorder) }) else {
             return 0;
         };
-        let context = r.client_context().map_or(0, str::len);
-        // The call id is in two resource paths; the operation id in both and in `id`.
-        let variable = [
-            call_id_len.checked_mul(2),
-            operation_id_len.checked_mul(3),
-            Some(context),
-            Some(location_len),
-            Some(access_token_len),
-        ]
-        .into_iter()
-        .try_fold(0usize, |sum, n| sum.checked_add(n?));
-        variable
-            .and_then(|v| v.checked_mul(ESCAPE_WORST))
-            .and_then(|v| v.checked_add(FIXED_TEXT + 1))
-            .unwrap_or(0)
+        let context = r.client_context().map_or(0, escaped_len);
+        // The strings' contents are unknown: each byte may take ESCAPE_MAX.
+        let escaped = |len: usize| len.checked_mul(ESCAPE_MAX);
+        let (Some(call_id), Some(operation_id), Some(location), Some(access_token)) = (
+            escaped(call_id_len),
+            escaped(operation_id_len),
+            escaped(location_len),
+            escaped(access_token_len),
+        ) else {
+            return 0;
+        };
+        // The core's capacity saturates; a saturated size is no size.
+        let capacity =
+            notification_capacity(call_id, operation_id, context, location, access_token);
+        capacity.checked_add(1).unwrap_or(0)
     })
 }
 

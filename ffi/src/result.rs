@@ -5,7 +5,7 @@
 
 use core::ffi::c_char;
 
-use recresp_core::json::RequestError;
+use recresp_core::json::{JsonErrorKind, RequestError};
 use recresp_core::SettingsError;
 
 /// What a C function did: `RECRESP_RESULT_OK` (0) or why it refused. Pass the number to
@@ -146,7 +146,13 @@ impl From<SettingsError> for recresp_result {
 impl From<&RequestError> for recresp_result {
     fn from(e: &RequestError) -> Self {
         match e {
-            RequestError::Json { .. } | RequestError::TooDeep => recresp_result::InvalidJson,
+            RequestError::Json(e) if e.kind == JsonErrorKind::NotUtf8 => {
+                recresp_result::InvalidUtf8
+            }
+            RequestError::Json(_) | RequestError::TooDeep | RequestError::WrongType { .. } => {
+                recresp_result::InvalidJson
+            }
+            RequestError::TooLarge { .. } => recresp_result::TooLong,
             RequestError::UnknownProperty { .. } => recresp_result::UnknownProperty,
             RequestError::Invalid(e) => (*e).into(),
         }

@@ -8,7 +8,8 @@ use core::ffi::{c_char, c_void};
 use core::fmt::Write;
 
 use heapless::String;
-use recresp_core::json::parse_request;
+use recresp_core::json::parse_request_into;
+use recresp_core::settings::{MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS, TRAILING_GUARD_MAX_MS};
 use recresp_core::{RecordOptions, Settings};
 
 use crate::guard::{copy_string_out, guard, guard_or, handle_mut, handle_ref, str_in};
@@ -29,12 +30,16 @@ pub const RECRESP_MEDIA_TIMEOUT_MAX_MS: u32 = 120_000;
 /// Largest trailing guard accepted by `recresp_settings_set_trim_trailing_silence`.
 pub const RECRESP_TRAILING_GUARD_MAX_MS: u32 = 10_000;
 
+// The header states the core's limits as numbers; they must stay the core's.
+const _: () = assert!(RECRESP_MEDIA_TIMEOUT_MIN_MS == MEDIA_TIMEOUT_MIN_MS);
+const _: () = assert!(RECRESP_MEDIA_TIMEOUT_MAX_MS == MEDIA_TIMEOUT_MAX_MS);
+const _: () = assert!(RECRESP_TRAILING_GUARD_MAX_MS == TRAILING_GUARD_MAX_MS);
+
 /// A recordResponse request's parameters (opaque). Create with `recresp_settings_new` or
 /// `recresp_settings_init_in`; it starts at Graph's defaults.
 #[allow(non_camel_case_types)]
 pub struct recresp_settings {
     settings: Settings,
-    extensions: RecordOptions,
     error: String<{ RECRESP_ERROR_MESSAGE_CAPACITY - 1 }>,
     origin: Origin,
 }
@@ -52,7 +57,6 @@ impl recresp_settings {
     fn new(origin: Origin) -> Self {
         recresp_settings {
             settings: Settings::default(),
-            extensions: RecordOptions::default(),
             error: String::new(),
             origin,
         }
@@ -65,14 +69,7 @@ impl recresp_settings {
 
     /// Validated options for the recorder, with the extensions set on this handle.
     pub(crate) fn record_options(&self) -> Result<RecordOptions, recresp_result> {
-        let graph = self.settings.validate()?;
-        let ext = self.extensions;
-        Ok(RecordOptions {
-            trim_trailing_silence: ext.trim_trailing_silence,
-            trailing_guard_ms: ext.trailing_guard_ms,
-            media_timeout_ms: ext.media_timeout_ms,
-            ..graph
-        })
+        Ok(self.settings.validate()?)
     }
 
     /// Records `message` as the last error and returns `code`.
@@ -172,9 +169,11 @@ pub unsafe extern "C" fn recresp_settings_parse_json(
             Ok(body) => body,
             Err(e) => return Err(s.refuse(e, "the request body is not valid UTF-8")),
         };
-        match parse_request(body) {
-            Ok(parsed) => {
-                s.settings = parsed;
+        // Parsed into a copy (which keeps the extensions), kept only if it is valid.
+        let mut next = s.settings.clone();
+        match parse_request_into(body, &mut next) {
+            Ok(_) => {
+                s.settings = next;
                 s.error.clear();
                 Ok(())
             }
@@ -433,18 +432,7 @@ pub unsafe extern "C" fn recresp_settings_set_trim_trailing_silence(
     // SAFETY: forwarded contract.
     unsafe {
         set(settings, |s| {
-            if guard_ms > RECRESP_TRAILING_GUARD_MAX_MS {
-                return Err(s.refuse(
-                    recresp_result::OutOfRange,
-                    format_args!(
-                        "the trailing guard must be at most {RECRESP_TRAILING_GUARD_MAX_MS} ms (got {guard_ms})"
-                    ),
-                ));
-            }
-            s.extensions.trim_trailing_silence = enabled;
-            s.extensions.trailing_guard_ms = guard_ms;
-            s.error.clear();
-            Ok(())
+            s.update(|t| t.set_trim_trailing_silence(enabled, guard_ms))
         })
     }
 }
@@ -461,21 +449,7 @@ pub unsafe extern "C" fn recresp_settings_set_media_timeout_ms(
     ms: u32,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            if !(RECRESP_MEDIA_TIMEOUT_MIN_MS..=RECRESP_MEDIA_TIMEOUT_MAX_MS).contains(&ms) {
-                return Err(s.refuse(
-                    recresp_result::OutOfRange,
-                    format_args!(
-                        "the media timeout must be between {RECRESP_MEDIA_TIMEOUT_MIN_MS} and {RECRESP_MEDIA_TIMEOUT_MAX_MS} ms (got {ms})"
-                    ),
-                ));
-            }
-            s.extensions.media_timeout_ms = ms;
-            s.error.clear();
-            Ok(())
-        })
-    }
+    unsafe { set(settings, |s| s.update(|t| t.set_media_timeout_ms(ms))) }
 }
 
 /// Whether the settings have a prompt (false for NULL).

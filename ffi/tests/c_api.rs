@@ -163,9 +163,10 @@ fn derive_id(request: &str) -> String {
 
 /// The same operation on the core's recorder, directly.
 fn run_core(samples: &[i16], rate: SampleRate) -> (Vec<i16>, Completion, String) {
-    let settings = core_json::parse_request(REQUEST).unwrap();
+    let request = core_json::parse_request(REQUEST).unwrap();
+    let settings = &request.settings;
     let mut rec: Recorder = Recorder::new(rate).unwrap();
-    rec.start(settings.validate().unwrap(), PromptAudio::None);
+    rec.start(request.options, PromptAudio::None);
     let mut audio = Vec::new();
     let mut completion = None;
     let mut on = |e: Event<'_>| match e {
@@ -463,6 +464,114 @@ fn boundary_checks_return_codes() {
     }
     let unknown = unsafe { CStr::from_ptr(recresp_result_message(1000)) };
     assert_eq!(unknown.to_str().unwrap(), "unknown result code");
+}
+
+/// The last error message of a settings handle.
+unsafe fn error_message(s: *const recresp_settings) -> String {
+    let mut buf = [0u8; RECRESP_ERROR_MESSAGE_CAPACITY];
+    let mut n = 0;
+    // SAFETY: a live handle and a buffer of the stated length.
+    check(unsafe { recresp_settings_error_message(s, buf.as_mut_ptr().cast(), buf.len(), &mut n) });
+    String::from_utf8(buf[..n].to_vec()).unwrap()
+}
+
+#[test]
+fn the_request_is_parsed_strictly_and_keeps_the_extensions() {
+    unsafe {
+        let mut s = ptr::null_mut();
+        check(recresp_settings_new(&mut s));
+        check(recresp_settings_set_media_timeout_ms(s, 700));
+        assert_eq!(
+            recresp_settings_set_trim_trailing_silence(s, true, 10_001),
+            recresp_result::OutOfRange
+        );
+        assert_eq!(
+            error_message(s),
+            "the trailing guard must be between 0 and 10000 ms (got 10001)"
+        );
+        check(recresp_settings_set_trim_trailing_silence(s, true, 120));
+        let body = r#"{"clientContext": "\ud83d\ude00!", "playBeep": false}"#;
+        check(recresp_settings_parse_json(
+            s,
+            body.as_ptr().cast(),
+            body.len(),
+        ));
+        let mut buf = [0u8; 16];
+        let mut n = 0;
+        check(recresp_settings_client_context(
+            s,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut n,
+        ));
+        assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), "😀!");
+        for (bad, code) in [
+            (
+                r#"{"clientContext": "\ud83d"}"#,
+                recresp_result::InvalidJson,
+            ),
+            (r##"{"stopTones": [,"#"]}"##, recresp_result::InvalidJson),
+            (
+                r#"{"clientContext": "\u+0e9"}"#,
+                recresp_result::InvalidJson,
+            ),
+            ("{\"clientContext\": \"a\tb\"}", recresp_result::InvalidJson),
+            (r#"{"playBeep": "no"}"#, recresp_result::InvalidJson),
+        ] {
+            assert_eq!(
+                recresp_settings_parse_json(s, bad.as_ptr().cast(), bad.len()),
+                code,
+                "{bad}"
+            );
+            assert!(!error_message(s).is_empty());
+        }
+        let huge = format!("{{}}{}", " ".repeat(RECRESP_REQUEST_MAX_LEN));
+        assert_eq!(
+            recresp_settings_parse_json(s, huge.as_ptr().cast(), huge.len()),
+            recresp_result::TooLong
+        );
+        // The refused bodies changed nothing; the extensions reach the recorder.
+        let mut r = ptr::null_mut();
+        check(recresp_recorder_new(8000, &mut r));
+        check(recresp_recorder_start(r, s, 0, 0));
+        let mut out = vec![0u8; RECRESP_OPERATION_MAX_LEN];
+        check(recresp_recorder_write_running_operation(
+            r,
+            "c".as_ptr().cast(),
+            1,
+            "o".as_ptr().cast(),
+            1,
+            out.as_mut_ptr().cast(),
+            out.len(),
+            &mut n,
+        ));
+        let op = std::str::from_utf8(&out[..n]).unwrap();
+        assert!(op.ends_with(r#""clientContext":"😀!"}"#), "{op}");
+        // Lost media in 100 ms steps: the 700 ms timeout (not the default 5 s) ends it.
+        let mut ended_after = None;
+        for step in 1..=20u32 {
+            let mut consumed = 0u64;
+            let _ = recresp_recorder_push_lost(r, 800, &mut consumed);
+            loop {
+                let mut e = recresp_event::none();
+                check(recresp_recorder_poll(r, &mut e));
+                if e.kind == recresp_event_kind::None {
+                    break;
+                }
+                if e.kind == recresp_event_kind::Completed {
+                    assert_eq!(
+                        e.completion.reason,
+                        recresp_completion_reason::MediaReceiveTimeout
+                    );
+                    ended_after.get_or_insert(step);
+                }
+            }
+        }
+        let steps = ended_after.expect("the media timeout ended the operation");
+        assert!((7..=9).contains(&steps), "ended after {steps} x 100 ms");
+        recresp_recorder_free(r);
+        recresp_settings_free(s);
+    }
 }
 
 #[test]

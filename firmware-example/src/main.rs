@@ -131,7 +131,6 @@ impl Hooks for Board {
 fn describe(e: &RunError) -> &'static str {
     match e {
         RunError::Request(_) => "request refused",
-        RunError::Settings(_) => "settings refused",
         RunError::Json(_) => "JSON buffer too small",
         RunError::Hung => "did not complete",
         RunError::CapturedMoreThanRecorded { .. } => "captured more than recorded",

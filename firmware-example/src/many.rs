@@ -57,16 +57,15 @@ struct Stream {
 fn parse_all() -> Result<[(RecordOptions, PromptAudio); SCENARIOS.len()], RunError> {
     let mut out = [(RecordOptions::default(), PromptAudio::None); SCENARIOS.len()];
     for (slot, s) in out.iter_mut().zip(&SCENARIOS) {
-        let settings = parse_request(s.request).map_err(RunError::Request)?;
-        let options = settings.validate().map_err(RunError::Settings)?;
-        let prompt = if settings.prompt.is_some() {
+        let request = parse_request(s.request).map_err(RunError::Request)?;
+        let prompt = if request.settings.prompt.is_some() {
             PromptAudio::Ready {
                 samples: RATE.samples_in_ms(s.prompt_ms),
             }
         } else {
             PromptAudio::None
         };
-        *slot = (options, prompt);
+        *slot = (request.options, prompt);
     }
     Ok(out)
 }

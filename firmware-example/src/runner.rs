@@ -9,12 +9,12 @@
 
 use recresp_core::event::{Completion, Event};
 use recresp_core::json::{
-    derive_operation_id, parse_request, write_notification, write_running_operation, OperationRef,
-    Recording, RequestError, WriteError,
+    derive_operation_id, parse_request_into, write_notification, write_running_operation,
+    OperationRef, Recording, RequestError, WriteError, NOTIFICATION_MAX_LEN, OPERATION_MAX_LEN,
 };
 use recresp_core::recorder::{MuLawRecorder, BLOCK_MS};
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, Settings, SettingsError};
+use recresp_core::{CompletionReason, PromptAudio, Settings};
 
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
 
@@ -28,10 +28,11 @@ pub const FRAME_SAMPLES: usize = 80;
 /// Longest a scenario may run before it counts as hung, in frames (30 s).
 pub const MAX_FRAMES: u32 = 3000;
 
-/// Room for the running `recordOperation` document.
-pub const OPERATION_JSON_CAPACITY: usize = 512;
-/// Room for the `commsNotifications` document.
-pub const NOTIFICATION_JSON_CAPACITY: usize = 1024;
+/// Room for the running `recordOperation` document: the core's bound for any request.
+pub const OPERATION_JSON_CAPACITY: usize = OPERATION_MAX_LEN;
+/// Room for the `commsNotifications` document: the core's bound for any request, with ids,
+/// location and token within the core's limits.
+pub const NOTIFICATION_JSON_CAPACITY: usize = NOTIFICATION_MAX_LEN;
 
 /// Where recordings are published; the operation id and `.wav` follow.
 pub const RECORDING_URL_PREFIX: &str = "https://recordings.recresp.invalid/";
@@ -83,8 +84,6 @@ pub struct Outcome {
 pub enum RunError {
     /// The request body was refused.
     Request(RequestError),
-    /// The parsed settings were refused.
-    Settings(SettingsError),
     /// A JSON document did not fit its buffer.
     Json(WriteError),
     /// The operation did not complete within [`MAX_FRAMES`].
@@ -124,9 +123,9 @@ struct RecordingSink {
 
 /// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`.
 ///
-/// Parsing the request and writing the JSON documents are functions that are never inlined,
-/// so their large stack frames are used one after the other instead of being merged into the
-/// frame that runs the recorder.
+/// The request is parsed straight into `settings` (the parse itself needs little stack);
+/// writing the JSON documents are functions that are never inlined, so their buffers are
+/// used one after the other instead of being merged into the frame that runs the recorder.
 #[inline(never)]
 pub fn run(
     recorder: &mut ChannelRecorder,
@@ -136,7 +135,9 @@ pub fn run(
 ) -> Result<Outcome, RunError> {
     let mut settings = Settings::default();
     parse(scenario.request, &mut settings)?;
-    let options = settings.validate().map_err(RunError::Settings)?;
+    let options = settings
+        .validate()
+        .map_err(|e| RunError::Request(RequestError::Invalid(e)))?;
     let operation_id = derive_operation_id(scenario.call_id, scenario.request);
     let op = OperationRef {
         call_id: scenario.call_id,
@@ -181,11 +182,11 @@ pub fn run(
     Err(RunError::Hung)
 }
 
-/// Parses and validates the request body into `settings` (in place: the parser's own frame
-/// holds the intermediate copies, and is gone when the recorder runs).
+/// Parses and validates the request body straight into `settings`. Not inlined, so the
+/// parser's code stays out of the function that runs the recorder frame by frame.
 #[inline(never)]
 fn parse(request: &str, settings: &mut Settings) -> Result<(), RunError> {
-    *settings = parse_request(request).map_err(RunError::Request)?;
+    parse_request_into(request, settings).map_err(RunError::Request)?;
     Ok(())
 }
 

@@ -112,7 +112,11 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
-    let request = std::fs::read_to_string(&args.request).map_err(|source| SimError::Io {
+    // Outputs of an earlier run never survive this one, whatever happens.
+    for path in [&args.recording, &args.notification].into_iter().flatten() {
+        wav::remove_stale(path)?;
+    }
+    let request = std::fs::read(&args.request).map_err(|source| SimError::Io {
         path: args.request.clone(),
         source,
     })?;
@@ -132,24 +136,20 @@ fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
         }
     };
     let caller = wav::read_wav(&args.caller)?;
-    http::print_response(&mut out, &opts.call_id, &plan)?;
     let outcome = plan.run(&caller);
+    // The files are complete, or the run fails, before anything says 200.
+    if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {
+        wav::write_wav(path, outcome.rate, samples)?;
+    }
+    if let Some(path) = &args.notification {
+        wav::write_file(path, format!("{}\n", outcome.notification).as_bytes())?;
+    }
+    http::print_response(&mut out, &opts.call_id, &plan)?;
     if args.verbose {
         for line in &outcome.log {
             eprintln!("{line}");
         }
     }
     http::print_notification(&mut out, &outcome.notification)?;
-    if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {
-        wav::write_wav(path, outcome.rate, samples)?;
-    }
-    if let Some(path) = &args.notification {
-        std::fs::write(path, format!("{}\n", outcome.notification)).map_err(|source| {
-            SimError::Io {
-                path: path.clone(),
-                source,
-            }
-        })?;
-    }
     Ok(ExitCode::SUCCESS)
 }

@@ -50,21 +50,22 @@ pub struct BadRequest(pub String);
 /// A request that passed Graph's validation, ready to run on a caller's audio.
 #[derive(Clone, Debug)]
 pub struct Plan {
-    settings: recresp_core::Settings,
-    options: recresp_core::RecordOptions,
+    request: json::Request,
     operation_id: String,
     opts: RunOptions,
 }
 
 impl Plan {
-    /// Parses and validates a request body. `Err` is what Graph answers with 400 BadRequest.
-    pub fn new(request: &str, opts: &RunOptions) -> Result<Plan, BadRequest> {
-        let settings = json::parse_request(request).map_err(|e| BadRequest(e.to_string()))?;
-        let options = settings.validate().map_err(|e| BadRequest(e.to_string()))?;
+    /// Parses and validates a request body (bytes as received: a body that is not UTF-8 is
+    /// refused like any other bad body). `Err` is what Graph answers with 400 BadRequest.
+    pub fn new(body: &(impl AsRef<[u8]> + ?Sized), opts: &RunOptions) -> Result<Plan, BadRequest> {
+        let body = body.as_ref();
+        let request = json::parse_request(body).map_err(|e| BadRequest(e.to_string()))?;
+        // The parser accepted it, so it is UTF-8.
+        let text = String::from_utf8_lossy(body);
         Ok(Plan {
-            settings,
-            options,
-            operation_id: json::derive_operation_id(&opts.call_id, request).to_string(),
+            request,
+            operation_id: json::derive_operation_id(&opts.call_id, &text).to_string(),
             opts: opts.clone(),
         })
     }
@@ -78,36 +79,32 @@ impl Plan {
         OperationRef {
             call_id: &self.opts.call_id,
             operation_id: &self.operation_id,
-            client_context: self.settings.client_context.as_str(),
+            client_context: self.request.settings.client_context.as_str(),
         }
     }
 
     /// The `recordOperation` returned at start (status `running`), as JSON.
     pub fn running_operation(&self) -> String {
-        let mut buf = vec![0u8; self.json_capacity("")];
-        let n = json::write_running_operation(&self.operation_ref(), &mut buf)
-            .expect("the buffer is sized for the strings");
+        let op = self.operation_ref();
+        let capacity = json::running_operation_capacity(
+            json::escaped_len(op.operation_id),
+            json::escaped_len(op.client_context),
+        );
+        let mut buf = vec![0u8; capacity];
+        let n = json::write_running_operation(&op, &mut buf)
+            .expect("the core's capacity holds the document");
         String::from_utf8_lossy(&buf[..n]).into_owned()
-    }
-
-    /// Room for a document: the fixed text, plus every variable string escaped at worst
-    /// (6 bytes per byte, `\u00XX`), twice for the ids that appear twice.
-    fn json_capacity(&self, location: &str) -> usize {
-        let variable = 2 * (self.opts.call_id.len() + self.operation_id.len())
-            + self.settings.client_context.len()
-            + 2 * location.len();
-        2048 + 6 * variable
     }
 
     /// Runs the operation on the caller's audio.
     pub fn run(&self, caller: &CallerAudio) -> Outcome {
-        let prompt = match &self.settings.prompt {
+        let prompt = match &self.request.settings.prompt {
             None => PromptAudio::None,
             Some(p) => load_prompt(p.uri.as_str(), self.opts.media_dir.as_deref(), caller.rate),
         };
         let mut recorder: Recorder =
             Recorder::new(caller.rate).expect("the default capacity fits every rate");
-        recorder.start(self.options, prompt);
+        recorder.start(self.request.options, prompt);
         let mut audio: Vec<i16> = Vec::new();
         let mut log = Vec::new();
         let mut completion = None;
@@ -145,9 +142,17 @@ impl Plan {
             location: &location,
             access_token: &token,
         });
-        let mut buf = vec![0u8; self.json_capacity(&location)];
-        let n = json::write_notification(&self.operation_ref(), &completion, rec_ref, &mut buf)
-            .expect("the buffer is sized for the strings");
+        let op = self.operation_ref();
+        let capacity = json::notification_capacity(
+            json::escaped_len(op.call_id),
+            json::escaped_len(op.operation_id),
+            json::escaped_len(op.client_context),
+            json::escaped_len(&location),
+            json::escaped_len(&token),
+        );
+        let mut buf = vec![0u8; capacity];
+        let n = json::write_notification(&op, &completion, rec_ref, &mut buf)
+            .expect("the core's capacity holds the document");
         Outcome {
             notification: String::from_utf8_lossy(&buf[..n]).into_owned(),
             completion,

@@ -1,7 +1,9 @@
 //! WAV in and out: reads a caller's audio (16-bit mono PCM at 8 or 16 kHz) and writes a
-//! recording in the same format.
+//! recording in the same format. Outputs are written atomically: into a temporary file in
+//! the same folder, then renamed over the target, so a reader never sees half a file.
 
-use std::path::Path;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use recresp_core::SampleRate;
 
@@ -56,7 +58,7 @@ pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
     Ok(CallerAudio { rate, samples })
 }
 
-/// Writes 16-bit mono PCM at `rate`.
+/// Writes 16-bit mono PCM at `rate`, atomically.
 pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) -> Result<(), SimError> {
     let spec = hound::WavSpec {
         channels: 1,
@@ -64,19 +66,119 @@ pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) -> Result<(), S
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let io = |e: hound::Error| match e {
-        hound::Error::IoError(source) => SimError::Io {
+    write_atomically(path, |file| {
+        let to_io = |e: hound::Error| match e {
+            hound::Error::IoError(e) => e,
+            other => std::io::Error::other(other.to_string()),
+        };
+        let mut w = hound::WavWriter::new(BufWriter::new(file), spec).map_err(to_io)?;
+        for &s in samples {
+            w.write_sample(s).map_err(to_io)?;
+        }
+        w.finalize().map_err(to_io)
+    })
+}
+
+/// Writes `bytes` to `path`, atomically.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), SimError> {
+    write_atomically(path, |file| {
+        let mut w = BufWriter::new(file);
+        w.write_all(bytes)?;
+        w.flush()
+    })
+}
+
+/// Removes an output left by an earlier run, if there is one.
+pub fn remove_stale(path: &Path) -> Result<(), SimError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(SimError::Io {
             path: path.to_path_buf(),
-            source,
-        },
-        other => SimError::Wav {
-            path: path.to_path_buf(),
-            reason: other.to_string(),
-        },
-    };
-    let mut w = hound::WavWriter::create(path, spec).map_err(io)?;
-    for &s in samples {
-        w.write_sample(s).map_err(io)?;
+            source: e,
+        }),
+        _ => Ok(()),
     }
-    w.finalize().map_err(io)
+}
+
+/// Runs `write` on a new temporary file next to `path` (same folder, so the rename cannot
+/// cross file systems), syncs it, and renames it to `path`. On any failure the temporary
+/// file is removed and `path` is untouched.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), SimError> {
+    let fail = |source| SimError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let temp = temp_path(path);
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| {
+            write(&mut file)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(fail)
+}
+
+/// `.NAME.PID.N.tmp` in the folder of `path`: unique per process and call.
+fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("recresp-wav-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_and_no_temporary() {
+        let d = dir("fail");
+        let target = d.join("out.json");
+        std::fs::write(&target, "old").unwrap();
+        let r = write_atomically(&target, |f| {
+            f.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        let names: Vec<_> = std::fs::read_dir(&d).unwrap().collect();
+        assert_eq!(names.len(), 1, "only the target is left");
+        write_file(&target, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(&d).unwrap().count(), 1);
+        remove_stale(&target).unwrap();
+        remove_stale(&target).unwrap();
+        assert!(!target.exists());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn a_written_wav_reads_back() {
+        let d = dir("wav");
+        let target = d.join("rec.wav");
+        let samples: Vec<i16> = (0..800).map(|i| (i * 37 % 2000) as i16 - 1000).collect();
+        write_wav(&target, SampleRate::Hz8000, &samples).unwrap();
+        let back = read_wav(&target).unwrap();
+        assert_eq!(back.samples, samples);
+        assert_eq!(back.rate, SampleRate::Hz8000);
+        let _ = std::fs::remove_dir_all(&d);
+    }
 }

@@ -183,8 +183,13 @@ fn an_invalid_request_is_a_graph_bad_request() {
         ),
         (r#"{"maxRecordDuration": 5}"#, "maxRecordDuration"),
         (r#"{"stopTones": ["pound"]}"#, "stopTones[0]"),
-        (r#"{"playBeep": 1"#, "playBeep"),
+        (r#"{"playBeep": 1}"#, "playBeep"),
+        (
+            r#"{"playBeep": true"#,
+            "not valid JSON (unexpected end at byte 17)",
+        ),
         (r#"{"clientContext": "x",,}"#, "JSON"),
+        (r#"{"clientContext": "\ud83d"}"#, "unpaired surrogate"),
     ] {
         std::fs::write(d.path("req.json"), body).unwrap();
         let out = sim(&[
@@ -206,6 +211,103 @@ fn an_invalid_request_is_a_graph_bad_request() {
         assert!(!Path::new(&d.path("rec.wav")).exists());
         assert!(!Path::new(&d.path("note.json")).exists());
     }
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_a_bad_request() {
+    let d = Dir::new("utf8");
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    std::fs::write(d.path("req.json"), b"{\"clientContext\": \"caf\xe9\"}").unwrap();
+    let out = sim(&[
+        "run",
+        "--request",
+        &d.path("req.json"),
+        "--caller",
+        &d.path("caller.wav"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "BadRequest");
+    assert_eq!(
+        err["error"]["message"],
+        "the request body is not valid UTF-8 (at byte 22)"
+    );
+}
+
+#[test]
+fn outputs_of_an_earlier_run_never_survive() {
+    let d = Dir::new("stale");
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let run = |body: &str, caller: &str| {
+        std::fs::write(d.path("req.json"), body).unwrap();
+        sim(&[
+            "run",
+            "--request",
+            &d.path("req.json"),
+            "--caller",
+            &d.path(caller),
+            "--recording",
+            &d.path("rec.wav"),
+            "--notification",
+            &d.path("note.json"),
+        ])
+    };
+    let exists = |name: &str| Path::new(&d.path(name)).exists();
+    assert!(run(REQUEST, "caller.wav").status.success());
+    assert!(exists("rec.wav") && exists("note.json"));
+    // A run that ends without a recording (the prompt cannot be found: playPromptFailed)
+    // removes the old one and writes its own notification.
+    let failing = r#"{"prompts": [{"mediaInfo": {"uri": "https://x/missing.wav"}}]}"#;
+    let out = run(failing, "caller.wav");
+    assert!(out.status.success());
+    assert!(
+        !exists("rec.wav"),
+        "the earlier recording was left in place"
+    );
+    assert_eq!(
+        read_json(&d.path("note.json"))["value"][0]["resourceData"]["completionReason"],
+        "playPromptFailed"
+    );
+    // A refused request and an unreadable caller leave no outputs at all.
+    assert!(run(REQUEST, "caller.wav").status.success());
+    assert_eq!(run("{", "caller.wav").status.code(), Some(2));
+    assert!(!exists("rec.wav") && !exists("note.json"));
+    assert!(run(REQUEST, "caller.wav").status.success());
+    assert_eq!(run(REQUEST, "missing.wav").status.code(), Some(1));
+    assert!(!exists("rec.wav") && !exists("note.json"));
+    // No temporary files are left behind.
+    let mut names: Vec<String> = std::fs::read_dir(&d.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["caller.wav", "req.json"]);
+}
+
+#[test]
+fn an_output_that_cannot_be_written_never_says_200() {
+    let d = Dir::new("unwritable");
+    std::fs::write(d.path("req.json"), REQUEST).unwrap();
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let out = sim(&[
+        "run",
+        "--request",
+        &d.path("req.json"),
+        "--caller",
+        &d.path("caller.wav"),
+        "--recording",
+        &d.path("no-such-folder/rec.wav"),
+        "--notification",
+        &d.path("note.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("rec.wav"));
+    assert!(!Path::new(&d.path("note.json")).exists());
 }
 
 #[test]

@@ -1,43 +1,63 @@
-//! Parses a recordResponse request body into [`Settings`], in `no_std` with fixed buffers.
+//! Parses a recordResponse request body into [`Settings`] and the [`RecordOptions`] the
+//! recorder runs on, in `no_std` with fixed buffers.
 //!
-//! Every property Graph documents is read (plus the beta `streamWhileRecording`); `null`
-//! counts as absent, and `@odata.type` annotations are accepted anywhere. Any other property
-//! is an error that names it, as is a value of the wrong type.
+//! The body is first checked as a whole by the strict validator ([`super::scan`]): UTF-8,
+//! RFC 8259 syntax, nesting at most [`MAX_DEPTH`], at most [`REQUEST_MAX_LEN`] bytes. Then
+//! one pass reads it straight into the settings' own buffers (no intermediate copies, no
+//! recursion), so the parse needs little stack. Every property Graph documents is read (plus
+//! the beta `streamWhileRecording` and `prompts[].loop`); `null` counts as absent, and
+//! `@odata.type` annotations (strings) are accepted on every object. Any other property is
+//! an error that names it, as is a value of the wrong type.
 
 use core::fmt::{self, Write};
 
 use heapless::String;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::scan::{validate, Fill, JsonError, JsonErrorKind, Reader, Skip};
 use crate::settings::{
-    Parameter, Settings, SettingsError, CLIENT_CONTEXT_CAPACITY, RESOURCE_ID_CAPACITY,
-    STOP_TONES_MAX, URI_CAPACITY,
+    parse_stop_tone, Parameter, RecordOptions, Settings, SettingsError, CLIENT_CONTEXT_MAX_CHARS,
+    RESOURCE_ID_CAPACITY, STOP_TONES_MAX, URI_CAPACITY,
 };
 
 /// Longest property path kept in an error message, in bytes.
-pub const PATH_CAPACITY: usize = 96;
+pub const PATH_CAPACITY: usize = 64;
+
+/// Deepest nesting of arrays and objects accepted in a request body (Graph's shapes need
+/// four levels).
+pub const MAX_DEPTH: usize = 8;
+
+/// Largest request body accepted, in bytes. A body with every property at its limit and
+/// every character escaped (`\uXXXX`, surrogate pairs for characters outside the BMP) takes
+/// about 11 KB; the rest is room for whitespace and annotations.
+pub const REQUEST_MAX_LEN: usize = 16 * 1024;
+
+/// Longest member name compared against Graph's names; longer ones are unknown properties.
+const NAME_CAPACITY: usize = 48;
 
 /// Why a request body was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RequestError {
-    /// The body is not well-formed JSON, or a value has the wrong type.
-    Json {
-        /// What the JSON parser reported.
-        error: serde_json_core::de::Error,
-        /// The property being read when it failed, or the last one read before it (empty
-        /// if none).
-        at: String<PATH_CAPACITY>,
-        /// Whether the failure is inside the value of `at` (otherwise it follows it).
-        inside_value: bool,
+    /// The body is not UTF-8 or not well-formed JSON (RFC 8259).
+    Json(JsonError),
+    /// The body is longer than [`REQUEST_MAX_LEN`].
+    TooLarge {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// The body nests arrays and objects deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A value of the wrong type.
+    WrongType {
+        /// Where, such as `playBeep` or `stopTones[1]`.
+        path: String<PATH_CAPACITY>,
+        /// What it must be, such as "a boolean".
+        expected: &'static str,
     },
     /// A property Graph's recordResponse does not have.
     UnknownProperty {
         /// Its path, such as `maxDuration` or `prompts[0].mediaInfo.url`.
         path: String<PATH_CAPACITY>,
     },
-    /// The body nests arrays and objects deeper than [`MAX_DEPTH`] (a recordResponse body
-    /// needs four levels); it is refused before parsing, so no input can exhaust the stack.
-    TooDeep,
     /// The body is well-formed but breaks one of Graph's rules.
     Invalid(SettingsError),
 }
@@ -45,24 +65,26 @@ pub enum RequestError {
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RequestError::Json { error, at, .. } if at.is_empty() => {
-                write!(f, "the request body is not valid JSON ({error})")
-            }
-            RequestError::Json {
-                error,
-                at,
-                inside_value: true,
-            } => write!(f, "invalid value for {at} ({error})"),
-            RequestError::Json { error, at, .. } => {
-                write!(f, "the request body is not valid JSON after {at} ({error})")
-            }
-            RequestError::UnknownProperty { path } => {
-                write!(f, "{path} is not a recordResponse parameter")
-            }
+            RequestError::Json(e) if e.kind == JsonErrorKind::NotUtf8 => write!(
+                f,
+                "the request body is not valid UTF-8 (at byte {})",
+                e.offset
+            ),
+            RequestError::Json(e) => write!(f, "the request body is not valid JSON ({e})"),
+            RequestError::TooLarge { len } => write!(
+                f,
+                "the request body is {len} bytes; at most {REQUEST_MAX_LEN} are accepted"
+            ),
             RequestError::TooDeep => write!(
                 f,
                 "the request body nests arrays and objects deeper than {MAX_DEPTH} levels"
             ),
+            RequestError::WrongType { path, expected } => {
+                write!(f, "invalid value for {path} (expected {expected})")
+            }
+            RequestError::UnknownProperty { path } => {
+                write!(f, "{path} is not a recordResponse parameter")
+            }
             RequestError::Invalid(e) => e.fmt(f),
         }
     }
@@ -74,383 +96,371 @@ impl From<SettingsError> for RequestError {
     }
 }
 
-/// Deepest nesting of arrays and objects accepted in a request body.
-pub const MAX_DEPTH: usize = 8;
+impl From<JsonError> for RequestError {
+    fn from(e: JsonError) -> Self {
+        match e.kind {
+            JsonErrorKind::TooDeep => RequestError::TooDeep,
+            _ => RequestError::Json(e),
+        }
+    }
+}
 
-/// Parses a recordResponse request body.
-pub fn parse_request(body: &str) -> Result<Settings, RequestError> {
-    if nests_deeper_than(body.as_bytes(), MAX_DEPTH) {
-        return Err(RequestError::TooDeep);
+/// A validated request: what it says, and what the recorder runs on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The request's parameters (with its strings), and recresp's extensions at their
+    /// defaults.
+    pub settings: Settings,
+    /// What [`Settings::validate`] made of them: pass to `Recorder::start`.
+    pub options: RecordOptions,
+}
+
+/// Parses and validates a recordResponse request body (`&str`, `&[u8]`, ...): syntax, types,
+/// property names and every rule of Graph.
+pub fn parse_request<B: AsRef<[u8]> + ?Sized>(body: &B) -> Result<Request, RequestError> {
+    let mut settings = Settings::default();
+    let options = parse_request_into(body, &mut settings)?;
+    Ok(Request { settings, options })
+}
+
+/// [`parse_request`] into existing settings, in place: the request's parameters are reset
+/// to Graph's defaults and filled from `body`; recresp's extensions in `settings` are kept
+/// and checked too. Returns what the recorder runs on. On `Err`, `settings` may hold part
+/// of the body.
+pub fn parse_request_into<B: AsRef<[u8]> + ?Sized>(
+    body: &B,
+    settings: &mut Settings,
+) -> Result<RecordOptions, RequestError> {
+    let body = body.as_ref();
+    if body.len() > REQUEST_MAX_LEN {
+        return Err(RequestError::TooLarge { len: body.len() });
     }
-    let mut state = ParseState {
-        settings: Settings::default(),
-        at: String::new(),
-        inside_value: false,
-        problem: None,
-    };
-    let mut unescape = [0u8; CLIENT_CONTEXT_CAPACITY];
-    let mut de = serde_json_core::de::Deserializer::new(body.as_bytes(), Some(&mut unescape));
-    let parsed = BodySeed(&mut state)
-        .deserialize(&mut de)
-        .and_then(|()| de.end().map(|_| ()));
-    if let Some(problem) = state.problem {
-        return Err(problem);
+    let text = validate(body, MAX_DEPTH)?;
+    settings.reset_request();
+    let mut r = Reader::new(text);
+    r.ws();
+    read_body(&mut r, settings)?;
+    Ok(settings.validate()?)
+}
+
+/// A path for an error message, cut short if longer than [`PATH_CAPACITY`].
+fn path(args: fmt::Arguments<'_>) -> String<PATH_CAPACITY> {
+    let mut p = String::new();
+    let _ = p.write_fmt(args);
+    p
+}
+
+fn wrong_type(at: fmt::Arguments<'_>, expected: &'static str) -> RequestError {
+    RequestError::WrongType {
+        path: path(at),
+        expected,
     }
-    if let Err(error) = parsed {
-        return Err(RequestError::Json {
-            error,
-            at: state.at,
-            inside_value: state.inside_value,
+}
+
+/// Reads an object (the reader is at a value): for each member other than `@odata.type`,
+/// `on_member` gets the reader (at the value, which it must read) and the name. Names longer
+/// than `NAME_CAPACITY` come cut short, with `true`.
+fn read_object(
+    r: &mut Reader<'_>,
+    at: &str,
+    mut on_member: impl FnMut(&mut Reader<'_>, &str, bool) -> Result<(), RequestError>,
+) -> Result<(), RequestError> {
+    if r.peek() != Some(b'{') {
+        return Err(wrong_type(format_args!("{at}"), "an object"));
+    }
+    r.bump();
+    r.ws();
+    if r.peek() == Some(b'}') {
+        r.bump();
+        return Ok(());
+    }
+    let mut name = String::<NAME_CAPACITY>::new();
+    loop {
+        let mut fill = Fill::new(&mut name);
+        r.member_name(&mut fill)?;
+        let cut = fill.overflow;
+        if !cut && name == "@odata.type" {
+            if r.peek() != Some(b'"') {
+                let dot = if at.is_empty() { "" } else { "." };
+                return Err(wrong_type(format_args!("{at}{dot}@odata.type"), "a string"));
+            }
+            r.string(&mut Skip)?;
+        } else {
+            on_member(r, &name, cut)?;
+        }
+        r.ws();
+        match r.peek() {
+            Some(b',') => {
+                r.bump();
+                r.ws();
+            }
+            _ => {
+                r.expect(b'}')?;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Reads an array (the reader is at a value), calling `on_element` with each element's index.
+fn read_array(
+    r: &mut Reader<'_>,
+    at: &str,
+    expected: &'static str,
+    mut on_element: impl FnMut(&mut Reader<'_>, usize) -> Result<(), RequestError>,
+) -> Result<(), RequestError> {
+    if r.peek() != Some(b'[') {
+        return Err(wrong_type(format_args!("{at}"), expected));
+    }
+    r.bump();
+    r.ws();
+    if r.peek() == Some(b']') {
+        r.bump();
+        return Ok(());
+    }
+    let mut index = 0;
+    loop {
+        on_element(r, index)?;
+        index += 1;
+        r.ws();
+        match r.peek() {
+            Some(b',') => {
+                r.bump();
+                r.ws();
+            }
+            _ => {
+                r.expect(b']')?;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// `true`/`false`, or `None` for `null`.
+fn read_bool(r: &mut Reader<'_>, at: &str) -> Result<Option<bool>, RequestError> {
+    match r.peek() {
+        Some(b't') => r.literal("true").map(|()| Some(true)),
+        Some(b'f') => r.literal("false").map(|()| Some(false)),
+        Some(b'n') => r.literal("null").map(|()| None),
+        _ => return Err(wrong_type(format_args!("{at}"), "true or false")),
+    }
+    .map_err(RequestError::from)
+}
+
+/// An integer, or `None` for `null`.
+fn read_int(r: &mut Reader<'_>, at: &str) -> Result<Option<i64>, RequestError> {
+    if r.null()? {
+        return Ok(None);
+    }
+    let expected = "an integer";
+    if !matches!(r.peek(), Some(b'-' | b'0'..=b'9')) {
+        return Err(wrong_type(format_args!("{at}"), expected));
+    }
+    match r.number()?.int {
+        Some(v) => Ok(Some(v)),
+        None => Err(wrong_type(format_args!("{at}"), expected)),
+    }
+}
+
+/// A string into `out`, or `Ok(false)` for `null` (then `out` is left alone). A string
+/// longer than `out` is [`SettingsError::TooLong`] for `parameter`, with `max`.
+fn read_string<const N: usize>(
+    r: &mut Reader<'_>,
+    out: &mut String<N>,
+    parameter: Parameter,
+    max: usize,
+) -> Result<bool, RequestError> {
+    if r.null()? {
+        return Ok(false);
+    }
+    if r.peek() != Some(b'"') {
+        return Err(wrong_type(format_args!("{}", parameter.name()), "a string"));
+    }
+    let mut fill = Fill::new(out);
+    r.string(&mut fill)?;
+    if fill.overflow {
+        return Err(SettingsError::TooLong { parameter, max }.into());
+    }
+    Ok(true)
+}
+
+fn unknown(at: fmt::Arguments<'_>) -> RequestError {
+    RequestError::UnknownProperty { path: path(at) }
+}
+
+/// The name as given, marked when it was cut short.
+struct Name<'a>(&'a str, bool);
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)?;
+        if self.1 {
+            f.write_str("...")?;
+        }
+        Ok(())
+    }
+}
+
+fn read_body(r: &mut Reader<'_>, s: &mut Settings) -> Result<(), RequestError> {
+    if r.peek() != Some(b'{') {
+        return Err(RequestError::WrongType {
+            path: path(format_args!("the request body")),
+            expected: "an object",
         });
     }
-    state.settings.validate()?;
-    Ok(state.settings)
-}
-
-/// Whether `[`/`{` nest deeper than `max` outside strings. The parser skips unknown values by
-/// recursion, so the depth is bounded before it runs.
-fn nests_deeper_than(body: &[u8], max: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in body {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
+    read_object(r, "", |r, name, cut| {
+        if cut {
+            return Err(unknown(format_args!("{}", Name(name, cut))));
         }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max {
-                    return true;
+        match name {
+            "prompts" => read_prompts(r, s)?,
+            "bargeInAllowed" => s.barge_in_allowed = read_bool(r, name)?.unwrap_or(false),
+            "playBeep" => s.play_beep = read_bool(r, name)?.unwrap_or(true),
+            "streamWhileRecording" => {
+                s.stream_while_recording = read_bool(r, name)?.unwrap_or(false)
+            }
+            "initialSilenceTimeoutInSeconds" => {
+                if let Some(v) = read_int(r, name)? {
+                    s.initial_silence_timeout_s = v;
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+            "maxSilenceTimeoutInSeconds" => {
+                if let Some(v) = read_int(r, name)? {
+                    s.max_silence_timeout_s = v;
+                }
+            }
+            "maxRecordDurationInSeconds" => {
+                if let Some(v) = read_int(r, name)? {
+                    s.max_record_duration_s = v;
+                }
+            }
+            "stopTones" => read_stop_tones(r, s)?,
+            "clientContext" => {
+                if !read_string(
+                    r,
+                    &mut s.client_context,
+                    Parameter::ClientContext,
+                    CLIENT_CONTEXT_MAX_CHARS,
+                )? {
+                    s.client_context.clear();
+                }
+                if s.client_context.chars().count() > CLIENT_CONTEXT_MAX_CHARS {
+                    return Err(SettingsError::TooLong {
+                        parameter: Parameter::ClientContext,
+                        max: CLIENT_CONTEXT_MAX_CHARS,
+                    }
+                    .into());
+                }
+            }
+            other => return Err(unknown(format_args!("{other}"))),
         }
-    }
-    false
+        Ok(())
+    })
 }
 
-/// What the visitors fill in: the settings, the property being read (or last read), and a
-/// problem found
-/// that is not a JSON error (reported in preference to the JSON error it causes).
-struct ParseState {
-    settings: Settings,
-    at: String<PATH_CAPACITY>,
-    inside_value: bool,
-    problem: Option<RequestError>,
-}
-
-impl ParseState {
-    fn enter(&mut self, path: fmt::Arguments<'_>) {
-        self.at.clear();
-        self.inside_value = true;
-        // A path longer than the buffer is cut short; it only labels messages.
-        let _ = self.at.write_fmt(path);
+fn read_stop_tones(r: &mut Reader<'_>, s: &mut Settings) -> Result<(), RequestError> {
+    s.stop_tones = crate::digit::DigitSet::EMPTY;
+    if r.null()? {
+        return Ok(());
     }
-
-    fn fail<E: de::Error>(&mut self, problem: RequestError) -> E {
-        self.problem = Some(problem);
-        E::custom("request refused")
-    }
-
-    fn unknown<E: de::Error>(&mut self, path: fmt::Arguments<'_>) -> E {
-        let mut p = String::new();
-        let _ = p.write_fmt(path);
-        self.fail(RequestError::UnknownProperty { path: p })
-    }
-}
-
-/// Reads an object, handing each key to `on_key`.
-fn read_object<'de, A: MapAccess<'de>>(
-    mut map: A,
-    mut on_key: impl FnMut(&str, &mut A) -> Result<(), A::Error>,
-) -> Result<(), A::Error> {
-    while let Some(key) = map.next_key::<String<PATH_CAPACITY>>()? {
-        if key == "@odata.type" {
-            map.next_value::<String<PATH_CAPACITY>>()?;
+    let mut set = crate::digit::DigitSet::EMPTY;
+    read_array(r, "stopTones", "an array of strings", |r, index| {
+        if r.peek() != Some(b'"') {
+            return Err(wrong_type(format_args!("stopTones[{index}]"), "a string"));
+        }
+        if index >= STOP_TONES_MAX {
+            return Err(SettingsError::TooManyStopTones {
+                max: STOP_TONES_MAX,
+            }
+            .into());
+        }
+        let mut tone = String::<8>::new();
+        let mut fill = Fill::new(&mut tone);
+        r.string(&mut fill)?;
+        let digit = if fill.overflow {
+            None
         } else {
-            on_key(&key, &mut map)?;
-        }
+            parse_stop_tone(&tone)
+        };
+        set = set.with(digit.ok_or(SettingsError::InvalidStopTone { index })?);
+        Ok(())
+    })?;
+    s.stop_tones = set;
+    Ok(())
+}
+
+fn read_prompts(r: &mut Reader<'_>, s: &mut Settings) -> Result<(), RequestError> {
+    s.prompt = None;
+    if r.null()? {
+        return Ok(());
+    }
+    let mut count = 0;
+    read_array(
+        r,
+        "prompts",
+        "an array of mediaPrompt objects",
+        |r, index| {
+            count = index + 1;
+            if index == 0 {
+                read_prompt(r, s)
+            } else {
+                // Counted for the message; Graph takes one.
+                r.skip_value().map_err(RequestError::from)
+            }
+        },
+    )?;
+    if count > 1 {
+        return Err(SettingsError::TooManyPrompts { count }.into());
     }
     Ok(())
 }
 
-struct BodySeed<'s>(&'s mut ParseState);
-
-impl<'de> DeserializeSeed<'de> for BodySeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_struct("recordResponse", &[], self)
-    }
-}
-
-impl<'de> Visitor<'de> for BodySeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a recordResponse request object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let st = self.0;
-        read_object(map, |key, map| {
-            st.enter(format_args!("{key}"));
-            let s = &mut st.settings;
-            match key {
-                "prompts" => {
-                    map.next_value_seed(Nullable(PromptsSeed(st)))?;
+/// Reads `prompts[0]` straight into `s.prompt`.
+fn read_prompt(r: &mut Reader<'_>, s: &mut Settings) -> Result<(), RequestError> {
+    let prompt = s.prompt.get_or_insert_with(Default::default);
+    prompt.uri.clear();
+    prompt.resource_id = None;
+    let (mut has_info, mut has_uri) = (false, false);
+    read_object(r, "prompts[0]", |r, name, cut| {
+        match (name, cut) {
+            ("mediaInfo", false) => {
+                if r.null()? {
+                    return Ok(());
                 }
-                "bargeInAllowed" => {
-                    s.barge_in_allowed = map.next_value::<Option<bool>>()?.unwrap_or(false)
-                }
-                "playBeep" => s.play_beep = map.next_value::<Option<bool>>()?.unwrap_or(true),
-                "streamWhileRecording" => {
-                    s.stream_while_recording = map.next_value::<Option<bool>>()?.unwrap_or(false)
-                }
-                "initialSilenceTimeoutInSeconds" => {
-                    if let Some(v) = map.next_value::<Option<i64>>()? {
-                        s.initial_silence_timeout_s = v;
+                has_info = true;
+                read_object(r, "prompts[0].mediaInfo", |r, name, cut| {
+                    match (name, cut) {
+                        ("uri", false) => {
+                            has_uri =
+                                read_string(r, &mut prompt.uri, Parameter::Uri, URI_CAPACITY)?;
+                        }
+                        ("resourceId", false) => {
+                            let id = prompt.resource_id.get_or_insert_with(String::new);
+                            if !read_string(r, id, Parameter::ResourceId, RESOURCE_ID_CAPACITY)? {
+                                prompt.resource_id = None;
+                            }
+                        }
+                        _ => {
+                            return Err(unknown(format_args!(
+                                "prompts[0].mediaInfo.{}",
+                                Name(name, cut)
+                            )))
+                        }
                     }
-                }
-                "maxSilenceTimeoutInSeconds" => {
-                    if let Some(v) = map.next_value::<Option<i64>>()? {
-                        s.max_silence_timeout_s = v;
-                    }
-                }
-                "maxRecordDurationInSeconds" => {
-                    if let Some(v) = map.next_value::<Option<i64>>()? {
-                        s.max_record_duration_s = v;
-                    }
-                }
-                "stopTones" => {
-                    map.next_value_seed(Nullable(StopTonesSeed(st)))?;
-                }
-                "clientContext" => {
-                    let v = map.next_value::<Option<String<CLIENT_CONTEXT_CAPACITY>>>()?;
-                    if let Err(e) = s.set_client_context(v.as_deref().unwrap_or("")) {
-                        return Err(st.fail(e.into()));
-                    }
-                }
-                other => return Err(st.unknown(format_args!("{other}"))),
+                    Ok(())
+                })
             }
-            // What follows a value that was read is not that value's fault.
-            st.inside_value = false;
-            Ok(())
-        })
-    }
-}
-
-/// Reads `null` as absent (`None`) and anything else with the inner seed.
-struct Nullable<S>(S);
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Nullable<S> {
-    type Value = Option<S::Value>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Nullable<S> {
-    type Value = Option<S::Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a value or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        self.0.deserialize(d).map(Some)
-    }
-}
-
-struct StopTonesSeed<'s>(&'s mut ParseState);
-
-impl<'de> DeserializeSeed<'de> for StopTonesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StopTonesSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of keypad characters")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let st = self.0;
-        let mut tones: heapless::Vec<String<8>, STOP_TONES_MAX> = heapless::Vec::new();
-        let mut index = 0;
-        loop {
-            st.enter(format_args!("stopTones[{index}]"));
-            let Some(tone) = seq.next_element::<String<8>>()? else {
-                break;
-            };
-            if tones.push(tone).is_err() {
-                return Err(st.fail(
-                    SettingsError::TooManyStopTones {
-                        max: STOP_TONES_MAX,
-                    }
-                    .into(),
-                ));
-            }
-            index += 1;
+            // Beta: how many times to play the prompt. recresp plays it once.
+            ("loop", false) => read_int(r, "prompts[0].loop").map(|_| ()),
+            _ => Err(unknown(format_args!("prompts[0].{}", Name(name, cut)))),
         }
-        if let Err(e) = st.settings.set_stop_tones(tones.iter().map(|t| t.as_str())) {
-            return Err(st.fail(e.into()));
-        }
-        Ok(())
+    })?;
+    let missing = |parameter| RequestError::Invalid(SettingsError::Missing { parameter });
+    if !has_info {
+        return Err(missing(Parameter::MediaInfo));
     }
-}
-
-struct PromptsSeed<'s>(&'s mut ParseState);
-
-impl<'de> DeserializeSeed<'de> for PromptsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+    if !has_uri {
+        return Err(missing(Parameter::Uri));
     }
-}
-
-impl<'de> Visitor<'de> for PromptsSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of at most one mediaPrompt")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let st = self.0;
-        st.enter(format_args!("prompts[0]"));
-        if seq.next_element_seed(PromptSeed(st))?.is_none() {
-            return Ok(());
-        }
-        let mut count = 1;
-        while seq.next_element::<IgnoredAny>()?.is_some() {
-            count += 1;
-        }
-        if count > 1 {
-            return Err(st.fail(SettingsError::TooManyPrompts { count }.into()));
-        }
-        Ok(())
-    }
-}
-
-struct PromptSeed<'s>(&'s mut ParseState);
-
-impl<'de> DeserializeSeed<'de> for PromptSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_struct("mediaPrompt", &[], self)
-    }
-}
-
-impl<'de> Visitor<'de> for PromptSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a mediaPrompt object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let st = self.0;
-        let mut info: Option<MediaInfo> = None;
-        read_object(map, |key, map| {
-            match key {
-                "mediaInfo" => {
-                    st.enter(format_args!("prompts[0].mediaInfo"));
-                    info = map.next_value_seed(Nullable(MediaInfoSeed(st)))?;
-                }
-                // Beta: how many times to play the prompt. recresp plays it once.
-                "loop" => {
-                    st.enter(format_args!("prompts[0].loop"));
-                    map.next_value::<Option<i64>>()?;
-                }
-                other => return Err(st.unknown(format_args!("prompts[0].{other}"))),
-            }
-            // What follows a value that was read is not that value's fault.
-            st.inside_value = false;
-            Ok(())
-        })?;
-        let Some(info) = info else {
-            return Err(st.fail(
-                SettingsError::Missing {
-                    parameter: Parameter::MediaInfo,
-                }
-                .into(),
-            ));
-        };
-        let Some(uri) = info.uri else {
-            return Err(st.fail(
-                SettingsError::Missing {
-                    parameter: Parameter::Uri,
-                }
-                .into(),
-            ));
-        };
-        if let Err(e) = st.settings.set_prompt(&uri, info.resource_id.as_deref()) {
-            return Err(st.fail(e.into()));
-        }
-        Ok(())
-    }
-}
-
-#[derive(Default)]
-struct MediaInfo {
-    uri: Option<String<URI_CAPACITY>>,
-    resource_id: Option<String<RESOURCE_ID_CAPACITY>>,
-}
-
-struct MediaInfoSeed<'s>(&'s mut ParseState);
-
-impl<'de> DeserializeSeed<'de> for MediaInfoSeed<'_> {
-    type Value = MediaInfo;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_struct("mediaInfo", &[], self)
-    }
-}
-
-impl<'de> Visitor<'de> for MediaInfoSeed<'_> {
-    type Value = MediaInfo;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a mediaInfo object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let st = self.0;
-        let mut info = MediaInfo::default();
-        read_object(map, |key, map| {
-            match key {
-                "uri" => {
-                    st.enter(format_args!("prompts[0].mediaInfo.uri"));
-                    info.uri = map.next_value()?;
-                }
-                "resourceId" => {
-                    st.enter(format_args!("prompts[0].mediaInfo.resourceId"));
-                    info.resource_id = map.next_value()?;
-                }
-                other => return Err(st.unknown(format_args!("prompts[0].mediaInfo.{other}"))),
-            }
-            // What follows a value that was read is not that value's fault.
-            st.inside_value = false;
-            Ok(())
-        })?;
-        Ok(info)
-    }
+    Ok(())
 }
