@@ -84,19 +84,7 @@ impl Plan {
 
     /// The `recordOperation` returned at start (status `running`), as JSON.
     pub fn running_operation(&self) -> String {
-        let mut buf = vec![0u8; self.json_capacity("")];
-        let n = json::write_running_operation(&self.operation_ref(), &mut buf)
-            .expect("the buffer is sized for the strings");
-        String::from_utf8_lossy(&buf[..n]).into_owned()
-    }
-
-    /// Room for a document: the fixed text, plus every variable string escaped at worst
-    /// (6 bytes per byte, `\u00XX`), twice for the ids that appear twice.
-    fn json_capacity(&self, location: &str) -> usize {
-        let variable = 2 * (self.opts.call_id.len() + self.operation_id.len())
-            + self.settings.client_context.len()
-            + 2 * location.len();
-        2048 + 6 * variable
+        running_operation_json(&self.operation_ref())
     }
 
     /// Runs the operation on the caller's audio.
@@ -145,11 +133,8 @@ impl Plan {
             location: &location,
             access_token: &token,
         });
-        let mut buf = vec![0u8; self.json_capacity(&location)];
-        let n = json::write_notification(&self.operation_ref(), &completion, rec_ref, &mut buf)
-            .expect("the buffer is sized for the strings");
         Outcome {
-            notification: String::from_utf8_lossy(&buf[..n]).into_owned(),
+            notification: notification_json(&self.operation_ref(), &completion, rec_ref),
             completion,
             recording,
             rate: caller.rate,
@@ -158,9 +143,40 @@ impl Plan {
     }
 }
 
+/// The `recordOperation` returned when a recordResponse starts (status `running`), as JSON.
+pub fn running_operation_json(op: &OperationRef<'_>) -> String {
+    let mut buf = vec![0u8; json_capacity(op, "")];
+    let n =
+        json::write_running_operation(op, &mut buf).expect("the buffer is sized for the strings");
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// The `commsNotifications` posted when a recordResponse ends, as JSON.
+pub fn notification_json(
+    op: &OperationRef<'_>,
+    completion: &Completion,
+    recording: Option<Recording<'_>>,
+) -> String {
+    let location = recording.map_or("", |r| r.location);
+    let token = recording.map_or("", |r| r.access_token);
+    let mut buf = vec![0u8; json_capacity(op, location) + 6 * token.len()];
+    let n = json::write_notification(op, completion, recording, &mut buf)
+        .expect("the buffer is sized for the strings");
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// Room for a document: the fixed text, plus every variable string escaped at worst
+/// (6 bytes per byte, `\u00XX`), twice for the ids that appear twice.
+fn json_capacity(op: &OperationRef<'_>, location: &str) -> usize {
+    let variable = 2 * (op.call_id.len() + op.operation_id.len())
+        + op.client_context.len()
+        + 2 * location.len();
+    2048 + 6 * variable
+}
+
 /// Finds the prompt by the last path segment of its URI in `media_dir` and measures it in
 /// caller samples. Anything that goes wrong is `Failed` (the operation ends playPromptFailed).
-fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> PromptAudio {
+pub fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> PromptAudio {
     let name = uri
         .split(['?', '#'])
         .next()

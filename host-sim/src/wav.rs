@@ -30,6 +30,20 @@ pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
         },
         other => bad(format!("not a readable WAV file ({other})")),
     })?;
+    check_and_read(reader).map_err(bad)
+}
+
+/// Reads a WAV held in memory (an upload), with the same rules as [`read_wav`]; `Err` says
+/// what is wrong with it.
+pub fn decode_wav(bytes: &[u8]) -> Result<CallerAudio, String> {
+    let reader = hound::WavReader::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable WAV file ({e})"))?;
+    check_and_read(reader)
+}
+
+/// Checks the format is one the core takes and reads the samples.
+fn check_and_read<R: std::io::Read>(reader: hound::WavReader<R>) -> Result<CallerAudio, String> {
+    let bad = |reason: String| reason;
     let spec = reader.spec();
     if spec.channels != 1 {
         return Err(bad(format!(
@@ -54,6 +68,25 @@ pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| bad(format!("truncated or damaged sample data ({e})")))?;
     Ok(CallerAudio { rate, samples })
+}
+
+/// The bytes of a 16-bit mono PCM WAV at `rate`, exactly as [`write_wav`] writes the file.
+pub fn encode_wav(rate: SampleRate, samples: &[i16]) -> Vec<u8> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate.hz(),
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut out = std::io::Cursor::new(Vec::with_capacity(44 + 2 * samples.len()));
+    {
+        let mut w = hound::WavWriter::new(&mut out, spec).expect("writing to memory cannot fail");
+        for &s in samples {
+            w.write_sample(s).expect("writing to memory cannot fail");
+        }
+        w.finalize().expect("writing to memory cannot fail");
+    }
+    out.into_inner()
 }
 
 /// Writes 16-bit mono PCM at `rate`.
