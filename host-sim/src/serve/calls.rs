@@ -66,7 +66,7 @@ impl Calls {
             }
             map.insert(id.to_string(), Arc::clone(&call));
         }
-        tokio::spawn(drive(call, shared));
+        shared.media.clone().spawn(drive(call, shared));
         true
     }
 

@@ -72,6 +72,8 @@ pub struct Shared {
     pub notifier: Notifier,
     /// The live calls.
     pub calls: Calls,
+    /// The runtime the calls' media run on.
+    pub media: tokio::runtime::Handle,
     etags: AtomicU64,
 }
 
@@ -83,21 +85,29 @@ impl Shared {
 }
 
 /// Runs the server until SIGINT or SIGTERM.
+///
+/// HTTP and notification delivery run on one runtime, the calls' media on another, so that a
+/// machine busy decoding many calls still answers requests and reads the bots' replies.
 pub fn run(args: &ServeArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
+    let build = |name: &str| {
+        tokio::runtime::Builder::new_multi_thread()
+            .thread_name(name)
+            .enable_all()
+            .build()
+    };
+    let (io, media) = match (build("recresp-io"), build("recresp-media")) {
+        (Ok(io), Ok(media)) => (io, media),
+        (Err(e), _) | (_, Err(e)) => {
             eprintln!("recresp-sim serve: cannot start the runtime: {e}");
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(serve(args.clone()))
+    let code = io.block_on(serve(args.clone(), media.handle().clone()));
+    media.shutdown_background();
+    code
 }
 
-async fn serve(args: ServeArgs) -> ExitCode {
+async fn serve(args: ServeArgs, media: tokio::runtime::Handle) -> ExitCode {
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -118,6 +128,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
             timeout: Duration::from_millis(args.callback_timeout_ms),
         }),
         calls: Calls::default(),
+        media,
         etags: AtomicU64::new(0),
     });
     let sweeper = Arc::clone(&shared);

@@ -97,10 +97,15 @@ impl Notifier {
                 .body(body.clone())
                 .send()
                 .await;
-            if matches!(&sent, Ok(r) if r.status().is_success()) {
-                self.stats.delivered.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
+            let why = match sent {
+                Ok(r) if r.status().is_success() => {
+                    self.stats.delivered.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+                Ok(r) => format!("status {}", r.status()),
+                Err(e) => format!("{e:?}"),
+            };
+            eprintln!("recresp-sim serve: posting to {callback} failed ({why})");
             if attempt == self.policy.retries {
                 break;
             }

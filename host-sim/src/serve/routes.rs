@@ -59,7 +59,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
     .route("/recresp/stats", get(stats))
     .fallback(not_found)
     .layer(DefaultBodyLimit::max(MAX_BODY))
+    .layer(axum::middleware::from_fn(detach))
     .with_state(shared)
+}
+
+/// Runs each request in a task of its own, so that a client that goes away once its request
+/// is in does not cut the handling short: the request takes effect or, if its body never
+/// arrived, nothing happens.
+async fn detach(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 /// Runs a handler's body and turns its error into Graph's error response.
