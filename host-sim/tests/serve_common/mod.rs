@@ -15,25 +15,9 @@ use recresp_core::synth::{add_dtmf, add_voice};
 use recresp_core::{Digit, SampleRate};
 use serde_json::Value;
 
-/// The seed's example request (Graph's docs), with the prompt served from the media folder.
-pub const SEED_REQUEST: &str = r##"{
-  "bargeInAllowed": true,
-  "clientContext": "d45324c1-fcb5-430a-902c-f20af696537c",
-  "prompts": [
-    {
-      "@odata.type": "#microsoft.graph.mediaPrompt",
-      "mediaInfo": {
-        "uri": "https://cdn.contoso.com/beep.wav",
-        "resourceId": "1D6DE2D4-CD51-4309-8DAA-70768651088E"
-      }
-    }
-  ],
-  "maxRecordDurationInSeconds": 10,
-  "initialSilenceTimeoutInSeconds": 5,
-  "maxSilenceTimeoutInSeconds": 2,
-  "playBeep": true,
-  "stopTones": [ "#", "1", "*" ]
-}"##;
+/// The seed's example request (Graph's docs); its prompt is served from the media folder as
+/// `beep.wav`.
+pub const SEED_REQUEST: &str = include_str!("../sdk/seed-request.json");
 
 /// A temporary folder, removed on drop.
 pub struct Dir(pub PathBuf);
