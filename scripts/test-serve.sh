@@ -38,6 +38,15 @@ trap cleanup EXIT
 mkdir -p "$WORK/audio" "$WORK/media"
 cp "$WORK/demo/caller.wav" "$WORK/audio/sdk-call.wav"
 cp "$WORK/demo/media/"*.wav "$WORK/media/beep.wav"
+# A 4.5 s prompt for the queue tests, so that their requests reach a queue still busy with it.
+python3 - "$WORK/media/beep.wav" "$WORK/media/long.wav" <<'PY'
+import sys, wave
+with wave.open(sys.argv[1]) as w:
+    params, frames = w.getparams(), w.readframes(w.getnframes())
+with wave.open(sys.argv[2], "wb") as out:
+    out.setparams(params)
+    out.writeframes(frames * 3)
+PY
 REQUEST="host-sim/tests/sdk/seed-request.json"
 "$SIM" run --request "$REQUEST" --caller "$WORK/demo/caller.wav" --media "$WORK/media" \
   --recording "$WORK/expected.wav" >/dev/null
@@ -68,7 +77,8 @@ export NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost"
 echo "== Python Graph SDK ($SDK) against recresp-sim serve ($FAST, $REALTIME)"
 if ! timeout 120 "$VENV/bin/python" host-sim/tests/sdk/test_sdk.py \
   --fast "$FAST" --realtime "$REALTIME" --request "$REQUEST" \
-  --expected "$WORK/expected.wav" --prompt-uri "https://cdn.contoso.com/beep.wav"; then
+  --expected "$WORK/expected.wav" --prompt-uri "https://cdn.contoso.com/beep.wav" \
+  --queue-prompt-uri "https://cdn.contoso.com/long.wav"; then
   echo "== server log (fast)" >&2
   cat "$WORK/fast.err" >&2
   echo "== server log (realtime)" >&2

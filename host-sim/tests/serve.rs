@@ -11,7 +11,9 @@ use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// Files for a call `id`: its caller audio and the seed's prompt (`beep.wav`, 1 s).
+/// Files for calls `ids`: their caller audio, the seed's prompt (`beep.wav`, 1 s) and a
+/// longer one (`long.wav`, 3 s: long enough for the queue tests' requests to reach a busy
+/// queue on a loaded machine).
 fn inputs(dir: &Dir, ids: &[&str], rate: SampleRate) {
     std::fs::create_dir_all(dir.path("audio")).unwrap();
     std::fs::create_dir_all(dir.path("media")).unwrap();
@@ -22,6 +24,11 @@ fn inputs(dir: &Dir, ids: &[&str], rate: SampleRate) {
         &dir.path("media/beep.wav"),
         SampleRate::Hz16000,
         &prompt(SampleRate::Hz16000, 1000),
+    );
+    write_wav(
+        &dir.path("media/long.wav"),
+        SampleRate::Hz16000,
+        &prompt(SampleRate::Hz16000, 3000),
     );
 }
 
@@ -275,7 +282,7 @@ async fn queue_order_barge_in_and_cancel() {
     let server = Server::start(&strs(&args));
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    let prompt_body = r##"{"clientContext":"p","prompts":[{"@odata.type":"#microsoft.graph.mediaPrompt","mediaInfo":{"uri":"https://x/beep.wav"}}]}"##;
+    let prompt_body = r##"{"clientContext":"p","prompts":[{"@odata.type":"#microsoft.graph.mediaPrompt","mediaInfo":{"uri":"https://x/long.wav"}}]}"##;
     let short_record =
         r#"{"clientContext":"r","playBeep":false,"initialSilenceTimeoutInSeconds":1}"#;
 

@@ -148,7 +148,7 @@ impl CallState {
             .queue
             .submit(MediaOp::Record { options, prompt })
             .map_err(|_| Self::queue_full())?;
-        let graph_id = uuid::Uuid::new_v4().to_string();
+        let graph_id = super::ids::guid();
         let client_context = settings.client_context.as_str().to_string();
         let body = running_operation_json(&OperationRef {
             call_id: &self.call_id,
@@ -208,7 +208,7 @@ impl CallState {
                 samples: if failed { 0 } else { samples },
             })
             .map_err(|_| Self::queue_full())?;
-        let graph_id = uuid::Uuid::new_v4().to_string();
+        let graph_id = super::ids::guid();
         let doc = operations::started(OtherOp::PlayPrompt, &graph_id, &client_context);
         self.documents.insert(graph_id.clone(), doc.clone());
         self.pending.insert(
@@ -244,7 +244,7 @@ impl CallState {
     }
 
     fn completed_op(&mut self, kind: OtherOp, client_context: &str) -> (String, String) {
-        let graph_id = uuid::Uuid::new_v4().to_string();
+        let graph_id = super::ids::guid();
         let doc = operations::started(kind, &graph_id, client_context);
         self.documents.insert(graph_id.clone(), doc.clone());
         (graph_id, doc.to_string())

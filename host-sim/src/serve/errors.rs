@@ -112,7 +112,7 @@ pub fn client_request_id(headers: &HeaderMap) -> Option<String> {
 
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
-        let request_id = uuid::Uuid::new_v4().to_string();
+        let request_id = super::ids::guid();
         let body = self.body(&request_id).to_string();
         let mut response = (
             self.status,

@@ -10,6 +10,7 @@
 mod calls;
 mod driver;
 mod errors;
+mod ids;
 mod notifier;
 mod operations;
 mod recordings;

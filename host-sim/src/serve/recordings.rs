@@ -33,15 +33,6 @@ pub struct Recordings {
     items: Mutex<HashMap<String, Stored>>,
 }
 
-/// A fresh random token: 244 bits from the operating system's generator, as hex.
-pub fn random_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
-}
-
 /// Compares two strings in time that depends only on their lengths.
 fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -66,8 +57,8 @@ impl Recordings {
 
     /// Stores a recording of `call_id`; returns its id and its access token.
     pub fn store(&self, call_id: &str, wav: Vec<u8>) -> (String, String) {
-        let id = uuid::Uuid::new_v4().to_string();
-        let token = random_token();
+        let id = super::ids::guid();
+        let token = super::ids::token();
         self.items().insert(
             id.clone(),
             Stored {

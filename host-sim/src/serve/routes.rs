@@ -190,7 +190,7 @@ async fn create_call(
                     "id: 1 to 64 letters, digits, '-', '_' or '.'",
                 ))
             }
-            None => uuid::Uuid::new_v4().to_string(),
+            None => super::ids::guid(),
         };
         if shared.calls.get(&id).is_some() {
             return Err(GraphError::conflict(format!("call {id} already exists")));

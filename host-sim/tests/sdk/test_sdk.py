@@ -5,7 +5,7 @@ real time for the queue tests), makes the inputs and the recording `recresp-sim 
 for them, and passes their paths here:
 
     python test_sdk.py --fast URL --realtime URL --request REQUEST.json --expected RUN.wav \
-        --prompt-uri URI
+        --prompt-uri URI --queue-prompt-uri URI
 
 The SDK talks to the server through a GraphRequestAdapter whose base URL is the server's
 /beta. Graph wants an Authorization header on every call; the SDK's anonymous provider sends
@@ -219,7 +219,7 @@ async def queue(args, bot):
     print("the media queue (server paced at real time)")
     client = graph_client(args.realtime, BearerToken("bot-token"))
     prompt = PlayPromptPostRequestBody(
-        client_context="prompt", prompts=[MediaPrompt(media_info=MediaInfo(uri=args.prompt_uri))])
+        client_context="prompt", prompts=[MediaPrompt(media_info=MediaInfo(uri=args.queue_prompt_uri))])
     short = dict(play_beep=False, initial_silence_timeout_in_seconds=1, stop_tones=["#"])
 
     await client.communications.calls.post(Call(id="sdk-barge", callback_uri=bot.url))
@@ -256,6 +256,7 @@ async def main():
     ap.add_argument("--request", required=True)
     ap.add_argument("--expected", required=True)
     ap.add_argument("--prompt-uri", required=True)
+    ap.add_argument("--queue-prompt-uri", required=True)
     args = ap.parse_args()
     bot = Bot()
     await record_and_download(args, bot)
