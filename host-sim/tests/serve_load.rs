@@ -12,6 +12,9 @@ use recresp_core::SampleRate;
 use serde_json::Value;
 use serve_common::*;
 
+/// The tests of this file run one at a time: each measures a server under its own load.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 const PROMPT: &str = r##"{"prompts":[{"@odata.type":"#microsoft.graph.mediaPrompt","mediaInfo":{"uri":"https://x/beep.wav"}}]}"##;
 const RECORD: &str = r##"{"stopTones":["#"],"playBeep":false,"maxRecordDurationInSeconds":10}"##;
 
@@ -73,10 +76,15 @@ async fn stats(c: &reqwest::Client, server: &Server) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_calls_lose_and_duplicate_nothing() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     const CALLS: usize = 200;
     let ids: Vec<String> = (0..CALLS).map(|i| format!("load-{i}")).collect();
     let dir = setup("load", &ids);
-    let server = start(&dir, &[]);
+    // Delivery is at least once: a bot that has not answered within the callback timeout gets
+    // the notification again. The bot here shares the test machine with 200 calls' worth of
+    // decoding, so it is given 30 s: this test is about the server losing or duplicating
+    // nothing by itself.
+    let server = start(&dir, &["--callback-timeout-ms", "30000"]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     let t0 = Instant::now();
@@ -182,6 +190,7 @@ async fn record_on_call(c: &reqwest::Client, server: &Server, id: &str, bot_url:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_down_and_slow_bots_get_retries_and_the_server_keeps_serving() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let ids: Vec<String> = ["f500", "fdown", "fslow", "fok"]
         .iter()
         .map(|s| s.to_string())
@@ -257,6 +266,7 @@ async fn failing_down_and_slow_bots_get_retries_and_the_server_keeps_serving() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clients_that_disconnect_mid_request_change_nothing() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     const N: usize = 20;
     let ids: Vec<String> = (0..N).map(|i| format!("d{i}")).collect();
     let dir = setup("disconnect", &ids);
@@ -286,7 +296,8 @@ async fn clients_that_disconnect_mid_request_change_nothing() {
             // Half a body, then gone: no operation.
             raw(id, abandoned, abandoned.len() / 2);
         } else {
-            // The whole request, then gone at once: it takes effect or not, never in part.
+            // The whole request, then gone at once: it takes effect as if the client had
+            // waited for the answer.
             raw(id, abandoned, abandoned.len());
         }
     }
@@ -322,7 +333,7 @@ async fn clients_that_disconnect_mid_request_change_nothing() {
         if i % 2 == 0 {
             assert_eq!(a, 0, "{id}: half a body must not start an operation");
         } else {
-            assert!(a <= 1, "{id}");
+            assert_eq!(a, 1, "{id}: a whole request takes effect");
             applied += a;
         }
     }
@@ -333,10 +344,8 @@ async fn clients_that_disconnect_mid_request_change_nothing() {
     }
     println!(
         "serve disconnects: {} clients sent half a body and left: 0 operations; {} sent the whole \
-         request and left: {applied} carried out in full, {} not at all; every later request \
-         answered and notified once",
+         request and left: {applied} carried out; every later request answered and notified once",
         N / 2,
         N / 2,
-        N / 2 - applied
     );
 }

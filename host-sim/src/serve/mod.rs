@@ -142,15 +142,31 @@ async fn serve(args: ServeArgs, media: tokio::runtime::Handle) -> ExitCode {
     });
     println!("recresp-sim serve: listening on http://{addr}");
     let app = routes::router(Arc::clone(&shared));
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(stop_signal())
-        .await;
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("recresp-sim serve: {e}");
-            ExitCode::from(1)
-        }
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut stop => return ExitCode::SUCCESS,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: wait and go on serving.
+                eprintln!("recresp-sim serve: accepting a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            // A client that shuts its side down after sending still gets its request carried
+            // out (and the answer, if it reads it).
+            let _ = hyper::server::conn::http1::Builder::new()
+                .half_close(true)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
     }
 }
 
