@@ -204,7 +204,7 @@ async fn failing_down_and_slow_bots_get_retries_and_the_server_keeps_serving() {
             "--backoff-ms",
             "50",
             "--callback-timeout-ms",
-            "3000",
+            "10000",
         ],
     );
     let c = client();
