@@ -117,14 +117,14 @@ impl Drop for Server {
 }
 
 /// How the bot's endpoint answers.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum BotMode {
     /// 200 at once.
     Ok,
     /// 500 to the first `n` attempts of every notification, then 200.
     FailFirst(usize),
-    /// Waits this long before answering 200.
-    Slow(Duration),
+    /// Answers 200 only once the gate is opened (`send(true)`).
+    Held(Arc<tokio::sync::watch::Sender<bool>>),
 }
 
 /// A bot's callback endpoint that keeps every notification it accepted.
@@ -142,7 +142,7 @@ impl Bot {
         let seen: Arc<Mutex<std::collections::HashMap<String, usize>>> = Arc::default();
         let (r, a) = (received.clone(), attempts.clone());
         let handler = move |body: String| {
-            let (r, a, seen) = (r.clone(), a.clone(), seen.clone());
+            let (r, a, seen, mode) = (r.clone(), a.clone(), seen.clone(), mode.clone());
             async move {
                 a.fetch_add(1, Ordering::SeqCst);
                 match mode {
@@ -155,7 +155,9 @@ impl Bot {
                             return StatusCode::INTERNAL_SERVER_ERROR;
                         }
                     }
-                    BotMode::Slow(d) => tokio::time::sleep(d).await,
+                    BotMode::Held(gate) => {
+                        let _ = gate.subscribe().wait_for(|open| *open).await;
+                    }
                 }
                 r.lock().unwrap().push(serde_json::from_str(&body).unwrap());
                 StatusCode::OK
