@@ -168,7 +168,7 @@ async def record_and_download(args, bot):
         for v in n["value"]
         if v["changeType"] == "updated"
     ]
-    check(len(tones) >= 1, f"the caller's key press is notified after subscribeToTone ({tones})")
+    check(tones == ["pound"], f"the caller's key press is notified after subscribeToTone ({tones})")
     location, token = data["recordingLocation"], data["recordingAccessToken"]
     check(location.startswith(args.fast + "/"), f"recordingLocation is on the server ({location})")
     status, ctype, wav = download(location, token)
