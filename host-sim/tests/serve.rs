@@ -47,8 +47,13 @@ fn strs(v: &[String]) -> Vec<&str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recording_is_what_run_writes_and_needs_its_token() {
-    for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
-        let dir = Dir::new(&format!("seed-{}", rate.hz()));
+    // As fast as possible at both rates, and once paced at real time.
+    for (rate, realtime) in [
+        (SampleRate::Hz8000, false),
+        (SampleRate::Hz16000, false),
+        (SampleRate::Hz8000, true),
+    ] {
+        let dir = Dir::new(&format!("seed-{}-{realtime}", rate.hz()));
         inputs(&dir, &["seed-call"], rate);
         // What `recresp-sim run` writes for the same request and caller audio.
         std::fs::write(dir.path("request.json"), SEED_REQUEST).unwrap();
@@ -72,7 +77,11 @@ async fn recording_is_what_run_writes_and_needs_its_token() {
         let run_data = &run_note["value"][0]["resourceData"];
         assert_eq!(run_data["completionReason"], "stopToneDetected");
 
-        let server = Server::start(&strs(&server_args(&dir)));
+        let mut args = server_args(&dir);
+        if realtime {
+            args.push("--realtime".into());
+        }
+        let server = Server::start(&strs(&args));
         let bot = Bot::start(BotMode::Ok).await;
         let c = client();
         create_call(&c, &server, "seed-call", &bot).await;
