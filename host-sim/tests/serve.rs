@@ -71,7 +71,8 @@ async fn recording_is_what_run_writes_and_needs_its_token() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{out:?}");
-        let want = std::fs::read(dir.path("run.wav")).unwrap();
+        let want = std::fs::read(dir.path("run.wav"))
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
         let run_note: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.path("run.json")).unwrap()).unwrap();
         let run_data = &run_note["value"][0]["resourceData"];
@@ -486,4 +487,64 @@ async fn uploaded_audio_and_retention() {
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
+}
+
+/// The caller's audio goes to the operations in turn, sample for sample: a recordResponse
+/// queued after a playPrompt hears the audio from the prompt's last sample on (the prompt
+/// here, 4080 samples, is not a whole number of 20 ms frames).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_after_a_prompt_hears_the_audio_from_where_the_prompt_ended() {
+    let rate = SampleRate::Hz8000;
+    let dir = Dir::new("after-prompt");
+    inputs(&dir, &["ap"], rate);
+    write_wav(
+        &dir.path("media/odd.wav"),
+        SampleRate::Hz16000,
+        &prompt(SampleRate::Hz16000, 510),
+    );
+    let request = r##"{"stopTones":["#"],"playBeep":false,"maxSilenceTimeoutInSeconds":1}"##;
+    // What `run` records from the audio after the prompt.
+    let after = caller(rate)[4080..].to_vec();
+    write_wav(&dir.path("after.wav"), rate, &after);
+    std::fs::write(dir.path("request.json"), request).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
+        .args(["run", "--request"])
+        .arg(dir.path("request.json"))
+        .arg("--caller")
+        .arg(dir.path("after.wav"))
+        .arg("--recording")
+        .arg(dir.path("run.wav"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let want = std::fs::read(dir.path("run.wav"))
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
+
+    let server = Server::start(&strs(&server_args(&dir)));
+    let bot = Bot::start(BotMode::Ok).await;
+    let c = client();
+    create_call(&c, &server, "ap", &bot).await;
+    let prompt_body = r##"{"prompts":[{"@odata.type":"#microsoft.graph.mediaPrompt","mediaInfo":{"uri":"https://x/odd.wav"}}]}"##;
+    let (s, _, _) = act(&c, &server, "ap", "playPrompt", prompt_body).await;
+    assert_eq!(s, 200);
+    let (s, _, r) = act(&c, &server, "ap", "recordResponse", request).await;
+    assert_eq!(s, 200);
+    let r = r["id"].as_str().unwrap().to_string();
+    let all = bot.wait_for(WAIT, |a| !about(a, &r).is_empty()).await;
+    let data = &about(&all, &r)[0];
+    assert_eq!(all.len(), 2, "{all:?}");
+    let got = c
+        .get(data["recordingLocation"].as_str().unwrap())
+        .bearer_auth(data["recordingAccessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), want.len(), "{data}");
+    assert!(
+        got.as_ref() == want.as_slice(),
+        "the recording differs from run's"
+    );
 }

@@ -39,7 +39,7 @@ const MAX_PROMPTS: usize = 20;
 #[derive(Debug)]
 enum Kind {
     Record { captured: Vec<i16> },
-    Prompt { failed: bool },
+    Prompt { samples: u64, failed: bool },
 }
 
 /// An operation submitted to the queue and not yet notified.
@@ -65,6 +65,10 @@ pub struct CallState {
     tones: Option<u64>,
     /// A media operation was submitted (the caller's audio can no longer be replaced).
     touched: bool,
+    /// Caller samples left in the running playPrompt. Frames are cut to end with it: the
+    /// queue counts a frame that outlasts the last operation as consumed, and the audio after
+    /// a prompt belongs to whatever runs next.
+    prompt_left: Option<u64>,
     ended: bool,
     notify: CallNotifications,
 }
@@ -88,6 +92,7 @@ impl CallState {
             dtmf: DtmfDetector::new(audio.rate),
             tones: None,
             touched: false,
+            prompt_left: None,
             ended: false,
             notify,
         }
@@ -216,7 +221,10 @@ impl CallState {
             Pending {
                 graph_id: graph_id.clone(),
                 client_context,
-                kind: Kind::Prompt { failed },
+                kind: Kind::Prompt {
+                    samples: if failed { 0 } else { samples },
+                    failed,
+                },
             },
         );
         self.touched = true;
@@ -268,7 +276,10 @@ impl CallState {
         let mut left = budget;
         let mut stalled = 0;
         while left > 0 && self.busy() && stalled < 3 {
-            let n = FRAME.min(left);
+            let n = match self.prompt_left {
+                Some(p) => FRAME.min(left).min(usize::try_from(p).unwrap_or(FRAME)),
+                None => FRAME.min(left),
+            };
             let mut frame = [0i16; FRAME];
             if let Some(src) = self.audio.get(self.position..) {
                 let k = src.len().min(n);
@@ -276,6 +287,9 @@ impl CallState {
             }
             let used = self.queue.push_pcm(&frame[..n]).min(n);
             self.detect_tones(&frame[..used], shared);
+            if let Some(p) = self.prompt_left.as_mut() {
+                *p = p.saturating_sub(used as u64);
+            }
             self.position += used;
             left -= used;
             stalled = if used == 0 { stalled + 1 } else { 0 };
@@ -309,16 +323,27 @@ impl CallState {
             pending,
             documents,
             notify,
+            prompt_left,
             ..
         } = self;
         while let Some(event) = queue.poll() {
             let (op, finished) = match event {
-                QueueEvent::Started { .. } => continue,
+                QueueEvent::Started { op } => {
+                    *prompt_left = match pending.get(&op) {
+                        Some(Pending {
+                            kind: Kind::Prompt { samples, .. },
+                            ..
+                        }) => Some(*samples),
+                        _ => None,
+                    };
+                    continue;
+                }
                 QueueEvent::PromptCompleted { op, reason } => {
+                    *prompt_left = None;
                     let Some(p) = pending.remove(&op) else {
                         continue;
                     };
-                    let failed = matches!(p.kind, Kind::Prompt { failed: true })
+                    let failed = matches!(p.kind, Kind::Prompt { failed: true, .. })
                         && reason.status() == OperationStatus::Completed;
                     let (status, info, name) = if failed {
                         let r = CompletionReason::PlayPromptFailed;
