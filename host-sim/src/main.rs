@@ -7,6 +7,7 @@ mod demo;
 mod dtmf_cmd;
 mod error;
 mod http;
+mod serve;
 mod simulate;
 mod vad_cmd;
 mod wav;
@@ -55,6 +56,10 @@ enum Command {
         /// 16-bit mono PCM WAV at 8000 or 16000 Hz.
         file: PathBuf,
     },
+    /// Serve Graph's call media actions on a local address, backed by the core: a Graph SDK
+    /// can create a call, run recordResponse and friends, receive the notifications at its
+    /// callback URI and download the recordings.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -101,6 +106,7 @@ fn main() -> ExitCode {
         Command::Vad { file } => {
             vad_cmd::run(&file, &mut std::io::stdout().lock()).map(|()| ExitCode::SUCCESS)
         }
+        Command::Serve(args) => Ok(serve::run(&args)),
     };
     match result {
         Ok(code) => code,

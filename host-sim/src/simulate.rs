@@ -85,15 +85,7 @@ impl Plan {
 
     /// The `recordOperation` returned at start (status `running`), as JSON.
     pub fn running_operation(&self) -> String {
-        let op = self.operation_ref();
-        let capacity = json::running_operation_capacity(
-            json::escaped_len(op.operation_id),
-            json::escaped_len(op.client_context),
-        );
-        let mut buf = vec![0u8; capacity];
-        let n = json::write_running_operation(&op, &mut buf)
-            .expect("the core's capacity holds the document");
-        String::from_utf8_lossy(&buf[..n]).into_owned()
+        running_operation_json(&self.operation_ref())
     }
 
     /// Runs the operation on the caller's audio.
@@ -142,19 +134,8 @@ impl Plan {
             location: &location,
             access_token: &token,
         });
-        let op = self.operation_ref();
-        let capacity = json::notification_capacity(
-            json::escaped_len(op.call_id),
-            json::escaped_len(op.operation_id),
-            json::escaped_len(op.client_context),
-            json::escaped_len(&location),
-            json::escaped_len(&token),
-        );
-        let mut buf = vec![0u8; capacity];
-        let n = json::write_notification(&op, &completion, rec_ref, &mut buf)
-            .expect("the core's capacity holds the document");
         Outcome {
-            notification: String::from_utf8_lossy(&buf[..n]).into_owned(),
+            notification: notification_json(&self.operation_ref(), &completion, rec_ref),
             completion,
             recording,
             rate: caller.rate,
@@ -163,9 +144,42 @@ impl Plan {
     }
 }
 
+/// The `recordOperation` returned when a recordResponse starts (status `running`), as JSON.
+pub fn running_operation_json(op: &OperationRef<'_>) -> String {
+    let capacity = json::running_operation_capacity(
+        json::escaped_len(op.operation_id),
+        json::escaped_len(op.client_context),
+    );
+    let mut buf = vec![0u8; capacity];
+    let n = json::write_running_operation(op, &mut buf)
+        .expect("the core's capacity holds the document");
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// The `commsNotifications` posted when a recordResponse ends, as JSON.
+pub fn notification_json(
+    op: &OperationRef<'_>,
+    completion: &Completion,
+    recording: Option<Recording<'_>>,
+) -> String {
+    let location = recording.map_or("", |r| r.location);
+    let token = recording.map_or("", |r| r.access_token);
+    let capacity = json::notification_capacity(
+        json::escaped_len(op.call_id),
+        json::escaped_len(op.operation_id),
+        json::escaped_len(op.client_context),
+        json::escaped_len(location),
+        json::escaped_len(token),
+    );
+    let mut buf = vec![0u8; capacity];
+    let n = json::write_notification(op, completion, recording, &mut buf)
+        .expect("the core's capacity holds the document");
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
 /// Finds the prompt by the last path segment of its URI in `media_dir` and measures it in
 /// caller samples. Anything that goes wrong is `Failed` (the operation ends playPromptFailed).
-fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> PromptAudio {
+pub fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> PromptAudio {
     let name = uri
         .split(['?', '#'])
         .next()

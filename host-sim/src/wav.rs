@@ -32,6 +32,20 @@ pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
         },
         other => bad(format!("not a readable WAV file ({other})")),
     })?;
+    check_and_read(reader).map_err(bad)
+}
+
+/// Reads a WAV held in memory (an upload), with the same rules as [`read_wav`]; `Err` says
+/// what is wrong with it.
+pub fn decode_wav(bytes: &[u8]) -> Result<CallerAudio, String> {
+    let reader = hound::WavReader::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable WAV file ({e})"))?;
+    check_and_read(reader)
+}
+
+/// Checks the format is one the core takes and reads the samples.
+fn check_and_read<R: std::io::Read>(reader: hound::WavReader<R>) -> Result<CallerAudio, String> {
+    let bad = |reason: String| reason;
     let spec = reader.spec();
     if spec.channels != 1 {
         return Err(bad(format!(
@@ -58,25 +72,28 @@ pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
     Ok(CallerAudio { rate, samples })
 }
 
-/// Writes 16-bit mono PCM at `rate`, atomically.
-pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) -> Result<(), SimError> {
+/// The bytes of a 16-bit mono PCM WAV at `rate`, exactly as [`write_wav`] writes the file.
+pub fn encode_wav(rate: SampleRate, samples: &[i16]) -> Vec<u8> {
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: rate.hz(),
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    write_atomically(path, |file| {
-        let to_io = |e: hound::Error| match e {
-            hound::Error::IoError(e) => e,
-            other => std::io::Error::other(other.to_string()),
-        };
-        let mut w = hound::WavWriter::new(BufWriter::new(file), spec).map_err(to_io)?;
+    let mut out = std::io::Cursor::new(Vec::with_capacity(44 + 2 * samples.len()));
+    {
+        let mut w = hound::WavWriter::new(&mut out, spec).expect("writing to memory cannot fail");
         for &s in samples {
-            w.write_sample(s).map_err(to_io)?;
+            w.write_sample(s).expect("writing to memory cannot fail");
         }
-        w.finalize().map_err(to_io)
-    })
+        w.finalize().expect("writing to memory cannot fail");
+    }
+    out.into_inner()
+}
+
+/// Writes 16-bit mono PCM at `rate`, atomically: the bytes of [`encode_wav`].
+pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) -> Result<(), SimError> {
+    write_file(path, &encode_wav(rate, samples))
 }
 
 /// Writes `bytes` to `path`, atomically.

@@ -1,0 +1,428 @@
+//! The media of one call, driven by the core's `MediaQueue`: operations are submitted by the
+//! request handlers, and the call's task feeds the caller's audio to the queue while an
+//! operation runs, turning the queue's events into Graph notifications.
+//!
+//! The caller's audio (a WAV, or silence when the call has none or it has run out) is
+//! consumed only while a playPrompt or recordResponse runs, so the first recordResponse of a
+//! call hears the WAV from its first sample, exactly as `recresp-sim run` does, and its
+//! recording is the same bytes. Every consumed sample also goes through a DTMF detector for
+//! the tone notifications of `subscribeToTone`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use recresp_core::dtmf::{DtmfDetector, DtmfEvent};
+use recresp_core::json::{self, OperationRef, Recording};
+use recresp_core::recorder::PromptAudio;
+use recresp_core::{
+    CompletionReason, Event, MediaOp, MediaQueue, OpId, OperationStatus, QueueEvent, SampleRate,
+};
+use serde_json::Value;
+
+use super::errors::GraphError;
+use super::notifier::CallNotifications;
+use super::operations::{self, OtherOp};
+use super::Shared;
+use crate::simulate::{load_prompt, notification_json, running_operation_json};
+use crate::wav::{encode_wav, CallerAudio};
+
+/// Operations a call can hold waiting (the most the core's queue allows).
+const QUEUE: usize = 6;
+/// Samples pushed at once.
+const FRAME: usize = 160;
+/// Graph's limit on `clientContext`.
+const MAX_CLIENT_CONTEXT: usize = 256;
+/// Graph's limit on a playPrompt's prompts.
+const MAX_PROMPTS: usize = 20;
+
+/// What an operation in the queue is.
+#[derive(Debug)]
+enum Kind {
+    Record { captured: Vec<i16> },
+    Prompt { samples: u64, failed: bool },
+}
+
+/// An operation submitted to the queue and not yet notified.
+#[derive(Debug)]
+struct Pending {
+    graph_id: String,
+    client_context: String,
+    kind: Kind,
+}
+
+/// The media state of one call.
+pub struct CallState {
+    call_id: String,
+    queue: MediaQueue<QUEUE>,
+    rate: SampleRate,
+    audio: Vec<i16>,
+    position: usize,
+    pending: HashMap<OpId, Pending>,
+    /// Every operation's latest document, for `GET .../operations/{id}`.
+    documents: HashMap<String, Value>,
+    dtmf: DtmfDetector,
+    /// The next tone `sequenceId`, once the bot subscribed to tones.
+    tones: Option<u64>,
+    /// A media operation was submitted (the caller's audio can no longer be replaced).
+    touched: bool,
+    /// Caller samples left in the running playPrompt. Frames are cut to end with it: the
+    /// queue counts a frame that outlasts the last operation as consumed, and the audio after
+    /// a prompt belongs to whatever runs next.
+    prompt_left: Option<u64>,
+    ended: bool,
+    notify: CallNotifications,
+}
+
+impl CallState {
+    /// A call with the caller's `audio` (silence when `None`, at 16 kHz) whose notifications
+    /// go to `notify`.
+    pub fn new(call_id: &str, audio: Option<CallerAudio>, notify: CallNotifications) -> CallState {
+        let audio = audio.unwrap_or(CallerAudio {
+            rate: SampleRate::Hz16000,
+            samples: Vec::new(),
+        });
+        CallState {
+            call_id: call_id.to_string(),
+            queue: MediaQueue::new(audio.rate).expect("the default capacity fits every rate"),
+            rate: audio.rate,
+            audio: audio.samples,
+            position: 0,
+            pending: HashMap::new(),
+            documents: HashMap::new(),
+            dtmf: DtmfDetector::new(audio.rate),
+            tones: None,
+            touched: false,
+            prompt_left: None,
+            ended: false,
+            notify,
+        }
+    }
+
+    /// Whether the call has ended.
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Whether an operation is running.
+    pub fn busy(&self) -> bool {
+        self.queue.running().is_some()
+    }
+
+    /// Samples of caller audio per second.
+    pub fn rate(&self) -> SampleRate {
+        self.rate
+    }
+
+    /// Replaces the caller's audio; only before the first media operation.
+    pub fn set_audio(&mut self, audio: CallerAudio) -> Result<(), GraphError> {
+        if self.touched {
+            return Err(GraphError::conflict(
+                "the caller's audio can only be given before the first media operation",
+            ));
+        }
+        let notify = self.notify.clone();
+        *self = CallState::new(&self.call_id, Some(audio), notify);
+        Ok(())
+    }
+
+    /// An operation's latest document.
+    pub fn document(&self, op_id: &str) -> Option<&Value> {
+        self.documents.get(op_id)
+    }
+
+    fn queue_full() -> GraphError {
+        GraphError::conflict("the call's media queue is full")
+    }
+
+    /// Submits a recordResponse; returns its id and the running recordOperation.
+    pub fn record(
+        &mut self,
+        request: &str,
+        media_dir: Option<&Path>,
+    ) -> Result<(String, String), GraphError> {
+        let json::Request { settings, options } =
+            json::parse_request(request).map_err(|e| GraphError::bad_request(e.to_string()))?;
+        let prompt = match &settings.prompt {
+            None => PromptAudio::None,
+            Some(p) => load_prompt(p.uri.as_str(), media_dir, self.rate),
+        };
+        let op = self
+            .queue
+            .submit(MediaOp::Record { options, prompt })
+            .map_err(|_| Self::queue_full())?;
+        let graph_id = super::ids::guid();
+        let client_context = settings.client_context.as_str().to_string();
+        let body = running_operation_json(&OperationRef {
+            call_id: &self.call_id,
+            operation_id: &graph_id,
+            client_context: &client_context,
+        });
+        self.documents.insert(
+            graph_id.clone(),
+            serde_json::from_str(&body).unwrap_or(Value::Null),
+        );
+        self.pending.insert(
+            op,
+            Pending {
+                graph_id: graph_id.clone(),
+                client_context,
+                kind: Kind::Record {
+                    captured: Vec::new(),
+                },
+            },
+        );
+        self.touched = true;
+        Ok((graph_id, body))
+    }
+
+    /// Submits a playPrompt; returns its id and the running playPromptOperation.
+    pub fn play_prompt(
+        &mut self,
+        body: &Value,
+        media_dir: Option<&Path>,
+    ) -> Result<(String, String), GraphError> {
+        let client_context = client_context(body)?;
+        let prompts = body
+            .get("prompts")
+            .and_then(Value::as_array)
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| GraphError::bad_request("prompts: at least one prompt is required"))?;
+        if prompts.len() > MAX_PROMPTS {
+            return Err(GraphError::bad_request(format!(
+                "prompts: at most {MAX_PROMPTS} prompts"
+            )));
+        }
+        let mut samples = 0u64;
+        let mut failed = false;
+        for p in prompts {
+            let uri = p
+                .pointer("/mediaInfo/uri")
+                .and_then(Value::as_str)
+                .ok_or_else(|| GraphError::bad_request("prompts: each needs mediaInfo.uri"))?;
+            match load_prompt(uri, media_dir, self.rate) {
+                PromptAudio::Ready { samples: n } => samples += n,
+                _ => failed = true,
+            }
+        }
+        let op = self
+            .queue
+            .submit(MediaOp::PlayPrompt {
+                samples: if failed { 0 } else { samples },
+            })
+            .map_err(|_| Self::queue_full())?;
+        let graph_id = super::ids::guid();
+        let doc = operations::started(OtherOp::PlayPrompt, &graph_id, &client_context);
+        self.documents.insert(graph_id.clone(), doc.clone());
+        self.pending.insert(
+            op,
+            Pending {
+                graph_id: graph_id.clone(),
+                client_context,
+                kind: Kind::Prompt {
+                    samples: if failed { 0 } else { samples },
+                    failed,
+                },
+            },
+        );
+        self.touched = true;
+        Ok((graph_id, doc.to_string()))
+    }
+
+    /// cancelMediaProcessing: cancels the running operation and everything queued (each is
+    /// notified now); returns the id and the completed operation.
+    pub fn cancel_media_processing(
+        &mut self,
+        body: &Value,
+        shared: &Shared,
+    ) -> Result<(String, String), GraphError> {
+        let client_context = client_context(body)?;
+        self.queue.cancel_all();
+        self.drain(shared, false);
+        Ok(self.completed_op(OtherOp::CancelMediaProcessing, &client_context))
+    }
+
+    /// subscribeToTone: every key the caller presses from now on is notified.
+    pub fn subscribe_to_tone(&mut self, body: &Value) -> Result<(String, String), GraphError> {
+        let client_context = client_context(body)?;
+        self.tones.get_or_insert(1);
+        Ok(self.completed_op(OtherOp::SubscribeToTone, &client_context))
+    }
+
+    fn completed_op(&mut self, kind: OtherOp, client_context: &str) -> (String, String) {
+        let graph_id = super::ids::guid();
+        let doc = operations::started(kind, &graph_id, client_context);
+        self.documents.insert(graph_id.clone(), doc.clone());
+        (graph_id, doc.to_string())
+    }
+
+    /// The call ended: the running recordResponse completes as the core says for a hang-up
+    /// (without a recording to fetch, since the call's recordings go with it), everything
+    /// queued is cancelled, and each is notified.
+    pub fn hang_up(&mut self, shared: &Shared) {
+        if self.ended {
+            return;
+        }
+        self.queue.hang_up();
+        self.drain(shared, true);
+        self.ended = true;
+    }
+
+    /// Feeds up to `budget` samples of caller audio to the running operations.
+    pub fn step(&mut self, budget: usize, shared: &Shared) {
+        self.drain(shared, false);
+        let mut left = budget;
+        let mut stalled = 0;
+        while left > 0 && self.busy() && stalled < 3 {
+            let n = match self.prompt_left {
+                Some(p) => FRAME.min(left).min(usize::try_from(p).unwrap_or(FRAME)),
+                None => FRAME.min(left),
+            };
+            let mut frame = [0i16; FRAME];
+            if let Some(src) = self.audio.get(self.position..) {
+                let k = src.len().min(n);
+                frame[..k].copy_from_slice(&src[..k]);
+            }
+            let used = self.queue.push_pcm(&frame[..n]).min(n);
+            self.detect_tones(&frame[..used], shared);
+            if let Some(p) = self.prompt_left.as_mut() {
+                *p = p.saturating_sub(used as u64);
+            }
+            self.position += used;
+            left -= used;
+            stalled = if used == 0 { stalled + 1 } else { 0 };
+            self.drain(shared, false);
+        }
+    }
+
+    fn detect_tones(&mut self, samples: &[i16], shared: &Shared) {
+        let mut found = Vec::new();
+        self.dtmf.push(samples, &mut |e| {
+            if let DtmfEvent::Start { digit, .. } = e {
+                found.push(digit);
+            }
+        });
+        if let Some(seq) = self.tones.as_mut() {
+            for digit in found {
+                let mut n = operations::tone_notification(&self.call_id, *seq, digit);
+                *seq += 1;
+                operations::stamp_etag(&mut n, shared.next_etag());
+                let _ = self.notify.send(n.to_string());
+            }
+        }
+    }
+
+    /// Turns every pending queue event into notifications, in order.
+    fn drain(&mut self, shared: &Shared, hanging_up: bool) {
+        let CallState {
+            call_id,
+            queue,
+            rate,
+            pending,
+            documents,
+            notify,
+            prompt_left,
+            ..
+        } = self;
+        while let Some(event) = queue.poll() {
+            let (op, finished) = match event {
+                QueueEvent::Started { op } => {
+                    *prompt_left = match pending.get(&op) {
+                        Some(Pending {
+                            kind: Kind::Prompt { samples, .. },
+                            ..
+                        }) => Some(*samples),
+                        _ => None,
+                    };
+                    continue;
+                }
+                QueueEvent::PromptCompleted { op, reason } => {
+                    *prompt_left = None;
+                    let Some(p) = pending.remove(&op) else {
+                        continue;
+                    };
+                    let failed = matches!(p.kind, Kind::Prompt { failed: true, .. })
+                        && reason.status() == OperationStatus::Completed;
+                    let (status, info, name) = if failed {
+                        let r = CompletionReason::PlayPromptFailed;
+                        (r.status(), r.result_info(), "unknown")
+                    } else {
+                        (reason.status(), reason.result_info(), reason.as_str())
+                    };
+                    let data = operations::prompt_final(
+                        call_id,
+                        &p.graph_id,
+                        &p.client_context,
+                        status,
+                        info,
+                        name,
+                    );
+                    let path = operations::operation_path(call_id, &p.graph_id);
+                    (p.graph_id, operations::envelope("deleted", &path, data))
+                }
+                QueueEvent::Record { op, event } => match event {
+                    Event::Captured(samples) => {
+                        if let Some(Pending {
+                            kind: Kind::Record { captured },
+                            ..
+                        }) = pending.get_mut(&op)
+                        {
+                            captured.extend_from_slice(samples);
+                        }
+                        continue;
+                    }
+                    Event::Completed(completion) => {
+                        let Some(p) = pending.remove(&op) else {
+                            continue;
+                        };
+                        let mut audio = match p.kind {
+                            Kind::Record { captured } => captured,
+                            Kind::Prompt { .. } => Vec::new(),
+                        };
+                        audio.truncate(completion.recorded_samples as usize);
+                        let stored = (completion.has_recording() && !hanging_up).then(|| {
+                            let (id, token) =
+                                shared.recordings.store(call_id, encode_wav(*rate, &audio));
+                            (
+                                format!("{}/recresp/recordings/{id}", shared.base_url),
+                                token,
+                            )
+                        });
+                        let text = notification_json(
+                            &OperationRef {
+                                call_id,
+                                operation_id: &p.graph_id,
+                                client_context: &p.client_context,
+                            },
+                            &completion,
+                            stored.as_ref().map(|(location, token)| Recording {
+                                location,
+                                access_token: token,
+                            }),
+                        );
+                        (
+                            p.graph_id,
+                            serde_json::from_str(&text).unwrap_or(Value::Null),
+                        )
+                    }
+                    _ => continue,
+                },
+            };
+            let mut envelope = finished;
+            let data = operations::stamp_etag(&mut envelope, shared.next_etag());
+            documents.insert(op, data);
+            let _ = notify.send(envelope.to_string());
+        }
+    }
+}
+
+/// The optional `clientContext` of an action's body, at most 256 characters.
+fn client_context(body: &Value) -> Result<String, GraphError> {
+    match body.get("clientContext") {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) if s.chars().count() <= MAX_CLIENT_CONTEXT => Ok(s.clone()),
+        Some(Value::String(_)) => Err(GraphError::bad_request(format!(
+            "clientContext: at most {MAX_CLIENT_CONTEXT} characters"
+        ))),
+        Some(_) => Err(GraphError::bad_request("clientContext: must be a string")),
+    }
+}

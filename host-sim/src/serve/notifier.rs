@@ -1,0 +1,119 @@
+//! Posts a call's notifications to its callback URI, one at a time and in order. A POST that
+//! fails (no connection, a timeout, any status other than 2xx) is tried again after a pause
+//! that doubles each time, up to a fixed number of attempts; the server keeps serving
+//! meanwhile, since each call has its own delivery task.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+/// How notifications are delivered.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Attempts after the first one.
+    pub retries: u32,
+    /// Pause before the first retry; each further pause doubles, up to 8 s.
+    pub first_backoff: Duration,
+    /// Time allowed for one POST.
+    pub timeout: Duration,
+}
+
+/// Counts of what delivery did, for `GET /recresp/stats`.
+#[derive(Debug, Default)]
+pub struct DeliveryStats {
+    /// Notifications the bot accepted (2xx).
+    pub delivered: AtomicU64,
+    /// Attempts that failed and were tried again.
+    pub retried: AtomicU64,
+    /// Notifications given up on after the last attempt.
+    pub abandoned: AtomicU64,
+}
+
+impl DeliveryStats {
+    /// The counts as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "delivered": self.delivered.load(Ordering::Relaxed),
+            "retried": self.retried.load(Ordering::Relaxed),
+            "abandoned": self.abandoned.load(Ordering::Relaxed),
+        })
+    }
+}
+
+/// Delivers notifications for everyone: holds the HTTP client and the counts.
+#[derive(Clone, Debug)]
+pub struct Notifier {
+    client: reqwest::Client,
+    policy: RetryPolicy,
+    stats: Arc<DeliveryStats>,
+}
+
+/// The sending end of one call's delivery queue. Dropping it lets the delivery task finish
+/// what is queued and stop.
+pub type CallNotifications = mpsc::UnboundedSender<String>;
+
+impl Notifier {
+    /// A notifier with `policy`.
+    pub fn new(policy: RetryPolicy) -> Notifier {
+        let client = reqwest::Client::builder()
+            .timeout(policy.timeout)
+            .no_proxy()
+            .build()
+            .expect("a plain HTTP client always builds");
+        Notifier {
+            client,
+            policy,
+            stats: Arc::new(DeliveryStats::default()),
+        }
+    }
+
+    /// The delivery counts.
+    pub fn stats(&self) -> &DeliveryStats {
+        &self.stats
+    }
+
+    /// Starts the delivery task of a call that posts to `callback`.
+    pub fn start_call(&self, callback: String) -> CallNotifications {
+        let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+        let this = self.clone();
+        tokio::spawn(async move {
+            while let Some(body) = rx.recv().await {
+                this.deliver(&callback, body).await;
+            }
+        });
+        tx
+    }
+
+    /// Posts one notification, retrying with back-off.
+    async fn deliver(&self, callback: &str, body: String) {
+        let mut pause = self.policy.first_backoff;
+        for attempt in 0..=self.policy.retries {
+            let sent = self
+                .client
+                .post(callback)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await;
+            let why = match sent {
+                Ok(r) if r.status().is_success() => {
+                    self.stats.delivered.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+                Ok(r) => format!("status {}", r.status()),
+                Err(e) => format!("{e:?}"),
+            };
+            eprintln!("recresp-sim serve: posting to {callback} failed ({why})");
+            if attempt == self.policy.retries {
+                break;
+            }
+            self.stats.retried.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(8));
+        }
+        self.stats.abandoned.fetch_add(1, Ordering::Relaxed);
+        eprintln!("recresp-sim serve: gave up posting a notification to {callback}");
+    }
+}

@@ -1,0 +1,394 @@
+//! The HTTP routes: Graph's call and media-action paths under `/v1.0`, `/beta` and the
+//! deprecated `/app`, and the simulator's own under `/recresp` (caller audio upload,
+//! recordings, delivery counts). Every refusal is a Graph error body.
+//!
+//! Checks run in Graph's order: authentication (401), the call (404), the body's size (413)
+//! and type (415), then its content (400).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use serde_json::Value;
+
+use super::calls::Call;
+use super::driver::CallState;
+use super::errors::GraphError;
+use super::recordings::FetchError;
+use super::Shared;
+use crate::wav::{decode_wav, read_wav};
+
+/// Largest body of a Graph request: the largest request the core parses.
+pub const MAX_BODY: usize = recresp_core::json::REQUEST_MAX_LEN;
+/// Largest caller-audio upload (over 15 minutes at 16 kHz).
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+
+/// Where Graph's call paths live.
+const CALL_ROOTS: [&str; 4] = [
+    "/v1.0/communications/calls",
+    "/beta/communications/calls",
+    "/app/communications/calls",
+    "/app/calls",
+];
+
+type Reply = Result<Response, GraphError>;
+
+/// All routes.
+pub fn router(shared: Arc<Shared>) -> Router {
+    let mut app = Router::new();
+    for root in CALL_ROOTS {
+        app = app
+            .route(root, post(create_call))
+            .route(&format!("{root}/{{id}}"), get(get_call).delete(delete_call))
+            .route(&format!("{root}/{{id}}/{{action}}"), post(action))
+            .route(
+                &format!("{root}/{{id}}/operations/{{op}}"),
+                get(get_operation),
+            );
+    }
+    app.route(
+        "/recresp/calls/{id}/audio",
+        put(upload_audio).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+    )
+    .route("/recresp/recordings/{id}", get(get_recording))
+    .route("/recresp/stats", get(stats))
+    .fallback(not_found)
+    .layer(DefaultBodyLimit::max(MAX_BODY))
+    .layer(axum::middleware::from_fn(detach))
+    .with_state(shared)
+}
+
+/// Runs each request in a task of its own, so that a client that goes away once its request
+/// is in does not cut the handling short: the request takes effect or, if its body never
+/// arrived, nothing happens.
+async fn detach(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Runs a handler's body and turns its error into Graph's error response.
+fn reply(headers: &HeaderMap, r: Reply) -> Response {
+    r.unwrap_or_else(|e| e.for_request(headers).into_response())
+}
+
+fn authenticated(headers: &HeaderMap) -> Result<(), GraphError> {
+    match headers.get(header::AUTHORIZATION) {
+        Some(v) if !v.as_bytes().is_empty() => Ok(()),
+        _ => Err(GraphError::unauthenticated(
+            "Authorization header is missing: send a bearer token (any token is accepted)",
+        )),
+    }
+}
+
+fn live_call(shared: &Shared, id: &str) -> Result<Arc<Call>, GraphError> {
+    shared
+        .calls
+        .get(id)
+        .ok_or_else(|| GraphError::not_found(format!("call {id} not found")))
+}
+
+/// The body, or 413 when over the limit (any other failure to read it is 400).
+fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, GraphError> {
+    body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            GraphError::too_large(limit)
+        } else {
+            GraphError::bad_request(format!("the request body could not be read ({r})"))
+        }
+    })
+}
+
+/// The body as JSON text: 415 unless it is `application/json`; an empty body counts as
+/// `{}` when `empty_ok`.
+fn json_text(headers: &HeaderMap, body: &Bytes, empty_ok: bool) -> Result<String, GraphError> {
+    if body.is_empty() && empty_ok {
+        return Ok("{}".to_string());
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(GraphError::unsupported_media_type("application/json"));
+    }
+    String::from_utf8(body.to_vec())
+        .map_err(|_| GraphError::bad_request("the request body is not UTF-8"))
+}
+
+fn parse_json(text: &str) -> Result<Value, GraphError> {
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        GraphError::bad_request(format!("the request body is not valid JSON ({e})"))
+    })?;
+    if v.is_object() {
+        Ok(v)
+    } else {
+        Err(GraphError::bad_request(
+            "the request body must be a JSON object",
+        ))
+    }
+}
+
+/// `.../calls` from the request's path (the Location of what is created under it).
+fn calls_root(uri: &axum::http::Uri) -> String {
+    let path = uri.path();
+    match path.find("/calls") {
+        Some(i) => path[..i + "/calls".len()].to_string(),
+        None => "/v1.0/communications/calls".to_string(),
+    }
+}
+
+fn json_response(status: StatusCode, location: Option<String>, body: String) -> Response {
+    let mut r = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if let Some(v) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// A call id the simulator takes from the client: letters, digits, `-`, `_`, `.`.
+fn valid_call_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        && !id.starts_with('.')
+}
+
+/// `POST /communications/calls`: creates a call with a `callbackUri` (plain `http://`), and
+/// the client's `id` if it gives one; its caller audio is `--audio DIR/ID.wav` if present.
+async fn create_call(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let r = (|| {
+        authenticated(&headers)?;
+        let body = body_bytes(body, MAX_BODY)?;
+        let v = parse_json(&json_text(&headers, &body, false)?)?;
+        let callback = v
+            .get("callbackUri")
+            .and_then(Value::as_str)
+            .ok_or_else(|| GraphError::bad_request("callbackUri is required"))?;
+        if !callback.starts_with("http://") {
+            return Err(GraphError::bad_request(
+                "callbackUri must be an http:// URL (the simulator posts over plain HTTP)",
+            ));
+        }
+        let id = match v.get("id").and_then(Value::as_str) {
+            Some(id) if valid_call_id(id) => id.to_string(),
+            Some(_) => {
+                return Err(GraphError::bad_request(
+                    "id: 1 to 64 letters, digits, '-', '_' or '.'",
+                ))
+            }
+            None => super::ids::guid(),
+        };
+        if shared.calls.get(&id).is_some() {
+            return Err(GraphError::conflict(format!("call {id} already exists")));
+        }
+        let audio = match &shared.audio_dir {
+            Some(dir) if dir.join(format!("{id}.wav")).is_file() => Some(
+                read_wav(&dir.join(format!("{id}.wav")))
+                    .map_err(|e| GraphError::bad_request(e.to_string()))?,
+            ),
+            _ => None,
+        };
+        let notify = shared.notifier.start_call(callback.to_string());
+        if !shared
+            .calls
+            .add(&id, CallState::new(&id, audio, notify), Arc::clone(&shared))
+        {
+            return Err(GraphError::conflict(format!("call {id} already exists")));
+        }
+        let location = format!("{}{}/{id}", shared.base_url, calls_root(&uri));
+        let body = super::operations::call_body(&id, callback).to_string();
+        Ok(json_response(StatusCode::CREATED, Some(location), body))
+    })();
+    reply(&headers, r)
+}
+
+/// `GET /communications/calls/{id}`.
+async fn get_call(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let r = (|| {
+        authenticated(&headers)?;
+        live_call(&shared, &id)?;
+        let body = serde_json::json!({
+            "@odata.type": "#microsoft.graph.call",
+            "id": id,
+            "state": "established",
+        });
+        Ok(json_response(StatusCode::OK, None, body.to_string()))
+    })();
+    reply(&headers, r)
+}
+
+/// `DELETE /communications/calls/{id}`: hangs up; running and queued operations are
+/// notified, and the call's recordings are deleted.
+async fn delete_call(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let r = (|| {
+        authenticated(&headers)?;
+        let call = shared
+            .calls
+            .remove(&id)
+            .ok_or_else(|| GraphError::not_found(format!("call {id} not found")))?;
+        call.lock().hang_up(&shared);
+        call.wake();
+        shared.recordings.delete_call(&id);
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })();
+    reply(&headers, r)
+}
+
+/// `POST /communications/calls/{id}/{action}`.
+async fn action(
+    State(shared): State<Arc<Shared>>,
+    Path((id, action)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let r = (|| {
+        authenticated(&headers)?;
+        let call = live_call(&shared, &id)?;
+        let body = body_bytes(body, MAX_BODY)?;
+        let media = shared.media_dir.as_deref();
+        let (op_id, doc) = match action.as_str() {
+            "recordResponse" => {
+                let text = json_text(&headers, &body, false)?;
+                let mut state = call.lock();
+                if state.ended() {
+                    return Err(GraphError::not_found(format!("call {id} not found")));
+                }
+                state.record(&text, media)?
+            }
+            "playPrompt" | "cancelMediaProcessing" | "subscribeToTone" => {
+                let empty_ok = action != "playPrompt";
+                let v = parse_json(&json_text(&headers, &body, empty_ok)?)?;
+                let mut state = call.lock();
+                if state.ended() {
+                    return Err(GraphError::not_found(format!("call {id} not found")));
+                }
+                match action.as_str() {
+                    "playPrompt" => state.play_prompt(&v, media)?,
+                    "cancelMediaProcessing" => state.cancel_media_processing(&v, &shared)?,
+                    _ => state.subscribe_to_tone(&v)?,
+                }
+            }
+            other => {
+                return Err(GraphError::not_found(format!(
+                    "no action {other} on a call"
+                )))
+            }
+        };
+        call.wake();
+        let location = format!(
+            "{}{}/{id}/operations/{op_id}",
+            shared.base_url,
+            calls_root(&uri)
+        );
+        Ok(json_response(StatusCode::OK, Some(location), doc))
+    })();
+    reply(&headers, r)
+}
+
+/// `GET /communications/calls/{id}/operations/{op}`: the operation as it is now (running,
+/// or its final state once notified).
+async fn get_operation(
+    State(shared): State<Arc<Shared>>,
+    Path((id, op)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let r = (|| {
+        authenticated(&headers)?;
+        let call = live_call(&shared, &id)?;
+        let doc = call
+            .lock()
+            .document(&op)
+            .cloned()
+            .ok_or_else(|| GraphError::not_found(format!("operation {op} not found")))?;
+        Ok(json_response(StatusCode::OK, None, doc.to_string()))
+    })();
+    reply(&headers, r)
+}
+
+/// `PUT /recresp/calls/{id}/audio`: gives a call its caller audio (a WAV body), before its
+/// first media operation.
+async fn upload_audio(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let r = (|| {
+        let call = live_call(&shared, &id)?;
+        let body = body_bytes(body, MAX_UPLOAD)?;
+        let audio = decode_wav(&body).map_err(GraphError::bad_request)?;
+        call.lock().set_audio(audio)?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })();
+    reply(&headers, r)
+}
+
+/// `GET /recresp/recordings/{id}` with `Authorization: Bearer <recordingAccessToken>`.
+async fn get_recording(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let r = match shared.recordings.fetch(&id, auth) {
+        Ok(wav) => Ok((
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            wav.as_ref().clone(),
+        )
+            .into_response()),
+        Err(FetchError::NotFound) => Err(GraphError::not_found("recording not found")),
+        Err(FetchError::NoToken) => Err(GraphError::unauthenticated(
+            "send the recordingAccessToken as a bearer token",
+        )),
+        Err(FetchError::WrongToken) => Err(GraphError::forbidden(
+            "the token does not open this recording",
+        )),
+    };
+    reply(&headers, r)
+}
+
+/// `GET /recresp/stats`: live calls, stored recordings and notification delivery counts.
+async fn stats(State(shared): State<Arc<Shared>>) -> Response {
+    let body = serde_json::json!({
+        "calls": shared.calls.len(),
+        "recordings": shared.recordings.len(),
+        "notifications": shared.notifier.stats().to_json(),
+    });
+    json_response(StatusCode::OK, None, body.to_string())
+}
+
+async fn not_found(headers: HeaderMap, uri: Uri) -> Response {
+    reply(
+        &headers,
+        Err(GraphError::not_found(format!(
+            "no resource at {}",
+            uri.path()
+        ))),
+    )
+}

@@ -1,0 +1,275 @@
+"""The Python Graph SDK (msgraph-beta-sdk) against `recresp-sim serve`, end to end.
+
+Run by scripts/test-serve.sh, which starts two servers (one as fast as possible, one paced at
+real time for the queue tests), makes the inputs and the recording `recresp-sim run` writes
+for them, and passes their paths here:
+
+    python test_sdk.py --fast URL --realtime URL --request REQUEST.json --expected RUN.wav \
+        --prompt-uri URI --queue-prompt-uri URI
+
+The SDK talks to the server through a GraphRequestAdapter whose base URL is the server's
+/beta. Graph wants an Authorization header on every call; the SDK's anonymous provider sends
+none, so the bot here uses a small provider that adds a bearer token (the server accepts any).
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from kiota_abstractions.authentication import (
+    AnonymousAuthenticationProvider,
+    AuthenticationProvider,
+)
+from msgraph_beta import GraphRequestAdapter, GraphServiceClient
+from msgraph_beta.generated.communications.calls.item.cancel_media_processing.cancel_media_processing_post_request_body import (
+    CancelMediaProcessingPostRequestBody,
+)
+from msgraph_beta.generated.communications.calls.item.play_prompt.play_prompt_post_request_body import (
+    PlayPromptPostRequestBody,
+)
+from msgraph_beta.generated.communications.calls.item.record_response.record_response_post_request_body import (
+    RecordResponsePostRequestBody,
+)
+from msgraph_beta.generated.communications.calls.item.subscribe_to_tone.subscribe_to_tone_post_request_body import (
+    SubscribeToTonePostRequestBody,
+)
+from msgraph_beta.generated.models.call import Call
+from msgraph_beta.generated.models.media_info import MediaInfo
+from msgraph_beta.generated.models.media_prompt import MediaPrompt
+from msgraph_beta.generated.models.o_data_errors.o_data_error import ODataError
+
+WAIT = 30.0
+
+
+class BearerToken(AuthenticationProvider):
+    """Adds `Authorization: Bearer <token>` to every request."""
+
+    def __init__(self, token):
+        self.token = token
+
+    async def authenticate_request(self, request, additional_authentication_context=None):
+        request.headers.add("Authorization", f"Bearer {self.token}")
+
+
+def graph_client(base, auth):
+    adapter = GraphRequestAdapter(auth)
+    adapter.base_url = f"{base}/beta"
+    return GraphServiceClient(request_adapter=adapter)
+
+
+class Bot:
+    """The bot's callback endpoint: keeps every notification posted to it."""
+
+    def __init__(self):
+        self.received = []
+        self.cond = threading.Condition()
+        bot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                with bot.cond:
+                    bot.received.append(json.loads(body))
+                    bot.cond.notify_all()
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/calls"
+
+    def about(self, op_id):
+        return [
+            v["resourceData"]
+            for n in self.received
+            for v in n["value"]
+            if v["resourceData"].get("id") == op_id
+        ]
+
+    async def wait_for(self, op_id):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            with self.cond:
+                found = self.about(op_id)
+            if found:
+                return found
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no notification for operation {op_id}: {self.received}")
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+    print(f"  ok: {what}")
+
+
+def download(url, token):
+    req = urllib.request.Request(url)
+    if token is not None:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.headers.get("content-type"), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("content-type"), e.read()
+
+
+def seed_body(path, prompt_uri):
+    """The seed's example request as the SDK's request body."""
+    seed = json.load(open(path))
+    prompts = [
+        MediaPrompt(media_info=MediaInfo(uri=prompt_uri, resource_id=p["mediaInfo"].get("resourceId")))
+        for p in seed["prompts"]
+    ]
+    return RecordResponsePostRequestBody(
+        barge_in_allowed=seed["bargeInAllowed"],
+        client_context=seed["clientContext"],
+        prompts=prompts,
+        max_record_duration_in_seconds=seed["maxRecordDurationInSeconds"],
+        initial_silence_timeout_in_seconds=seed["initialSilenceTimeoutInSeconds"],
+        max_silence_timeout_in_seconds=seed["maxSilenceTimeoutInSeconds"],
+        play_beep=seed["playBeep"],
+        stop_tones=seed["stopTones"],
+    )
+
+
+async def record_and_download(args, bot):
+    print("recordResponse with the seed's example body, notification, download")
+    client = graph_client(args.fast, BearerToken("bot-token"))
+    call = await client.communications.calls.post(Call(id="sdk-call", callback_uri=bot.url))
+    check(call.id == "sdk-call", "POST /communications/calls creates the call")
+    calls = client.communications.calls.by_call_id("sdk-call")
+    sub = await calls.subscribe_to_tone.post(SubscribeToTonePostRequestBody(client_context="tones"))
+    check(sub.status is not None and sub.status.value == "Completed", "subscribeToTone is completed at once")
+    body = seed_body(args.request, args.prompt_uri)
+    op = await calls.record_response.post(body)
+    check(op.status is not None and op.status.value == "Running", "recordResponse answers a running recordOperation")
+    check(op.client_context == body.client_context, "clientContext is echoed")
+    data = (await bot.wait_for(op.id))
+    check(len(data) == 1, "exactly one notification for the operation")
+    data = data[0]
+    check(data["@odata.type"] == "#microsoft.graph.recordOperation", "it carries the final recordOperation")
+    check(data["@odata.id"] == f"/communications/calls/sdk-call/operations/{op.id}", "with @odata.id")
+    check(data["@odata.etag"].startswith('W/"'), "with @odata.etag")
+    check(data["status"] == "completed", f"status completed ({data['completionReason']})")
+    tones = [
+        v["resourceData"]["toneInfo"]["tone"]
+        for n in bot.received
+        for v in n["value"]
+        if v["changeType"] == "updated"
+    ]
+    check(tones == ["pound"], f"the caller's key press is notified after subscribeToTone ({tones})")
+    location, token = data["recordingLocation"], data["recordingAccessToken"]
+    check(location.startswith(args.fast + "/"), f"recordingLocation is on the server ({location})")
+    status, ctype, wav = download(location, token)
+    check(status == 200 and ctype == "application/octet-stream", "GET with the token: 200 octet-stream")
+    expected = open(args.expected, "rb").read()
+    check(wav == expected, f"the recording is byte for byte what `recresp-sim run` writes ({len(wav)} bytes)")
+    status, _, _ = download(location, "not-" + token)
+    check(status == 403, "a wrong token: 403")
+    status, _, _ = download(location, None)
+    check(status == 401, "no token: 401")
+    fetched = await calls.operations.by_comms_operation_id(op.id).get()
+    check(fetched.id == op.id and fetched.status.value == "Completed", "GET operations/{id} gives its final state")
+    await calls.delete()
+    status, _, _ = download(location, token)
+    check(status == 404, "the call ended: the recording is gone (404)")
+
+
+async def errors(args, bot):
+    print("errors")
+    client = graph_client(args.fast, BearerToken("bot-token"))
+    await client.communications.calls.post(Call(id="sdk-errors", callback_uri=bot.url))
+    calls = client.communications.calls.by_call_id("sdk-errors")
+    try:
+        await calls.record_response.post(RecordResponsePostRequestBody(max_record_duration_in_seconds=0))
+        raise AssertionError("an invalid request was accepted")
+    except ODataError as e:
+        inner = e.error.inner_error
+        check(e.response_status_code == 400 and e.error.code == "BadRequest", f"400 BadRequest ({e.error.message})")
+        check(bool(inner.request_id) and bool(inner.client_request_id) and inner.date is not None,
+              "innerError has request-id, client-request-id and date")
+    try:
+        await client.communications.calls.by_call_id("no-such-call").record_response.post(
+            RecordResponsePostRequestBody())
+        raise AssertionError("an unknown call was accepted")
+    except ODataError as e:
+        check(e.response_status_code == 404, "an unknown call: 404")
+    anonymous = graph_client(args.fast, AnonymousAuthenticationProvider())
+    try:
+        await anonymous.communications.calls.by_call_id("sdk-errors").record_response.post(
+            RecordResponsePostRequestBody())
+        raise AssertionError("a request without Authorization was accepted")
+    except ODataError as e:
+        check(e.response_status_code == 401, "no Authorization header: 401")
+    await calls.delete()
+
+
+async def queue(args, bot):
+    print("the media queue (server paced at real time)")
+    client = graph_client(args.realtime, BearerToken("bot-token"))
+    prompt = PlayPromptPostRequestBody(
+        client_context="prompt", prompts=[MediaPrompt(media_info=MediaInfo(uri=args.queue_prompt_uri))])
+    short = dict(play_beep=False, initial_silence_timeout_in_seconds=1, stop_tones=["#"])
+
+    await client.communications.calls.post(Call(id="sdk-barge", callback_uri=bot.url))
+    calls = client.communications.calls.by_call_id("sdk-barge")
+    p = await calls.play_prompt.post(prompt)
+    check(p.status.value == "Running", "playPrompt answers a running playPromptOperation")
+    r = await calls.record_response.post(
+        RecordResponsePostRequestBody(client_context="barge", barge_in_allowed=True, **short))
+    pd = (await bot.wait_for(p.id))[0]
+    check(pd["completionReason"] == "mediaOperationCanceled" and pd["status"] == "failed",
+          "bargeInAllowed cancels the running prompt")
+    rd = (await bot.wait_for(r.id))[0]
+    check(rd["status"] in ("completed", "failed"), f"the barging record runs ({rd['completionReason']})")
+    await calls.delete()
+
+    await client.communications.calls.post(Call(id="sdk-cancel", callback_uri=bot.url))
+    calls = client.communications.calls.by_call_id("sdk-cancel")
+    p = await calls.play_prompt.post(prompt)
+    r = await calls.record_response.post(RecordResponsePostRequestBody(client_context="queued", **short))
+    c = await calls.cancel_media_processing.post(CancelMediaProcessingPostRequestBody(client_context="cancel"))
+    check(c.status.value == "Completed", "cancelMediaProcessing is completed at once")
+    pd = (await bot.wait_for(p.id))[0]
+    rd = (await bot.wait_for(r.id))[0]
+    check(pd["completionReason"] == "mediaOperationCanceled", "it cancels the running prompt")
+    check(rd["completionReason"] == "operationCanceled" and rd["resultInfo"]["subcode"] == 8508,
+          "and the queued record (8508)")
+    await calls.delete()
+
+
+async def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fast", required=True)
+    ap.add_argument("--realtime", required=True)
+    ap.add_argument("--request", required=True)
+    ap.add_argument("--expected", required=True)
+    ap.add_argument("--prompt-uri", required=True)
+    ap.add_argument("--queue-prompt-uri", required=True)
+    args = ap.parse_args()
+    bot = Bot()
+    await record_and_download(args, bot)
+    await errors(args, bot)
+    await queue(args, bot)
+    ids = [v["resourceData"].get("id") for n in bot.received for v in n["value"] if v["changeType"] == "deleted"]
+    check(len(ids) == len(set(ids)), f"no operation was notified twice ({len(ids)} notifications)")
+    print("SDK end-to-end test passed")
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except AssertionError as e:
+        print(f"FAILED: {e}", file=sys.stderr)
+        sys.exit(1)

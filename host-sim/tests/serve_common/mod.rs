@@ -1,0 +1,251 @@
+//! Shared pieces of the `recresp-sim serve` tests: the server as a child process, a bot's
+//! callback endpoint that records what it receives (and can fail on purpose), and inputs.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use recresp_core::synth::{add_dtmf, add_voice};
+use recresp_core::{Digit, SampleRate};
+use serde_json::Value;
+
+/// The seed's example request (Graph's docs); its prompt is served from the media folder as
+/// `beep.wav`.
+pub const SEED_REQUEST: &str = include_str!("../sdk/seed-request.json");
+
+/// A temporary folder, removed on drop.
+pub struct Dir(pub PathBuf);
+
+impl Dir {
+    pub fn new(name: &str) -> Dir {
+        let d = std::env::temp_dir().join(format!("recresp-serve-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        Dir(d)
+    }
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate.hz(),
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for &s in samples {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+/// 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s.
+pub fn caller(rate: SampleRate) -> Vec<i16> {
+    let ms = |t: usize| t * rate.per_ms() as usize;
+    let mut s = vec![0i16; ms(4000)];
+    add_voice(&mut s[ms(1000)..ms(2500)], 9000, rate, 2);
+    add_dtmf(&mut s[ms(3000)..ms(3100)], Digit::Pound, 6000, rate);
+    s
+}
+
+/// `ms` of a quiet 440 Hz tone, a prompt.
+pub fn prompt(rate: SampleRate, ms: usize) -> Vec<i16> {
+    let n = ms * rate.per_ms() as usize;
+    (0..n)
+        .map(|i| {
+            let t = i as f64 / rate.hz() as f64;
+            (3000.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16
+        })
+        .collect()
+}
+
+/// `recresp-sim serve` running as a child process; killed on drop.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("recresp-sim serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .expect("the server prints its address")
+            .to_string();
+        assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+        Server { child, base }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// How the bot's endpoint answers.
+#[derive(Clone, Debug)]
+pub enum BotMode {
+    /// 200 at once.
+    Ok,
+    /// 500 to the first `n` attempts of every notification, then 200.
+    FailFirst(usize),
+    /// Answers 200 only once the gate is opened (`send(true)`).
+    Held(Arc<tokio::sync::watch::Sender<bool>>),
+}
+
+/// A bot's callback endpoint that keeps every notification it accepted.
+#[derive(Clone)]
+pub struct Bot {
+    pub url: String,
+    pub received: Arc<Mutex<Vec<Value>>>,
+    pub attempts: Arc<AtomicUsize>,
+}
+
+impl Bot {
+    pub async fn start(mode: BotMode) -> Bot {
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let seen: Arc<Mutex<std::collections::HashMap<String, usize>>> = Arc::default();
+        let (r, a) = (received.clone(), attempts.clone());
+        let handler = move |body: String| {
+            let (r, a, seen, mode) = (r.clone(), a.clone(), seen.clone(), mode.clone());
+            async move {
+                a.fetch_add(1, Ordering::SeqCst);
+                match mode {
+                    BotMode::Ok => {}
+                    BotMode::FailFirst(n) => {
+                        let mut seen = seen.lock().unwrap();
+                        let k = seen.entry(body.clone()).or_default();
+                        *k += 1;
+                        if *k <= n {
+                            return StatusCode::INTERNAL_SERVER_ERROR;
+                        }
+                    }
+                    BotMode::Held(gate) => {
+                        let _ = gate.subscribe().wait_for(|open| *open).await;
+                    }
+                }
+                r.lock().unwrap().push(serde_json::from_str(&body).unwrap());
+                StatusCode::OK
+            }
+        };
+        let app = axum::Router::new().route("/api/calls", axum::routing::post(handler));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Bot {
+            url: format!("http://{addr}/api/calls"),
+            received,
+            attempts,
+        }
+    }
+
+    /// Every notification received so far.
+    pub fn all(&self) -> Vec<Value> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits (up to `limit`) until `pred` holds for the notifications received.
+    pub async fn wait_for(&self, limit: Duration, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let start = tokio::time::Instant::now();
+        loop {
+            let all = self.all();
+            if pred(&all) || start.elapsed() > limit {
+                return all;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// The resourceData of each notification about operation `op_id`.
+pub fn about(all: &[Value], op_id: &str) -> Vec<Value> {
+    all.iter()
+        .flat_map(|n| n["value"].as_array().cloned().unwrap_or_default())
+        .filter(|v| v["resourceData"]["id"] == op_id)
+        .map(|v| v["resourceData"].clone())
+        .collect()
+}
+
+/// A client that sends a bearer token, as an SDK does.
+pub fn client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "authorization",
+        reqwest::header::HeaderValue::from_static("Bearer test-token"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+/// Creates a call with `id` that notifies `bot`.
+pub async fn create_call(c: &reqwest::Client, server: &Server, id: &str, bot: &Bot) {
+    let r = c
+        .post(server.url("/v1.0/communications/calls"))
+        .json(&serde_json::json!({"id": id, "callbackUri": bot.url}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
+
+/// POSTs an action with a JSON body; returns status, Location and body.
+pub async fn act(
+    c: &reqwest::Client,
+    server: &Server,
+    call: &str,
+    action: &str,
+    body: &str,
+) -> (u16, Option<String>, Value) {
+    let r = c
+        .post(server.url(&format!("/beta/communications/calls/{call}/{action}")))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    let body = r.json().await.unwrap_or(Value::Null);
+    (status, location, body)
+}
