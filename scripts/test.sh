@@ -35,4 +35,6 @@ echo "== C API (scripts/test-ffi.sh)"
 ./scripts/test-ffi.sh
 echo "== firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)"
 ./scripts/test-firmware.sh
+echo "== Graph server with the Python Graph SDK (scripts/test-serve.sh)"
+./scripts/test-serve.sh
 echo "== all tests passed"
