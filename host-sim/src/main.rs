@@ -7,6 +7,7 @@ mod demo;
 mod dtmf_cmd;
 mod error;
 mod http;
+mod rtp_capture;
 mod simulate;
 mod vad_cmd;
 mod wav;
@@ -63,8 +64,10 @@ struct RunArgs {
     #[arg(long, value_name = "REQUEST.json")]
     request: PathBuf,
     /// The caller's audio: 16-bit mono PCM WAV at 8000 or 16000 Hz.
-    #[arg(long, value_name = "CALLER.wav")]
-    caller: PathBuf,
+    #[arg(long, value_name = "CALLER.wav", required_unless_present = "rtp")]
+    caller: Option<PathBuf>,
+    #[command(flatten)]
+    rtp: rtp_capture::RtpArgs,
     /// Folder where the prompt's mediaInfo.uri is found by its last path segment.
     #[arg(long, value_name = "DIR")]
     media: Option<PathBuf>,
@@ -131,9 +134,9 @@ fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
             return Ok(ExitCode::from(2));
         }
     };
-    let caller = wav::read_wav(&args.caller)?;
+    let caller = rtp_capture::CallerInput::load(args.caller.as_deref(), &args.rtp)?;
     http::print_response(&mut out, &opts.call_id, &plan)?;
-    let outcome = plan.run(&caller);
+    let outcome = caller.run(&plan, args.verbose);
     if args.verbose {
         for line in &outcome.log {
             eprintln!("{line}");

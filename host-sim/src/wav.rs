@@ -1,6 +1,7 @@
 //! WAV in and out: reads a caller's audio (16-bit mono PCM at 8 or 16 kHz) and writes a
 //! recording in the same format.
 
+use std::io::Read;
 use std::path::Path;
 
 use recresp_core::SampleRate;
@@ -49,10 +50,25 @@ pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
             spec.sample_rate
         ))
     })?;
-    let samples = reader
-        .into_samples::<i16>()
-        .collect::<Result<Vec<_>, _>>()
+    // hound has read the header and stands at the first sample; the data is read in one
+    // block and converted in place, not sample by sample through an iterator.
+    let want = reader.len() as usize * 2;
+    let mut bytes = Vec::with_capacity(want);
+    reader
+        .into_inner()
+        .take(want as u64)
+        .read_to_end(&mut bytes)
         .map_err(|e| bad(format!("truncated or damaged sample data ({e})")))?;
+    if bytes.len() != want {
+        return Err(bad(format!(
+            "truncated sample data ({} of {want} bytes)",
+            bytes.len()
+        )));
+    }
+    let samples = bytes
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
     Ok(CallerAudio { rate, samples })
 }
 

@@ -13,10 +13,11 @@
 //!   (with no sequence number missing in between) the recorder hears deterministic white
 //!   noise at the level the packet gives.
 //! - RFC 4733 telephone events (the dynamic PT the host set) go through an
-//!   [`Rfc4733Tracker`]; each new key is handed to [`Recorder::handle_digit`] at its onset,
-//!   so a stop key ends the operation as an in-band tone would. The audio span an event
-//!   covers (senders mute the audio meanwhile) is recorded as digital silence, not as lost
-//!   media.
+//!   [`Rfc4733Tracker`]; each new key is handed to [`Recorder::handle_digit`] when its first
+//!   packet is played (with its onset, which the recorder clamps to the audio played so
+//!   far), so a stop key ends the operation as an in-band tone would. Events do not move
+//!   the timeline; if the sender mutes the audio meanwhile, the span up to the event's end
+//!   is recorded as digital silence, not as lost media.
 //! - Duplicates, and packets whose turn has passed, are dropped.
 //!
 //! Discontinuities, the policy:
@@ -334,12 +335,14 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         };
         let delta = slot.timestamp.wrapping_sub(self.next_ts) as i32;
         let mut skip = 0usize;
-        if delta >= 0 && delta as u32 <= self.config.max_gap {
+        if slot.media == Media::Event {
+            // Events do not move the timeline: senders may keep sending audio meanwhile,
+            // and an event's timestamp need not fall on a packet boundary. What they cover
+            // is filled in when the audio resumes.
+        } else if delta >= 0 && delta as u32 <= self.config.max_gap {
             self.fill(delta as u32, contiguous, recorder, on_event);
         } else if delta < 0 && delta.unsigned_abs() < len {
             skip = delta.unsigned_abs() as usize;
-        } else if delta < 0 && slot.media == Media::Event {
-            // Packets of an event that began earlier: its onset is in the past.
         } else {
             self.stats.discontinuities += 1;
             let estimate = (missing as u32)
