@@ -43,7 +43,7 @@ use crate::SampleRate;
 
 use super::comfort_noise::{self, NoiseSource};
 use super::header::{RtpError, RtpPacket};
-use super::reorder::{Media, Placement, ReorderWindow, Slot};
+use super::reorder::{Media, Placement, Playable, ReorderWindow, Slot};
 
 /// Payload type of PCMU (RFC 3551).
 pub const PT_PCMU: u8 = 0;
@@ -192,8 +192,8 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         self.window.len()
     }
 
-    /// Checks a packet without changing anything: its media and the slot it would fill.
-    fn check(&self, p: &RtpPacket<'_>) -> Result<Slot<P>, RtpError> {
+    /// Checks a packet without changing anything: what it is, and the payload kept.
+    fn check<'p>(&self, p: &RtpPacket<'p>) -> Result<Playable<'p>, RtpError> {
         let media = match p.payload_type {
             PT_PCMU | PT_PCMA if p.payload.is_empty() => return Err(RtpError::EmptyPayload),
             PT_PCMU => Media::Audio(Law::Ulaw),
@@ -212,9 +212,17 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             Media::Noise(_) => p.payload.get(..1).unwrap_or(&[]),
             Media::Event => p.payload.get(..4).unwrap_or(&[]),
         };
-        Slot::new(p.sequence, p.timestamp, media, payload).ok_or(RtpError::PayloadTooLong {
-            len: payload.len(),
-            capacity: P,
+        if payload.len() > P {
+            return Err(RtpError::PayloadTooLong {
+                len: payload.len(),
+                capacity: P,
+            });
+        }
+        Ok(Playable {
+            seq: p.sequence,
+            timestamp: p.timestamp,
+            media,
+            payload,
         })
     }
 
@@ -271,9 +279,22 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         }
         self.window.arrive(p.sequence);
         self.release(recorder, &mut *on_event);
-        if let Err(slot) = self.window.insert(slot) {
-            // Unreachable by construction (the release made room); played rather than lost.
-            self.play(&slot, recorder, &mut *on_event);
+        if self.window.take_turn(p.sequence) {
+            // Its turn: played from the datagram, never copied into the window.
+            self.play(slot, recorder, &mut *on_event);
+        } else {
+            let stored = Slot::new(slot.seq, slot.timestamp, slot.media, slot.payload).ok_or(
+                RtpError::PayloadTooLong {
+                    len: slot.payload.len(),
+                    capacity: P,
+                },
+            );
+            match stored.map(|s| self.window.insert(s)) {
+                Ok(Ok(())) => {}
+                // Unreachable by construction (checked, and the release made room); played
+                // rather than lost.
+                _ => self.play(slot, recorder, &mut *on_event),
+            }
         }
         self.release(recorder, on_event);
         Ok(Fate::Accepted)
@@ -287,7 +308,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         mut on_event: impl FnMut(Event<'_>),
     ) {
         while let Some(slot) = self.window.pop_flush() {
-            self.play(&slot, recorder, &mut on_event);
+            self.play(slot.playable(), recorder, &mut on_event);
         }
     }
 
@@ -297,7 +318,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         on_event: &mut impl FnMut(Event<'_>),
     ) {
         while let Some(slot) = self.window.pop_ready() {
-            self.play(&slot, recorder, on_event);
+            self.play(slot.playable(), recorder, on_event);
         }
     }
 
@@ -314,7 +335,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
     /// Plays one packet in its turn.
     fn play<const N: usize>(
         &mut self,
-        slot: &Slot<P>,
+        slot: Playable<'_>,
         recorder: &mut Recorder<N>,
         on_event: &mut impl FnMut(Event<'_>),
     ) {
@@ -330,7 +351,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             self.rebase(slot.timestamp, recorder);
         }
         let len = match slot.media {
-            Media::Audio(_) => slot.payload().len() as u32,
+            Media::Audio(_) => slot.payload.len() as u32,
             _ => 0,
         };
         let delta = slot.timestamp.wrapping_sub(self.next_ts) as i32;
@@ -353,7 +374,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         }
         match slot.media {
             Media::Audio(law) => {
-                let audio = slot.payload().get(skip..).unwrap_or(&[]);
+                let audio = slot.payload.get(skip..).unwrap_or(&[]);
                 feed_g711(recorder, audio, law, on_event);
                 self.next_ts = slot.timestamp.wrapping_add(len);
                 self.last_len = len;
@@ -364,19 +385,17 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
                 let recorder = &mut *recorder;
                 let on_event = &mut *on_event;
                 let mut digit = None;
-                let _ = self
-                    .tracker
-                    .packet(slot.timestamp, slot.payload(), &mut |e| {
-                        if let DtmfEvent::Start { digit: d, onset } = e {
-                            digit = Some((d, onset));
-                        }
-                    });
+                let _ = self.tracker.packet(slot.timestamp, slot.payload, &mut |e| {
+                    if let DtmfEvent::Start { digit: d, onset } = e {
+                        digit = Some((d, onset));
+                    }
+                });
                 if let Some((d, onset)) = digit {
                     // Not running: the key comes after the operation; nothing to do.
                     let _ = recorder.handle_digit(d, onset);
                     drain(recorder, on_event);
                 }
-                if let Ok(ev) = TelephoneEvent::parse(slot.payload()) {
+                if let Ok(ev) = TelephoneEvent::parse(slot.payload) {
                     let end = slot.timestamp.wrapping_add(ev.duration as u32);
                     let ahead = end.wrapping_sub(self.next_ts) as i32;
                     let further = match self.event_end {

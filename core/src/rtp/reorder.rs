@@ -24,6 +24,19 @@ pub enum Media {
     Event,
 }
 
+/// A packet to play: what a [`Slot`] holds, or a packet taken straight from its datagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Playable<'a> {
+    /// Sequence number.
+    pub seq: u16,
+    /// RTP timestamp.
+    pub timestamp: u32,
+    /// What the payload is.
+    pub media: Media,
+    /// The payload.
+    pub payload: &'a [u8],
+}
+
 /// One buffered packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slot<const P: usize> {
@@ -54,6 +67,16 @@ impl<const P: usize> Slot<P> {
     /// The payload.
     pub fn payload(&self) -> &[u8] {
         self.data.get(..self.len).unwrap_or(&[])
+    }
+
+    /// The packet, to play.
+    pub fn playable(&self) -> Playable<'_> {
+        Playable {
+            seq: self.seq,
+            timestamp: self.timestamp,
+            media: self.media,
+            payload: self.payload(),
+        }
     }
 }
 
@@ -182,6 +205,18 @@ impl<const W: usize, const P: usize> ReorderWindow<W, P> {
                 Ok(())
             }
             _ => Err(slot),
+        }
+    }
+
+    /// If it is `seq`'s turn (nothing before it is waiting), passes over it and returns true:
+    /// the caller plays that packet itself, without storing it. Call after
+    /// [`arrive`](Self::arrive) and [`pop_ready`](Self::pop_ready).
+    pub fn take_turn(&mut self, seq: u16) -> bool {
+        if self.started && self.next == seq && !self.holds(seq) {
+            self.next = self.next.wrapping_add(1);
+            true
+        } else {
+            false
         }
     }
 
