@@ -109,9 +109,10 @@ pub enum RunError {
 
 /// What the board does around the recorder. Every method has an empty default.
 pub trait Hooks {
-    /// Called right before the recorder takes a frame.
+    /// Called right before the recorder (through the RTP receiver) takes a packet, and
+    /// again after each event it hands out.
     fn before_push(&mut self) {}
-    /// Called right after the recorder took a frame.
+    /// Called right after the recorder took a packet, and before each event it hands out.
     fn after_push(&mut self) {}
     /// Whether the recorder is capturing, after every frame (a board lights a lamp).
     fn capturing(&mut self, _on: bool) {}
@@ -241,13 +242,19 @@ fn push_packet(
 ) -> Result<Option<Completion>, RtpError> {
     let mut completion = None;
     hooks.before_push();
-    let result = receiver.packet(recorder, packet, |event| match event {
-        Event::Captured(audio) => {
-            sink.samples += audio.len() as u64;
-            sink.fnv.samples(audio);
+    let result = receiver.packet(recorder, packet, |event| {
+        // What the host does with an event is not the recorder's work: the hooks bracket
+        // only the receiver and the recorder.
+        hooks.after_push();
+        match event {
+            Event::Captured(audio) => {
+                sink.samples += audio.len() as u64;
+                sink.fnv.samples(audio);
+            }
+            Event::Completed(c) => completion = Some(c),
+            other => hooks.event(&other),
         }
-        Event::Completed(c) => completion = Some(c),
-        other => hooks.event(&other),
+        hooks.before_push();
     });
     hooks.after_push();
     result.map(|_| completion)

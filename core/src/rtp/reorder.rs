@@ -226,9 +226,12 @@ impl<const W: usize, const P: usize> ReorderWindow<W, P> {
         if !self.started {
             return None;
         }
-        if self.len == 0 && distance(self.max, self.next) >= W as i32 {
-            // Nothing buffered to pass over one by one.
-            self.next = self.max.wrapping_sub(W as u16).wrapping_add(1);
+        if self.len == 0 {
+            // Nothing buffered to play or to pass over one by one.
+            if distance(self.max, self.next) >= W as i32 {
+                self.next = self.max.wrapping_sub(W as u16).wrapping_add(1);
+            }
+            return None;
         }
         for _ in 0..=W {
             if let Some(s) = self.take(self.next) {
