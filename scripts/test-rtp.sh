@@ -150,10 +150,11 @@ while off < len(d):
 PYEOF
 )
 "$PY" scripts/rtp/impair.py "$WORK/key.pcap" "$WORK/key-impaired.pcapng" \
-  --drop "$first_event" --swap "$((first_event + 1)),$((first_event + 3))" --drop 40,41
+  --drop "40,41,$first_event" --swap "$((first_event + 1)),$((first_event + 3))"
 run rtp-key-impaired --rtp "$WORK/key-impaired.pcapng"
 same wav-key rtp-key-impaired
 stats rtp-key-impaired
+grep -q 'lost_packets: 3,' "$WORK/rtp-key-impaired.err" || { echo "FAIL: expected 3 lost packets"; exit 1; }
 
 echo "== RTP fuzz: 10 M mutated packets through the parser and receiver (fuzz profile)"
 RTP_FUZZ_EXECS=${RTP_FUZZ_EXECS:-10000000} cargo test -q --profile fuzz -p recresp-core \
