@@ -50,25 +50,28 @@ pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
             spec.sample_rate
         ))
     })?;
-    // hound has read the header and stands at the first sample; the data is read in one
-    // block and converted in place, not sample by sample through an iterator.
-    let want = reader.len() as usize * 2;
-    let mut bytes = Vec::with_capacity(want);
-    reader
-        .into_inner()
-        .take(want as u64)
-        .read_to_end(&mut bytes)
-        .map_err(|e| bad(format!("truncated or damaged sample data ({e})")))?;
-    if bytes.len() != want {
-        return Err(bad(format!(
-            "truncated sample data ({} of {want} bytes)",
-            bytes.len()
-        )));
+    // hound has read the header and stands at the first sample; the data is read in blocks
+    // of 64 KiB and converted block by block, not sample by sample through an iterator.
+    let total = reader.len() as usize * 2;
+    let mut samples = Vec::with_capacity(total / 2);
+    let mut data = reader.into_inner();
+    let mut block = vec![0u8; 1 << 16];
+    let mut left = total;
+    while left > 0 {
+        let chunk = &mut block[..left.min(1 << 16)];
+        data.read_exact(chunk).map_err(|e| {
+            bad(format!(
+                "truncated or damaged sample data ({} of {total} bytes: {e})",
+                total - left
+            ))
+        })?;
+        samples.extend(
+            chunk
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]])),
+        );
+        left -= chunk.len();
     }
-    let samples = bytes
-        .chunks_exact(2)
-        .map(|b| i16::from_le_bytes([b[0], b[1]]))
-        .collect();
     Ok(CallerAudio { rate, samples })
 }
 

@@ -1,5 +1,6 @@
 //! Whole-process DTMF throughput: `recresp-sim dtmf FILE.wav` against SpanDSP's receiver in
-//! a minimal C program (`benches/c/spandsp_dtmf.c`, built here with `cc -O2 -lspandsp`) on
+//! a minimal C program (`benches/c/spandsp_dtmf.c`, built here with `cc -O2 -lspandsp`; both
+//! read the WAV in blocks of 64 KiB) on
 //! the same hour of 8 kHz audio, each run as its own process, alternately; prints the median
 //! wall time and the median CPU time (user + system, from the children's times in
 //! `/proc/self/stat`, 10 ms ticks) of each, and their ratios. On a busy machine the CPU time
@@ -123,7 +124,7 @@ fn main() {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("c/spandsp_dtmf.c");
     let peer = tmp.join("spandsp_dtmf");
     let cc = Command::new("cc")
-        .args(["-O2", "-o"])
+        .args(["-O2", "-Wall", "-Wextra", "-Werror", "-o"])
         .arg(&peer)
         .arg(&source)
         .arg("-lspandsp")
