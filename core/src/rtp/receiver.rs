@@ -924,3 +924,21 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod size {
+    use super::*;
+
+    /// The receiver's state is its slots plus a little bookkeeping.
+    #[test]
+    fn state_is_the_slots_and_a_little_more() {
+        let slots = |w: usize, p: usize| w * size_of::<Option<Slot<1>>>() + w * p;
+        for (w, p, n) in [
+            (8, 80, size_of::<RtpReceiver<8, 80>>()),
+            (8, 320, size_of::<RtpReceiver<8, 320>>()),
+        ] {
+            println!("RtpReceiver<{w}, {p}>: {n} bytes");
+            assert!(n <= slots(w, p) + 160, "{w} x {p}: {n} bytes");
+        }
+    }
+}
