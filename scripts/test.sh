@@ -34,4 +34,6 @@ echo "== C API (scripts/test-ffi.sh)"
 ./scripts/test-ffi.sh
 echo "== firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)"
 ./scripts/test-firmware.sh
+echo "== RTP in, against GStreamer and tcpdump, and the RTP fuzz run (scripts/test-rtp.sh)"
+./scripts/test-rtp.sh
 echo "== all tests passed"
