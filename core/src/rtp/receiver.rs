@@ -360,7 +360,9 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             // Events do not move the timeline: senders may keep sending audio meanwhile,
             // and an event's timestamp need not fall on a packet boundary. What they cover
             // is filled in when the audio resumes.
-        } else if delta >= 0 && delta as u32 <= self.config.max_gap {
+        } else if delta == 0 {
+            // Right where the timeline is: the common case.
+        } else if delta > 0 && delta as u32 <= self.config.max_gap {
             self.fill(delta as u32, contiguous, recorder, on_event);
         } else if delta < 0 && delta.unsigned_abs() < len {
             skip = delta.unsigned_abs() as usize;
@@ -427,6 +429,9 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
                 feed_noise(recorder, &mut self.noise_src, None, n, on_event);
                 gap -= n;
                 self.next_ts = self.next_ts.wrapping_add(n);
+            } else {
+                // The timeline has passed the events' span.
+                self.event_end = None;
             }
         }
         match self.noise {
@@ -483,7 +488,6 @@ fn feed_g711<const N: usize>(
             break;
         }
     }
-    drain(recorder, on_event);
 }
 
 /// Pushes `samples` of comfort noise at `level`, or of silence for `None`.
