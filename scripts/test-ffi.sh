@@ -58,12 +58,17 @@ gcc "${CFLAGS[@]}" -o "$OUT/record" ffi/examples/record.c ffi/examples/wav.c \
   target/release/librecresp.a "${RUST_LIBS[@]}"
 gcc "${CFLAGS[@]}" -o "$OUT/errors" ffi/tests/c/errors.c \
   -Ltarget/release -lrecresp -Wl,-rpath,"$ROOT/target/release"
+gcc "${CFLAGS[@]}" -o "$OUT/rtp" ffi/tests/c/rtp.c \
+  -Ltarget/release -lrecresp -Wl,-rpath,"$ROOT/target/release"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 echo "== C error-path tests"
 "$OUT/errors"
+
+echo "== C RTP tests (recresp_rtp_push)"
+"$OUT/rtp"
 
 echo "== record.c against recresp-sim run: byte-identical recording and notification"
 SIM=$ROOT/target/release/recresp-sim

@@ -37,4 +37,6 @@ echo "== firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)
 ./scripts/test-firmware.sh
 echo "== Graph server with the Python Graph SDK (scripts/test-serve.sh)"
 ./scripts/test-serve.sh
+echo "== RTP in, against GStreamer and tcpdump, and the RTP fuzz run (scripts/test-rtp.sh)"
+./scripts/test-rtp.sh
 echo "== all tests passed"

@@ -35,6 +35,7 @@ pub mod queue;
 pub mod rate;
 pub mod recorder;
 pub mod rfc4733;
+pub mod rtp;
 pub mod settings;
 pub mod silence;
 pub mod synth;

@@ -103,7 +103,7 @@ pub struct Rfc4733Tracker {
 
 impl Rfc4733Tracker {
     /// A tracker whose positions count RTP timestamp ticks from `base_timestamp`.
-    pub fn new(base_timestamp: u32) -> Self {
+    pub const fn new(base_timestamp: u32) -> Self {
         Rfc4733Tracker {
             base: base_timestamp,
             epoch: 0,

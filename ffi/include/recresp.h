@@ -47,6 +47,13 @@
 // target; `recresp_recorder_storage_size` gives the exact size on this one).
 #define RECRESP_RECORDER_STORAGE_SIZE 10240
 
+// Bytes of storage a `recresp_rtp` needs for `recresp_rtp_init_in` (on every target;
+// `recresp_rtp_storage_size` gives the exact size on this one).
+#define RECRESP_RTP_STORAGE_SIZE 3072
+
+// `telephone_event_pt` for a stream without RFC 4733 telephone events.
+#define RECRESP_RTP_NO_EVENTS 4294967295
+
 // Bytes of storage a `recresp_settings` needs for `recresp_settings_init_in` (on every
 // target; `recresp_settings_storage_size` gives the exact size on this one).
 #define RECRESP_SETTINGS_STORAGE_SIZE 3072
@@ -115,6 +122,12 @@ enum recresp_result
   // This build of recresp has no heap (`no_std` firmware builds): use the `_init_in`
   // functions.
   RECRESP_RESULT_UNSUPPORTED = 19,
+  // An RTP packet is malformed: a header that does not fit, version other than 2, bad
+  // padding, an empty audio payload, or a bad comfort-noise or telephone-event payload.
+  RECRESP_RESULT_INVALID_PACKET = 20,
+  // An RTP packet's payload type is not PCMU, PCMA, comfort noise or the telephone-event
+  // type of the receiver.
+  RECRESP_RESULT_UNSUPPORTED_PAYLOAD_TYPE = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -256,9 +269,36 @@ typedef uint32_t recresp_prompt;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// What became of an accepted packet (`recresp_rtp_push`).
+enum recresp_rtp_fate
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Buffered, and played if its turn had come.
+  RECRESP_RTP_FATE_ACCEPTED = 0,
+  // A copy of a packet still buffered; dropped.
+  RECRESP_RTP_FATE_DUPLICATE = 1,
+  // Its turn had passed (played, or given up as lost); dropped.
+  RECRESP_RTP_FATE_LATE = 2,
+  // From the SSRC the stream just left; dropped.
+  RECRESP_RTP_FATE_OLD_SOURCE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum recresp_rtp_fate recresp_rtp_fate;
+#else
+typedef uint32_t recresp_rtp_fate;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A recorder (opaque): one operation at a time on one channel. Create with
 // `recresp_recorder_new` or `recresp_recorder_init_in`.
 typedef struct recresp_recorder recresp_recorder;
+
+// An RTP receiver (opaque) for one caller stream. Create with `recresp_rtp_new` or
+// `recresp_rtp_init_in`.
+typedef struct recresp_rtp recresp_rtp;
 
 // A recordResponse request's parameters (opaque). Create with `recresp_settings_new` or
 // `recresp_settings_init_in`; it starts at Graph's defaults.
@@ -306,6 +346,31 @@ typedef struct recresp_event {
   // `COMPLETED`: how the operation ended.
   struct recresp_completion completion;
 } recresp_event;
+
+// Receives each recorder event during `recresp_rtp_push` and `recresp_rtp_flush`, with the
+// `user` pointer given there. The event, and the samples of a `CAPTURED` event, are valid
+// only during the call.
+typedef void (*recresp_event_fn)(void *user, const struct recresp_event *event);
+
+// Counters of a receiver, for `recresp_rtp_get_stats`.
+typedef struct recresp_rtp_stats {
+  // Packets played (audio, comfort noise and events).
+  uint64_t played;
+  // Packets missing by sequence number.
+  uint64_t lost_packets;
+  // Samples pushed as lost media.
+  uint64_t lost_samples;
+  // Samples of comfort noise generated.
+  uint64_t noise_samples;
+  // Duplicates dropped.
+  uint64_t duplicates;
+  // Late packets dropped.
+  uint64_t late;
+  // Timestamp jumps and sequence restarts.
+  uint64_t discontinuities;
+  // SSRC changes.
+  uint64_t source_changes;
+} recresp_rtp_stats;
 
 #ifdef __cplusplus
 extern "C" {
@@ -569,6 +634,76 @@ uint32_t recresp_recorder_sample_rate(const struct recresp_recorder *recorder);
 // A sentence saying what `result` means, as a static NUL-terminated string (never NULL;
 // an unknown number gives "unknown result code").
 const char *recresp_result_message(uint32_t result);
+
+// Creates a receiver and stores the handle in `*out`. `telephone_event_pt` is the payload
+// type negotiated for telephone-event/8000 (96–127 usually; `RECRESP_RTP_NO_EVENTS` for
+// none; 0, 8, 13 and numbers above 127 are `RECRESP_RESULT_INVALID_ARGUMENT`). Free it
+// with `recresp_rtp_free`.
+//
+// # Safety
+// `out` must be NULL or point to writable memory for one pointer.
+recresp_result recresp_rtp_new(uint32_t telephone_event_pt, struct recresp_rtp **out);
+
+// Creates a receiver in the caller's storage: `len` bytes at `buf`, aligned to
+// `RECRESP_STORAGE_ALIGN`, at least `RECRESP_RTP_STORAGE_SIZE` long; as
+// `recresp_recorder_init_in` otherwise.
+//
+// # Safety
+// `buf` must be NULL or point to `len` writable bytes, used for nothing else while the
+// handle is in use; `out` must be NULL or point to writable memory for one pointer.
+recresp_result recresp_rtp_init_in(void *buf,
+                                   size_t len,
+                                   uint32_t telephone_event_pt,
+                                   struct recresp_rtp **out);
+
+// The exact number of bytes a `recresp_rtp` takes on this target (at most
+// `RECRESP_RTP_STORAGE_SIZE`).
+size_t recresp_rtp_storage_size(void);
+
+// Releases a receiver made by `recresp_rtp_new`. NULL, and receivers made in caller
+// storage, are left alone.
+//
+// # Safety
+// `rtp` must be NULL or a live handle, not used again after this call.
+void recresp_rtp_free(struct recresp_rtp *rtp);
+
+// Takes one received RTP packet (the UDP payload, `len` bytes) for `recorder`, whose
+// operation must be running (`RECRESP_RESULT_NOT_RUNNING` otherwise) at 8000 Hz
+// (`RECRESP_RESULT_INVALID_ARGUMENT` otherwise). Every recorder event the packet causes
+// goes to `on_event` (required) during the call; there is nothing to poll afterwards.
+// Stores the packet's `recresp_rtp_fate` in `*fate`. A malformed packet is
+// `RECRESP_RESULT_INVALID_PACKET`, a payload type other than PCMU (0), PCMA (8), CN (13)
+// and the telephone-event type is `RECRESP_RESULT_UNSUPPORTED_PAYLOAD_TYPE`, a payload
+// over 320 bytes `RECRESP_RESULT_TOO_LONG`; then nothing changes.
+//
+// # Safety
+// `rtp` and `recorder` must each be NULL or a live handle; `packet` NULL or `len` readable
+// bytes; `on_event` safe to call with `user`; `fate` NULL or writable.
+recresp_result recresp_rtp_push(struct recresp_rtp *rtp,
+                                struct recresp_recorder *recorder,
+                                const uint8_t *packet,
+                                size_t len,
+                                recresp_event_fn on_event,
+                                void *user,
+                                uint32_t *fate);
+
+// The stream ended (or the host stops waiting for missing packets): plays every packet
+// still buffered, in order, handing the events to `on_event` as `recresp_rtp_push` does.
+// `RECRESP_RESULT_NOT_RUNNING` (and the packets stay buffered) if the recorder's operation
+// is not running.
+//
+// # Safety
+// As `recresp_rtp_push`.
+recresp_result recresp_rtp_flush(struct recresp_rtp *rtp,
+                                 struct recresp_recorder *recorder,
+                                 recresp_event_fn on_event,
+                                 void *user);
+
+// Stores the receiver's counters in `*stats`.
+//
+// # Safety
+// `rtp` must be NULL or a live handle; `stats` NULL or writable.
+recresp_result recresp_rtp_get_stats(struct recresp_rtp *rtp, struct recresp_rtp_stats *stats);
 
 // Creates settings at Graph's defaults (no prompt, beep on, every timeout 5 s, no stop
 // tones) and stores the handle in `*out`. Free it with `recresp_settings_free`.

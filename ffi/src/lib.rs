@@ -8,6 +8,8 @@
 //!   notices, send commands (cancel, hang-up), and poll events (captured audio, speech,
 //!   digits, the completion) after every call. Then write Graph's notification JSON into a
 //!   buffer.
+//! - `recresp_rtp`: the caller's RTP stream, one `recresp_rtp_push` per received packet,
+//!   into a recorder (reordering, loss, comfort noise, RFC 4733 keys).
 //!
 //! Each handle has `_new`/`_free` (`_free(NULL)` does nothing) and `_init_in`, which builds
 //! it in storage the caller provides (`RECRESP_*_STORAGE_SIZE` bytes aligned to
@@ -34,6 +36,7 @@ mod guard;
 pub mod json;
 pub mod recorder;
 pub mod result;
+pub mod rtp;
 pub mod settings;
 mod storage;
 
@@ -45,6 +48,7 @@ pub use event::{
 pub use json::RECRESP_OPERATION_ID_LEN;
 pub use recorder::{recresp_law, recresp_prompt, recresp_recorder, RECRESP_RECORDER_STORAGE_SIZE};
 pub use result::recresp_result;
+pub use rtp::{recresp_rtp, recresp_rtp_fate, recresp_rtp_stats, RECRESP_RTP_STORAGE_SIZE};
 pub use settings::{
     recresp_settings, RECRESP_ERROR_MESSAGE_CAPACITY, RECRESP_SETTINGS_STORAGE_SIZE,
 };

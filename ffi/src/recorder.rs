@@ -79,27 +79,50 @@ impl recresp_recorder {
         self.message.as_ptr().cast()
     }
 
-    /// Keeps `c` and its message (cut to fit, with a NUL).
-    fn keep_completion(&mut self, c: Completion) {
-        let text = c.result_info.message.as_bytes();
-        let n = text.len().min(MESSAGE_CAPACITY - 1);
-        self.message = [0; MESSAGE_CAPACITY];
-        if let (Some(dst), Some(src)) = (self.message.get_mut(..n), text.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        self.completion = Some(c);
-    }
-
     fn poll(&mut self) -> recresp_event {
-        let message = self.message_ptr();
+        let mut outbox = Outbox {
+            completion: &mut self.completion,
+            message: &mut self.message,
+        };
         match self.recorder.poll() {
             None => recresp_event::none(),
-            Some(Event::Completed(c)) => {
-                self.keep_completion(c);
-                recresp_event::new(&Event::Completed(c), self.message_ptr())
-            }
-            Some(e) => recresp_event::new(&e, message),
+            Some(e) => outbox.event(&e),
         }
+    }
+
+    /// The core recorder, and where its completion is kept for C (apart, so that a caller
+    /// can drive the recorder and turn its events into C events at once).
+    pub(crate) fn parts(&mut self) -> Result<(&mut Recorder, Outbox<'_>), recresp_result> {
+        running(self)?;
+        Ok((
+            &mut self.recorder,
+            Outbox {
+                completion: &mut self.completion,
+                message: &mut self.message,
+            },
+        ))
+    }
+}
+
+/// Where a recorder's completion and its NUL-terminated message are kept once polled.
+pub(crate) struct Outbox<'a> {
+    completion: &'a mut Option<Completion>,
+    message: &'a mut [u8; MESSAGE_CAPACITY],
+}
+
+impl Outbox<'_> {
+    /// The C event for `e`, keeping a completion and its message (cut to fit, with a NUL).
+    pub(crate) fn event(&mut self, e: &Event<'_>) -> recresp_event {
+        if let Event::Completed(c) = e {
+            let text = c.result_info.message.as_bytes();
+            let n = text.len().min(MESSAGE_CAPACITY - 1);
+            *self.message = [0; MESSAGE_CAPACITY];
+            if let (Some(dst), Some(src)) = (self.message.get_mut(..n), text.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+            *self.completion = Some(*c);
+        }
+        recresp_event::new(e, self.message.as_ptr().cast())
     }
 }
 

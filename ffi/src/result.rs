@@ -56,10 +56,16 @@ pub enum recresp_result {
     /// This build of recresp has no heap (`no_std` firmware builds): use the `_init_in`
     /// functions.
     Unsupported = 19,
+    /// An RTP packet is malformed: a header that does not fit, version other than 2, bad
+    /// padding, an empty audio payload, or a bad comfort-noise or telephone-event payload.
+    InvalidPacket = 20,
+    /// An RTP packet's payload type is not PCMU, PCMA, comfort noise or the telephone-event
+    /// type of the receiver.
+    UnsupportedPayloadType = 21,
 }
 
 /// Every code, in numeric order.
-pub(crate) const ALL_RESULTS: [recresp_result; 20] = [
+pub(crate) const ALL_RESULTS: [recresp_result; 22] = [
     recresp_result::Ok,
     recresp_result::NullPointer,
     recresp_result::MisalignedPointer,
@@ -80,6 +86,8 @@ pub(crate) const ALL_RESULTS: [recresp_result; 20] = [
     recresp_result::NotCompleted,
     recresp_result::InternalError,
     recresp_result::Unsupported,
+    recresp_result::InvalidPacket,
+    recresp_result::UnsupportedPayloadType,
 ];
 
 impl recresp_result {
@@ -119,6 +127,10 @@ impl recresp_result {
             recresp_result::NotCompleted => "the operation has not completed\0",
             recresp_result::InternalError => "internal error in recresp\0",
             recresp_result::Unsupported => "this build has no heap: use the _init_in functions\0",
+            recresp_result::InvalidPacket => "the RTP packet is malformed\0",
+            recresp_result::UnsupportedPayloadType => {
+                "the RTP payload type is not PCMU, PCMA, CN or the telephone-event type\0"
+            }
         }
     }
 

@@ -15,6 +15,7 @@
 #![no_main]
 
 mod board;
+mod network;
 mod runner;
 // Rendering the clips is for the build script and the host test; the image has them rendered.
 #[allow(dead_code)]
@@ -133,6 +134,7 @@ fn describe(e: &RunError) -> &'static str {
         RunError::Request(_) => "request refused",
         RunError::Json(_) => "JSON buffer too small",
         RunError::Hung => "did not complete",
+        RunError::Rtp(_) => "RTP packet refused",
         RunError::CapturedMoreThanRecorded { .. } => "captured more than recorded",
     }
 }

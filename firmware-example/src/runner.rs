@@ -1,6 +1,8 @@
 //! Runs one scenario through the real recorder the way a phone does: parse the Graph request
-//! body, answer with the running `recordOperation`, push the caller's G.711 audio 10 ms at a
-//! time, append captured audio to the recording, and write Graph's completion notification.
+//! body, answer with the running `recordOperation`, receive the caller's G.711 audio as RTP
+//! packets of 10 ms (a few lost, late or duplicated: see [`crate::network`]) through the
+//! core's `RtpReceiver`, append captured audio to the recording, and write Graph's completion
+//! notification.
 //!
 //! Shared, as source, by the firmware and the host test, so both run literally the same code.
 //! Uses only `core` and `recresp-core` (feature `json`); every buffer is the caller's or on
@@ -13,9 +15,11 @@ use recresp_core::json::{
     OperationRef, Recording, RequestError, WriteError, NOTIFICATION_MAX_LEN, OPERATION_MAX_LEN,
 };
 use recresp_core::recorder::{MuLawRecorder, BLOCK_MS};
+use recresp_core::rtp::{RtpConfig, RtpError, RtpReceiver};
 use recresp_core::synth::{add_noise, Lcg};
 use recresp_core::{CompletionReason, PromptAudio, Settings};
 
+use crate::network::Network;
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
 
 /// The recorder of one 8 kHz μ-law channel: the smallest hold-back ring the rate allows,
@@ -24,6 +28,9 @@ pub type ChannelRecorder = MuLawRecorder;
 
 /// Samples in one 10 ms frame at [`RATE`] (one RTP packet of G.711).
 pub const FRAME_SAMPLES: usize = 80;
+
+/// The channel's RTP receiver: a reorder window of 8 packets of one frame each.
+pub type ChannelReceiver = RtpReceiver<8, FRAME_SAMPLES>;
 
 /// Longest a scenario may run before it counts as hung, in frames (30 s).
 pub const MAX_FRAMES: u32 = 3000;
@@ -88,6 +95,8 @@ pub enum RunError {
     Json(WriteError),
     /// The operation did not complete within [`MAX_FRAMES`].
     Hung,
+    /// The RTP receiver refused a packet.
+    Rtp(RtpError),
     /// The recorder handed out more audio than the recording keeps (trailing silence trimmed
     /// after release); this sink checksums audio as it comes and cannot take it back.
     CapturedMoreThanRecorded {
@@ -100,9 +109,10 @@ pub enum RunError {
 
 /// What the board does around the recorder. Every method has an empty default.
 pub trait Hooks {
-    /// Called right before every call into the recorder that takes a frame or polls.
+    /// Called right before the recorder (through the RTP receiver) takes a packet, and
+    /// again after each event it hands out.
     fn before_push(&mut self) {}
-    /// Called right after that call.
+    /// Called right after the recorder took a packet, and before each event it hands out.
     fn after_push(&mut self) {}
     /// Whether the recorder is capturing, after every frame (a board lights a lamp).
     fn capturing(&mut self, _on: bool) {}
@@ -160,6 +170,8 @@ pub fn run(
     let lead_in_frames = scenario.lead_in_ms / BLOCK_MS;
     let mut frames = clip.chunks(FRAME_SAMPLES);
     let mut generated = [0u8; FRAME_SAMPLES];
+    let mut network = Network::new();
+    let mut receiver = ChannelReceiver::new(RtpConfig::DEFAULT);
     for frame_index in 0..MAX_FRAMES {
         let from_clip = if frame_index < lead_in_frames {
             None
@@ -173,7 +185,20 @@ pub fn run(
                 &generated[..]
             }
         };
-        let completion = push_frame(recorder, frame, &mut sink, hooks);
+        let mut completion = None;
+        let mut refused = None;
+        network.send(frame, |packet| {
+            if completion.is_some() {
+                return;
+            }
+            match push_packet(recorder, &mut receiver, packet, &mut sink, hooks) {
+                Ok(c) => completion = c,
+                Err(e) => refused = Some(e),
+            }
+        });
+        if let Some(e) = refused {
+            return Err(RunError::Rtp(e));
+        }
         hooks.capturing(recorder.is_capturing());
         if let Some(c) = completion {
             return finish(scenario, &op, &c, &sink, hooks, frame_index + 1);
@@ -208,38 +233,33 @@ fn line_noise_frame(noise: &mut Lcg, out: &mut [u8; FRAME_SAMPLES]) {
     }
 }
 
-/// Pushes one frame into the recorder and drains its output into the sink; returns the
-/// completion if the operation ended in this frame (the rest of the frame is then unused).
-fn push_frame(
+/// Hands one RTP packet to the receiver, which plays what is due into the recorder, and
+/// drains the recorder's output into the sink; returns the completion if the operation ended.
+fn push_packet(
     recorder: &mut ChannelRecorder,
-    frame: &[u8],
+    receiver: &mut ChannelReceiver,
+    packet: &[u8],
     sink: &mut RecordingSink,
     hooks: &mut impl Hooks,
-) -> Option<Completion> {
-    let mut rest = frame;
+) -> Result<Option<Completion>, RtpError> {
     let mut completion = None;
-    while !rest.is_empty() && completion.is_none() {
-        hooks.before_push();
-        let used = recorder.push_g711(rest, LAW);
+    hooks.before_push();
+    let result = receiver.packet(recorder, packet, |event| {
+        // What the host does with an event is not the recorder's work: the hooks bracket
+        // only the receiver and the recorder.
         hooks.after_push();
-        rest = rest.get(used..).unwrap_or(&[]);
-        loop {
-            // Every call into the recorder is measured, `poll` included: it may decode audio.
-            hooks.before_push();
-            let polled = recorder.poll();
-            hooks.after_push();
-            let Some(event) = polled else { break };
-            match event {
-                Event::Captured(audio) => {
-                    sink.samples += audio.len() as u64;
-                    sink.fnv.samples(audio);
-                }
-                Event::Completed(c) => completion = Some(c),
-                other => hooks.event(&other),
+        match event {
+            Event::Captured(audio) => {
+                sink.samples += audio.len() as u64;
+                sink.fnv.samples(audio);
             }
+            Event::Completed(c) => completion = Some(c),
+            other => hooks.event(&other),
         }
-    }
-    completion
+        hooks.before_push();
+    });
+    hooks.after_push();
+    result.map(|_| completion)
 }
 
 /// Checks the recording against the completion and writes the notification.

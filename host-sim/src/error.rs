@@ -20,6 +20,13 @@ pub enum SimError {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// A packet capture could not be read, or does not hold the stream asked for.
+    Capture {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// Writing to standard output failed.
     Output(std::io::Error),
 }
@@ -29,6 +36,7 @@ impl fmt::Display for SimError {
         match self {
             SimError::Wav { path, reason } => write!(f, "{}: {}", path.display(), reason),
             SimError::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            SimError::Capture { path, reason } => write!(f, "{}: {}", path.display(), reason),
             SimError::Output(e) => write!(f, "writing output: {e}"),
         }
     }

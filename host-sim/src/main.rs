@@ -7,6 +7,7 @@ mod demo;
 mod dtmf_cmd;
 mod error;
 mod http;
+mod rtp_capture;
 mod serve;
 mod simulate;
 mod vad_cmd;
@@ -68,8 +69,10 @@ struct RunArgs {
     #[arg(long, value_name = "REQUEST.json")]
     request: PathBuf,
     /// The caller's audio: 16-bit mono PCM WAV at 8000 or 16000 Hz.
-    #[arg(long, value_name = "CALLER.wav")]
-    caller: PathBuf,
+    #[arg(long, value_name = "CALLER.wav", required_unless_present = "rtp")]
+    caller: Option<PathBuf>,
+    #[command(flatten)]
+    rtp: rtp_capture::RtpArgs,
     /// Folder where the prompt's mediaInfo.uri is found by its last path segment.
     #[arg(long, value_name = "DIR")]
     media: Option<PathBuf>,
@@ -141,8 +144,8 @@ fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
             return Ok(ExitCode::from(2));
         }
     };
-    let caller = wav::read_wav(&args.caller)?;
-    let outcome = plan.run(&caller);
+    let caller = rtp_capture::CallerInput::load(args.caller.as_deref(), &args.rtp)?;
+    let outcome = caller.run(&plan, args.verbose);
     // The files are complete, or the run fails, before anything says 200.
     if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {
         wav::write_wav(path, outcome.rate, samples)?;

@@ -90,12 +90,29 @@ impl Plan {
 
     /// Runs the operation on the caller's audio.
     pub fn run(&self, caller: &CallerAudio) -> Outcome {
+        self.run_with(caller.rate, |recorder, on_event| {
+            for frame in caller.samples.chunks(FRAME) {
+                recorder.feed_pcm(frame, &mut *on_event);
+                if !recorder.is_running() {
+                    break;
+                }
+            }
+        })
+    }
+
+    /// Runs the operation on caller audio at `rate` that `feed` pushes into the recorder
+    /// (handing every event to the callback it gets), e.g. from RTP packets.
+    pub fn run_with(
+        &self,
+        rate: SampleRate,
+        feed: impl FnOnce(&mut Recorder, &mut dyn FnMut(Event<'_>)),
+    ) -> Outcome {
         let prompt = match &self.request.settings.prompt {
             None => PromptAudio::None,
-            Some(p) => load_prompt(p.uri.as_str(), self.opts.media_dir.as_deref(), caller.rate),
+            Some(p) => load_prompt(p.uri.as_str(), self.opts.media_dir.as_deref(), rate),
         };
         let mut recorder: Recorder =
-            Recorder::new(caller.rate).expect("the default capacity fits every rate");
+            Recorder::new(rate).expect("the default capacity fits every rate");
         recorder.start(self.request.options, prompt);
         let mut audio: Vec<i16> = Vec::new();
         let mut log = Vec::new();
@@ -105,12 +122,7 @@ impl Plan {
             Event::Completed(c) => completion = Some(c),
             other => log.push(format!("{other:?}")),
         };
-        for frame in caller.samples.chunks(FRAME) {
-            recorder.feed_pcm(frame, &mut on_event);
-            if !recorder.is_running() {
-                break;
-            }
-        }
+        feed(&mut recorder, &mut on_event);
         if recorder.is_running() && self.opts.hang_up_at_end {
             let _ = recorder.hang_up();
         }
@@ -138,7 +150,7 @@ impl Plan {
             notification: notification_json(&self.operation_ref(), &completion, rec_ref),
             completion,
             recording,
-            rate: caller.rate,
+            rate,
             log,
         }
     }

@@ -2,7 +2,7 @@
 //! recording in the same format. Outputs are written atomically: into a temporary file in
 //! the same folder, then renamed over the target, so a reader never sees half a file.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use recresp_core::SampleRate;
@@ -44,31 +44,44 @@ pub fn decode_wav(bytes: &[u8]) -> Result<CallerAudio, String> {
 }
 
 /// Checks the format is one the core takes and reads the samples.
-fn check_and_read<R: std::io::Read>(reader: hound::WavReader<R>) -> Result<CallerAudio, String> {
-    let bad = |reason: String| reason;
+fn check_and_read<R: Read>(reader: hound::WavReader<R>) -> Result<CallerAudio, String> {
     let spec = reader.spec();
     if spec.channels != 1 {
-        return Err(bad(format!(
+        return Err(format!(
             "{} channels; recresp takes mono audio",
             spec.channels
-        )));
+        ));
     }
     if spec.sample_format != hound::SampleFormat::Int || spec.bits_per_sample != 16 {
-        return Err(bad(format!(
+        return Err(format!(
             "{}-bit {:?} samples; recresp takes 16-bit integer PCM",
             spec.bits_per_sample, spec.sample_format
-        )));
+        ));
     }
-    let rate = SampleRate::from_hz(spec.sample_rate).ok_or_else(|| {
-        bad(format!(
-            "{} Hz; recresp takes 8000 or 16000 Hz",
-            spec.sample_rate
-        ))
-    })?;
-    let samples = reader
-        .into_samples::<i16>()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(format!("truncated or damaged sample data ({e})")))?;
+    let rate = SampleRate::from_hz(spec.sample_rate)
+        .ok_or_else(|| format!("{} Hz; recresp takes 8000 or 16000 Hz", spec.sample_rate))?;
+    // hound has read the header and stands at the first sample; the data is read in blocks
+    // of 64 KiB and converted block by block, not sample by sample through an iterator.
+    let total = reader.len() as usize * 2;
+    let mut samples = Vec::with_capacity(total / 2);
+    let mut data = reader.into_inner();
+    let mut block = vec![0u8; 1 << 16];
+    let mut left = total;
+    while left > 0 {
+        let chunk = &mut block[..left.min(1 << 16)];
+        data.read_exact(chunk).map_err(|e| {
+            format!(
+                "truncated or damaged sample data ({} of {total} bytes: {e})",
+                total - left
+            )
+        })?;
+        samples.extend(
+            chunk
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]])),
+        );
+        left -= chunk.len();
+    }
     Ok(CallerAudio { rate, samples })
 }
 

@@ -24,6 +24,8 @@ mod runner;
 
 #[path = "../../firmware-example/src/many.rs"]
 mod many;
+#[path = "../../firmware-example/src/network.rs"]
+mod network;
 
 use recresp_core::CompletionReason;
 use runner::{ChannelRecorder, Hooks, Outcome};
@@ -116,6 +118,36 @@ fn the_checksum_is_fnv1a_over_little_endian_samples() {
     let mut a = runner::Fnv1a32::default();
     a.bytes(b"a");
     assert_eq!(a.0, 0xe40c_292c);
+}
+
+#[test]
+fn the_network_loses_delays_and_duplicates_a_few_packets() {
+    use recresp_core::rtp::RtpPacket;
+    let mut net = network::Network::new();
+    let mut arrived: Vec<u16> = Vec::new();
+    let frame = [0xFFu8; runner::FRAME_SAMPLES];
+    for _ in 0..2 * network::PERIOD {
+        net.send(&frame, |p| {
+            let p = RtpPacket::parse(p).unwrap();
+            assert_eq!(p.ssrc, network::SSRC);
+            assert_eq!(p.payload.len(), runner::FRAME_SAMPLES);
+            arrived.push(p.sequence.wrapping_sub(network::FIRST_SEQUENCE));
+        });
+    }
+    let (lost, late, twice) = (
+        network::LOST as u16,
+        network::LATE as u16,
+        network::TWICE as u16,
+    );
+    assert!(!arrived.contains(&lost));
+    let at = |s: u16| arrived.iter().position(|&a| a == s).unwrap();
+    assert_eq!(
+        at(late),
+        at(late + 1) + 1,
+        "late arrives after the next one"
+    );
+    assert_eq!(arrived.iter().filter(|&&a| a == twice).count(), 2);
+    assert_eq!(arrived.len() as u32, 2 * network::PERIOD);
 }
 
 /// One `outcome` line of the firmware's log, as the firmware prints it.

@@ -9,6 +9,10 @@
 
 #[path = "../many.rs"]
 mod many;
+// The runner takes its single channel's audio as RTP packets; this image feeds G.711 frames.
+#[path = "../network.rs"]
+#[allow(dead_code)]
+mod network;
 #[path = "../runner.rs"]
 #[allow(dead_code)]
 mod runner;

@@ -1,0 +1,952 @@
+//! The RTP receiver: takes the caller's RTP packets one by one, as they arrive, and drives a
+//! [`Recorder`] with them.
+//!
+//! Each packet is parsed and checked first; a packet that fails is an [`RtpError`] and
+//! changes nothing. A packet that passes goes through the [`ReorderWindow`] and is played in
+//! sequence order on a timeline of RTP timestamps (8 kHz ticks, one per caller sample):
+//!
+//! - PCMU (PT 0) and PCMA (PT 8) samples go to the recorder at their timestamp.
+//! - A span of the timeline that no packet covered is pushed with
+//!   [`Recorder::push_lost`] for exactly its length: missing packets, and senders that stop
+//!   sending without comfort noise. Audio overlapping what was already played is trimmed.
+//! - RFC 3389 comfort noise (PT 13) is line noise: from its packet up to the next packet
+//!   (with no sequence number missing in between) the recorder hears deterministic white
+//!   noise at the level the packet gives.
+//! - RFC 4733 telephone events (the dynamic PT the host set) go through an
+//!   [`Rfc4733Tracker`]; each new key is handed to [`Recorder::handle_digit`] when its first
+//!   packet is played (with its onset, which the recorder clamps to the audio played so
+//!   far), so a stop key ends the operation as an in-band tone would. Events do not move
+//!   the timeline; if the sender mutes the audio meanwhile, the span up to the event's end
+//!   is recorded as digital silence, not as lost media.
+//! - Duplicates, and packets whose turn has passed, are dropped.
+//!
+//! Discontinuities, the policy:
+//! - A timestamp more than [`RtpConfig::max_gap`] ticks ahead of the timeline, or behind it by
+//!   a packet or more, is a jump of the sender's clock, not a loss: the timeline is re-based
+//!   on the packet, and only the packets missing by sequence number are pushed as lost
+//!   (their count × the last packet's length).
+//! - A sequence number more than [`MAX_SEQ_JUMP`] from the highest seen restarts the window
+//!   (what was buffered is played first); no packet is counted lost across the jump.
+//! - A new SSRC ends the old stream: its buffered packets are played, then the new source
+//!   continues the timeline without a gap. Late packets of the SSRC just left are dropped.
+//!
+//! The output depends only on the packets and, within the window's bound, not on their
+//! arrival order (see [`ReorderWindow`]); everything is integer arithmetic on fixed state,
+//! so it is the same on every target.
+
+use crate::dtmf::DtmfEvent;
+use crate::event::Event;
+use crate::g711::Law;
+use crate::holdback::Store;
+use crate::recorder::Recorder;
+use crate::rfc4733::{Rfc4733Tracker, TelephoneEvent};
+use crate::SampleRate;
+
+use super::comfort_noise::{self, NoiseSource};
+use super::header::{RtpError, RtpPacket};
+use super::reorder::{Media, Placement, Playable, ReorderWindow, Slot};
+
+/// Payload type of PCMU (RFC 3551).
+pub const PT_PCMU: u8 = 0;
+/// Payload type of PCMA (RFC 3551).
+pub const PT_PCMA: u8 = 8;
+/// Payload type of comfort noise (RFC 3551, RFC 3389).
+pub const PT_CN: u8 = 13;
+/// A sequence number this far (or farther) from the highest seen restarts the window.
+pub const MAX_SEQ_JUMP: i32 = 1000;
+/// Default reorder window, in packets (160 ms of 20 ms packets).
+pub const DEFAULT_WINDOW: usize = 8;
+/// Default largest payload, in bytes (40 ms of G.711).
+pub const DEFAULT_PAYLOAD: usize = 320;
+
+/// What the host tells the receiver about the stream (from the SDP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct RtpConfig {
+    /// The payload type negotiated for `telephone-event/8000`, if any.
+    pub telephone_event_pt: Option<u8>,
+    /// The largest forward timestamp gap, in ticks, still taken as lost media rather than a
+    /// jump of the sender's clock.
+    pub max_gap: u32,
+}
+
+impl RtpConfig {
+    /// No telephone events; gaps up to 60 s are lost media.
+    pub const DEFAULT: RtpConfig = RtpConfig {
+        telephone_event_pt: None,
+        max_gap: 60 * 8000,
+    };
+}
+
+impl Default for RtpConfig {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// What happened to a packet that was accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Fate {
+    /// Buffered, and played if its turn had come.
+    Accepted,
+    /// Its sequence number is already buffered; dropped.
+    Duplicate,
+    /// Its turn has passed (played or declared lost); dropped.
+    Late,
+    /// From the SSRC the stream just left; dropped.
+    OldSource,
+}
+
+/// Counters over the stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct RtpStats {
+    /// Packets played (audio, comfort noise and events).
+    pub played: u64,
+    /// Packets missing by sequence number when the window passed over them.
+    pub lost_packets: u64,
+    /// Samples pushed as lost media.
+    pub lost_samples: u64,
+    /// Samples of comfort noise generated.
+    pub noise_samples: u64,
+    /// Duplicate packets dropped.
+    pub duplicates: u64,
+    /// Late packets dropped (including those of an SSRC left behind).
+    pub late: u64,
+    /// Timestamp jumps and sequence restarts.
+    pub discontinuities: u64,
+    /// SSRC changes.
+    pub source_changes: u64,
+}
+
+/// Receives one RTP stream into a recorder. `W` is the reorder window in packets, `P` the
+/// largest payload in bytes; all state is inside, so a receiver can be a `static`.
+#[derive(Clone, Debug)]
+pub struct RtpReceiver<const W: usize = DEFAULT_WINDOW, const P: usize = DEFAULT_PAYLOAD> {
+    config: RtpConfig,
+    window: ReorderWindow<W, P>,
+    ssrc: Option<u32>,
+    old_ssrc: Option<u32>,
+    /// Timestamp of the next sample of the timeline; meaningless until `timeline`.
+    next_ts: u32,
+    timeline: bool,
+    /// Sequence number of the last packet played, if any since the last restart.
+    last_seq: Option<u16>,
+    /// Length in samples of the last audio packet played.
+    last_len: u32,
+    /// Where the span covered by telephone events ends.
+    event_end: Option<u32>,
+    /// Comfort-noise level in force.
+    noise: Option<u8>,
+    noise_src: NoiseSource,
+    tracker: Rfc4733Tracker,
+    stats: RtpStats,
+}
+
+impl<const W: usize, const P: usize> RtpReceiver<W, P> {
+    /// A receiver for a stream described by `config`.
+    pub const fn new(config: RtpConfig) -> Self {
+        RtpReceiver {
+            config,
+            window: ReorderWindow::new(),
+            ssrc: None,
+            old_ssrc: None,
+            next_ts: 0,
+            timeline: false,
+            last_seq: None,
+            last_len: 0,
+            event_end: None,
+            noise: None,
+            noise_src: NoiseSource::new(),
+            tracker: Rfc4733Tracker::new(0),
+            stats: RtpStats {
+                played: 0,
+                lost_packets: 0,
+                lost_samples: 0,
+                noise_samples: 0,
+                duplicates: 0,
+                late: 0,
+                discontinuities: 0,
+                source_changes: 0,
+            },
+        }
+    }
+
+    /// The stream's configuration.
+    pub fn config(&self) -> RtpConfig {
+        self.config
+    }
+
+    /// Counters since the receiver was made.
+    pub fn stats(&self) -> RtpStats {
+        self.stats
+    }
+
+    /// The SSRC being received, once a packet was accepted.
+    pub fn ssrc(&self) -> Option<u32> {
+        self.ssrc
+    }
+
+    /// Packets waiting in the reorder window.
+    pub fn buffered(&self) -> usize {
+        self.window.len()
+    }
+
+    /// Checks a packet without changing anything: what it is, and the payload kept.
+    fn check<'p>(&self, p: &RtpPacket<'p>) -> Result<Playable<'p>, RtpError> {
+        let media = match p.payload_type {
+            PT_PCMU | PT_PCMA if p.payload.is_empty() => return Err(RtpError::EmptyPayload),
+            PT_PCMU => Media::Audio(Law::Ulaw),
+            PT_PCMA => Media::Audio(Law::Alaw),
+            PT_CN => Media::Noise(comfort_noise::parse_level(p.payload)?),
+            pt if Some(pt) == self.config.telephone_event_pt => {
+                TelephoneEvent::parse(p.payload).map_err(|_| RtpError::TelephoneEvent)?;
+                Media::Event
+            }
+            pt => return Err(RtpError::PayloadType { pt }),
+        };
+        let payload = match media {
+            Media::Audio(_) => p.payload,
+            // Only the level of comfort noise and the first event of a telephone-event
+            // payload are used.
+            Media::Noise(_) => p.payload.get(..1).unwrap_or(&[]),
+            Media::Event => p.payload.get(..4).unwrap_or(&[]),
+        };
+        if payload.len() > P {
+            return Err(RtpError::PayloadTooLong {
+                len: payload.len(),
+                capacity: P,
+            });
+        }
+        Ok(Playable {
+            seq: p.sequence,
+            timestamp: p.timestamp,
+            media,
+            payload,
+        })
+    }
+
+    /// Takes one received packet (the UDP payload). Played audio, notices and the
+    /// completion go to `on_event` (as [`Recorder::poll`] gives them). A malformed or
+    /// unsupported packet is an error and changes nothing.
+    pub fn packet<const N: usize, S: Store>(
+        &mut self,
+        recorder: &mut Recorder<N, S>,
+        bytes: &[u8],
+        mut on_event: impl FnMut(Event<'_>),
+    ) -> Result<Fate, RtpError> {
+        let p = RtpPacket::parse(bytes)?;
+        if recorder.rate() != SampleRate::Hz8000 {
+            return Err(RtpError::Rate);
+        }
+        let slot = self.check(&p)?;
+        let on_event = &mut on_event;
+        match self.ssrc {
+            Some(s) if s == p.ssrc => {}
+            Some(s) => {
+                if self.old_ssrc == Some(p.ssrc) {
+                    self.stats.late += 1;
+                    return Ok(Fate::OldSource);
+                }
+                self.flush(recorder, &mut *on_event);
+                self.old_ssrc = Some(s);
+                self.ssrc = Some(p.ssrc);
+                self.timeline = false;
+                self.last_seq = None;
+                self.stats.source_changes += 1;
+            }
+            None => self.ssrc = Some(p.ssrc),
+        }
+        if let Some(high) = self.window.highest() {
+            let d = p.sequence.wrapping_sub(high) as i16 as i32;
+            if d.abs() >= MAX_SEQ_JUMP {
+                self.flush(recorder, &mut *on_event);
+                self.window.clear();
+                self.last_seq = None;
+                self.stats.discontinuities += 1;
+            }
+        }
+        match self.window.place(p.sequence) {
+            Placement::Fits => {}
+            Placement::Duplicate => {
+                self.stats.duplicates += 1;
+                return Ok(Fate::Duplicate);
+            }
+            Placement::Late => {
+                self.stats.late += 1;
+                return Ok(Fate::Late);
+            }
+        }
+        self.window.arrive(p.sequence);
+        self.release(recorder, &mut *on_event);
+        if self.window.take_turn(p.sequence) {
+            // Its turn: played from the datagram, never copied into the window.
+            self.play(slot, recorder, &mut *on_event);
+        } else {
+            let stored = Slot::new(slot.seq, slot.timestamp, slot.media, slot.payload).ok_or(
+                RtpError::PayloadTooLong {
+                    len: slot.payload.len(),
+                    capacity: P,
+                },
+            );
+            match stored.map(|s| self.window.insert(s)) {
+                Ok(Ok(())) => {}
+                // Unreachable by construction (checked, and the release made room); played
+                // rather than lost.
+                _ => self.play(slot, recorder, &mut *on_event),
+            }
+        }
+        self.release(recorder, on_event);
+        Ok(Fate::Accepted)
+    }
+
+    /// The stream ended (or the host stops waiting): plays every buffered packet in order,
+    /// whatever is missing between them.
+    pub fn flush<const N: usize, S: Store>(
+        &mut self,
+        recorder: &mut Recorder<N, S>,
+        mut on_event: impl FnMut(Event<'_>),
+    ) {
+        while let Some(slot) = self.window.pop_flush() {
+            self.play(slot.playable(), recorder, &mut on_event);
+        }
+    }
+
+    fn release<const N: usize, S: Store>(
+        &mut self,
+        recorder: &mut Recorder<N, S>,
+        on_event: &mut impl FnMut(Event<'_>),
+    ) {
+        while let Some(slot) = self.window.pop_ready() {
+            self.play(slot.playable(), recorder, on_event);
+        }
+    }
+
+    /// Starts the timeline at `ts`, at the recorder's position.
+    fn rebase<const N: usize, S: Store>(&mut self, ts: u32, recorder: &Recorder<N, S>) {
+        self.next_ts = ts;
+        self.timeline = true;
+        self.event_end = None;
+        self.noise = None;
+        let base = ts.wrapping_sub(recorder.position() as u32);
+        self.tracker = Rfc4733Tracker::new(base);
+    }
+
+    /// Plays one packet in its turn.
+    fn play<const N: usize, S: Store>(
+        &mut self,
+        slot: Playable<'_>,
+        recorder: &mut Recorder<N, S>,
+        on_event: &mut impl FnMut(Event<'_>),
+    ) {
+        self.stats.played += 1;
+        let missing = match self.last_seq {
+            Some(last) => slot.seq.wrapping_sub(last).wrapping_sub(1),
+            None => 0,
+        };
+        self.stats.lost_packets += missing as u64;
+        let contiguous = missing == 0;
+        self.last_seq = Some(slot.seq);
+        if !self.timeline {
+            self.rebase(slot.timestamp, recorder);
+        }
+        let len = match slot.media {
+            Media::Audio(_) => slot.payload.len() as u32,
+            _ => 0,
+        };
+        let delta = slot.timestamp.wrapping_sub(self.next_ts) as i32;
+        let mut skip = 0usize;
+        if slot.media == Media::Event {
+            // Events do not move the timeline: senders may keep sending audio meanwhile,
+            // and an event's timestamp need not fall on a packet boundary. What they cover
+            // is filled in when the audio resumes.
+        } else if delta == 0 {
+            // Right where the timeline is: the common case.
+        } else if delta > 0 && delta as u32 <= self.config.max_gap {
+            self.fill(delta as u32, contiguous, recorder, on_event);
+        } else if delta < 0 && delta.unsigned_abs() < len {
+            skip = delta.unsigned_abs() as usize;
+        } else {
+            self.stats.discontinuities += 1;
+            let estimate = (missing as u32)
+                .saturating_mul(self.last_len)
+                .min(self.config.max_gap);
+            self.lost(estimate, recorder, on_event);
+            self.rebase(slot.timestamp, recorder);
+        }
+        match slot.media {
+            Media::Audio(law) => {
+                let audio = slot.payload.get(skip..).unwrap_or(&[]);
+                feed_g711(recorder, audio, law, on_event);
+                self.next_ts = slot.timestamp.wrapping_add(len);
+                self.last_len = len;
+                self.noise = None;
+            }
+            Media::Noise(level) => self.noise = Some(level),
+            Media::Event => {
+                let recorder = &mut *recorder;
+                let on_event = &mut *on_event;
+                let mut digit = None;
+                let _ = self.tracker.packet(slot.timestamp, slot.payload, &mut |e| {
+                    if let DtmfEvent::Start { digit: d, onset } = e {
+                        digit = Some((d, onset));
+                    }
+                });
+                if let Some((d, onset)) = digit {
+                    // Not running: the key comes after the operation; nothing to do.
+                    let _ = recorder.handle_digit(d, onset);
+                    drain(recorder, on_event);
+                }
+                if let Ok(ev) = TelephoneEvent::parse(slot.payload) {
+                    let end = slot.timestamp.wrapping_add(ev.duration as u32);
+                    let ahead = end.wrapping_sub(self.next_ts) as i32;
+                    let further = match self.event_end {
+                        Some(e) => end.wrapping_sub(e) as i32 > 0,
+                        None => true,
+                    };
+                    if ahead > 0 && ahead as u32 <= self.config.max_gap && further {
+                        self.event_end = Some(end);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills `gap` samples of timeline that no audio covered: the part under a telephone
+    /// event with silence, the rest with comfort noise if it is in force and nothing was
+    /// lost, otherwise as lost media.
+    fn fill<const N: usize, S: Store>(
+        &mut self,
+        mut gap: u32,
+        contiguous: bool,
+        recorder: &mut Recorder<N, S>,
+        on_event: &mut impl FnMut(Event<'_>),
+    ) {
+        if let Some(end) = self.event_end {
+            let covered = end.wrapping_sub(self.next_ts) as i32;
+            if covered > 0 {
+                let n = gap.min(covered as u32);
+                feed_noise(recorder, &mut self.noise_src, None, n, on_event);
+                gap -= n;
+                self.next_ts = self.next_ts.wrapping_add(n);
+            } else {
+                // The timeline has passed the events' span.
+                self.event_end = None;
+            }
+        }
+        match self.noise {
+            Some(level) if contiguous => {
+                feed_noise(recorder, &mut self.noise_src, Some(level), gap, on_event);
+                self.stats.noise_samples += gap as u64;
+                self.next_ts = self.next_ts.wrapping_add(gap);
+            }
+            _ => self.lost(gap, recorder, on_event),
+        }
+    }
+
+    fn lost<const N: usize, S: Store>(
+        &mut self,
+        samples: u32,
+        recorder: &mut Recorder<N, S>,
+        on_event: &mut impl FnMut(Event<'_>),
+    ) {
+        self.stats.lost_samples += samples as u64;
+        self.next_ts = self.next_ts.wrapping_add(samples);
+        let mut left = samples as u64;
+        while left > 0 {
+            let n = recorder.push_lost(left);
+            left -= n.min(left);
+            let polled = drain(recorder, on_event);
+            if n == 0 && !polled {
+                break;
+            }
+        }
+    }
+}
+
+/// Hands every pending event to `on_event`; whether there was any.
+fn drain<const N: usize, S: Store>(
+    recorder: &mut Recorder<N, S>,
+    on_event: &mut impl FnMut(Event<'_>),
+) -> bool {
+    let mut any = false;
+    while let Some(e) = recorder.poll() {
+        any = true;
+        on_event(e);
+    }
+    any
+}
+
+fn feed_g711<const N: usize, S: Store>(
+    recorder: &mut Recorder<N, S>,
+    mut bytes: &[u8],
+    law: Law,
+    on_event: &mut impl FnMut(Event<'_>),
+) {
+    while !bytes.is_empty() {
+        let n = recorder.push_g711(bytes, law);
+        bytes = bytes.get(n..).unwrap_or(&[]);
+        let polled = drain(recorder, on_event);
+        if n == 0 && !polled {
+            break;
+        }
+    }
+}
+
+/// Pushes `samples` of comfort noise at `level`, or of silence for `None`.
+fn feed_noise<const N: usize, S: Store>(
+    recorder: &mut Recorder<N, S>,
+    source: &mut NoiseSource,
+    level: Option<u8>,
+    samples: u32,
+    on_event: &mut impl FnMut(Event<'_>),
+) {
+    let mut buf = [0i16; 160];
+    let mut left = samples as usize;
+    while left > 0 {
+        let n = left.min(buf.len());
+        let chunk = buf.get_mut(..n).unwrap_or(&mut []);
+        match level {
+            Some(level) => source.fill(level, chunk),
+            None => chunk.fill(0),
+        }
+        let mut rest: &[i16] = chunk;
+        while !rest.is_empty() {
+            let used = recorder.push_pcm(rest);
+            rest = rest.get(used..).unwrap_or(&[]);
+            let polled = drain(recorder, on_event);
+            if used == 0 && !polled {
+                return;
+            }
+        }
+        left -= n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::g711::linear_to_ulaw;
+    use crate::recorder::PromptAudio;
+    use crate::rtp::header::write_packet;
+    use crate::settings::RecordOptions;
+    use crate::{synth, Digit};
+    use proptest::prelude::*;
+
+    const SSRC: u32 = 0x1234_5678;
+    const PT_EVENT: u8 = 101;
+    const FRAME: usize = 160;
+
+    fn options() -> RecordOptions {
+        RecordOptions {
+            play_beep: false,
+            stop_tones: crate::digit::DigitSet::EMPTY.with(Digit::Pound),
+            ..RecordOptions::default()
+        }
+    }
+
+    fn recorder() -> Recorder {
+        let mut r = Recorder::new(SampleRate::Hz8000).unwrap();
+        r.start(options(), PromptAudio::None);
+        r
+    }
+
+    /// 2 s of silence-then-voice, μ-law.
+    fn ulaw_voice(ms: u32) -> Vec<u8> {
+        let n = SampleRate::Hz8000.samples_in_ms(ms) as usize;
+        let mut x = vec![0i16; n];
+        synth::add_voice(&mut x[n / 4..], 8000, SampleRate::Hz8000, 7);
+        x.iter().map(|&s| linear_to_ulaw(s)).collect()
+    }
+
+    fn packet(pt: u8, seq: u16, ts: u32, ssrc: u32, payload: &[u8]) -> Vec<u8> {
+        let mut buf = vec![0u8; 12 + payload.len()];
+        let n = write_packet(&mut buf, pt, false, seq, ts, ssrc, payload).unwrap();
+        buf.truncate(n);
+        buf
+    }
+
+    /// The stream cut into 20 ms packets, sequence and timestamp from the given bases.
+    fn packets(audio: &[u8], seq0: u16, ts0: u32) -> Vec<Vec<u8>> {
+        audio
+            .chunks(FRAME)
+            .enumerate()
+            .map(|(i, c)| {
+                packet(
+                    PT_PCMU,
+                    seq0.wrapping_add(i as u16),
+                    ts0.wrapping_add((i * FRAME) as u32),
+                    SSRC,
+                    c,
+                )
+            })
+            .collect()
+    }
+
+    /// What the recorder gave: its notices in order, and the captured audio joined (how
+    /// it is cut into `Captured` events depends on when the host polls).
+    #[derive(Debug, Default, PartialEq, Eq)]
+    struct Out {
+        notices: Vec<String>,
+        audio: Vec<i16>,
+    }
+
+    impl Out {
+        fn take(&mut self, e: Event<'_>) {
+            match e {
+                Event::Captured(s) => self.audio.extend_from_slice(s),
+                other => self.notices.push(format!("{other:?}")),
+            }
+        }
+    }
+
+    /// Runs packets through a receiver (then flushes); the event log and the position.
+    fn receive(config: RtpConfig, pkts: &[Vec<u8>]) -> (Out, u64, RtpStats) {
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(config);
+        let mut out = Out::default();
+        for p in pkts {
+            rx.packet(&mut rec, p, |e| out.take(e)).unwrap();
+        }
+        rx.flush(&mut rec, |e| out.take(e));
+        (out, rec.position(), rx.stats())
+    }
+
+    enum Op<'a> {
+        G711(&'a [u8]),
+        Lost(u64),
+    }
+
+    /// The same recorder driven directly.
+    fn reference(ops: &[Op<'_>]) -> (Out, u64) {
+        let mut rec = recorder();
+        let mut out = Out::default();
+        let mut f = |e: Event<'_>| out.take(e);
+        for op in ops {
+            match *op {
+                Op::G711(b) => feed_g711(&mut rec, b, Law::Ulaw, &mut f),
+                Op::Lost(n) => {
+                    let mut left = n;
+                    while left > 0 {
+                        left -= rec.push_lost(left);
+                        drain(&mut rec, &mut f);
+                    }
+                }
+            }
+        }
+        (out, rec.position())
+    }
+
+    fn cfg() -> RtpConfig {
+        RtpConfig {
+            telephone_event_pt: Some(PT_EVENT),
+            ..RtpConfig::DEFAULT
+        }
+    }
+
+    #[test]
+    fn in_order_stream_is_the_g711_audio() {
+        let audio = ulaw_voice(2000);
+        let (got, pos, stats) = receive(cfg(), &packets(&audio, 65530, u32::MAX - 500));
+        let (want, want_pos) = reference(&[Op::G711(&audio)]);
+        assert_eq!(pos, want_pos);
+        assert_eq!(pos, audio.len() as u64);
+        assert_eq!(got, want);
+        assert_eq!(stats.played, 100);
+        assert_eq!(stats.lost_samples, 0);
+        assert!(got.audio.len() > 8000, "{:?}", got.notices);
+    }
+
+    #[test]
+    fn lost_packets_are_lost_media_for_their_span() {
+        let audio = ulaw_voice(2000);
+        let mut pkts = packets(&audio, 100, 8000);
+        // Lose packets 10, 11 and 40.
+        pkts.remove(40);
+        pkts.remove(11);
+        pkts.remove(10);
+        let (got, pos, stats) = receive(cfg(), &pkts);
+        let f = FRAME;
+        let (want, want_pos) = reference(&[
+            Op::G711(&audio[..10 * f]),
+            Op::Lost(2 * f as u64),
+            Op::G711(&audio[12 * f..40 * f]),
+            Op::Lost(f as u64),
+            Op::G711(&audio[41 * f..]),
+        ]);
+        assert_eq!((pos, &got), (want_pos, &want));
+        assert_eq!(stats.lost_packets, 3);
+        assert_eq!(stats.lost_samples, 3 * f as u64);
+    }
+
+    #[test]
+    fn duplicates_and_late_packets_change_nothing() {
+        let audio = ulaw_voice(1000);
+        let pkts = packets(&audio, 0, 0);
+        let mut noisy = Vec::new();
+        for (i, p) in pkts.iter().enumerate() {
+            noisy.push(p.clone());
+            if i % 7 == 3 {
+                noisy.push(p.clone());
+            }
+            if i == 30 {
+                noisy.push(pkts[2].clone()); // long after its turn
+            }
+        }
+        let (a, pa, _) = receive(cfg(), &pkts);
+        let (b, pb, stats) = receive(cfg(), &noisy);
+        assert_eq!((a, pa), (b, pb));
+        // Seven copies and one packet long after its turn; a copy of a packet already
+        // played is late rather than a duplicate.
+        assert_eq!(stats.duplicates + stats.late, 8);
+    }
+
+    #[test]
+    fn malformed_packets_are_typed_errors_and_change_nothing() {
+        let audio = ulaw_voice(500);
+        let pkts = packets(&audio, 0, 0);
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        for p in &pkts[..5] {
+            rx.packet(&mut rec, p, |_| {}).unwrap();
+        }
+        let before = (format!("{rx:?}"), format!("{rec:?}"));
+        let bad: [(Vec<u8>, RtpError); 7] = [
+            (vec![0x80, 0], RtpError::TooShort { len: 2 }),
+            (packet(PT_PCMU, 5, 800, SSRC, &[]), RtpError::EmptyPayload),
+            (packet(PT_CN, 5, 800, SSRC, &[]), RtpError::ComfortNoise),
+            (packet(PT_CN, 5, 800, SSRC, &[200]), RtpError::ComfortNoise),
+            (
+                packet(PT_EVENT, 5, 800, SSRC, &[1, 2]),
+                RtpError::TelephoneEvent,
+            ),
+            (
+                packet(96, 5, 800, SSRC, &[1]),
+                RtpError::PayloadType { pt: 96 },
+            ),
+            (
+                packet(PT_PCMA, 5, 800, SSRC, &[0; 400]),
+                RtpError::PayloadTooLong {
+                    len: 400,
+                    capacity: 320,
+                },
+            ),
+        ];
+        for (p, e) in bad {
+            assert_eq!(rx.packet(&mut rec, &p, |_| panic!("no event")), Err(e));
+            // A bad packet from another source does not switch sources either.
+            let mut other = p.clone();
+            if other.len() >= 12 {
+                other[8] ^= 0xFF;
+                assert!(rx.packet(&mut rec, &other, |_| {}).is_err());
+            }
+        }
+        assert_eq!((format!("{rx:?}"), format!("{rec:?}")), before);
+        let mut wide: Recorder = Recorder::new(SampleRate::Hz16000).unwrap();
+        assert_eq!(rx.packet(&mut wide, &pkts[5], |_| {}), Err(RtpError::Rate));
+    }
+
+    #[test]
+    fn telephone_event_is_a_stop_key_at_its_onset() {
+        let audio = ulaw_voice(3000);
+        let mut pkts = packets(&audio[..2000 * 8], 0, 0);
+        let seq = pkts.len() as u16;
+        let ts = 16_000u32;
+        // '#' (event 11) for 100 ms, with the end packet three times.
+        for (k, dur) in [
+            (0u16, 160u16),
+            (1, 320),
+            (2, 480),
+            (3, 640),
+            (4, 800),
+            (5, 800),
+            (6, 800),
+        ] {
+            let end = if k >= 4 { 0x80 } else { 0 };
+            let d = dur.to_be_bytes();
+            pkts.push(packet(
+                PT_EVENT,
+                seq + k,
+                ts,
+                SSRC,
+                &[11, end | 10, d[0], d[1]],
+            ));
+        }
+        let (got, _, _) = receive(cfg(), &pkts);
+        let n = &got.notices;
+        let tone = n.iter().position(|l| l.contains("ToneDetected")).unwrap();
+        assert!(
+            n[tone].contains("Pound") && n[tone].contains("onset: 16000"),
+            "{}",
+            n[tone]
+        );
+        let done = n.iter().find(|l| l.starts_with("Completed")).unwrap();
+        assert!(done.contains("StopToneDetected"), "{done}");
+        // Without the event type configured, the same packets are refused.
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(RtpConfig::DEFAULT);
+        assert_eq!(
+            rx.packet(&mut rec, pkts.last().unwrap(), |_| {}),
+            Err(RtpError::PayloadType { pt: PT_EVENT })
+        );
+    }
+
+    #[test]
+    fn event_span_is_silence_not_lost_media() {
+        let audio = ulaw_voice(1000);
+        let mut pkts = packets(&audio[..800], 0, 0); // 5 packets, ts 0..800
+        pkts.push(packet(PT_EVENT, 5, 800, SSRC, &[1, 0x80 | 10, 3, 32])); // '1', 800 ticks
+        pkts.push(packet(PT_PCMU, 6, 1600, SSRC, &audio[800..960]));
+        let (_, pos, stats) = receive(cfg(), &pkts);
+        assert_eq!(pos, 1760);
+        assert_eq!(stats.lost_samples, 0);
+    }
+
+    #[test]
+    fn comfort_noise_fills_the_pause_with_noise() {
+        let audio = ulaw_voice(1000);
+        let mut pkts = packets(&audio[..800], 0, 0);
+        pkts.push(packet(PT_CN, 5, 800, SSRC, &[40]));
+        pkts.push(packet(PT_PCMU, 6, 8800, SSRC, &audio[..160]));
+        let (a, pos, stats) = receive(cfg(), &pkts);
+        assert_eq!(pos, 8960);
+        assert_eq!(stats.noise_samples, 8000);
+        assert_eq!(stats.lost_samples, 0);
+        let (b, _, _) = receive(cfg(), &pkts);
+        assert_eq!(a, b, "deterministic noise");
+        // With the packet after the noise lost, the pause is lost media instead.
+        pkts.swap_remove(6);
+        pkts.push(packet(PT_PCMU, 7, 8960, SSRC, &audio[..160]));
+        let (_, pos, stats) = receive(cfg(), &pkts);
+        assert_eq!(pos, 9120);
+        assert_eq!(stats.noise_samples, 0);
+        assert_eq!(stats.lost_samples, 8160);
+    }
+
+    #[test]
+    fn ssrc_change_and_timestamp_jump_continue_the_timeline() {
+        let audio = ulaw_voice(1000);
+        let mut pkts = packets(&audio[..1600], 10, 1000);
+        // New source, unrelated sequence and timestamp.
+        for (i, c) in audio[1600..3200].chunks(FRAME).enumerate() {
+            pkts.push(packet(
+                PT_PCMU,
+                5000 + i as u16,
+                7_000_000 + 160 * i as u32,
+                42,
+                c,
+            ));
+        }
+        // A late packet of the old source is dropped.
+        pkts.push(packets(&audio[..160], 19, 2440).remove(0));
+        // Same source, the clock jumps ahead by an hour with one packet missing.
+        let base = 7_000_000 + 1600 + 3600 * 8000;
+        pkts.push(packet(PT_PCMU, 5011, base, 42, &audio[3200..3360]));
+        let (got, pos, stats) = receive(cfg(), &pkts);
+        assert_eq!(stats.source_changes, 1);
+        assert_eq!(stats.discontinuities, 1);
+        assert_eq!(stats.late, 1);
+        assert_eq!(
+            stats.lost_samples, 160,
+            "one packet missing by sequence number"
+        );
+        let (want, want_pos) = reference(&[
+            Op::G711(&audio[..3200]),
+            Op::Lost(160),
+            Op::G711(&audio[3200..3360]),
+        ]);
+        assert_eq!((pos, got), (want_pos, want));
+    }
+
+    #[test]
+    fn overlapping_audio_is_trimmed() {
+        let audio = ulaw_voice(1000);
+        let mut pkts = packets(&audio[..800], 0, 0);
+        // The next packet starts 40 samples before the end of what was played.
+        pkts.push(packet(PT_PCMU, 5, 760, SSRC, &audio[760..960]));
+        let (got, pos, _) = receive(cfg(), &pkts);
+        let (want, want_pos) = reference(&[Op::G711(&audio[..960])]);
+        assert_eq!((pos, got), (want_pos, want));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any arrival order in which no packet comes after one 8 sequence numbers ahead of
+        /// it, with some packets lost and some duplicated, gives the output of the in-order
+        /// stream with the same losses.
+        #[test]
+        fn arrival_order_within_the_window_does_not_matter(
+            keys in proptest::collection::vec(0u32..8, 100),
+            lose in proptest::collection::vec(0u32..20, 100),
+            seq0: u16, ts0: u32,
+        ) {
+            let audio = ulaw_voice(2000);
+            let pkts = packets(&audio, seq0, ts0);
+            let kept: Vec<usize> = (0..pkts.len()).filter(|&i| lose[i] != 0).collect();
+            let in_order: Vec<Vec<u8>> = kept.iter().map(|&i| pkts[i].clone()).collect();
+            let mut order: Vec<(u32, usize)> =
+                kept.iter().map(|&i| (i as u32 + keys[i], i)).collect();
+            order.sort();
+            for (a, &(_, i)) in order.iter().enumerate() {
+                for &(_, j) in &order[..a] {
+                    prop_assume!(j < i + 8);
+                }
+            }
+            let mut shuffled: Vec<Vec<u8>> = Vec::new();
+            for &(_, i) in &order {
+                shuffled.push(pkts[i].clone());
+                if keys[i] == 7 {
+                    shuffled.push(pkts[i].clone());
+                }
+            }
+            let (a, pa, sa) = receive(cfg(), &in_order);
+            let (b, pb, sb) = receive(cfg(), &shuffled);
+            prop_assert_eq!(pa, pb);
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(sa.lost_samples, sb.lost_samples);
+            // Losses inside the stream are lost media for exactly their span.
+            let first = kept.first().copied().unwrap_or(0);
+            let last = kept.last().copied().unwrap_or(0);
+            let inner_lost = (first..=last).filter(|i| !kept.contains(i)).count();
+            if !kept.is_empty() {
+                prop_assert_eq!(sa.lost_samples, (inner_lost * FRAME) as u64);
+            }
+        }
+
+        /// Whatever bytes arrive, the receiver never panics and the recorder's position only
+        /// moves forward.
+        #[test]
+        fn any_packets(raw in proptest::collection::vec(
+            proptest::collection::vec(any::<u8>(), 0..40), 0..60)) {
+            let mut rec = recorder();
+            let mut rx = RtpReceiver::<4, 32>::new(cfg());
+            let mut last = 0;
+            for mut p in raw {
+                if p.len() > 1 { p[0] = 0x80 | (p[0] & 0x3F); p[1] &= 0x8F; }
+                let _ = rx.packet(&mut rec, &p, |_| {});
+                prop_assert!(rec.position() >= last);
+                last = rec.position();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod size {
+    use super::*;
+
+    /// The receiver's state is its slots plus a little bookkeeping.
+    #[test]
+    fn state_is_the_slots_and_a_little_more() {
+        let slots = |w: usize, p: usize| w * size_of::<Option<Slot<1>>>() + w * p;
+        for (w, p, n) in [
+            (8, 80, size_of::<RtpReceiver<8, 80>>()),
+            (8, 320, size_of::<RtpReceiver<8, 320>>()),
+        ] {
+            println!("RtpReceiver<{w}, {p}>: {n} bytes");
+            assert!(n <= slots(w, p) + 160, "{w} x {p}: {n} bytes");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! The caller's media as the phone's network interface hands it over: every 10 ms frame of
+//! G.711 is sent as one RTP packet (PCMU, sequence number, timestamp, SSRC), and the network
+//! loses, reorders and duplicates a few of them in a fixed pattern, so the same calls give
+//! the same packets on every build and target.
+//!
+//! Shared, as source, by the firmware and the host test (through `runner.rs`). The sequence
+//! number and the timestamp start just below their wrap, so both wrap during a call.
+
+use recresp_core::g711::Law;
+use recresp_core::rtp::header::write_packet;
+use recresp_core::rtp::receiver::{PT_PCMA, PT_PCMU};
+
+use crate::runner::FRAME_SAMPLES;
+use crate::scenarios::LAW;
+
+/// Bytes of one packet: the 12-byte header and one frame.
+pub const PACKET_BYTES: usize = 12 + FRAME_SAMPLES;
+/// The caller's SSRC.
+pub const SSRC: u32 = 0x5EC0_F1F0;
+/// Sequence number of the first packet of a call.
+pub const FIRST_SEQUENCE: u16 = 0xFFF0;
+/// Timestamp of the first packet of a call.
+pub const FIRST_TIMESTAMP: u32 = 0xFFFF_F000;
+/// The impairment repeats every this many packets.
+pub const PERIOD: u32 = 37;
+/// Packet of each period that is lost.
+pub const LOST: u32 = 11;
+/// Packet of each period that arrives after the next one.
+pub const LATE: u32 = 23;
+/// Packet of each period that arrives twice.
+pub const TWICE: u32 = 30;
+
+/// Packetizes frames and delivers them as the network would.
+pub struct Network {
+    sent: u32,
+    held: Option<([u8; PACKET_BYTES], usize)>,
+}
+
+impl Network {
+    /// A network at the start of a call.
+    pub const fn new() -> Self {
+        Network {
+            sent: 0,
+            held: None,
+        }
+    }
+
+    /// Sends the next frame; `deliver` gets the packets that arrive meanwhile (none, one or
+    /// two), in arrival order.
+    pub fn send(&mut self, frame: &[u8], mut deliver: impl FnMut(&[u8])) {
+        let k = self.sent;
+        self.sent = self.sent.wrapping_add(1);
+        let mut packet = [0u8; PACKET_BYTES];
+        let n = write_packet(
+            &mut packet,
+            match LAW {
+                Law::Ulaw => PT_PCMU,
+                Law::Alaw => PT_PCMA,
+            },
+            false,
+            FIRST_SEQUENCE.wrapping_add(k as u16),
+            FIRST_TIMESTAMP.wrapping_add(k.wrapping_mul(FRAME_SAMPLES as u32)),
+            SSRC,
+            frame,
+        )
+        .unwrap_or(0);
+        let phase = k % PERIOD;
+        if phase == LOST {
+            return;
+        }
+        if phase == LATE {
+            self.held = Some((packet, n));
+            return;
+        }
+        let bytes = packet.get(..n).unwrap_or(&[]);
+        deliver(bytes);
+        if phase == TWICE {
+            deliver(bytes);
+        }
+        if let Some((late, m)) = self.held.take() {
+            deliver(late.get(..m).unwrap_or(&[]));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Sends a WAV as PCMU RTP to a UDP port with GStreamer (rtppcmupay), in real time, with
+optional RFC 4733 telephone events (rtpdtmfsrc through rtpdtmfmux).
+
+usage: gst_send.py WAV PORT [--ssrc N] [--event-pt PT] [--key DIGIT@SECONDS[:MS]] ...
+
+Each --key starts the event DIGIT (0-9, *, #, A-D) SECONDS after the stream starts and ends
+it MS milliseconds later (default 200)."""
+import argparse
+import sys
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+from gi.repository import Gst  # noqa: E402
+
+EVENT_CODES = {**{str(d): d for d in range(10)}, "*": 10, "#": 11, "A": 12, "B": 13, "C": 14, "D": 15}
+
+
+def key(spec):
+    digit, _, rest = spec.partition("@")
+    at, _, ms = rest.partition(":")
+    if digit not in EVENT_CODES:
+        raise argparse.ArgumentTypeError(f"{digit!r} is not a DTMF key")
+    return EVENT_CODES[digit], float(at), int(ms or 200)
+
+
+def dtmf_event(number, start):
+    s = Gst.Structure.new_empty("dtmf-event")
+    s.set_value("type", 1)
+    s.set_value("number", number)
+    s.set_value("volume", 10)
+    s.set_value("start", start)
+    return Gst.Event.new_custom(Gst.EventType.CUSTOM_UPSTREAM, s)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("wav")
+    ap.add_argument("port", type=int)
+    ap.add_argument("--ssrc", type=int, default=0x5EC0_0001)
+    ap.add_argument("--event-pt", type=int, default=101)
+    ap.add_argument("--key", type=key, action="append", default=[])
+    args = ap.parse_args()
+    Gst.init(None)
+    pipeline = Gst.parse_launch(
+        f"filesrc location={args.wav} ! wavparse ! audioconvert ! audioresample "
+        f"! audio/x-raw,rate=8000,channels=1 ! mulawenc "
+        f"! rtppcmupay pt=0 ssrc={args.ssrc} min-ptime=20000000 max-ptime=20000000 "
+        f"! rtpdtmfmux name=mux ! udpsink host=127.0.0.1 port={args.port} "
+        f"rtpdtmfsrc name=dtmf pt={args.event_pt} ssrc={args.ssrc} ! mux."
+    )
+    # Upstream events go into the source pad of the element that acts on them.
+    dtmf_pad = pipeline.get_by_name("dtmf").get_static_pad("src")
+    bus = pipeline.get_bus()
+    pipeline.set_state(Gst.State.PLAYING)
+    start = time.monotonic()
+    # (time, number, start?) in order.
+    plan = sorted(
+        [(at, n, True) for n, at, _ in args.key] + [(at + ms / 1000, n, False) for n, at, ms in args.key]
+    )
+    ok = True
+    while True:
+        now = time.monotonic() - start
+        while plan and plan[0][0] <= now:
+            _, number, on = plan.pop(0)
+            dtmf_pad.send_event(dtmf_event(number, on))
+        msg = bus.timed_pop_filtered(10 * Gst.MSECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        if msg is not None:
+            if msg.type == Gst.MessageType.ERROR:
+                err, dbg = msg.parse_error()
+                print(f"gst_send: {err.message} ({dbg})", file=sys.stderr)
+                ok = False
+            break
+        if now > 120:
+            print("gst_send: no end of stream after 120 s", file=sys.stderr)
+            ok = False
+            break
+    # Let the last packets leave before tearing down.
+    time.sleep(0.2)
+    pipeline.set_state(Gst.State.NULL)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
