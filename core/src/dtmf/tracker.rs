@@ -1,18 +1,24 @@
-//! Turns the stream of block classes into digit events: a key is confirmed after
-//! [`CONFIRM_BLOCKS`] consecutive blocks of it (32 ms), and ends after [`END_GAP_BLOCKS`]
-//! consecutive blocks without it (32 ms).
+//! Turns the stream of block classes into digit events. A key is confirmed by a run of
+//! [`CONFIRM_BLOCKS`] consecutive whole blocks of it (32 ms) plus one more block of it right
+//! before or after the run, whole or an edge (a block the tone fills in part); it ends after
+//! [`END_GAP_BLOCKS`] consecutive blocks without a whole block of it (32 ms).
 //!
-//! Why these numbers, with 8 ms blocks and a block accepted only when the tone fills at least
-//! 65 % of it: a tone of 40 ms always covers four whole blocks, so it is confirmed; a tone
-//! of 23 ms covers at most two whole blocks and two partial ones, which together would need
-//! 16 + 2 · 5.2 = 26.4 ms, so it never is. A 10 ms drop-out touches at most three blocks, so
-//! it does not end a digit; a 40 ms pause always holds four silent blocks, so it does.
+//! Why these numbers, with 8 ms blocks, a whole block accepted only when the tone fills at
+//! least 80 % of it and an edge block when it fills about 40 % or more: a tone of 40 ms
+//! always covers four whole blocks and fills one of the two blocks beside them by half or
+//! more, so it is confirmed, at most 40 + 8 · 0.4 ≈ 43 ms after it began; a tone of 23 ms
+//! covers at most two whole blocks, so it never is. A run of exactly four whole blocks with
+//! nothing of the key beside it (32 to 35 ms of a steady tone pair) is not confirmed: ITU-T
+//! Q.24 asks acceptance only from 40 ms, and such short runs are what voiced speech and music
+//! produce when two of their harmonics fall on a key's pair. A 10 ms drop-out touches at most
+//! three blocks, so it does not end a digit; a 40 ms pause always holds four, so it does.
 
 use super::classify::BlockClass;
 use super::DtmfEvent;
 use crate::Digit;
 
-/// Consecutive blocks of one key needed to confirm it.
+/// Consecutive whole blocks of one key needed, with one more block of it beside them, to
+/// confirm it.
 pub(crate) const CONFIRM_BLOCKS: u8 = 4;
 
 /// Consecutive blocks without the key that end a confirmed digit.
@@ -21,12 +27,17 @@ pub(crate) const END_GAP_BLOCKS: u8 = 4;
 /// Run and digit state.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DigitTracker {
-    /// Key of the current run of consecutive blocks, if any.
+    /// Key of the current run of consecutive whole blocks, if any.
     run_digit: Option<Digit>,
-    /// Blocks in the run (saturates).
+    /// Whole blocks in the run (saturates).
     run_len: u8,
     /// First sample of the run's first block.
     run_start: u64,
+    /// The block just before the run held the run's key (whole or edge): the run has its
+    /// extra block in front, which starts one block before `run_start`.
+    run_lead: bool,
+    /// The run has been confirmed (its digit is or was active).
+    run_confirmed: bool,
     /// The confirmed digit, if one is sounding.
     active: Option<Digit>,
     /// One past the last sample of the active digit's last block.
@@ -44,31 +55,62 @@ impl DigitTracker {
         class: BlockClass,
         on_event: &mut impl FnMut(DtmfEvent),
     ) {
+        // The digit this block confirms, if any, and its onset.
+        let mut confirm = None;
         let seen = match class {
             BlockClass::Nothing => {
-                self.run_digit = None;
-                self.run_len = 0;
+                self.end_run();
                 None
             }
-            BlockClass::Key { digit, continued } => {
+            BlockClass::Edge { digit } => {
+                // An edge after a run of whole blocks is that run's extra block.
+                if self.run_digit == Some(digit)
+                    && self.run_len >= CONFIRM_BLOCKS
+                    && !self.run_confirmed
+                {
+                    confirm = Some((digit, self.run_start));
+                }
+                self.end_run();
+                None
+            }
+            BlockClass::Key {
+                digit,
+                continued,
+                lead,
+            } => {
                 if continued && self.run_digit == Some(digit) {
                     self.run_len = self.run_len.saturating_add(1);
                 } else {
+                    self.end_run();
                     self.run_digit = Some(digit);
                     self.run_len = 1;
                     self.run_start = start;
+                    self.run_lead = lead;
+                }
+                if !self.run_confirmed && self.run_len >= CONFIRM_BLOCKS {
+                    if self.run_lead {
+                        let lead = self.run_start.saturating_sub(end.saturating_sub(start));
+                        confirm = Some((digit, lead));
+                    } else if self.run_len > CONFIRM_BLOCKS {
+                        confirm = Some((digit, self.run_start));
+                    }
                 }
                 Some(digit)
             }
         };
         if let Some(active) = self.active {
+            if confirm.is_some_and(|(digit, _)| digit == active) {
+                // A new run of the sounding key (after a drop-out) continues it.
+                confirm = None;
+                self.run_confirmed = true;
+            }
             if seen == Some(active) {
                 self.active_end = end;
                 self.gap = 0;
             } else {
                 self.gap = self.gap.saturating_add(1);
-                let other_confirmed = seen.is_some() && self.run_len >= CONFIRM_BLOCKS;
-                if other_confirmed || self.gap >= END_GAP_BLOCKS {
+                // Another key confirmed, or the gap is long enough.
+                if confirm.is_some() || self.gap >= END_GAP_BLOCKS {
                     on_event(DtmfEvent::End {
                         digit: active,
                         end: self.active_end,
@@ -77,17 +119,23 @@ impl DigitTracker {
                 }
             }
         }
-        if self.active.is_none() && self.run_len >= CONFIRM_BLOCKS {
-            if let Some(digit) = self.run_digit {
-                on_event(DtmfEvent::Start {
-                    digit,
-                    onset: self.run_start,
-                });
+        if self.active.is_none() {
+            if let Some((digit, onset)) = confirm {
+                on_event(DtmfEvent::Start { digit, onset });
+                self.run_confirmed = true;
                 self.active = Some(digit);
                 self.active_end = end;
                 self.gap = 0;
             }
         }
+    }
+
+    /// Forgets the current run of whole blocks.
+    fn end_run(&mut self) {
+        self.run_digit = None;
+        self.run_len = 0;
+        self.run_lead = false;
+        self.run_confirmed = false;
     }
 
     /// Ends the sounding digit, if any, at the end of its last block.
@@ -98,8 +146,7 @@ impl DigitTracker {
                 end: self.active_end,
             });
         }
-        self.run_digit = None;
-        self.run_len = 0;
+        self.end_run();
         self.gap = 0;
     }
 }
