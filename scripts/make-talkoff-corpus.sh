@@ -22,6 +22,14 @@ if [ -f "$OUT/VERSION" ] && [ "$(cat "$OUT/VERSION")" = "$CORPUS_VERSION" ]; the
   exit 0
 fi
 
+# One builder at a time (test threads may ask at once); a finished corpus is left alone.
+mkdir -p "$(dirname "$OUT")"
+exec 9>"$OUT.lock"
+flock 9
+if [ -f "$OUT/VERSION" ] && [ "$(cat "$OUT/VERSION")" = "$CORPUS_VERSION" ]; then
+  exit 0
+fi
+
 ensure_apt espeak-ng sox libsox-fmt-base drascula-music planetblupi-music-midi \
   timgm6mb-soundfont fluidsynth
 
@@ -78,16 +86,24 @@ speech_jobs() {
   done
 }
 
+# speak PART LANG VARIANT SPEED PITCH TEXT_INDEX: one clip, at both rates.
+speak() {
+  local part="$1" lang="$2" v="$3" s="$4" p="$5" j="$6"
+  local name="${lang}_${v}_s${s}_p${p}_t${j}" text_var="TEXT_$6"
+  local raw="$TMP/raw_${name}.wav"
+  espeak-ng -v "$lang+$v" -s "$s" -p "$p" -w "$raw" "${!text_var}"
+  to_rates "$raw" speech "$part" "$name"
+  rm -f "$raw"
+}
+export -f speak to_rates
+export TMP
+for j in "${!TEXTS[@]}"; do export "TEXT_$j=${TEXTS[$j]}"; done
+
+# Two clips at a time; each clip's bytes do not depend on the order.
 {
   speech_jobs tune TUNE_LANGS TUNE_VARIANTS
   speech_jobs held HELD_LANGS HELD_VARIANTS
-} | while IFS=$'\t' read -r part lang v s p j; do
-  name="${lang}_${v}_s${s}_p${p}_t${j}"
-  raw="$TMP/raw_${name}.wav"
-  espeak-ng -v "$lang+$v" -s "$s" -p "$p" -w "$raw" "${TEXTS[$j]}"
-  to_rates "$raw" speech "$part" "$name"
-  rm -f "$raw"
-done
+} | tr '\t' '\n' | xargs -d '\n' -n 6 -P 2 bash -c 'speak "$@"' _
 
 # --- music ------------------------------------------------------------------------------
 # Ogg tracks: odd track numbers tune, even ones are held out.
