@@ -3,10 +3,10 @@
 //! before or after the run, whole or an edge (a block the tone fills in part); it ends after
 //! [`END_GAP_BLOCKS`] consecutive blocks without a whole block of it (32 ms).
 //!
-//! Why these numbers, with 8 ms blocks, a whole block accepted only when the tone fills at
-//! least 80 % of it and an edge block when it fills about 40 % or more: a tone of 40 ms
+//! Why these numbers, with 8 ms blocks, a whole block accepted only when the tone fills
+//! nearly all of it and an edge block when it fills about half of it or more: a tone of 40 ms
 //! always covers four whole blocks and fills one of the two blocks beside them by half or
-//! more, so it is confirmed, at most 40 + 8 · 0.4 ≈ 43 ms after it began; a tone of 23 ms
+//! more, so it is confirmed, at most 40 + 8 · 0.5 = 44 ms after it began; a tone of 23 ms
 //! covers at most two whole blocks, so it never is. A run of exactly four whole blocks with
 //! nothing of the key beside it (32 to 35 ms of a steady tone pair) is not confirmed: ITU-T
 //! Q.24 asks acceptance only from 40 ms, and such short runs are what voiced speech and music
