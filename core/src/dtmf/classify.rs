@@ -88,7 +88,7 @@ pub(crate) struct BlockClassifier {
 }
 
 /// The eight tone powers and the energy times the length of a block, each as a 2-bit
-/// mantissa and an exponent (`log_q2`): within 12 % (0.5 dB), in 9 bytes. `e_n` is 0 when
+/// mantissa and an exponent (`log_q2`): within 12.5 % (0.5 dB), in 9 bytes. `e_n` is 0 when
 /// the block was quiet, a whole block, or one where no pair of tones passes the edge checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct PowerLogs {
@@ -320,4 +320,31 @@ fn share_passes(
     row_power >= limits.min_bin_power
         && col_power >= limits.min_bin_power
         && (row_power + col_power).saturating_mul(2 << 8) >= e_n.saturating_mul(share_q8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `exp_q2(log_q2(v))` lies within 12.5 % of v (1/8 of a bucket that spans 25 %), and
+    /// codes grow with v.
+    #[test]
+    fn power_logs_round_trip_within_an_eighth() {
+        let mut v = 1u64;
+        let mut last = 0u8;
+        while v < 1 << 56 {
+            for w in [v, v + v / 3, v + v / 2, v + 2 * v / 3] {
+                let code = log_q2(w);
+                assert!(code >= last, "{w}");
+                last = code;
+                if w >= 8 {
+                    let back = exp_q2(code) as f64;
+                    assert!((back / w as f64 - 1.0).abs() <= 0.125, "{w} -> {back}");
+                }
+            }
+            v *= 2;
+        }
+        assert_eq!(log_q2(0), 0);
+        assert_eq!(exp_q2(0), 0);
+    }
 }

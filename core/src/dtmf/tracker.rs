@@ -150,3 +150,112 @@ impl DigitTracker {
         self.gap = 0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: u64 = 64;
+
+    fn key(continued: bool, lead: bool) -> BlockClass {
+        BlockClass::Key {
+            digit: Digit::D5,
+            continued,
+            lead,
+        }
+    }
+
+    /// Runs `classes` from block 0; returns the events.
+    fn run(classes: &[BlockClass]) -> std::vec::Vec<DtmfEvent> {
+        let mut t = DigitTracker::default();
+        let mut out = std::vec::Vec::new();
+        for (i, &c) in classes.iter().enumerate() {
+            let start = i as u64 * B;
+            t.block(start, start + B, c, &mut |e| out.push(e));
+        }
+        t.finish(&mut |e| out.push(e));
+        out
+    }
+
+    fn starts(ev: &[DtmfEvent]) -> std::vec::Vec<u64> {
+        ev.iter()
+            .filter_map(|e| match e {
+                DtmfEvent::Start { onset, .. } => Some(*onset),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn four_whole_blocks_alone_are_not_a_key() {
+        let n = BlockClass::Nothing;
+        let ev = run(&[
+            n,
+            key(false, false),
+            key(true, true),
+            key(true, true),
+            key(true, true),
+            n,
+            n,
+        ]);
+        assert!(ev.is_empty(), "{ev:?}");
+    }
+
+    #[test]
+    fn a_fifth_whole_block_or_an_edge_after_confirms() {
+        let n = BlockClass::Nothing;
+        let edge = BlockClass::Edge { digit: Digit::D5 };
+        let whole = [
+            key(false, false),
+            key(true, true),
+            key(true, true),
+            key(true, true),
+        ];
+        let mut five = vec![n];
+        five.extend(whole);
+        five.extend([key(true, true), n]);
+        assert_eq!(starts(&run(&five)), vec![B]);
+        let mut trail = vec![n];
+        trail.extend(whole);
+        trail.extend([edge, n]);
+        assert_eq!(starts(&run(&trail)), vec![B]);
+        // An edge of another key does not count.
+        let mut other = vec![n];
+        other.extend(whole);
+        other.extend([BlockClass::Edge { digit: Digit::D6 }, n]);
+        assert!(starts(&run(&other)).is_empty());
+    }
+
+    #[test]
+    fn an_edge_before_confirms_at_the_fourth_block_with_its_onset() {
+        let n = BlockClass::Nothing;
+        let ev = run(&[
+            n,
+            n,
+            key(false, true),
+            key(true, true),
+            key(true, true),
+            key(true, true),
+            n,
+        ]);
+        // Onset at the edge block (block 1), reported at the end of block 5.
+        assert_eq!(starts(&ev), vec![B]);
+        assert!(matches!(ev.last(), Some(DtmfEvent::End { end, .. }) if *end == 6 * B));
+    }
+
+    #[test]
+    fn a_drop_out_does_not_split_a_key() {
+        let n = BlockClass::Nothing;
+        let edge = BlockClass::Edge { digit: Digit::D5 };
+        let mut c = vec![n, key(false, false)];
+        c.extend([key(true, true); 4]);
+        // The key comes back after an edge and a silent block, for four whole blocks and an
+        // edge: one run that is not new.
+        c.extend([edge, n, key(false, false)]);
+        c.extend([key(true, true); 3]);
+        c.extend([edge, n, n, n, n]);
+        let ev = run(&c);
+        assert_eq!(starts(&ev).len(), 1, "{ev:?}");
+        assert_eq!(ev.len(), 2, "{ev:?}");
+    }
+}
