@@ -87,3 +87,25 @@ pub fn false_digits(
     }
     out
 }
+
+/// The conditions used at `rate_hz`: all of [`Condition::all`] at 8 kHz; at 16 kHz the
+/// linear ones (G.711 is an 8 kHz coding).
+pub fn conditions_at(rate_hz: u32) -> Vec<Condition> {
+    Condition::all()
+        .into_iter()
+        .filter(|c| rate_hz == 8000 || c.coding == Coding::Linear)
+        .collect()
+}
+
+/// Total false digits `detect` reports over `clips` under every condition of
+/// [`conditions_at`]`(rate_hz)`.
+pub fn count_false_digits(
+    clips: &[Vec<i16>],
+    rate_hz: u32,
+    detect: &mut dyn FnMut(&[i16]) -> Vec<char>,
+) -> usize {
+    conditions_at(rate_hz)
+        .into_iter()
+        .map(|c| false_digits(clips, c, detect).len())
+        .sum()
+}

@@ -9,6 +9,7 @@ pub mod dtmf_talkoff;
 pub mod noise;
 pub mod silero_vad;
 pub mod spandsp;
+pub mod talkoff_corpus;
 pub mod vad_regression;
 pub mod vad_score;
 pub mod vad_testset;

@@ -481,9 +481,10 @@ fn lost_media_times_out_at_the_same_sample_however_it_is_reported() {
 #[test]
 fn a_stop_tone_is_not_overwritten_by_a_clock_in_the_same_step() {
     let rate = SampleRate::Hz8000;
-    // The key is confirmed in the same 10 ms step in which 8 ms of lost media run out.
+    // The key (40 ms, the shortest Q.24 accepts) is confirmed at its end, 1032 ms, in the
+    // same 10 ms step in which 8 ms of lost media run out.
     let mut input = vec![0i16; ms(rate, 1032)];
-    key_at(&mut input, rate, Digit::Pound, 1000, 32);
+    key_at(&mut input, rate, Digit::Pound, 992, 40);
     let mut o = options(30, 5, 30);
     o.media_timeout_ms = 8;
     o.stop_tones = o.stop_tones.with(Digit::Pound);

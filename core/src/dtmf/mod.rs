@@ -6,8 +6,8 @@
 //! fixed-point Goertzel resonators (`goertzel`) measures the DTMF frequencies; the block is
 //! classified (`classify`) by level, twist, the share of the block's energy in the two tones,
 //! and — from the phase turn between consecutive blocks — each tone's frequency. A tracker
-//! (`tracker`) confirms a key after four consecutive blocks and ends it after four blocks
-//! without it. Coefficients are `static` tables (`coeffs`), shared by every channel; the
+//! (`tracker`) confirms a key after four consecutive whole blocks and one more block of it
+//! beside them (a tone of 36 ms or more), and ends it after four blocks without it. Coefficients are `static` tables (`coeffs`), shared by every channel; the
 //! per-channel state is [`DtmfDetector`] itself (at most 256 bytes).
 //!
 //! Assumes: 16-bit linear PCM (decode G.711 first); levels in dBm0 with a full-scale sine at
@@ -72,8 +72,9 @@ pub struct DtmfDetector {
 
 impl DtmfDetector {
     /// Upper bound on (report position − onset) of a `Start` event, in milliseconds: a key is
-    /// confirmed at the end of its fourth 8 ms block, and the onset is the first block's start.
-    pub const MAX_ONSET_DELAY_MS: u32 = tracker::CONFIRM_BLOCKS as u32 * coeffs::BLOCK_MS;
+    /// confirmed at the end of the fifth 8 ms block that holds it (four whole blocks and one
+    /// beside them), and the onset is the first of those blocks' start.
+    pub const MAX_ONSET_DELAY_MS: u32 = (tracker::CONFIRM_BLOCKS as u32 + 1) * coeffs::BLOCK_MS;
 
     /// (report position − end) of an `End` event, in milliseconds, when the digit ends in
     /// anything but another key: a digit ends after four 8 ms blocks without it. (When
