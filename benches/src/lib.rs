@@ -6,6 +6,7 @@ pub mod dtmf_recresp;
 pub mod dtmf_signals;
 pub mod dtmf_suite;
 pub mod dtmf_talkoff;
+pub mod music;
 pub mod noise;
 pub mod spandsp;
 pub mod vad_regression;
