@@ -9,6 +9,7 @@ pub mod dtmf_talkoff;
 pub mod music;
 pub mod noise;
 pub mod spandsp;
+pub mod vad_deaf;
 pub mod vad_regression;
 pub mod vad_score;
 pub mod vad_testset;
