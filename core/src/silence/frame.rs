@@ -21,11 +21,26 @@ use crate::SampleRate;
 /// Frames after a reset that are taken as noise to learn the floor (200 ms).
 pub const LEARN_FRAMES: u16 = 20;
 
+/// Frames per block of the minimum statistic (100 ms; see [`NoiseFloor`]).
+const MIN_BLOCK_FRAMES: u8 = 10;
+
 /// The mean's window while learning (2^7 frames = 1.28 s; before that, a running average of
 /// all the frames learnt) and afterwards (2^8 frames = 2.56 s, noise frames only): long
 /// enough to average over babble's syllables and pauses.
 const MEAN_LEARN_SHIFT: u32 = 7;
 const MEAN_TRACK_SHIFT: u32 = 8;
+
+/// While learning, the floor adopts a frame at most 6 dB above the lowest level of the last
+/// 200–300 ms (a minimum statistic: speech, clicks or tones while the noise is learnt do not
+/// lift it); once learnt, up to 40 dB (the floor then only learns from frames judged noise).
+const LEARN_FLOOR_CAP_Q16: i32 = 6 * DB_Q16;
+const TRACK_FLOOR_CAP_Q16: i32 = 40 * DB_Q16;
+
+/// While learning and for [`RECOVER_FRAMES`] after, the mean never sits more than this
+/// above the highest level of the last 200–300 ms: 3 dB. (Later, a lull in babble must not
+/// drag the mean down.)
+const MEAN_OVER_MAX_Q16: i32 = 3 * DB_Q16;
+const RECOVER_FRAMES: u8 = 50;
 
 /// Speeds over the first [`LEARN_FRAMES`]: the floor moves 1/4 of the gap per frame up and
 /// all of it down, the floor deviation 1/8 of its gap.
@@ -34,6 +49,8 @@ const FIRST_SPEED: Speed = Speed {
     down_shift: 0,
     dev_shift: 3,
     mean_shift: MEAN_LEARN_SHIFT,
+    floor_cap_q16: LEARN_FLOOR_CAP_Q16,
+    mean_over_max_q16: MEAN_OVER_MAX_Q16,
 };
 
 /// Speeds in learning mode after the first [`LEARN_FRAMES`]: the floor as fast as at first,
@@ -43,6 +60,8 @@ const LEARNING_SPEED: Speed = Speed {
     down_shift: 0,
     dev_shift: 5,
     mean_shift: MEAN_LEARN_SHIFT,
+    floor_cap_q16: LEARN_FLOOR_CAP_Q16,
+    mean_over_max_q16: MEAN_OVER_MAX_Q16,
 };
 
 /// Speeds on frames judged noise once learnt: the floor moves 1/16 of the gap up and 1/4
@@ -52,6 +71,15 @@ const TRACK_SPEED: Speed = Speed {
     down_shift: 2,
     dev_shift: 5,
     mean_shift: MEAN_TRACK_SHIFT,
+    floor_cap_q16: TRACK_FLOOR_CAP_Q16,
+    mean_over_max_q16: i32::MAX,
+};
+
+/// [`TRACK_SPEED`] over the first [`RECOVER_FRAMES`] after learning: the mean still held
+/// within 3 dB of the recent maximum, so whatever loud sound was learnt is forgotten.
+const RECOVER_SPEED: Speed = Speed {
+    mean_over_max_q16: MEAN_OVER_MAX_Q16,
+    ..TRACK_SPEED
 };
 
 /// The band excess that counts starts this many floor deviations above the floor...
@@ -101,6 +129,10 @@ pub struct FrameClassifier {
     learning: bool,
     /// Consecutive frames not judged noise, saturating.
     speech_run: u16,
+    /// Frame index within the current block of the minimum statistic.
+    block_frame: u8,
+    /// Frames judged since learning last ended, saturating.
+    since_learning: u8,
     strong_q16: i32,
     weak_q16: i32,
 }
@@ -116,6 +148,8 @@ impl FrameClassifier {
             frames_seen: 0,
             learning: false,
             speech_run: 0,
+            block_frame: 0,
+            since_learning: 0,
             strong_q16,
             weak_q16: strong_q16 / WEAK_DIVISOR,
         }
@@ -163,6 +197,10 @@ impl FrameClassifier {
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
         }
+        self.block_frame = (self.block_frame + 1) % MIN_BLOCK_FRAMES;
+        for (floor, &level) in self.floors.iter_mut().zip(&levels) {
+            floor.observe(level, self.block_frame == 0);
+        }
         if self.frames_seen < LEARN_FRAMES || self.learning {
             let mut speed = if self.frames_seen < LEARN_FRAMES {
                 FIRST_SPEED
@@ -175,6 +213,7 @@ impl FrameClassifier {
             speed.mean_shift = seen_bits.min(speed.mean_shift);
             self.frames_seen = self.frames_seen.saturating_add(1);
             self.speech_run = 0;
+            self.since_learning = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
                 floor.learn_noise(level, speed);
             }
@@ -205,10 +244,16 @@ impl FrameClassifier {
         } else {
             FrameLevel::Noise
         };
+        let speed = if self.since_learning < RECOVER_FRAMES {
+            RECOVER_SPEED
+        } else {
+            TRACK_SPEED
+        };
+        self.since_learning = self.since_learning.saturating_add(1);
         if verdict == FrameLevel::Noise {
             self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.learn_noise(level, TRACK_SPEED);
+                floor.learn_noise(level, speed);
             }
         } else {
             self.speech_run = self.speech_run.saturating_add(1);
