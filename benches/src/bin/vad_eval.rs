@@ -47,6 +47,9 @@ impl Tally {
     }
 }
 
+/// A detector run over one file: the events it emitted, in order.
+type RunFn = Box<dyn Fn(&[i16]) -> Result<Vec<Emitted>, String>>;
+
 /// One detector of the table.
 struct Column {
     /// Column heading.
@@ -54,7 +57,7 @@ struct Column {
     /// Whether it runs (a skipped column reads 0 % / no onset).
     enabled: bool,
     /// The events the detector emits over a file.
-    run: Box<dyn Fn(&[i16]) -> Result<Vec<Emitted>, String>>,
+    run: RunFn,
 }
 
 fn arg(name: &str) -> Option<u64> {

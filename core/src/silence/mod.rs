@@ -76,6 +76,10 @@ impl Default for SpeechConfig {
     }
 }
 
+/// Frames kept after the last frame heard as speech when the end is reported (150 ms; never
+/// more than the hang time).
+const TAIL_FRAMES: u8 = 15;
+
 /// Most frames of onset confirmation plus look-back (80 ms at 10 ms per frame).
 const MAX_ONSET_FRAMES: u32 = 8;
 /// Most frames of onset confirmation.
@@ -128,7 +132,8 @@ impl SpeechDetector {
             config,
             position: 0,
             classifier: FrameClassifier::new(rate, config.sensitivity),
-            endpointer: Endpointer::new(run as u8, lookback as u8, hang as u16),
+            endpointer: Endpointer::new(run as u8, lookback as u8, hang as u16)
+                .with_tail(TAIL_FRAMES),
         }
     }
 
