@@ -32,6 +32,19 @@ use super::log2::DB_Q16;
 /// The lowest floor: −70 dBFS (30.0 in log2 is a full-scale square wave).
 pub const MIN_FLOOR_Q16: i32 = (30 << 16) - 70 * DB_Q16;
 
+/// The highest level taken (log2 40.0: far above a full-scale square wave at 30.0); levels
+/// are bounded to `MIN_FLOOR_Q16..=MAX_LEVEL_Q16` on the way in.
+pub const MAX_LEVEL_Q16: i32 = 40 << 16;
+
+/// A cap no bounded level can reach (the whole range of levels), for [`Speed`] fields that
+/// cap nothing.
+pub const NO_CAP_Q16: i32 = MAX_LEVEL_Q16 - MIN_FLOOR_Q16;
+
+/// `level_q16` within `MIN_FLOOR_Q16..=MAX_LEVEL_Q16`.
+pub fn bound(level_q16: i32) -> i32 {
+    level_q16.clamp(MIN_FLOOR_Q16, MAX_LEVEL_Q16)
+}
+
 /// Deviation assumed before any noise has been seen: 1 dB.
 const INITIAL_DEV_Q16: i32 = DB_Q16;
 
@@ -54,7 +67,8 @@ const SLOW_SHIFT: u32 = 2;
 /// The noise of one band: its floor and its mean, each with its deviation.
 #[derive(Clone, Copy, Debug)]
 pub struct NoiseFloor {
-    /// Lowest level of the current 100 ms block and of the two blocks before it, log2 Q16.
+    /// Lowest level of the current 100 ms block, of the block before it, and of the two
+    /// blocks before the current one together, log2 Q16.
     mins_q16: [i32; 3],
     /// Highest level of the same blocks, log2 Q16.
     maxs_q16: [i32; 3],
@@ -71,12 +85,13 @@ pub struct NoiseFloor {
 impl NoiseFloor {
     /// Noise that starts at `level_q16` (the first frame seen), with a 1 dB deviation.
     pub fn starting_at(level_q16: i32) -> Self {
+        let level = bound(level_q16);
         NoiseFloor {
-            mins_q16: [level_q16.max(MIN_FLOOR_Q16); 3],
-            maxs_q16: [level_q16.max(MIN_FLOOR_Q16); 3],
-            floor_q16: level_q16.max(MIN_FLOOR_Q16),
+            mins_q16: [level; 3],
+            maxs_q16: [level; 3],
+            floor_q16: level,
             dev_q16: INITIAL_DEV_Q16,
-            mean_q16: level_q16.max(MIN_FLOOR_Q16),
+            mean_q16: level,
             mean_dev_q16: INITIAL_DEV_Q16,
         }
     }
@@ -104,71 +119,86 @@ impl NoiseFloor {
     /// Takes every frame's level into the minimum statistic (before it is learnt or held);
     /// `new_block` starts a new 100 ms block.
     pub fn observe(&mut self, level_q16: i32, new_block: bool) {
-        let level = level_q16.max(MIN_FLOOR_Q16);
+        self.observe_bounded(bound(level_q16), new_block);
+    }
+
+    /// [`observe`](Self::observe) for a level already [`bound`]ed.
+    pub(crate) fn observe_bounded(&mut self, level: i32, new_block: bool) {
+        let [min, last_min, _] = self.mins_q16;
+        let [max, last_max, _] = self.maxs_q16;
         if new_block {
-            self.mins_q16 = [level, self.mins_q16[0], self.mins_q16[1]];
-            self.maxs_q16 = [level, self.maxs_q16[0], self.maxs_q16[1]];
+            self.mins_q16 = [level, min, min.min(last_min)];
+            self.maxs_q16 = [level, max, max.max(last_max)];
         } else {
-            self.mins_q16[0] = self.mins_q16[0].min(level);
-            self.maxs_q16[0] = self.maxs_q16[0].max(level);
+            self.mins_q16[0] = min.min(level);
+            self.maxs_q16[0] = max.max(level);
         }
     }
 
     /// The highest level of the last 200–300 ms, log2 Q16.
     pub fn recent_max_q16(&self) -> i32 {
-        self.maxs_q16[0].max(self.maxs_q16[1]).max(self.maxs_q16[2])
+        self.maxs_q16[0].max(self.maxs_q16[2])
     }
 
     /// The lowest level of the last 200–300 ms, log2 Q16.
     pub fn recent_min_q16(&self) -> i32 {
-        self.mins_q16[0].min(self.mins_q16[1]).min(self.mins_q16[2])
+        self.mins_q16[0].min(self.mins_q16[2])
     }
 
     /// Learns from a frame judged noise at `speed` (see the module docs for the caps).
     pub fn learn_noise(&mut self, level_q16: i32, speed: Speed) {
+        self.learn_bounded(bound(level_q16), speed);
+    }
+
+    /// [`learn_noise`](Self::learn_noise) for a level already [`bound`]ed.
+    pub(crate) fn learn_bounded(&mut self, level: i32, speed: Speed) {
+        // Every level and estimate is within MIN_FLOOR_Q16..=MAX_LEVEL_Q16 and every
+        // deviation within MIN_DEV_Q16..=MAX_DEV_Q16, so the plain arithmetic below cannot
+        // overflow.
         let (low, high) = (self.recent_min_q16(), self.recent_max_q16());
-        let cap = low.saturating_add(LEARN_CAP_Q16);
-        let floor_cap = low.saturating_add(speed.floor_cap_q16);
-        let gap = level_q16
-            .min(floor_cap)
-            .max(MIN_FLOOR_Q16)
-            .saturating_sub(self.floor_q16);
+        let floor_cap = bound(low.saturating_add(speed.floor_cap_q16));
+        let gap = level.min(floor_cap) - self.floor_q16;
         let step = if gap < 0 {
             gap >> speed.down_shift.min(31)
         } else {
             gap >> speed.up_shift.min(31)
         };
-        self.floor_q16 = self.floor_q16.saturating_add(step).max(MIN_FLOOR_Q16);
-        let dev_step = (gap.saturating_abs() - self.dev_q16) >> speed.dev_shift.min(31);
+        self.floor_q16 = (self.floor_q16 + step).min(floor_cap);
+        let dev_step = (gap.abs() - self.dev_q16) >> speed.dev_shift.min(31);
         self.dev_q16 = (self.dev_q16 + dev_step).clamp(MIN_DEV_Q16, MAX_DEV_Q16);
-        let mean_gap = level_q16.max(MIN_FLOOR_Q16).saturating_sub(self.mean_q16);
+        let mean_gap = level - self.mean_q16;
         // Frames far above the recent minimum move the mean 2^SLOW_SHIFT times slower.
-        let slow = if level_q16 > cap { SLOW_SHIFT } else { 0 };
-        self.mean_q16 = self
-            .mean_q16
-            .saturating_add(mean_gap >> speed.mean_shift.saturating_add(slow).min(31));
-        let mean_dev_step =
-            (mean_gap.saturating_abs() - self.mean_dev_q16) >> speed.mean_shift.min(31);
+        let slow = if level - low > LEARN_CAP_Q16 {
+            SLOW_SHIFT
+        } else {
+            0
+        };
+        let mean_shift = speed.mean_shift.min(31);
+        self.mean_q16 += mean_gap >> (mean_shift + slow).min(31);
+        let mean_dev_step = (mean_gap.abs() - self.mean_dev_q16) >> mean_shift;
         self.mean_dev_q16 = (self.mean_dev_q16 + mean_dev_step).clamp(MIN_DEV_Q16, MAX_DEV_Q16);
-        self.floor_q16 = self.floor_q16.min(floor_cap);
-        // A mean above everything heard for 300 ms is a burst that is over: fall back to
-        // what the line carries now.
-        self.mean_q16 = self
-            .mean_q16
-            .min(high.saturating_add(speed.mean_over_max_q16));
+        // A mean well above everything heard for 300 ms is a burst that is over: fall back
+        // to what the line carries now.
+        let mean_cap = bound(high.saturating_add(speed.mean_over_max_q16));
+        self.mean_q16 = self.mean_q16.min(mean_cap);
     }
 
     /// Updates from a frame judged speech: falls like [`learn_noise`](Self::learn_noise)
     /// at `speed` when the frame is below the floor, else rises by `rise_q16` (never past
     /// the frame).
     pub fn hold_in_speech(&mut self, level_q16: i32, rise_q16: i32, speed: Speed) {
-        let gap = level_q16.saturating_sub(self.floor_q16);
+        self.hold_bounded(bound(level_q16), rise_q16, speed);
+    }
+
+    /// [`hold_in_speech`](Self::hold_in_speech) for a level already [`bound`]ed.
+    pub(crate) fn hold_bounded(&mut self, level: i32, rise_q16: i32, speed: Speed) {
+        let gap = level - self.floor_q16;
         let step = if gap < 0 {
             gap >> speed.down_shift.min(31)
         } else {
-            rise_q16.min(gap)
+            rise_q16.clamp(0, gap)
         };
-        self.floor_q16 = self.floor_q16.saturating_add(step).max(MIN_FLOOR_Q16);
+        self.floor_q16 += step;
     }
 }
 
@@ -234,7 +264,7 @@ mod tests {
         for _ in 0..100_000 {
             f.hold_in_speech(i32::MAX, 1000, S);
         }
-        assert!(f.floor_q16() > 1_000 << 16);
+        assert_eq!(f.floor_q16(), MAX_LEVEL_Q16);
     }
 
     #[test]
