@@ -5,7 +5,7 @@
 //! (`-- --offset N --seed S` builds a different set of prompts, noise and music, for tuning
 //! without looking at the reported table; `--no-webrtc` skips WebRTC, whose columns then
 //! read 0; `--no-learning` runs recresp without learning mode, only its first 200 ms
-//! taken as noise). recresp learns the noise during each file's 3 s lead, as the recorder does
+//! taken as noise; `--only TEXT` prints only the rows whose label contains TEXT). recresp learns the noise during each file's 3 s lead, as the recorder does
 //! during the prompt and beep; WebRTC has no such mode.
 //!
 //! Each detector is one column ([`Column`]): a name and a function from a file's samples to
@@ -64,6 +64,13 @@ fn arg(name: &str) -> Option<u64> {
     let args: Vec<String> = std::env::args().collect();
     let at = args.iter().position(|a| a == name)?;
     args.get(at + 1)?.parse().ok()
+}
+
+/// The value after `name` on the command line, as text.
+fn text_arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1).cloned()
 }
 
 fn row(cells: &[String]) {
@@ -125,7 +132,11 @@ fn main() -> Result<(), String> {
         .map(|i| if i == 0 { "---" } else { "---:" }.to_string())
         .collect::<Vec<_>>());
     let lead = LEAD_SAMPLES as u64;
+    let only = text_arg("--only").unwrap_or_default();
     for (ci, condition) in Condition::all().into_iter().enumerate() {
+        if !condition.label().contains(&only) {
+            continue;
+        }
         let mut tallies: Vec<Tally> = columns.iter().map(|_| Tally::default()).collect();
         for (pi, (prompt, truth)) in set.prompts.iter().enumerate() {
             let case_seed = seed
@@ -177,6 +188,9 @@ fn main() -> Result<(), String> {
                 seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64),
             );
             let mut cells = vec![format!("60 s {} noise only, {dbfs:.0} dBFS", kind.name())];
+            if !cells[0].contains(&only) {
+                continue;
+            }
             for column in &columns {
                 let answer = if column.enabled {
                     Answer::from_events(&(column.run)(&x)?, lead)
@@ -198,6 +212,9 @@ fn main() -> Result<(), String> {
                 seed.wrapping_add(8_000 + si as u64 * 100 + (-dbfs) as u64),
             );
             let mut cells = vec![format!("30 s {} music only, {dbfs:.0} dBFS", style.name())];
+            if !cells[0].contains(&only) {
+                continue;
+            }
             for column in &columns {
                 let answer = if column.enabled {
                     Answer::from_events(&(column.run)(&x)?, lead)
