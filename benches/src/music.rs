@@ -492,9 +492,9 @@ mod tests {
     fn every_style_is_deterministic_unit_rms_and_varies_with_the_seed() {
         for rate in [8000, 16000] {
             for style in Style::ALL {
-                let a = render(style, rate, rate as usize * 3, 1);
-                let b = render(style, rate, rate as usize * 3, 1);
-                let c = render(style, rate, rate as usize * 3, 2);
+                let a = render(style, rate, rate as usize, 1);
+                let b = render(style, rate, rate as usize, 1);
+                let c = render(style, rate, rate as usize, 2);
                 assert_eq!(a, b, "{style:?}");
                 assert_ne!(a, c, "{style:?}");
                 assert!((crate::noise::rms(&a) - 1.0).abs() < 1e-9, "{style:?}");
