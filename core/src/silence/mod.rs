@@ -42,7 +42,9 @@ pub enum SpeechEvent {
     },
     /// Speech ended; `end` is one past its last sample.
     End {
-        /// One past the last sample of speech.
+        /// One past the last sample of speech: the end of the last 10 ms frame heard as
+        /// speech plus 150 ms (the soft decay of the last syllable, which line noise hides),
+        /// never past the frame at which the end is declared.
         end: u64,
     },
 }
@@ -58,8 +60,8 @@ pub struct SpeechConfig {
     /// noise bursts; lower values need a louder voice.
     pub sensitivity: u8,
     /// Silence after speech before `End` is reported, in milliseconds (rounded up to 10 ms
-    /// frames, at least 10). The reported `end` is still where the speech stopped; this only
-    /// bridges the pauses between words. Default 300.
+    /// frames, at least 10). The reported `end` is still where the speech stopped (see
+    /// [`SpeechEvent::End`]); this only bridges the pauses between words. Default 300.
     pub hang_ms: u16,
     /// How long speech must last before `Start` is reported, in milliseconds (rounded up to
     /// 10 ms frames, clamped to 10–50). Shorter values start on clicks. Default 30.
