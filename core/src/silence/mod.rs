@@ -205,3 +205,67 @@ impl SpeechDetector {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{add_noise, add_voice, phase_step, sin_q15, Lcg};
+
+    /// The first `Start` onset at or after `listen`, in ms, for `x` learnt until `learn`.
+    fn onset_after(rate: SampleRate, x: &[i16], learn: usize, listen: usize) -> Option<u64> {
+        let mut d = SpeechDetector::new(rate);
+        d.set_learning(learn > 0);
+        let mut onset = None;
+        for piece in x.chunks(rate.per_ms() as usize * 10) {
+            if d.learning() && d.position() >= learn as u64 {
+                d.set_learning(false);
+            }
+            d.push(piece, &mut |e| {
+                if let SpeechEvent::Start { onset: at } = e {
+                    if at + 100 * rate.per_ms() as u64 >= listen as u64 {
+                        onset.get_or_insert(at);
+                    }
+                }
+            });
+        }
+        onset.map(|at| at / rate.per_ms() as u64)
+    }
+
+    #[test]
+    fn a_tone_or_a_click_train_while_learning_does_not_hide_a_quiet_answer() {
+        for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+            let ms = |ms: usize| ms * rate.per_ms() as usize;
+            for burst in ["tone", "clicks", "clicks after reset"] {
+                let after_reset = burst == "clicks after reset";
+                let (learn, listen) = if after_reset {
+                    (0, ms(200))
+                } else {
+                    (ms(2000), ms(2000))
+                };
+                let answer_at = listen + ms(300);
+                let mut x = vec![0i16; answer_at + ms(1500)];
+                add_noise(&mut x, 30, &mut Lcg::new(7));
+                // The burst: 0.5 s ending when listening starts, about 25 dB over the answer.
+                let from = listen.saturating_sub(ms(500)).max(ms(20));
+                let step = phase_step(1000, rate);
+                for (i, s) in x[from..listen].iter_mut().enumerate() {
+                    let v = if burst == "tone" {
+                        sin_q15(step.wrapping_mul(i as u32)) / 4
+                    } else if i % ms(7) < 3 {
+                        12_000
+                    } else {
+                        0
+                    };
+                    *s = s.saturating_add(v as i16);
+                }
+                add_voice(&mut x[answer_at..], 600, rate, 3);
+                let got = onset_after(rate, &x, learn, listen);
+                let want = (answer_at / rate.per_ms() as usize) as u64;
+                assert!(
+                    got.is_some_and(|g| g + 100 >= want && g <= want + 300),
+                    "{rate:?} {burst}: onset {got:?} ms, answer at {want} ms"
+                );
+            }
+        }
+    }
+}
