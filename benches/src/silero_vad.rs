@@ -241,8 +241,8 @@ impl SileroFrames {
 /// frames behind recresp's endpointing (same settings as WebRTC's VAD gets).
 pub fn run_silero(frames: &mut SileroFrames, samples: &[i16]) -> Vec<Emitted> {
     frames.reset();
-    // Same onset run, look-back and hang as recresp's default configuration.
-    let mut endpointer = Endpointer::new(3, 3, 30);
+    // Same onset run, look-back, hang and end tail as recresp's default configuration.
+    let mut endpointer = Endpointer::new(3, 3, 30).with_tail(15);
     let mut events = Vec::new();
     for (i, frame) in samples.chunks_exact(FRAME).enumerate() {
         let level = if frames.frame(frame) >= THRESHOLD {

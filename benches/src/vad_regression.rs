@@ -1,5 +1,6 @@
 //! Whole-corpus regression test of recresp's speech detector: the evaluation's goals that
-//! the detector meets, checked on the same test set as `vad_eval` prints, with the detector
+//! the detector meets (and, for goals not met yet, the level it has reached), checked on the
+//! same test set as `vad_eval` prints, with the detector
 //! learning the noise during each file's 3 s lead as the recorder does (run in release:
 //! `cargo test --release -p recresp-benches vad_regression`).
 
@@ -59,10 +60,46 @@ mod tests {
 
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-    fn babble_at_10_db_is_at_least_50_percent() {
+    fn five_db_coloured_noise_is_at_least_95_percent() {
+        for kind in NoiseKind::ALL {
+            let c = Condition::Colored(kind, 5.0);
+            let p = success_percent(c);
+            assert!(p >= 95.0, "{}: {p} %", c.label());
+        }
+    }
+
+    /// Issue 9's goal is 80 % for every colour at 0 dB; white meets it, pink and brown do
+    /// not yet (59 % and 58 % on this draw): they must not fall below 55 %.
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn zero_db_white_is_at_least_80_percent_and_pink_and_brown_55() {
+        for (kind, goal) in [
+            (NoiseKind::White, 80.0),
+            (NoiseKind::Pink, 55.0),
+            (NoiseKind::Brown, 55.0),
+        ] {
+            let c = Condition::Colored(kind, 0.0);
+            let p = success_percent(c);
+            assert!(p >= goal, "{}: {p} %", c.label());
+        }
+    }
+
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn babble_at_10_db_is_at_least_80_percent() {
         let c = Condition::Babble(10.0);
         let p = success_percent(c);
-        assert!(p >= 50.0, "{}: {p} %", c.label());
+        assert!(p >= 80.0, "{}: {p} %", c.label());
+    }
+
+    /// Issue 9's goal is 90 % with music 10 dB under the speech; not met yet (63 % on this
+    /// draw): it must not fall below 60 %.
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn music_at_10_db_is_at_least_60_percent() {
+        let c = Condition::Music(10.0);
+        let p = success_percent(c);
+        assert!(p >= 60.0, "{}: {p} %", c.label());
     }
 
     #[test]

@@ -135,8 +135,8 @@ pub fn run_recresp_with(
 /// Runs WebRTC's VAD in `mode` on 10 ms frames, behind recresp's endpointing.
 pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Vec<Emitted>, String> {
     let mut vad = WebRtcVad::new(8000, mode)?;
-    // Same onset run, look-back and hang as recresp's default configuration.
-    let mut endpointer = Endpointer::new(3, 3, 30);
+    // Same onset run, look-back, hang and end tail as recresp's default configuration.
+    let mut endpointer = Endpointer::new(3, 3, 30).with_tail(15);
     let mut events = Vec::new();
     for (i, frame) in samples.chunks_exact(FRAME).enumerate() {
         let speech = vad

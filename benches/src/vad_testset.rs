@@ -4,11 +4,12 @@
 //! Ground truth: a 10 ms frame of the clean prompt is speech when its RMS is above −55 dBFS
 //! and within 40 dB of the prompt's loudest frame (dBFS: RMS relative to 32768). The truth
 //! onset is the start of the first speech frame, the truth end the end of the last.
-//! SNR: speech RMS over the ground-truth speech frames against the noise RMS. Each case is
+//! SNR: speech RMS over the ground-truth speech frames against the noise (or music) RMS. Each case is
 //! 3 s of noise, then the prompt with the same noise continuing under it, then 2 s more of
 //! noise (so the detector's hang time can run out and an end be reported).
 
 use crate::corpus::Prompt;
+use crate::music::{self, Style};
 use crate::noise::{self, NoiseKind};
 
 /// 10 ms at 8 kHz.
@@ -73,10 +74,19 @@ pub enum Condition {
     Colored(NoiseKind, f64),
     /// Babble from other prompts at an SNR in dB.
     Babble(f64),
+    /// Synthesized music ([`music_style`] picks the style from the case's seed) at an SNR
+    /// in dB.
+    Music(f64),
+}
+
+/// The music style of a case drawn with `seed`: the five styles in turn.
+pub fn music_style(seed: u64) -> Style {
+    Style::ALL[(seed % Style::ALL.len() as u64) as usize]
 }
 
 impl Condition {
-    /// The table's conditions, in order.
+    /// The table's conditions, in order (conditions added later come last, so the noise
+    /// drawn for the earlier ones does not change).
     pub fn all() -> Vec<Condition> {
         let mut out = vec![Condition::Clean];
         for snr in [20.0, 10.0, 5.0] {
@@ -85,6 +95,10 @@ impl Condition {
             }
         }
         out.push(Condition::Babble(10.0));
+        for kind in NoiseKind::ALL {
+            out.push(Condition::Colored(kind, 0.0));
+        }
+        out.push(Condition::Music(10.0));
         out
     }
 
@@ -94,6 +108,7 @@ impl Condition {
             Condition::Clean => "clean".into(),
             Condition::Colored(kind, snr) => format!("{} {snr:.0} dB", kind.name()),
             Condition::Babble(snr) => format!("babble {snr:.0} dB"),
+            Condition::Music(snr) => format!("music {snr:.0} dB"),
         }
     }
 }
@@ -162,6 +177,7 @@ fn unit_noise(condition: Condition, len: usize, seed: u64, pool: &[&[i16]]) -> V
         Condition::Clean => vec![0.0; len],
         Condition::Colored(kind, _) => noise::colored(kind, len, seed),
         Condition::Babble(_) => noise::babble(pool, BABBLE_TALKERS, len, seed),
+        Condition::Music(_) => music::render(music_style(seed), 8000, len, seed),
     }
 }
 
@@ -178,7 +194,7 @@ pub fn make_case(
     let noise = unit_noise(condition, len, seed, babble_pool);
     let gain = match condition {
         Condition::Clean => 0.0,
-        Condition::Colored(_, snr) | Condition::Babble(snr) => {
+        Condition::Colored(_, snr) | Condition::Babble(snr) | Condition::Music(snr) => {
             truth.speech_rms / 10f64.powf(snr / 20.0)
         }
     };
@@ -205,6 +221,11 @@ pub fn noise_only(kind: NoiseKind, dbfs: f64, seconds: usize, seed: u64) -> Vec<
         .into_iter()
         .map(|v| to_i16(gain * v))
         .collect()
+}
+
+/// `seconds` of `style` music alone at `dbfs` RMS, drawn from `seed`.
+pub fn music_only(style: Style, dbfs: f64, seconds: usize, seed: u64) -> Vec<i16> {
+    music::render_dbfs(style, 8000, seconds * 8000, seed, dbfs)
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! moved back over the weak frames just before the run (at most `lookback_frames`), so the
 //! soft start of the first syllable is included. Once in speech, weak frames are enough to
 //! continue; the end is declared after `hang_frames` noise frames in a row and reported at
-//! the end of the last frame that was not noise. Positions are sample indices.
+//! the end of the last frame that was not noise, plus `tail_frames` (never past the frame
+//! that declares it): the soft decay of the last syllable, which a noisy line buries, is kept.
+//! Positions are sample indices.
 
 use super::frame::FrameLevel;
 use super::SpeechEvent;
@@ -16,6 +18,7 @@ pub struct Endpointer {
     onset_frames: u8,
     lookback_frames: u8,
     hang_frames: u16,
+    tail_frames: u8,
     in_speech: bool,
     /// Consecutive strong frames, saturating.
     strong_run: u8,
@@ -35,12 +38,20 @@ impl Endpointer {
             onset_frames: onset_frames.max(1),
             lookback_frames,
             hang_frames: hang_frames.max(1),
+            tail_frames: 0,
             in_speech: false,
             strong_run: 0,
             active_run: 0,
             quiet_run: 0,
             last_active_end: 0,
         }
+    }
+
+    /// The same endpointer with the reported end moved `tail_frames` frames after the last
+    /// frame that was not noise (at most to the end of the frame that declares the end).
+    pub fn with_tail(mut self, tail_frames: u8) -> Self {
+        self.tail_frames = tail_frames;
+        self
     }
 
     /// Whether speech has started and not yet ended.
@@ -51,7 +62,8 @@ impl Endpointer {
     /// Leaves speech (if in it) without reporting an `End`, and forgets the current runs:
     /// the next onset needs a full run of strong frames again.
     pub fn cancel(&mut self) {
-        *self = Endpointer::new(self.onset_frames, self.lookback_frames, self.hang_frames);
+        *self = Endpointer::new(self.onset_frames, self.lookback_frames, self.hang_frames)
+            .with_tail(self.tail_frames);
     }
 
     /// Takes the verdict on the frame `[frame_end − frame_len, frame_end)`.
@@ -82,9 +94,9 @@ impl Endpointer {
                 self.quiet_run = self.quiet_run.saturating_add(1);
                 if self.quiet_run >= self.hang_frames {
                     self.in_speech = false;
-                    on_event(SpeechEvent::End {
-                        end: self.last_active_end,
-                    });
+                    let tail = u64::from(self.tail_frames).saturating_mul(frame_len);
+                    let end = self.last_active_end.saturating_add(tail).min(frame_end);
+                    on_event(SpeechEvent::End { end });
                 }
             }
         } else if self.strong_run >= self.onset_frames {

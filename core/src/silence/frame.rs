@@ -6,8 +6,8 @@
 //! which the caller is listening). Each band keeps two views of the noise
 //! ([`NoiseFloor`]): a floor that hugs its quiet frames, and the mean level of its noise
 //! frames with their spread. A band's excess is its level above the higher of the floor
-//! plus two floor deviations and the mean plus two mean deviations (one for the weak
-//! threshold); the positive excesses are summed. A steady coloured noise is whitened by the
+//! plus two floor deviations and the mean plus two mean deviations; the positive excesses
+//! are summed. A steady coloured noise is whitened by the
 //! per-band floors, so quiet speech rises above it; a fluctuating noise such as babble has
 //! a mean and a spread well above its dips, so only speech that stands clearly above its
 //! usual loud moments counts, and babble-level frames after the answer count as noise. The
@@ -15,17 +15,32 @@
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
 use super::log2::DB_Q16;
-use super::noise_floor::{NoiseFloor, Speed};
+use super::noise_floor::{bound, NoiseFloor, Speed, NO_CAP_Q16};
 use crate::SampleRate;
 
 /// Frames after a reset that are taken as noise to learn the floor (200 ms).
 pub const LEARN_FRAMES: u16 = 20;
+
+/// Frames per block of the minimum statistic (100 ms; see [`NoiseFloor`]).
+const MIN_BLOCK_FRAMES: u8 = 10;
 
 /// The mean's window while learning (2^7 frames = 1.28 s; before that, a running average of
 /// all the frames learnt) and afterwards (2^8 frames = 2.56 s, noise frames only): long
 /// enough to average over babble's syllables and pauses.
 const MEAN_LEARN_SHIFT: u32 = 7;
 const MEAN_TRACK_SHIFT: u32 = 8;
+
+/// While learning, the floor adopts a frame at most 6 dB above the lowest level of the last
+/// 200–300 ms (a minimum statistic: speech, clicks or tones while the noise is learnt do not
+/// lift it); once learnt, up to 40 dB (the floor then only learns from frames judged noise).
+const LEARN_FLOOR_CAP_Q16: i32 = 6 * DB_Q16;
+const TRACK_FLOOR_CAP_Q16: i32 = 40 * DB_Q16;
+
+/// While learning and for [`RECOVER_FRAMES`] after, the mean never sits more than this
+/// above the highest level of the last 200–300 ms: 3 dB. (Later, a lull in babble must not
+/// drag the mean down.)
+const MEAN_OVER_MAX_Q16: i32 = 3 * DB_Q16;
+const RECOVER_FRAMES: u8 = 50;
 
 /// Speeds over the first [`LEARN_FRAMES`]: the floor moves 1/4 of the gap per frame up and
 /// all of it down, the floor deviation 1/8 of its gap.
@@ -34,6 +49,8 @@ const FIRST_SPEED: Speed = Speed {
     down_shift: 0,
     dev_shift: 3,
     mean_shift: MEAN_LEARN_SHIFT,
+    floor_cap_q16: LEARN_FLOOR_CAP_Q16,
+    mean_over_max_q16: MEAN_OVER_MAX_Q16,
 };
 
 /// Speeds in learning mode after the first [`LEARN_FRAMES`]: the floor as fast as at first,
@@ -43,6 +60,8 @@ const LEARNING_SPEED: Speed = Speed {
     down_shift: 0,
     dev_shift: 5,
     mean_shift: MEAN_LEARN_SHIFT,
+    floor_cap_q16: LEARN_FLOOR_CAP_Q16,
+    mean_over_max_q16: MEAN_OVER_MAX_Q16,
 };
 
 /// Speeds on frames judged noise once learnt: the floor moves 1/16 of the gap up and 1/4
@@ -52,16 +71,23 @@ const TRACK_SPEED: Speed = Speed {
     down_shift: 2,
     dev_shift: 5,
     mean_shift: MEAN_TRACK_SHIFT,
+    floor_cap_q16: TRACK_FLOOR_CAP_Q16,
+    mean_over_max_q16: NO_CAP_Q16,
+};
+
+/// [`TRACK_SPEED`] over the first [`RECOVER_FRAMES`] after learning: the mean still held
+/// within 3 dB of the recent maximum, so whatever loud sound was learnt is forgotten.
+const RECOVER_SPEED: Speed = Speed {
+    mean_over_max_q16: MEAN_OVER_MAX_Q16,
+    ..TRACK_SPEED
 };
 
 /// The band excess that counts starts this many floor deviations above the floor...
 const DEV_FACTOR: i32 = 2;
 
-/// ...and at least this many mean deviations above the mean (strong threshold)...
+/// ...and at least this many mean deviations above the mean (for the strong and the weak
+/// threshold alike: a fluctuating noise such as music or babble must not keep speech going).
 const MEAN_DEV_FACTOR: i32 = 2;
-
-/// ...or this many (weak threshold: the soft ends of words still continue speech).
-const WEAK_MEAN_DEV_FACTOR: i32 = 1;
 
 /// Floor rise per frame in speech: 1 dB/s to start, one more dB/s for every 0.5 s that the
 /// speech run lasts, up to 16 dB/s. Real speech dips below the floor long before that.
@@ -101,6 +127,10 @@ pub struct FrameClassifier {
     learning: bool,
     /// Consecutive frames not judged noise, saturating.
     speech_run: u16,
+    /// Frame index within the current block of the minimum statistic.
+    block_frame: u8,
+    /// Frames judged since learning last ended, saturating.
+    since_learning: u8,
     strong_q16: i32,
     weak_q16: i32,
 }
@@ -116,6 +146,8 @@ impl FrameClassifier {
             frames_seen: 0,
             learning: false,
             speech_run: 0,
+            block_frame: 0,
+            since_learning: 0,
             strong_q16,
             weak_q16: strong_q16 / WEAK_DIVISOR,
         }
@@ -160,8 +192,17 @@ impl FrameClassifier {
     }
 
     fn judge(&mut self, levels: BandLevelsQ16) -> FrameLevel {
+        let levels = levels.map(bound);
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
+        }
+        self.block_frame += 1;
+        let new_block = self.block_frame >= MIN_BLOCK_FRAMES;
+        if new_block {
+            self.block_frame = 0;
+        }
+        for (floor, &level) in self.floors.iter_mut().zip(&levels) {
+            floor.observe_bounded(level, new_block);
         }
         if self.frames_seen < LEARN_FRAMES || self.learning {
             let mut speed = if self.frames_seen < LEARN_FRAMES {
@@ -175,47 +216,44 @@ impl FrameClassifier {
             speed.mean_shift = seen_bits.min(speed.mean_shift);
             self.frames_seen = self.frames_seen.saturating_add(1);
             self.speech_run = 0;
+            self.since_learning = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.learn_noise(level, speed);
+                floor.learn_bounded(level, speed);
             }
             return FrameLevel::Noise;
         }
-        let mut strong_score_q16: i32 = 0;
-        let mut weak_score_q16: i32 = 0;
+        // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
+        // 6 dB, so these sums cannot overflow.
+        let mut score_q16: i32 = 0;
         for (floor, &level) in self.floors.iter().zip(&levels) {
-            let above_floor = floor
-                .floor_q16()
-                .saturating_add(floor.dev_q16().saturating_mul(DEV_FACTOR));
-            let mean_dev = floor.mean_dev_q16();
-            let strong_mean = floor
-                .mean_q16()
-                .saturating_add(mean_dev.saturating_mul(MEAN_DEV_FACTOR));
-            let weak_mean = floor
-                .mean_q16()
-                .saturating_add(mean_dev.saturating_mul(WEAK_MEAN_DEV_FACTOR));
-            let strong_excess = level.saturating_sub(above_floor.max(strong_mean));
-            let weak_excess = level.saturating_sub(above_floor.max(weak_mean));
-            strong_score_q16 = strong_score_q16.saturating_add(strong_excess.max(0));
-            weak_score_q16 = weak_score_q16.saturating_add(weak_excess.max(0));
+            let above_floor = floor.floor_q16() + floor.dev_q16() * DEV_FACTOR;
+            let above_mean = floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR;
+            score_q16 += (level - above_floor.max(above_mean)).max(0);
         }
-        let verdict = if strong_score_q16 >= self.strong_q16 {
+        let verdict = if score_q16 >= self.strong_q16 {
             FrameLevel::Strong
-        } else if weak_score_q16 >= self.weak_q16 {
+        } else if score_q16 >= self.weak_q16 {
             FrameLevel::Weak
         } else {
             FrameLevel::Noise
         };
+        let speed = if self.since_learning < RECOVER_FRAMES {
+            RECOVER_SPEED
+        } else {
+            TRACK_SPEED
+        };
+        self.since_learning = self.since_learning.saturating_add(1);
         if verdict == FrameLevel::Noise {
             self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.learn_noise(level, TRACK_SPEED);
+                floor.learn_bounded(level, speed);
             }
         } else {
             self.speech_run = self.speech_run.saturating_add(1);
             let steps = (self.speech_run / RISE_RUN_FRAMES_PER_STEP).min(RISE_MAX_STEPS);
             let rise = RISE_BASE_Q16 * (1 + steps as i32);
             for (floor, level) in self.floors.iter_mut().zip(levels) {
-                floor.hold_in_speech(level, rise, TRACK_SPEED);
+                floor.hold_bounded(level, rise, TRACK_SPEED);
             }
         }
         verdict

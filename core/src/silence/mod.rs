@@ -42,7 +42,9 @@ pub enum SpeechEvent {
     },
     /// Speech ended; `end` is one past its last sample.
     End {
-        /// One past the last sample of speech.
+        /// One past the last sample of speech: the end of the last 10 ms frame heard as
+        /// speech plus 150 ms (the soft decay of the last syllable, which line noise hides),
+        /// never past the frame at which the end is declared.
         end: u64,
     },
 }
@@ -58,8 +60,8 @@ pub struct SpeechConfig {
     /// noise bursts; lower values need a louder voice.
     pub sensitivity: u8,
     /// Silence after speech before `End` is reported, in milliseconds (rounded up to 10 ms
-    /// frames, at least 10). The reported `end` is still where the speech stopped; this only
-    /// bridges the pauses between words. Default 300.
+    /// frames, at least 10). The reported `end` is still where the speech stopped (see
+    /// [`SpeechEvent::End`]); this only bridges the pauses between words. Default 300.
     pub hang_ms: u16,
     /// How long speech must last before `Start` is reported, in milliseconds (rounded up to
     /// 10 ms frames, clamped to 10–50). Shorter values start on clicks. Default 30.
@@ -75,6 +77,10 @@ impl Default for SpeechConfig {
         }
     }
 }
+
+/// Frames kept after the last frame heard as speech when the end is reported (150 ms; never
+/// more than the hang time).
+const TAIL_FRAMES: u8 = 15;
 
 /// Most frames of onset confirmation plus look-back (80 ms at 10 ms per frame).
 const MAX_ONSET_FRAMES: u32 = 8;
@@ -128,7 +134,8 @@ impl SpeechDetector {
             config,
             position: 0,
             classifier: FrameClassifier::new(rate, config.sensitivity),
-            endpointer: Endpointer::new(run as u8, lookback as u8, hang as u16),
+            endpointer: Endpointer::new(run as u8, lookback as u8, hang as u16)
+                .with_tail(TAIL_FRAMES),
         }
     }
 
@@ -194,6 +201,70 @@ impl SpeechDetector {
             if let Some(level) = level {
                 self.endpointer
                     .frame(level, self.position, frame_len, on_event);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{add_noise, add_voice, phase_step, sin_q15, Lcg};
+
+    /// The first `Start` onset at or after `listen`, in ms, for `x` learnt until `learn`.
+    fn onset_after(rate: SampleRate, x: &[i16], learn: usize, listen: usize) -> Option<u64> {
+        let mut d = SpeechDetector::new(rate);
+        d.set_learning(learn > 0);
+        let mut onset = None;
+        for piece in x.chunks(rate.per_ms() as usize * 10) {
+            if d.learning() && d.position() >= learn as u64 {
+                d.set_learning(false);
+            }
+            d.push(piece, &mut |e| {
+                if let SpeechEvent::Start { onset: at } = e {
+                    if at + 100 * rate.per_ms() as u64 >= listen as u64 {
+                        onset.get_or_insert(at);
+                    }
+                }
+            });
+        }
+        onset.map(|at| at / rate.per_ms() as u64)
+    }
+
+    #[test]
+    fn a_tone_or_a_click_train_while_learning_does_not_hide_a_quiet_answer() {
+        for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+            let ms = |ms: usize| ms * rate.per_ms() as usize;
+            for burst in ["tone", "clicks", "clicks after reset"] {
+                let after_reset = burst == "clicks after reset";
+                let (learn, listen) = if after_reset {
+                    (0, ms(200))
+                } else {
+                    (ms(2000), ms(2000))
+                };
+                let answer_at = listen + ms(300);
+                let mut x = vec![0i16; answer_at + ms(1500)];
+                add_noise(&mut x, 30, &mut Lcg::new(7));
+                // The burst: 0.5 s ending when listening starts, about 25 dB over the answer.
+                let from = listen.saturating_sub(ms(500)).max(ms(20));
+                let step = phase_step(1000, rate);
+                for (i, s) in x[from..listen].iter_mut().enumerate() {
+                    let v = if burst == "tone" {
+                        sin_q15(step.wrapping_mul(i as u32)) / 4
+                    } else if i % ms(7) < 3 {
+                        12_000
+                    } else {
+                        0
+                    };
+                    *s = s.saturating_add(v as i16);
+                }
+                add_voice(&mut x[answer_at..], 600, rate, 3);
+                let got = onset_after(rate, &x, learn, listen);
+                let want = (answer_at / rate.per_ms() as usize) as u64;
+                assert!(
+                    got.is_some_and(|g| g + 100 >= want && g <= want + 300),
+                    "{rate:?} {burst}: onset {got:?} ms, answer at {want} ms"
+                );
             }
         }
     }
