@@ -528,3 +528,42 @@ fn a_stop_key_that_began_over_the_beep_does_not_stop() {
         r.notices
     );
 }
+
+/// Runs one operation on `rec` from `input`; returns its completion and how much of the input
+/// it consumed (the rest belongs to the next operation).
+fn run_op(rec: &mut Recorder, o: recresp_core::RecordOptions, input: &[i16]) -> (R, usize) {
+    rec.start(o, PromptAudio::None);
+    let mut used = 0;
+    let mut reason = None;
+    while reason.is_none() && used < input.len() {
+        used += rec.push_pcm(&input[used..(used + 80).min(input.len())]);
+        while let Some(e) = rec.poll() {
+            if let recresp_core::Event::Completed(c) = e {
+                reason = Some(c.reason);
+            }
+        }
+    }
+    (reason.expect("the operation ended"), used)
+}
+
+#[test]
+fn the_key_that_ended_an_operation_does_not_end_the_next_one() {
+    for rate in RATES {
+        // The caller presses # for 400 ms; the first operation ends on it, and the next one
+        // starts at once (no prompt, no beep) while the key is still down.
+        let mut input = vec![0i16; ms(rate, 4000)];
+        key_at(&mut input, rate, Digit::Pound, 500, 400);
+        let mut o = options(2, 1, 30);
+        o.stop_tones = o.stop_tones.with(Digit::Pound);
+        let mut rec: Recorder = Recorder::new(rate).unwrap();
+        let (first, used) = run_op(&mut rec, o, &input);
+        assert_eq!(first, R::StopToneDetected);
+        assert!(used < ms(rate, 900), "the first ends while the key is down");
+        let (second, _) = run_op(&mut rec, o, &input[used..]);
+        assert_eq!(second, R::InitialSilenceTimeout, "rate {rate:?}");
+        // A new press of the same key does end the operation after that.
+        let mut again = vec![0i16; ms(rate, 2000)];
+        key_at(&mut again, rate, Digit::Pound, 300, 100);
+        assert_eq!(run_op(&mut rec, o, &again).0, R::StopToneDetected);
+    }
+}

@@ -46,6 +46,8 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             speech: SpeechDetector::with_config(rate, config.speech),
             events: Deque::new(),
             completion: None,
+            held_key: None,
+            stop_key: None,
         })
     }
 
@@ -82,6 +84,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         self.speech.reset();
         self.events.clear();
         self.completion = None;
+        self.held_key = self.stop_key.take();
         match prompt {
             PromptAudio::Failed => {
                 self.phase = Phase::Prompt;

@@ -36,6 +36,7 @@ mod window;
 use heapless::Deque;
 
 use crate::completion::CompletionReason;
+use crate::digit::Digit;
 use crate::dtmf::{DtmfConfig, DtmfDetector};
 use crate::event::{Completion, Notice};
 use crate::holdback::{HoldBack, Store};
@@ -163,8 +164,8 @@ enum Phase {
 const EVENT_ROOM: usize = 8;
 
 /// Events that may wait unpolled while input is still consumed: the one `start` queues
-/// (`BeepStarted` or `Listening`) and a few from earlier steps or `handle_digit`.
-const EVENT_SLACK: usize = 4;
+/// (`BeepStarted` or `Listening`) and a couple from earlier steps or `handle_digit`.
+const EVENT_SLACK: usize = 3;
 
 /// Capacity of a recorder's event queue. Input is consumed a step at a time, and a step
 /// starts only with room for every event it can add, so no event is ever dropped; input keeps
@@ -200,6 +201,11 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
     speech: SpeechDetector,
     events: Deque<Notice, EVENT_QUEUE>,
     completion: Option<Completion>,
+    /// The stop key that ended the previous operation: its press is still going on when the
+    /// next operation starts, and is not a new press there.
+    held_key: Option<Digit>,
+    /// The stop key that ended the current operation, if one did.
+    stop_key: Option<Digit>,
 }
 
 impl<const N: usize, S: Store> Recorder<N, S> {

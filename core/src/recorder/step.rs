@@ -137,20 +137,26 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             // or the beep is reported but does not end the operation.
             return;
         }
-        match self.phase {
-            Phase::Listening => self.complete_with(CompletionReason::StopToneDetected, self.pos),
+        if onset == 0 && self.held_key == Some(digit) {
+            // The key that ended the previous operation, still held down: its tone runs from
+            // this operation's first sample. It is the same press, not a new one.
+            return;
+        }
+        let end = match self.phase {
+            Phase::Listening => self.pos,
             Phase::Capturing => {
                 let tone_was_the_speech =
                     onset <= self.speech_onset + self.rate.samples_in_ms(TONE_IS_SPEECH_MS);
-                let end = if tone_was_the_speech {
+                if tone_was_the_speech {
                     self.recording_start
                 } else {
                     onset
-                };
-                self.complete_with(CompletionReason::StopToneDetected, end);
+                }
             }
-            _ => {}
-        }
+            _ => return,
+        };
+        self.stop_key = Some(digit);
+        self.complete_with(CompletionReason::StopToneDetected, end);
     }
 
     fn on_speech(&mut self, e: SpeechEvent) {
