@@ -200,52 +200,39 @@ fn main() -> Result<(), String> {
             a.starts
         ),
     };
+    // One row for a file of noise or music alone: where each detector first starts.
+    let alone_row = |label: String, x: &[i16], seconds: usize| -> Result<(), String> {
+        let mut cells = vec![label];
+        for column in &columns {
+            let answer = if column.enabled {
+                Answer::from_events(&(column.run)(x)?, lead)
+            } else {
+                Answer::default()
+            };
+            cells.push(first_onset_s(answer, seconds));
+        }
+        cells.extend(blanks.iter().cloned());
+        row(&cells);
+        Ok(())
+    };
     for kind in NoiseKind::ALL {
         for dbfs in [-50.0, -40.0, -30.0] {
-            let x = noise_only(
-                kind,
-                dbfs,
-                60,
-                seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64),
-            );
-            let mut cells = vec![format!("60 s {} noise only, {dbfs:.0} dBFS", kind.name())];
-            if !cells[0].contains(&only) {
+            let label = format!("60 s {} noise only, {dbfs:.0} dBFS", kind.name());
+            if !label.contains(&only) {
                 continue;
             }
-            for column in &columns {
-                let answer = if column.enabled {
-                    Answer::from_events(&(column.run)(&x)?, lead)
-                } else {
-                    Answer::default()
-                };
-                cells.push(first_onset_s(answer, 60));
-            }
-            cells.extend(blanks.iter().cloned());
-            row(&cells);
+            let seed = seed.wrapping_add(7_000 + (kind as u64) * 100 + (-dbfs) as u64);
+            alone_row(label, &noise_only(kind, dbfs, 60, seed), 60)?;
         }
     }
     for dbfs in [-45.0, -30.0, -20.0] {
         for (si, style) in Style::ALL.into_iter().enumerate() {
-            let x = music_only(
-                style,
-                dbfs,
-                30,
-                seed.wrapping_add(8_000 + si as u64 * 100 + (-dbfs) as u64),
-            );
-            let mut cells = vec![format!("30 s {} music only, {dbfs:.0} dBFS", style.name())];
-            if !cells[0].contains(&only) {
+            let label = format!("30 s {} music only, {dbfs:.0} dBFS", style.name());
+            if !label.contains(&only) {
                 continue;
             }
-            for column in &columns {
-                let answer = if column.enabled {
-                    Answer::from_events(&(column.run)(&x)?, lead)
-                } else {
-                    Answer::default()
-                };
-                cells.push(first_onset_s(answer, 30));
-            }
-            cells.extend(blanks.iter().cloned());
-            row(&cells);
+            let seed = seed.wrapping_add(8_000 + si as u64 * 100 + (-dbfs) as u64);
+            alone_row(label, &music_only(style, dbfs, 30, seed), 30)?;
         }
     }
     Ok(())
