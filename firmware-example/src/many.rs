@@ -9,10 +9,10 @@
 //! recordings are counted and checksummed as they come out, never stored.
 
 use recresp_core::event::Event;
-use recresp_core::json::parse_request;
+use recresp_core::json::parse_request_into;
 use recresp_core::recorder::BLOCK_MS;
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, RecordOptions};
+use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
 
 use crate::runner::{ChannelRecorder, Fnv1a32, Hooks, RunError, FRAME_SAMPLES, MAX_FRAMES};
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE, SCENARIOS};
@@ -52,20 +52,23 @@ struct Stream {
     done: bool,
 }
 
-/// The options and prompt of every scenario's request, parsed once.
+/// The options and prompt of every scenario's request, parsed once, each in turn into
+/// `settings` (the caller's: a firmware keeps them in a static, off the stack).
 #[inline(never)]
-fn parse_all() -> Result<[(RecordOptions, PromptAudio); SCENARIOS.len()], RunError> {
+fn parse_all(
+    settings: &mut Settings,
+) -> Result<[(RecordOptions, PromptAudio); SCENARIOS.len()], RunError> {
     let mut out = [(RecordOptions::default(), PromptAudio::None); SCENARIOS.len()];
     for (slot, s) in out.iter_mut().zip(&SCENARIOS) {
-        let request = parse_request(s.request).map_err(RunError::Request)?;
-        let prompt = if request.settings.prompt.is_some() {
+        let options = parse_request_into(s.request, settings).map_err(RunError::Request)?;
+        let prompt = if settings.prompt.is_some() {
             PromptAudio::Ready {
                 samples: RATE.samples_in_ms(s.prompt_ms),
             }
         } else {
             PromptAudio::None
         };
-        *slot = (request.options, prompt);
+        *slot = (options, prompt);
     }
     Ok(out)
 }
@@ -75,11 +78,12 @@ fn parse_all() -> Result<[(RecordOptions, PromptAudio); SCENARIOS.len()], RunErr
 /// completed; `report` gets each channel's outcome, in channel order, at the end.
 pub fn run_many(
     recorders: &mut [ChannelRecorder; CHANNELS],
+    settings: &mut Settings,
     clips: &[&'static [u8]],
     hooks: &mut impl Hooks,
     mut report: impl FnMut(usize, &ChannelOutcome),
 ) -> Result<(), RunError> {
-    let parsed = parse_all()?;
+    let parsed = parse_all(settings)?;
     let mut streams: [Option<Stream>; CHANNELS] = [const { None }; CHANNELS];
     for (c, (slot, recorder)) in streams.iter_mut().zip(recorders.iter_mut()).enumerate() {
         let index = c % SCENARIOS.len();

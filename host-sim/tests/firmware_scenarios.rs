@@ -27,7 +27,7 @@ mod many;
 #[path = "../../firmware-example/src/network.rs"]
 mod network;
 
-use recresp_core::CompletionReason;
+use recresp_core::{CompletionReason, Settings};
 use runner::{CallMemory, ChannelRecorder, Hooks, Outcome, JSON_CAPACITY};
 use scenarios::{CLIPS, LAW, RATE, SCENARIOS};
 
@@ -234,19 +234,25 @@ fn many_lines() -> String {
         .collect();
     let mut lines = String::new();
     let mut unexpected = Vec::new();
-    many::run_many(&mut recorders, &clips, &mut Seen::default(), |c, o| {
-        if !o.expected {
-            unexpected.push(c);
-        }
-        lines += &format!(
-            "channel {c} {} reason={} samples={} recording_fnv={:#x} frames={}\n",
-            o.scenario,
-            o.reason.as_str(),
-            o.recorded_samples,
-            o.recording_fnv,
-            o.frames
-        );
-    })
+    many::run_many(
+        &mut recorders,
+        &mut Settings::new(),
+        &clips,
+        &mut Seen::default(),
+        |c, o| {
+            if !o.expected {
+                unexpected.push(c);
+            }
+            lines += &format!(
+                "channel {c} {} reason={} samples={} recording_fnv={:#x} frames={}\n",
+                o.scenario,
+                o.reason.as_str(),
+                o.recorded_samples,
+                o.recording_fnv,
+                o.frames
+            );
+        },
+    )
     .expect("every channel runs to its end");
     assert!(
         unexpected.is_empty(),
