@@ -6,10 +6,11 @@
 //!
 //! Shared, as source, by the firmware and the host test, so both run literally the same code.
 //! Uses only `core` and `recresp-core` (feature `json`); nothing allocates. What a call
-//! keeps besides the recorder (the parsed request, the RTP receiver, the room for the JSON
-//! documents) is the caller's [`CallMemory`], so a firmware can keep it in a static rather
-//! than on the stack; the rest is on the stack, a few hundred bytes. The recording is not stored: its samples are counted and
-//! checksummed ([`Fnv1a32`]) as they come out.
+//! keeps besides the recorder is the caller's: the parsed request and the RTP receiver
+//! ([`CallMemory`]) and the room for the JSON documents ([`JsonBuffer`]), so a firmware can
+//! keep them in statics rather than on the stack; the rest is on the stack, a few hundred
+//! bytes. The recording is not stored: its samples are counted and checksummed
+//! ([`Fnv1a32`]) as they come out.
 
 use recresp_core::event::{Completion, Event};
 use recresp_core::json::{
