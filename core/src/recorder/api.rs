@@ -31,7 +31,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         Ok(Self::fresh(rate, config))
     }
 
-    /// Whether `N` holds the hold-back `rate` needs.
+    /// Checks that `N` holds the hold-back `rate` needs.
     fn check_capacity(rate: SampleRate) -> Result<(), CapacityError> {
         let required = required_capacity(rate);
         if N < required {
@@ -64,9 +64,10 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         }
     }
 
-    /// [`Recorder::with_config`], built straight into `slot` (a static's, say) instead of
-    /// returned: the recorder is then never whole on the caller's stack, which on a small
-    /// target can be the deepest the stack goes. Returns the recorder, now initialised.
+    /// [`Recorder::with_config`], written into `slot` (a static's, say) instead of returned,
+    /// so the compiler can build the fields where they stay rather than in a temporary that
+    /// is then copied: on a small target that temporary can be the deepest the stack goes.
+    /// Returns the recorder, now initialised; on `Err`, `slot` is left as it was.
     pub fn with_config_in(
         slot: &mut MaybeUninit<Self>,
         rate: SampleRate,
