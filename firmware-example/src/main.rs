@@ -4,8 +4,9 @@
 //! captures, and prints the completion reason, the recording's length and checksum and the
 //! notification JSON over defmt (semihosting).
 //!
-//! QEMU exits with status 0 only if every scenario ended with its expected completion reason;
-//! a failed scenario, a panic or a hard fault exits with status 1. State is static (the
+//! QEMU exits with status 0 only if every scenario ended with its expected completion reason
+//! and the peak stack stayed within 4 KiB; a failed scenario, a deeper stack, a panic or a
+//! hard fault exits with status 1. State is static (the
 //! recorder and the JSON buffer in `.bss`, the call's request and RTP receiver in `.data`,
 //! none of them ever built on the stack); nothing allocates.
 //!
@@ -57,6 +58,10 @@ pub extern "C" fn recresp_bench_stop() {
     cortex_m::asm::nop();
     cortex_m::asm::nop();
 }
+
+/// The goal for the whole run's peak stack (start-up and the request parse included): at
+/// most 4 KiB. A run that goes deeper fails.
+const STACK_GOAL: usize = 4096;
 
 // The goal for a channel's state on this 32-bit target: at most 2 KiB.
 const _: () = assert!(size_of::<ChannelRecorder>() <= 2048);
@@ -235,8 +240,16 @@ fn main() -> ! {
         board.stack_after_parse,
         board.stack_recorder
     );
+    let stack_ok = board.stack_total <= STACK_GOAL;
+    if !stack_ok {
+        defmt::error!(
+            "FAILED: peak stack {=usize} bytes, over the {=usize}-byte goal",
+            board.stack_total,
+            STACK_GOAL
+        );
+    }
     defmt::println!("firmware: {=usize} passed, {=usize} failed", passed, failed);
-    exit(failed == 0);
+    exit(failed == 0 && stack_ok);
 }
 
 /// Writes the channel's recorder into its static slot. Not inlined, so whatever the
