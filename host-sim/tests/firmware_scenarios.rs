@@ -27,7 +27,7 @@ mod many;
 #[path = "../../firmware-example/src/network.rs"]
 mod network;
 
-use recresp_core::{CompletionReason, Settings};
+use recresp_core::CompletionReason;
 use runner::{CallMemory, ChannelRecorder, Hooks, Outcome, JSON_CAPACITY};
 use scenarios::{CLIPS, LAW, RATE, SCENARIOS};
 
@@ -236,7 +236,7 @@ fn many_lines() -> String {
     let mut unexpected = Vec::new();
     many::run_many(
         &mut recorders,
-        &mut Settings::new(),
+        &mut many::ManyMemory::new(),
         &clips,
         &mut Seen::default(),
         |c, o| {

@@ -30,9 +30,8 @@ use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
 use defmt_semihosting as _;
 
-use many::{run_many, CHANNELS};
+use many::{run_many, ManyMemory, CHANNELS};
 use recresp_core::recorder::DetectorConfig;
-use recresp_core::Settings;
 use runner::{ChannelRecorder, Hooks};
 use scenarios::RATE;
 
@@ -98,8 +97,8 @@ fn take_recorders() -> Option<&'static mut [ChannelRecorder; CHANNELS]> {
 #[entry]
 fn main() -> ! {
     // cortex-m-rt hands it to `main` as `&'static mut`, initialised at reset (in `.data`):
-    // the requests are parsed into it, not into settings on the stack.
-    static mut SETTINGS: Settings = Settings::new();
+    // the requests are parsed into it and the channels' streams kept there, not on the stack.
+    static mut MEMORY: ManyMemory = ManyMemory::new();
     let Some(recorders) = take_recorders() else {
         defmt::error!("no recorders: hold-back ring too small, or taken twice");
         exit(false);
@@ -112,7 +111,7 @@ fn main() -> ! {
     );
     let mut passed = 0usize;
     let mut markers = Markers { stack_before: None };
-    let result = run_many(recorders, SETTINGS, &CLIP_AUDIO, &mut markers, |c, o| {
+    let result = run_many(recorders, MEMORY, &CLIP_AUDIO, &mut markers, |c, o| {
         defmt::println!(
             "channel {=usize} {=str} reason={=str} samples={=u64} recording_fnv={=u32:#x} frames={=u32}",
             c,
