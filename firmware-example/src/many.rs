@@ -74,7 +74,7 @@ fn parse_all(
 }
 
 /// What the run keeps besides the recorders: the settings each request is parsed into, and
-/// each channel's stream and outcome. About 7.5 KB on a 32-bit target: a firmware keeps it in
+/// each channel's stream and outcome. About 8 KB on a 32-bit target: a firmware keeps it in
 /// a static, initialised by the `const` [`ManyMemory::new`] (never built on the stack).
 pub struct ManyMemory {
     settings: Settings,
