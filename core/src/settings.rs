@@ -229,6 +229,14 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
+        Settings::new()
+    }
+}
+
+impl Settings {
+    /// Graph's defaults, as [`Settings::default`]; `const`, so settings can be the initial
+    /// value of a `static` (built in place, never on the stack).
+    pub const fn new() -> Self {
         Settings {
             prompt: None,
             barge_in_allowed: false,
@@ -244,9 +252,7 @@ impl Default for Settings {
             media_timeout_ms: MEDIA_TIMEOUT_DEFAULT_MS,
         }
     }
-}
 
-impl Settings {
     /// Puts every request parameter back to Graph's default, in place; recresp's extensions
     /// are kept.
     pub fn reset_request(&mut self) {
@@ -439,6 +445,19 @@ impl Default for RecordOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Settings::new` can initialise a `static`, and is what `Default` gives.
+    static CONST_SETTINGS: Settings = Settings::new();
+
+    #[test]
+    fn the_const_constructor_gives_graphs_defaults() {
+        assert_eq!(CONST_SETTINGS, Settings::default());
+        let mut s = Settings::new();
+        s.play_beep = false;
+        s.client_context.push_str("ctx").unwrap();
+        s.reset_request();
+        assert_eq!(s, CONST_SETTINGS);
+    }
 
     #[test]
     fn defaults_are_graphs() {

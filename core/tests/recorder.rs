@@ -370,6 +370,36 @@ fn a_hold_back_too_small_for_the_rate_is_refused() {
     assert!(Recorder::<{ required_capacity(SampleRate::Hz8000) }>::new(SampleRate::Hz8000).is_ok());
 }
 
+#[test]
+fn a_recorder_built_in_place_runs_like_a_returned_one() {
+    use core::mem::MaybeUninit;
+    use recresp_core::recorder::{required_capacity, DetectorConfig};
+    for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+        let mut small = MaybeUninit::<Recorder<100>>::uninit();
+        let e = Recorder::<100>::with_config_in(&mut small, rate, DetectorConfig::default())
+            .unwrap_err();
+        assert_eq!(e.required, required_capacity(rate));
+
+        let (input, o, prompt) = busy_call(rate);
+        let mut slot = MaybeUninit::<Recorder>::uninit();
+        let placed = Recorder::with_config_in(&mut slot, rate, DetectorConfig::default()).unwrap();
+        let mut returned: Recorder = Recorder::new(rate).unwrap();
+        let (mut a, mut b) = (Run::default(), Run::default());
+        placed.start(o, prompt);
+        returned.start(o, prompt);
+        let silence = vec![0i16; input.len()];
+        for frame in input.chunks(160).chain(silence.chunks(160)) {
+            placed.feed_pcm(frame, |e| record_event(&mut a, e));
+            returned.feed_pcm(frame, |e| record_event(&mut b, e));
+        }
+        assert!(!placed.is_running());
+        assert_eq!(a.completion(), b.completion());
+        assert_eq!(a.completion().reason, R::StopToneDetected);
+        assert!(!a.recording().is_empty());
+        assert_eq!(a.recording(), b.recording());
+    }
+}
+
 /// A call with a bit of everything: prompt, beep, speech with pauses, a stop key.
 fn busy_call(rate: SampleRate) -> (Vec<i16>, recresp_core::RecordOptions, PromptAudio) {
     let mut input = voice_at(rate, 6000, 1600, 1200);

@@ -4,9 +4,11 @@
 //! captures, and prints the completion reason, the recording's length and checksum and the
 //! notification JSON over defmt (semihosting).
 //!
-//! QEMU exits with status 0 only if every scenario ended with its expected completion reason;
-//! a failed scenario, a panic or a hard fault exits with status 1. State is static (the
-//! recorder lives in `.bss`); nothing allocates.
+//! QEMU exits with status 0 only if every scenario ended with its expected completion reason
+//! and the peak stack stayed within 4 KiB; a failed scenario, a deeper stack, a panic or a
+//! hard fault exits with status 1. State is static (the
+//! recorder and the JSON buffer in `.bss`, the call's request and RTP receiver in `.data`,
+//! none of them ever built on the stack); nothing allocates.
 //!
 //! `recresp_bench_start` / `recresp_bench_stop` bracket each call into the recorder, so an
 //! instruction-counting QEMU plugin can measure what the recorder costs per frame
@@ -22,18 +24,20 @@ mod runner;
 mod scenarios;
 mod stack;
 
+use core::mem::MaybeUninit;
+
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
 use defmt_semihosting as _;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
 use recresp_core::dtmf::DtmfDetector;
 use recresp_core::holdback::HoldBack;
-use recresp_core::recorder::{required_capacity, MuLaw, NarrowbandRecorder};
+use recresp_core::recorder::{required_capacity, DetectorConfig, MuLaw, NarrowbandRecorder};
 use recresp_core::silence::SpeechDetector;
 use recresp_core::{Event, Recorder};
 
 use board::Led0;
-use runner::{ChannelRecorder, Hooks, RunError};
+use runner::{CallMemory, ChannelRecorder, Hooks, JsonBuffer, RunError, JSON_CAPACITY};
 use scenarios::{CLIPS, RATE, SCENARIOS};
 
 include!(concat!(env!("OUT_DIR"), "/audio.rs"));
@@ -54,6 +58,10 @@ pub extern "C" fn recresp_bench_stop() {
     cortex_m::asm::nop();
     cortex_m::asm::nop();
 }
+
+/// The goal for the whole run's peak stack (start-up and the request parse included): at
+/// most 4 KiB. A run that goes deeper fails.
+const STACK_GOAL: usize = 4096;
 
 // The goal for a channel's state on this 32-bit target: at most 2 KiB.
 const _: () = assert!(size_of::<ChannelRecorder>() <= 2048);
@@ -141,10 +149,16 @@ fn describe(e: &RunError) -> &'static str {
 
 #[entry]
 fn main() -> ! {
-    let Some(recorder) = take_recorder() else {
-        defmt::error!("no recorder: hold-back ring too small, or taken twice");
+    // cortex-m-rt hands these to `main` as `&'static mut`, initialised at reset by the
+    // runtime's copy of `.data` and zeroing of `.bss`: nothing is built on the stack.
+    static mut RECORDER: MaybeUninit<ChannelRecorder> = MaybeUninit::uninit();
+    static mut MEMORY: CallMemory = CallMemory::new();
+    static mut JSON: JsonBuffer = [0; JSON_CAPACITY];
+    let Some(recorder) = init_recorder(RECORDER) else {
+        defmt::error!("no recorder: hold-back ring too small");
         exit(false);
     };
+    let (memory, json) = (MEMORY, JSON);
     let mut board = Board {
         lamp: Led0::take(),
         lit_frames: 0,
@@ -186,7 +200,7 @@ fn main() -> ! {
             clip.len()
         );
         board.lit_frames = 0;
-        match runner::run(recorder, scenario, clip, &mut board) {
+        match runner::run(recorder, memory, json, scenario, clip, &mut board) {
             Ok(outcome) => {
                 defmt::println!(
                     "outcome {=str} reason={=str} samples={=u64} recording_fnv={=u32:#x} notification_fnv={=u32:#x} frames={=u32}",
@@ -226,16 +240,25 @@ fn main() -> ! {
         board.stack_after_parse,
         board.stack_recorder
     );
+    let stack_ok = board.stack_total <= STACK_GOAL;
+    if !stack_ok {
+        defmt::error!(
+            "FAILED: peak stack {=usize} bytes, over the {=usize}-byte goal",
+            board.stack_total,
+            STACK_GOAL
+        );
+    }
     defmt::println!("firmware: {=usize} passed, {=usize} failed", passed, failed);
-    exit(failed == 0);
+    exit(failed == 0 && stack_ok);
 }
 
-/// The channel's recorder, in a static. It is built on this function's stack and moved in;
-/// not inlined, so that temporary is gone before the scenarios run.
+/// Writes the channel's recorder into its static slot. Not inlined, so whatever the
+/// constructor leaves on the stack is gone before the scenarios run.
 #[inline(never)]
-fn take_recorder() -> Option<&'static mut ChannelRecorder> {
-    let fresh = ChannelRecorder::new(RATE).ok()?;
-    cortex_m::singleton!(: ChannelRecorder = fresh)
+fn init_recorder(
+    slot: &'static mut MaybeUninit<ChannelRecorder>,
+) -> Option<&'static mut ChannelRecorder> {
+    ChannelRecorder::with_config_in(slot, RATE, DetectorConfig::default()).ok()
 }
 
 /// Ends the QEMU run: status 0 if `success`, 1 otherwise.

@@ -9,10 +9,10 @@
 //! recordings are counted and checksummed as they come out, never stored.
 
 use recresp_core::event::Event;
-use recresp_core::json::parse_request;
+use recresp_core::json::parse_request_into;
 use recresp_core::recorder::BLOCK_MS;
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, RecordOptions};
+use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
 
 use crate::runner::{ChannelRecorder, Fnv1a32, Hooks, RunError, FRAME_SAMPLES, MAX_FRAMES};
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE, SCENARIOS};
@@ -52,35 +52,70 @@ struct Stream {
     done: bool,
 }
 
-/// The options and prompt of every scenario's request, parsed once.
+/// The options and prompt of every scenario's request, parsed once, each in turn into
+/// `settings` (the caller's: a firmware keeps them in a static, off the stack).
 #[inline(never)]
-fn parse_all() -> Result<[(RecordOptions, PromptAudio); SCENARIOS.len()], RunError> {
+fn parse_all(
+    settings: &mut Settings,
+) -> Result<[(RecordOptions, PromptAudio); SCENARIOS.len()], RunError> {
     let mut out = [(RecordOptions::default(), PromptAudio::None); SCENARIOS.len()];
     for (slot, s) in out.iter_mut().zip(&SCENARIOS) {
-        let request = parse_request(s.request).map_err(RunError::Request)?;
-        let prompt = if request.settings.prompt.is_some() {
+        let options = parse_request_into(s.request, settings).map_err(RunError::Request)?;
+        let prompt = if settings.prompt.is_some() {
             PromptAudio::Ready {
                 samples: RATE.samples_in_ms(s.prompt_ms),
             }
         } else {
             PromptAudio::None
         };
-        *slot = (request.options, prompt);
+        *slot = (options, prompt);
     }
     Ok(out)
 }
 
+/// What the run keeps besides the recorders: the settings each request is parsed into, and
+/// each channel's stream and outcome. About 8 KB on a 32-bit target: a firmware keeps it in
+/// a static, initialised by the `const` [`ManyMemory::new`] (never built on the stack).
+pub struct ManyMemory {
+    settings: Settings,
+    streams: [Option<Stream>; CHANNELS],
+    outcomes: [Option<(CompletionReason, u64)>; CHANNELS],
+}
+
+impl ManyMemory {
+    /// Memory for a run: Graph's default settings, no streams yet.
+    pub const fn new() -> Self {
+        ManyMemory {
+            settings: Settings::new(),
+            streams: [const { None }; CHANNELS],
+            outcomes: [None; CHANNELS],
+        }
+    }
+}
+
+impl Default for ManyMemory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Runs channel `c` of `recorders` on scenario `c % 4` (its clip from `clips`, indexed like
 /// `scenarios::CLIPS`), all channels side by side, frame by frame, until every one has
-/// completed; `report` gets each channel's outcome, in channel order, at the end.
+/// completed; `report` gets each channel's outcome, in channel order, at the end. What a run
+/// before left in `memory` is overwritten.
 pub fn run_many(
     recorders: &mut [ChannelRecorder; CHANNELS],
+    memory: &mut ManyMemory,
     clips: &[&'static [u8]],
     hooks: &mut impl Hooks,
     mut report: impl FnMut(usize, &ChannelOutcome),
 ) -> Result<(), RunError> {
-    let parsed = parse_all()?;
-    let mut streams: [Option<Stream>; CHANNELS] = [const { None }; CHANNELS];
+    let ManyMemory {
+        settings,
+        streams,
+        outcomes,
+    } = memory;
+    let parsed = parse_all(settings)?;
     for (c, (slot, recorder)) in streams.iter_mut().zip(recorders.iter_mut()).enumerate() {
         let index = c % SCENARIOS.len();
         let (Some(scenario), Some(&(options, prompt))) = (SCENARIOS.get(index), parsed.get(index))
@@ -102,7 +137,9 @@ pub fn run_many(
         });
     }
     let mut generated = [0u8; FRAME_SAMPLES];
-    let mut outcomes: [Option<(CompletionReason, u64)>; CHANNELS] = [None; CHANNELS];
+    for outcome in outcomes.iter_mut() {
+        *outcome = None;
+    }
     for _ in 0..MAX_FRAMES {
         let mut running = 0;
         for ((stream, recorder), outcome) in streams
@@ -125,7 +162,7 @@ pub fn run_many(
             break;
         }
     }
-    for (c, (stream, outcome)) in streams.iter().flatten().zip(&outcomes).enumerate() {
+    for (c, (stream, outcome)) in streams.iter().flatten().zip(outcomes.iter()).enumerate() {
         let Some((reason, recorded_samples)) = *outcome else {
             return Err(RunError::Hung);
         };

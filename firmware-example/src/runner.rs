@@ -5,9 +5,12 @@
 //! notification.
 //!
 //! Shared, as source, by the firmware and the host test, so both run literally the same code.
-//! Uses only `core` and `recresp-core` (feature `json`); every buffer is the caller's or on
-//! the stack, nothing allocates. The recording is not stored: its samples are counted and
-//! checksummed ([`Fnv1a32`]) as they come out.
+//! Uses only `core` and `recresp-core` (feature `json`); nothing allocates. What a call
+//! keeps besides the recorder is the caller's: the parsed request and the RTP receiver
+//! ([`CallMemory`]) and the room for the JSON documents ([`JsonBuffer`]), so a firmware can
+//! keep them in statics rather than on the stack; the rest is on the stack, a few hundred
+//! bytes. The recording is not stored: its samples are counted and checksummed
+//! ([`Fnv1a32`]) as they come out.
 
 use recresp_core::event::{Completion, Event};
 use recresp_core::json::{
@@ -17,7 +20,7 @@ use recresp_core::json::{
 use recresp_core::recorder::{MuLawRecorder, BLOCK_MS};
 use recresp_core::rtp::{RtpConfig, RtpError, RtpReceiver};
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, Settings};
+use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
 
 use crate::network::Network;
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
@@ -124,6 +127,46 @@ pub trait Hooks {
     fn notification(&mut self, _json: &str) {}
 }
 
+/// What one call keeps besides the recorder and the document buffer ([`JsonBuffer`]): the
+/// parsed request (its `clientContext` is echoed in both documents) and the channel's RTP
+/// receiver. About 3 KB on a 32-bit target: a firmware keeps it in a static, initialised by
+/// the `const` [`CallMemory::new`] (so it is never built on the stack).
+pub struct CallMemory {
+    settings: Settings,
+    receiver: ChannelReceiver,
+}
+
+/// A receiver as a call starts with it: assigned from this constant, it is copied in place.
+const FRESH_RECEIVER: ChannelReceiver = ChannelReceiver::new(RtpConfig::DEFAULT);
+
+/// Room for either JSON document (the larger of the two bounds); one buffer holds each in
+/// turn: the running operation, then the notification. All zero at first, so a static one
+/// costs no flash.
+pub type JsonBuffer = [u8; JSON_CAPACITY];
+
+/// Bytes in a [`JsonBuffer`].
+pub const JSON_CAPACITY: usize = if NOTIFICATION_JSON_CAPACITY > OPERATION_JSON_CAPACITY {
+    NOTIFICATION_JSON_CAPACITY
+} else {
+    OPERATION_JSON_CAPACITY
+};
+
+impl CallMemory {
+    /// Memory for a call: Graph's default settings, a fresh receiver.
+    pub const fn new() -> Self {
+        CallMemory {
+            settings: Settings::new(),
+            receiver: FRESH_RECEIVER,
+        }
+    }
+}
+
+impl Default for CallMemory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The sink: counts and checksums the recording as it is captured.
 #[derive(Default)]
 struct RecordingSink {
@@ -131,30 +174,32 @@ struct RecordingSink {
     fnv: Fnv1a32,
 }
 
-/// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`.
+/// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`, with
+/// `memory` for the request and the receiver and `json` for the documents. What a call
+/// before left there is reset: the request's parameters (recresp's extensions are kept, and
+/// this runner sets none) and the receiver; the documents are overwritten.
 ///
-/// The request is parsed straight into `settings` (the parse itself needs little stack);
-/// writing the JSON documents are functions that are never inlined, so their buffers are
-/// used one after the other instead of being merged into the frame that runs the recorder.
+/// The request is parsed straight into `memory`; the parse and the two documents are
+/// written by functions that are never inlined, so their locals are not merged into the
+/// frame that runs the recorder.
 #[inline(never)]
 pub fn run(
     recorder: &mut ChannelRecorder,
+    memory: &mut CallMemory,
+    json: &mut JsonBuffer,
     scenario: &Scenario,
     clip: &[u8],
     hooks: &mut impl Hooks,
 ) -> Result<Outcome, RunError> {
-    let mut settings = Settings::default();
-    parse(scenario.request, &mut settings)?;
-    let options = settings
-        .validate()
-        .map_err(|e| RunError::Request(RequestError::Invalid(e)))?;
+    let CallMemory { settings, receiver } = memory;
+    let options = parse(scenario.request, settings)?;
     let operation_id = derive_operation_id(scenario.call_id, scenario.request);
     let op = OperationRef {
         call_id: scenario.call_id,
         operation_id: &operation_id,
         client_context: &settings.client_context,
     };
-    answer(&op, hooks)?;
+    answer(&op, json, hooks)?;
 
     let prompt = if settings.prompt.is_some() {
         PromptAudio::Ready {
@@ -171,7 +216,7 @@ pub fn run(
     let mut frames = clip.chunks(FRAME_SAMPLES);
     let mut generated = [0u8; FRAME_SAMPLES];
     let mut network = Network::new();
-    let mut receiver = ChannelReceiver::new(RtpConfig::DEFAULT);
+    *receiver = FRESH_RECEIVER;
     for frame_index in 0..MAX_FRAMES {
         let from_clip = if frame_index < lead_in_frames {
             None
@@ -191,7 +236,7 @@ pub fn run(
             if completion.is_some() {
                 return;
             }
-            match push_packet(recorder, &mut receiver, packet, &mut sink, hooks) {
+            match push_packet(recorder, receiver, packet, &mut sink, hooks) {
                 Ok(c) => completion = c,
                 Err(e) => refused = Some(e),
             }
@@ -201,26 +246,25 @@ pub fn run(
         }
         hooks.capturing(recorder.is_capturing());
         if let Some(c) = completion {
-            return finish(scenario, &op, &c, &sink, hooks, frame_index + 1);
+            return finish(scenario, &op, &c, &sink, json, hooks, frame_index + 1);
         }
     }
     Err(RunError::Hung)
 }
 
-/// Parses and validates the request body straight into `settings`. Not inlined, so the
-/// parser's code stays out of the function that runs the recorder frame by frame.
+/// Parses and validates the request body straight into `settings`; returns what the
+/// recorder runs on. Not inlined, so the parser's code and locals stay out of the function
+/// that runs the recorder frame by frame.
 #[inline(never)]
-fn parse(request: &str, settings: &mut Settings) -> Result<(), RunError> {
-    parse_request_into(request, settings).map_err(RunError::Request)?;
-    Ok(())
+fn parse(request: &str, settings: &mut Settings) -> Result<RecordOptions, RunError> {
+    parse_request_into(request, settings).map_err(RunError::Request)
 }
 
-/// Writes the running `recordOperation` returned to the bot.
+/// Writes the running `recordOperation` returned to the bot, into `json`.
 #[inline(never)]
-fn answer(op: &OperationRef<'_>, hooks: &mut impl Hooks) -> Result<(), RunError> {
-    let mut json = [0u8; OPERATION_JSON_CAPACITY];
-    let n = write_running_operation(op, &mut json).map_err(RunError::Json)?;
-    hooks.running_operation(as_str(&json, n));
+fn answer(op: &OperationRef<'_>, json: &mut [u8], hooks: &mut impl Hooks) -> Result<(), RunError> {
+    let n = write_running_operation(op, json).map_err(RunError::Json)?;
+    hooks.running_operation(as_str(json, n));
     Ok(())
 }
 
@@ -269,6 +313,7 @@ fn finish(
     op: &OperationRef<'_>,
     completion: &Completion,
     sink: &RecordingSink,
+    json: &mut [u8],
     hooks: &mut impl Hooks,
     frames: u32,
 ) -> Result<Outcome, RunError> {
@@ -284,9 +329,8 @@ fn finish(
         location,
         access_token: scenario.name,
     });
-    let mut json = [0u8; NOTIFICATION_JSON_CAPACITY];
-    let n = write_notification(op, completion, recording, &mut json).map_err(RunError::Json)?;
-    let text = as_str(&json, n);
+    let n = write_notification(op, completion, recording, json).map_err(RunError::Json)?;
+    let text = as_str(json, n);
     hooks.notification(text);
     let mut notification_fnv = Fnv1a32::default();
     notification_fnv.bytes(text.as_bytes());

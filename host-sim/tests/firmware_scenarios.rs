@@ -28,7 +28,7 @@ mod many;
 mod network;
 
 use recresp_core::CompletionReason;
-use runner::{ChannelRecorder, Hooks, Outcome};
+use runner::{CallMemory, ChannelRecorder, Hooks, Outcome, JSON_CAPACITY};
 use scenarios::{CLIPS, LAW, RATE, SCENARIOS};
 
 /// What the host saw besides the outcome.
@@ -66,12 +66,21 @@ fn clip_bytes(index: usize) -> Vec<u8> {
 /// Runs every scenario on one recorder, in order, as the firmware does.
 fn run_all() -> Vec<(&'static str, Outcome, Seen)> {
     let mut recorder = ChannelRecorder::new(RATE).expect("capacity fits 8 kHz");
+    let mut memory = CallMemory::new();
+    let mut json = [0u8; JSON_CAPACITY];
     SCENARIOS
         .iter()
         .map(|s| {
             let mut seen = Seen::default();
-            let outcome = runner::run(&mut recorder, s, &clip_bytes(s.clip), &mut seen)
-                .unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
+            let outcome = runner::run(
+                &mut recorder,
+                &mut memory,
+                &mut json,
+                s,
+                &clip_bytes(s.clip),
+                &mut seen,
+            )
+            .unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
             (s.name, outcome, seen)
         })
         .collect()
@@ -225,19 +234,25 @@ fn many_lines() -> String {
         .collect();
     let mut lines = String::new();
     let mut unexpected = Vec::new();
-    many::run_many(&mut recorders, &clips, &mut Seen::default(), |c, o| {
-        if !o.expected {
-            unexpected.push(c);
-        }
-        lines += &format!(
-            "channel {c} {} reason={} samples={} recording_fnv={:#x} frames={}\n",
-            o.scenario,
-            o.reason.as_str(),
-            o.recorded_samples,
-            o.recording_fnv,
-            o.frames
-        );
-    })
+    many::run_many(
+        &mut recorders,
+        &mut many::ManyMemory::new(),
+        &clips,
+        &mut Seen::default(),
+        |c, o| {
+            if !o.expected {
+                unexpected.push(c);
+            }
+            lines += &format!(
+                "channel {c} {} reason={} samples={} recording_fnv={:#x} frames={}\n",
+                o.scenario,
+                o.reason.as_str(),
+                o.recorded_samples,
+                o.recording_fnv,
+                o.frames
+            );
+        },
+    )
     .expect("every channel runs to its end");
     assert!(
         unexpected.is_empty(),

@@ -2,6 +2,8 @@
 //! Each input call hands its audio to the stepping loop (`step.rs`); each command ends the
 //! operation through the recording window (`window.rs`).
 
+use core::mem::MaybeUninit;
+
 use heapless::Deque;
 
 use super::step::Source;
@@ -25,11 +27,24 @@ impl<const N: usize, S: Store> Recorder<N, S> {
 
     /// An idle recorder for caller audio at `rate`, with the given detector settings.
     pub fn with_config(rate: SampleRate, config: DetectorConfig) -> Result<Self, CapacityError> {
+        Self::check_capacity(rate)?;
+        Ok(Self::fresh(rate, config))
+    }
+
+    /// Checks that `N` holds the hold-back `rate` needs.
+    fn check_capacity(rate: SampleRate) -> Result<(), CapacityError> {
         let required = required_capacity(rate);
         if N < required {
             return Err(CapacityError { required });
         }
-        Ok(Recorder {
+        Ok(())
+    }
+
+    /// An idle recorder; `N` is known to be large enough. Always inlined, so that the
+    /// caller's destination is where the fields are built.
+    #[inline(always)]
+    fn fresh(rate: SampleRate, config: DetectorConfig) -> Self {
+        Recorder {
             rate,
             phase: Phase::Idle,
             options: RecordOptions::default(),
@@ -48,7 +63,20 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             completion: None,
             held_key: None,
             stop_key: None,
-        })
+        }
+    }
+
+    /// [`Recorder::with_config`], written into `slot` (a static's, say) instead of returned,
+    /// so the compiler can build the fields where they stay rather than in a temporary that
+    /// is then copied: on a small target that temporary can be the deepest the stack goes.
+    /// Returns the recorder, now initialised; on `Err`, `slot` is left as it was.
+    pub fn with_config_in(
+        slot: &mut MaybeUninit<Self>,
+        rate: SampleRate,
+        config: DetectorConfig,
+    ) -> Result<&mut Self, CapacityError> {
+        Self::check_capacity(rate)?;
+        Ok(slot.write(Self::fresh(rate, config)))
     }
 
     /// The caller's sample rate.

@@ -30,7 +30,8 @@ use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
 use defmt_semihosting as _;
 
-use many::{run_many, CHANNELS};
+use many::{run_many, ManyMemory, CHANNELS};
+use recresp_core::recorder::DetectorConfig;
 use runner::{ChannelRecorder, Hooks};
 use scenarios::RATE;
 
@@ -76,7 +77,7 @@ static mut RECORDERS: [MaybeUninit<ChannelRecorder>; CHANNELS] =
     [const { MaybeUninit::uninit() }; CHANNELS];
 static TAKEN: AtomicBool = AtomicBool::new(false);
 
-/// Every recorder, built in place (one recorder's worth of stack at a time). `None` if
+/// Every recorder, built in place in its slot. `None` if
 /// called twice or if the ring is too small for the rate.
 #[inline(never)]
 fn take_recorders() -> Option<&'static mut [ChannelRecorder; CHANNELS]> {
@@ -87,7 +88,7 @@ fn take_recorders() -> Option<&'static mut [ChannelRecorder; CHANNELS]> {
     // RECORDERS ever made.
     let slots = unsafe { &mut *core::ptr::addr_of_mut!(RECORDERS) };
     for slot in slots.iter_mut() {
-        slot.write(ChannelRecorder::new(RATE).ok()?);
+        ChannelRecorder::with_config_in(slot, RATE, DetectorConfig::default()).ok()?;
     }
     // SAFETY: every element was written just above, and MaybeUninit<T> has T's layout.
     Some(unsafe { &mut *(slots as *mut _ as *mut [ChannelRecorder; CHANNELS]) })
@@ -95,6 +96,9 @@ fn take_recorders() -> Option<&'static mut [ChannelRecorder; CHANNELS]> {
 
 #[entry]
 fn main() -> ! {
+    // cortex-m-rt hands it to `main` as `&'static mut`, initialised at reset (in `.data`):
+    // the requests are parsed into it and the channels' streams kept there, not on the stack.
+    static mut MEMORY: ManyMemory = ManyMemory::new();
     let Some(recorders) = take_recorders() else {
         defmt::error!("no recorders: hold-back ring too small, or taken twice");
         exit(false);
@@ -107,7 +111,7 @@ fn main() -> ! {
     );
     let mut passed = 0usize;
     let mut markers = Markers { stack_before: None };
-    let result = run_many(recorders, &CLIP_AUDIO, &mut markers, |c, o| {
+    let result = run_many(recorders, MEMORY, &CLIP_AUDIO, &mut markers, |c, o| {
         defmt::println!(
             "channel {=usize} {=str} reason={=str} samples={=u64} recording_fnv={=u32:#x} frames={=u32}",
             c,
