@@ -1,11 +1,12 @@
 //! Prints recresp's frame-by-frame view of a WAV file (8 kHz): band levels, noise floors and
 //! deviations in dBFS, and the verdict. For looking into a detector decision.
 //!
-//! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [white|pink|brown|babble SNR_DB [SEED]]`
-//! (with a noise, the file is mixed as in the evaluation: 3 s of the noise before it, 2 s
+//! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [white|pink|brown|babble|music SNR_DB [SEED]]`
+//! (with a noise or music, the file is mixed as in the evaluation: 3 s of it before, 2 s
 //! after, and the classifier learns during those first 3 s; babble is drawn from the
-//! prompts outside the tuning set of `vad_eval --offset 1`; without a noise, the file is
-//! traced as it is).
+//! prompts outside the tuning set of `vad_eval --offset 1`; music is synthesized in the style
+//! `SEED` picks as in `vad_eval` (seed mod 5: piano, pad, bass+drums, vocal, band); without a
+//! noise, the file is traced as it is).
 
 use recresp_benches::corpus::{self, Prompt};
 use recresp_benches::noise::NoiseKind;
@@ -35,6 +36,7 @@ fn main() -> Result<(), String> {
     let condition = match kind {
         Some(k) => Condition::Colored(k, snr),
         None if babble => Condition::Babble(snr),
+        None if args.get(2).is_some_and(|a| a == "music") => Condition::Music(snr),
         None => Condition::Clean,
     };
     let corpus = if babble {
