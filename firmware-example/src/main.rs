@@ -18,6 +18,7 @@
 
 mod board;
 mod network;
+mod qemu_exit;
 mod runner;
 // Rendering the clips is for the build script and the host test; the image has them rendered.
 #[allow(dead_code)]
@@ -26,10 +27,10 @@ mod stack;
 
 use core::mem::MaybeUninit;
 
-use cortex_m_rt::{entry, exception, ExceptionFrame};
-use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
+use cortex_m_rt::entry;
 use defmt_semihosting as _;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
+use qemu_exit::exit;
 use recresp_core::dtmf::DtmfDetector;
 use recresp_core::holdback::HoldBack;
 use recresp_core::recorder::{required_capacity, DetectorConfig, MuLaw, NarrowbandRecorder};
@@ -259,25 +260,4 @@ fn init_recorder(
     slot: &'static mut MaybeUninit<ChannelRecorder>,
 ) -> Option<&'static mut ChannelRecorder> {
     ChannelRecorder::with_config_in(slot, RATE, DetectorConfig::default()).ok()
-}
-
-/// Ends the QEMU run: status 0 if `success`, 1 otherwise.
-fn exit(success: bool) -> ! {
-    debug::exit(if success { EXIT_SUCCESS } else { EXIT_FAILURE });
-    // Only reached without a debugger or emulator to exit to.
-    loop {
-        cortex_m::asm::bkpt();
-    }
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    defmt::error!("panic: {}", defmt::Display2Format(info));
-    exit(false);
-}
-
-#[exception]
-unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
-    defmt::error!("hard fault at pc {=u32:#x}", frame.pc());
-    exit(false);
 }

@@ -13,6 +13,8 @@ mod many;
 #[path = "../network.rs"]
 #[allow(dead_code)]
 mod network;
+#[path = "../qemu_exit.rs"]
+mod qemu_exit;
 #[path = "../runner.rs"]
 #[allow(dead_code)]
 mod runner;
@@ -26,9 +28,9 @@ mod stack;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use cortex_m_rt::{entry, exception, ExceptionFrame};
-use cortex_m_semihosting::debug::{self, EXIT_FAILURE, EXIT_SUCCESS};
+use cortex_m_rt::entry;
 use defmt_semihosting as _;
+use qemu_exit::exit;
 
 use many::{run_many, ManyMemory, CHANNELS};
 use recresp_core::recorder::DetectorConfig;
@@ -142,24 +144,4 @@ fn main() -> ! {
         CHANNELS - passed
     );
     exit(result.is_ok() && passed == CHANNELS);
-}
-
-/// Ends the QEMU run: status 0 if `success`, 1 otherwise.
-fn exit(success: bool) -> ! {
-    debug::exit(if success { EXIT_SUCCESS } else { EXIT_FAILURE });
-    loop {
-        cortex_m::asm::bkpt();
-    }
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    defmt::error!("panic: {}", defmt::Display2Format(info));
-    exit(false);
-}
-
-#[exception]
-unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
-    defmt::error!("hard fault at pc {=u32:#x}", frame.pc());
-    exit(false);
 }
