@@ -16,6 +16,7 @@
 #![no_std]
 #![no_main]
 
+mod bench_markers;
 mod board;
 mod network;
 mod qemu_exit;
@@ -42,23 +43,6 @@ use runner::{CallMemory, ChannelRecorder, Hooks, JsonBuffer, RunError, JSON_CAPA
 use scenarios::{CLIPS, RATE, SCENARIOS};
 
 include!(concat!(env!("OUT_DIR"), "/audio.rs"));
-
-/// Marks the start of a measured stretch (a call into the recorder).
-#[inline(never)]
-#[no_mangle]
-pub extern "C" fn recresp_bench_start() {
-    // An instruction the compiler must keep, so neither the call nor the function goes away.
-    cortex_m::asm::nop();
-}
-
-/// Marks the end of a measured stretch.
-#[inline(never)]
-#[no_mangle]
-pub extern "C" fn recresp_bench_stop() {
-    // Two, so the markers never look alike to a pass that merges identical functions.
-    cortex_m::asm::nop();
-    cortex_m::asm::nop();
-}
 
 /// The goal for the whole run's peak stack (start-up and the request parse included): at
 /// most 4 KiB. A run that goes deeper fails.
@@ -99,11 +83,11 @@ impl Hooks for Board {
             self.note_stack(|b| &mut b.stack_after_parse);
             stack::repaint();
         }
-        recresp_bench_start();
+        bench_markers::recresp_bench_start();
     }
 
     fn after_push(&mut self) {
-        recresp_bench_stop();
+        bench_markers::recresp_bench_stop();
         self.note_stack(|b| &mut b.stack_recorder);
     }
 

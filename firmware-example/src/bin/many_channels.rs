@@ -7,6 +7,8 @@
 #![no_std]
 #![no_main]
 
+#[path = "../bench_markers.rs"]
+mod bench_markers;
 #[path = "../many.rs"]
 mod many;
 // The runner takes its single channel's audio as RTP packets; this image feeds G.711 frames.
@@ -39,21 +41,6 @@ use scenarios::RATE;
 
 include!(concat!(env!("OUT_DIR"), "/audio.rs"));
 
-/// Marks the start of a measured stretch (a call into a recorder).
-#[inline(never)]
-#[no_mangle]
-pub extern "C" fn recresp_bench_start() {
-    cortex_m::asm::nop();
-}
-
-/// Marks the end of a measured stretch.
-#[inline(never)]
-#[no_mangle]
-pub extern "C" fn recresp_bench_stop() {
-    cortex_m::asm::nop();
-    cortex_m::asm::nop();
-}
-
 /// The bench markers, and the stack measured once the requests are parsed.
 struct Markers {
     /// Peak stack use before the first call into a recorder (the request parse included).
@@ -67,10 +54,10 @@ impl Hooks for Markers {
             self.stack_before = Some(stack::peak_bytes());
             stack::repaint();
         }
-        recresp_bench_start();
+        bench_markers::recresp_bench_start();
     }
     fn after_push(&mut self) {
-        recresp_bench_stop();
+        bench_markers::recresp_bench_stop();
     }
 }
 
