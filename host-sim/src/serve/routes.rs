@@ -7,13 +7,13 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
+use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::calls::Call;
@@ -27,6 +27,9 @@ use crate::wav::{decode_wav, read_wav};
 pub const MAX_BODY: usize = recresp_core::json::REQUEST_MAX_LEN;
 /// Largest caller-audio upload (over 15 minutes at 16 kHz).
 pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+/// How much of an oversized body is read and discarded before the 413 is sent, so that a
+/// client still writing its body reads the answer instead of a reset connection.
+const DRAIN_MAX: usize = 64 * 1024 * 1024;
 
 /// Where Graph's call paths live.
 const CALL_ROOTS: [&str; 4] = [
@@ -51,16 +54,12 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 get(get_operation),
             );
     }
-    app.route(
-        "/recresp/calls/{id}/audio",
-        put(upload_audio).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
-    )
-    .route("/recresp/recordings/{id}", get(get_recording))
-    .route("/recresp/stats", get(stats))
-    .fallback(not_found)
-    .layer(DefaultBodyLimit::max(MAX_BODY))
-    .layer(axum::middleware::from_fn(detach))
-    .with_state(shared)
+    app.route("/recresp/calls/{id}/audio", put(upload_audio))
+        .route("/recresp/recordings/{id}", get(get_recording))
+        .route("/recresp/stats", get(stats))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(detach))
+        .with_state(shared)
 }
 
 /// Runs each request in a task of its own, so that a client that goes away once its request
@@ -94,15 +93,29 @@ fn live_call(shared: &Shared, id: &str) -> Result<Arc<Call>, GraphError> {
         .ok_or_else(|| GraphError::not_found(format!("call {id} not found")))
 }
 
-/// The body, or 413 when over the limit (any other failure to read it is 400).
-fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, GraphError> {
-    body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            GraphError::too_large(limit)
-        } else {
-            GraphError::bad_request(format!("the request body could not be read ({r})"))
+/// The body, or 413 when it is over `limit` (any other failure to read it is 400). An
+/// oversized body is still read to its end (up to [`DRAIN_MAX`]) and dropped, so the client
+/// gets the 413 rather than a broken pipe while it writes.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, GraphError> {
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            GraphError::bad_request(format!("the request body could not be read ({e})"))
+        })?;
+        total = total.saturating_add(chunk.len());
+        if total <= limit {
+            kept.extend_from_slice(&chunk);
+        } else if total > DRAIN_MAX {
+            break;
         }
-    })
+    }
+    if total > limit {
+        Err(GraphError::too_large(limit))
+    } else {
+        Ok(Bytes::from(kept))
+    }
 }
 
 /// The body as JSON text: 415 unless it is `application/json`; an empty body counts as
@@ -168,11 +181,12 @@ async fn create_call(
     State(shared): State<Arc<Shared>>,
     uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
+    let body = read_body(body, MAX_BODY).await;
     let r = (|| {
         authenticated(&headers)?;
-        let body = body_bytes(body, MAX_BODY)?;
+        let body = body?;
         let v = parse_json(&json_text(&headers, &body, false)?)?;
         let callback = v
             .get("callbackUri")
@@ -262,12 +276,13 @@ async fn action(
     Path((id, action)): Path<(String, String)>,
     uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
+    let body = read_body(body, MAX_BODY).await;
     let r = (|| {
         authenticated(&headers)?;
         let call = live_call(&shared, &id)?;
-        let body = body_bytes(body, MAX_BODY)?;
+        let body = body?;
         let media = shared.media_dir.as_deref();
         let (op_id, doc) = match action.as_str() {
             "recordResponse" => {
@@ -334,11 +349,12 @@ async fn upload_audio(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
+    let body = read_body(body, MAX_UPLOAD).await;
     let r = (|| {
         let call = live_call(&shared, &id)?;
-        let body = body_bytes(body, MAX_UPLOAD)?;
+        let body = body?;
         let audio = decode_wav(&body).map_err(GraphError::bad_request)?;
         call.lock().set_audio(audio)?;
         Ok(StatusCode::NO_CONTENT.into_response())
