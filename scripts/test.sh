@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   libspandsp-dev                 # SpanDSP, the DTMF peer
-  libwebrtc-audio-processing-dev # WebRTC VAD, the silence-detection peer
+  libwebrtc-audio-processing-dev # WebRTC VAD, the speech-detection peer
   asterisk-core-sounds-en-wav    # 25 min of 8 kHz speech prompts
   espeak-ng sox libsox-fmt-base  # DTMF talk-off corpora (scripts/make-talkoff-corpus.sh):
   drascula-music planetblupi-music-midi timgm6mb-soundfont fluidsynth # speech and music

@@ -7,8 +7,8 @@
 use recresp_benches::corpus;
 use recresp_benches::noise::NoiseKind;
 use recresp_benches::silero_vad::{run_silero, SileroFrames, SileroVad, INSTALL_HINT};
-use recresp_benches::vad_score::{judge, Answer, Verdict};
-use recresp_benches::vad_testset::{
+use recresp_benches::speech_score::{judge, Answer, Verdict};
+use recresp_benches::speech_testset::{
     ground_truth, make_case, noise_only, select, Condition, LEAD_SAMPLES,
 };
 

@@ -42,7 +42,7 @@ pub enum Event<'a> {
     SpeechEnded {
         /// One past the last sample of the speech, as the speech detector places it: the
         /// end of the last 10 ms frame heard as speech plus 150 ms for the soft decay of the
-        /// last syllable (see `silence::SpeechEvent::End`).
+        /// last syllable (see `speech::SpeechEvent::End`).
         end: u64,
     },
     /// A DTMF key was detected (in band) or received (RFC 4733).

@@ -8,7 +8,7 @@
 //! Time is the number of caller samples consumed, so the same input gives the same events,
 //! bit for bit, on any target and for any frame size.
 //!
-//! Data flows one way: frames in → detectors ([`dtmf`], [`silence`]) → state machine
+//! Data flows one way: frames in → detectors ([`dtmf`], [`speech`]) → state machine
 //! ([`Recorder`], scheduled by [`MediaQueue`]) → [`Event`]s out.
 //!
 //! Everything is fixed-point, nothing allocates, and every buffer has a capacity fixed at
@@ -37,7 +37,7 @@ pub mod recorder;
 pub mod rfc4733;
 pub mod rtp;
 pub mod settings;
-pub mod silence;
+pub mod speech;
 pub mod synth;
 
 pub use completion::{CompletionReason, OperationStatus, ResultInfo};

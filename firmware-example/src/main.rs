@@ -35,7 +35,7 @@ use qemu_exit::exit;
 use recresp_core::dtmf::DtmfDetector;
 use recresp_core::holdback::HoldBack;
 use recresp_core::recorder::{required_capacity, DetectorConfig, MuLaw, NarrowbandRecorder};
-use recresp_core::silence::SpeechDetector;
+use recresp_core::speech::SpeechDetector;
 use recresp_core::{Event, Recorder};
 
 use board::Led0;

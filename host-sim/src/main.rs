@@ -1,7 +1,7 @@
 //! `recresp-sim`: runs the recresp core on WAV files and speaks Graph's JSON.
 //!
 //! `run` plays one recordResponse operation over a caller's WAV and prints what Graph would
-//! answer and then notify; `demo` does the same on a built-in example; `dtmf` and `vad`
+//! answer and then notify; `demo` does the same on a built-in example; `dtmf` and `speech`
 //! print what the detectors find in a file.
 mod demo;
 mod dtmf_cmd;
@@ -10,7 +10,7 @@ mod http;
 mod rtp_capture;
 mod serve;
 mod simulate;
-mod vad_cmd;
+mod speech_cmd;
 mod wav;
 
 use std::io::Write;
@@ -51,9 +51,9 @@ enum Command {
         /// 16-bit mono PCM WAV at 8000 or 16000 Hz.
         file: PathBuf,
     },
-    /// Print the speech segments the silence detector finds in a WAV, one JSON line each:
+    /// Print the speech segments the speech detector finds in a WAV, one JSON line each:
     /// {"start_ms":...,"end_ms":...}.
-    Vad {
+    Speech {
         /// 16-bit mono PCM WAV at 8000 or 16000 Hz.
         file: PathBuf,
     },
@@ -106,8 +106,8 @@ fn main() -> ExitCode {
         Command::Dtmf { file } => {
             dtmf_cmd::run(&file, &mut std::io::stdout().lock()).map(|()| ExitCode::SUCCESS)
         }
-        Command::Vad { file } => {
-            vad_cmd::run(&file, &mut std::io::stdout().lock()).map(|()| ExitCode::SUCCESS)
+        Command::Speech { file } => {
+            speech_cmd::run(&file, &mut std::io::stdout().lock()).map(|()| ExitCode::SUCCESS)
         }
         Command::Serve(args) => Ok(serve::run(&args)),
     };

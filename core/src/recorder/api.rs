@@ -16,7 +16,7 @@ use crate::event::Event;
 use crate::g711::Law;
 use crate::holdback::{HoldBack, Store};
 use crate::settings::RecordOptions;
-use crate::silence::SpeechDetector;
+use crate::speech::SpeechDetector;
 use crate::{Digit, SampleRate};
 
 impl<const N: usize, S: Store> Recorder<N, S> {

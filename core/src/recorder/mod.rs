@@ -41,7 +41,7 @@ use crate::dtmf::{DtmfConfig, DtmfDetector};
 use crate::event::{Completion, Notice};
 use crate::holdback::{HoldBack, Store};
 use crate::settings::RecordOptions;
-use crate::silence::{SpeechConfig, SpeechDetector};
+use crate::speech::{SpeechConfig, SpeechDetector};
 use crate::SampleRate;
 
 pub use crate::holdback::{Linear, MuLaw};

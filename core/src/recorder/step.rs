@@ -11,7 +11,7 @@ use crate::dtmf::DtmfEvent;
 use crate::event::Notice;
 use crate::g711::Law;
 use crate::holdback::Store;
-use crate::silence::SpeechEvent;
+use crate::speech::SpeechEvent;
 use crate::Digit;
 
 /// Where input samples come from.

@@ -1,18 +1,18 @@
 //! Prints recresp's frame-by-frame view of a WAV file (8 kHz): band levels, noise floors and
 //! deviations in dBFS, and the verdict. For looking into a detector decision.
 //!
-//! Run: `cargo run --release -p recresp-benches --bin vad_trace -- FILE.wav [white|pink|brown|babble|music SNR_DB [SEED]]`
+//! Run: `cargo run --release -p recresp-benches --bin speech_trace -- FILE.wav [white|pink|brown|babble|music SNR_DB [SEED]]`
 //! (with a noise or music, the file is mixed as in the evaluation: 3 s of it before, 2 s
 //! after, and the classifier learns during those first 3 s; babble is drawn from the
-//! prompts outside the tuning set of `vad_eval --offset 1`; music is synthesized in the style
-//! `SEED` picks as in `vad_eval` (seed mod 5: piano, pad, bass+drums, vocal, band); without a
+//! prompts outside the tuning set of `speech_eval --offset 1`; music is synthesized in the style
+//! `SEED` picks as in `speech_eval` (seed mod 5: piano, pad, bass+drums, vocal, band); without a
 //! noise, the file is traced as it is).
 
 use recresp_benches::corpus::{self, Prompt};
 use recresp_benches::noise::NoiseKind;
-use recresp_benches::vad_testset::{ground_truth, make_case, select, Condition, LEAD_SAMPLES};
-use recresp_core::silence::bands::BandAnalyzer;
-use recresp_core::silence::frame::FrameClassifier;
+use recresp_benches::speech_testset::{ground_truth, make_case, select, Condition, LEAD_SAMPLES};
+use recresp_core::speech::bands::BandAnalyzer;
+use recresp_core::speech::frame::FrameClassifier;
 use recresp_core::SampleRate;
 
 fn dbfs(l: i32) -> f64 {
@@ -23,7 +23,7 @@ fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
     let path = args
         .get(1)
-        .ok_or("usage: vad_trace FILE.wav [lead_seconds]")?;
+        .ok_or("usage: speech_trace FILE.wav [lead_seconds]")?;
     let kind = match args.get(2).map(String::as_str) {
         Some("white") => Some(NoiseKind::White),
         Some("pink") => Some(NoiseKind::Pink),

@@ -8,8 +8,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-silero.sh
-cargo build --release -q -p recresp-benches --bin vad_cost
-bin=target/release/vad_cost
+cargo build --release -q -p recresp-benches --bin speech_cost
+bin=target/release/speech_cost
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "| detector | instructions per 10 ms frame (x86-64, callgrind) |"

@@ -1,4 +1,4 @@
-//! Speech/silence detection for the recorder's silence timeouts: a fixed-point frame
+//! The speech detector: speech/silence detection for the recorder's silence timeouts: a fixed-point frame
 //! classifier with per-band noise floors, and an endpointing layer that turns its verdicts
 //! into `Start`/`End` events with exact sample positions.
 //!
@@ -95,7 +95,7 @@ const MAX_LOOKBACK_FRAMES: u32 = 3;
 /// through the callback, each with absolute sample positions:
 ///
 /// ```
-/// use recresp_core::silence::{SpeechDetector, SpeechEvent};
+/// use recresp_core::speech::{SpeechDetector, SpeechEvent};
 /// use recresp_core::SampleRate;
 ///
 /// let mut detector = SpeechDetector::new(SampleRate::Hz8000);

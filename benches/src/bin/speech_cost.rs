@@ -1,7 +1,7 @@
 //! Driver for measuring the instructions each detector spends per 10 ms frame at 8 kHz:
 //! runs one detector over 20 test prompts mixed with pink noise at 10 dB (as in the
 //! evaluation), one 10 ms frame per call of a `#[inline(never)]` wrapper that callgrind
-//! counts (see `scripts/vad-cost.sh`). Prints the number of frames. recresp runs without
+//! counts (see `scripts/speech-cost.sh`). Prints the number of frames. recresp runs without
 //! learning mode, so every frame after the first 200 ms is judged (a frame in learning mode
 //! costs less: it is only learnt from).
 //!
@@ -11,14 +11,14 @@
 //! so ONNX Runtime's one-time set-up on its first run is not counted. `silero-idle` makes the
 //! same run without any inference in the loop, for checking the count from whole-run totals.
 //!
-//! Run: `vad_cost recresp`, `vad_cost webrtc`, `vad_cost silero` or `vad_cost silero-idle`.
+//! Run: `speech_cost recresp`, `speech_cost webrtc`, `speech_cost silero` or `speech_cost silero-idle`.
 
 use recresp_benches::corpus;
 use recresp_benches::noise::NoiseKind;
 use recresp_benches::silero_vad::{SileroFrames, SileroVad, THRESHOLD};
-use recresp_benches::vad_testset::{make_case, select, Condition, FRAME};
+use recresp_benches::speech_testset::{make_case, select, Condition, FRAME};
 use recresp_benches::webrtc_vad::WebRtcVad;
-use recresp_core::silence::{SpeechDetector, SpeechEvent};
+use recresp_core::speech::{SpeechDetector, SpeechEvent};
 use recresp_core::SampleRate;
 
 /// One frame through recresp's detector.
@@ -85,7 +85,7 @@ fn main() -> Result<(), String> {
                 events += frame.len() / FRAME;
             }
         }
-        _ => return Err("usage: vad_cost recresp|webrtc|silero|silero-idle".into()),
+        _ => return Err("usage: speech_cost recresp|webrtc|silero|silero-idle".into()),
     }
     println!("frames {frames} events {events}");
     println!(

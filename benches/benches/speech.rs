@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use recresp_benches::noise::{colored, NoiseKind};
-use recresp_core::silence::SpeechDetector;
+use recresp_core::speech::SpeechDetector;
 use recresp_core::SampleRate;
 use std::hint::black_box;
 

@@ -12,8 +12,8 @@
 
 use crate::corpus::Prompt;
 use crate::noise::{self, NoiseKind, Rng};
-use crate::vad_score::{run_recresp, Answer};
-use crate::vad_testset::{ground_truth, Truth, FRAME, LEAD_SAMPLES, PER_MS};
+use crate::speech_score::{run_recresp, Answer};
+use crate::speech_testset::{ground_truth, Truth, FRAME, LEAD_SAMPLES, PER_MS};
 
 /// The answer's speech level (RMS over its speech frames): a quiet caller, 20 dB under the
 /// tone burst.
@@ -228,7 +228,7 @@ pub fn run(scenario: Scenario, answers: &[&Prompt]) -> Vec<(String, Option<i64>)
     out
 }
 
-/// The answers used by the regression test and `vad_deaf`: every 6th speech prompt of 3 s
+/// The answers used by the regression test and `speech_deaf`: every 6th speech prompt of 3 s
 /// or more in the sorted corpus (long enough for every scenario).
 pub fn answers(corpus: &[Prompt]) -> Vec<&Prompt> {
     corpus

@@ -1,4 +1,4 @@
-//! `recresp-sim vad FILE.wav`: runs the speech detector (default settings) over a file and
+//! `recresp-sim speech FILE.wav`: runs the speech detector (default settings) over a file and
 //! prints each speech segment as a JSON line `{"start_ms":…,"end_ms":…}`.
 //!
 //! A segment runs from a `Start` onset to the following `End`; speech still going at the end
@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use recresp_core::silence::{SpeechDetector, SpeechEvent};
+use recresp_core::speech::{SpeechDetector, SpeechEvent};
 
 use crate::error::SimError;
 use crate::wav::read_wav;
@@ -72,7 +72,7 @@ mod tests {
         for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
             let dir = std::env::temp_dir();
             let path = dir.join(format!(
-                "recresp-vad-cmd-{}-{}.wav",
+                "recresp-speech-cmd-{}-{}.wav",
                 rate.hz(),
                 std::process::id()
             ));

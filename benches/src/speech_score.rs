@@ -15,12 +15,12 @@
 //! during the lead ([`SpeechDetector::set_learning`]), as the recorder does during the
 //! prompt and beep; WebRTC's VAD has no such mode and runs as it is.
 
-use recresp_core::silence::endpoint::Endpointer;
-use recresp_core::silence::frame::FrameLevel;
-use recresp_core::silence::{SpeechConfig, SpeechDetector, SpeechEvent};
+use recresp_core::speech::endpoint::Endpointer;
+use recresp_core::speech::frame::FrameLevel;
+use recresp_core::speech::{SpeechConfig, SpeechDetector, SpeechEvent};
 use recresp_core::SampleRate;
 
-use crate::vad_testset::{FRAME, PER_MS};
+use crate::speech_testset::{FRAME, PER_MS};
 use crate::webrtc_vad::WebRtcVad;
 
 /// What a detector reported for one file, in samples.

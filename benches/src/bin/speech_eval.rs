@@ -1,7 +1,7 @@
 //! Scores recresp's speech detector, WebRTC's VAD (mode 3) and Silero VAD on the Asterisk
 //! prompts under line noise and music, and on noise and music alone, and prints one table.
 //!
-//! Run: `cargo run --release -p recresp-benches --bin vad_eval`
+//! Run: `cargo run --release -p recresp-benches --bin speech_eval`
 //! (`-- --offset N --seed S` builds a different set of prompts, noise and music, for tuning
 //! without looking at the reported table; `--no-webrtc` skips WebRTC, whose columns then
 //! read 0; `--no-silero` skips Silero likewise, which otherwise must be installed by
@@ -17,8 +17,8 @@ use recresp_benches::corpus;
 use recresp_benches::music::Style;
 use recresp_benches::noise::NoiseKind;
 use recresp_benches::silero_vad::{run_silero, SileroFrames, SileroVad, SILERO_VERSION};
-use recresp_benches::vad_score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
-use recresp_benches::vad_testset::{
+use recresp_benches::speech_score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
+use recresp_benches::speech_testset::{
     make_case, music_only, noise_only, select, Condition, LEAD_SAMPLES,
 };
 

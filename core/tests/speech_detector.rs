@@ -4,7 +4,7 @@
 //! during the prompt is taken as noise afterwards).
 
 use proptest::prelude::*;
-use recresp_core::silence::{SpeechConfig, SpeechDetector, SpeechEvent};
+use recresp_core::speech::{SpeechConfig, SpeechDetector, SpeechEvent};
 use recresp_core::SampleRate;
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];

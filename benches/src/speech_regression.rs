@@ -1,15 +1,15 @@
 //! Whole-corpus regression test of recresp's speech detector: the evaluation's goals that
 //! the detector meets (and, for goals not met yet, the level it has reached), checked on the
-//! same test set as `vad_eval` prints, with the detector
+//! same test set as `speech_eval` prints, with the detector
 //! learning the noise during each file's 3 s lead as the recorder does (run in release:
-//! `cargo test --release -p recresp-benches vad_regression`).
+//! `cargo test --release -p recresp-benches speech_regression`).
 
 #[cfg(test)]
 mod tests {
     use crate::corpus;
     use crate::noise::NoiseKind;
-    use crate::vad_score::{judge, run_recresp, Answer, Verdict};
-    use crate::vad_testset::{make_case, noise_only, select, Condition, LEAD_SAMPLES};
+    use crate::speech_score::{judge, run_recresp, Answer, Verdict};
+    use crate::speech_testset::{make_case, noise_only, select, Condition, LEAD_SAMPLES};
 
     fn success_percent(condition: Condition) -> f64 {
         let corpus = corpus::load_default().expect("speech corpus");
@@ -20,7 +20,7 @@ mod tests {
             .expect("a table condition");
         let mut ok = 0;
         for (pi, (prompt, truth)) in set.prompts.iter().enumerate() {
-            // Same seeds as `vad_eval` with --seed 0.
+            // Same seeds as `speech_eval` with --seed 0.
             let case = make_case(
                 prompt,
                 *truth,
