@@ -113,3 +113,31 @@ pub use speech::{SpeechConfig, SpeechDetector, SpeechEvent};
 // recorder's bytes); a host never needs it.
 #[doc(hidden)]
 pub use holdback::HoldBack;
+
+/// What stays internal: each of these paths fails to compile outside the crate (the
+/// counterpart of `tests/public_api.rs`, which uses every root re-export). Stable rustdoc
+/// checks only that each fails; the error code (E0603, a private item) is checked on nightly.
+///
+/// ```compile_fail,E0603
+/// use recresp_core::recorder::Recorder;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::settings::Settings;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::g711::Law;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::dtmf::goertzel::GoertzelBank;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::speech::noise_floor::NoiseFloor;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::rtp::reorder::ReorderWindow;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::synth::sin_q15;
+/// ```
+#[cfg(doctest)]
+pub struct InternalsArePrivate;
