@@ -196,23 +196,25 @@ fn ring_capacity_and_storage_are_the_hosts_choice() {
     };
     fn g711<const N: usize, S: Store>(mut rec: Recorder<N, S>, o: RecordOptions, x: &[u8]) -> u64 {
         rec.start(o, PromptAudio::None);
-        let mut recorded = None;
         for frame in x.chunks((BLOCK_MS * RATE.per_ms()) as usize) {
             let mut rest = frame;
             while !rest.is_empty() {
                 let n = rec.push_g711(rest, Law::Ulaw);
                 rest = &rest[n..];
+                let mut polled = false;
                 while let Some(e) = rec.poll() {
+                    polled = true;
                     if let Event::Completed(c) = e {
-                        recorded = Some(c.recorded_samples);
+                        return c.recorded_samples;
                     }
                 }
-                if n == 0 {
-                    break; // the operation ended part way
-                }
+                assert!(
+                    n > 0 || polled,
+                    "the recorder neither took input nor gave output"
+                );
             }
         }
-        recorded.expect("the key ends the operation")
+        panic!("the key did not end the operation");
     }
     let linear = g711(
         Recorder::<DEFAULT_CAPACITY, Linear>::new(RATE).unwrap(),
@@ -254,7 +256,9 @@ fn the_media_queue_runs_a_prompt_then_a_record() {
         while !rest.is_empty() {
             let n = q.push_pcm(rest);
             rest = &rest[n..];
+            let mut polled = false;
             while let Some(e) = q.poll() {
+                polled = true;
                 match e {
                     QueueEvent::Started { op } => seen.push(format!("started {}", op.0)),
                     QueueEvent::PromptCompleted { op, reason } => {
@@ -264,9 +268,10 @@ fn the_media_queue_runs_a_prompt_then_a_record() {
                     QueueEvent::Record { .. } => {}
                 }
             }
-            if n == 0 {
-                break;
-            }
+            assert!(
+                n > 0 || polled,
+                "the queue neither took input nor gave output"
+            );
         }
     }
     assert_eq!(seen, ["started 1", "prompt 1 done", "started 2"]);
