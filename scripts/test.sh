@@ -41,4 +41,6 @@ echo "== Graph server with the Python Graph SDK (scripts/test-serve.sh)"
 ./scripts/test-serve.sh
 echo "== RTP in, against GStreamer and tcpdump, and the RTP fuzz run (scripts/test-rtp.sh)"
 ./scripts/test-rtp.sh
+echo "== recresp-core public API docs (scripts/test-api.sh)"
+./scripts/test-api.sh
 echo "== all tests passed"

@@ -5,8 +5,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use recresp_benches::corpus;
 use recresp_benches::dtmf_signals::SignalBuilder;
-use recresp_core::dtmf::DtmfDetector;
-use recresp_core::{Digit, SampleRate};
+use recresp_core::{Digit, DtmfDetector, SampleRate};
 use std::hint::black_box;
 
 /// One second of input at `rate`: corpus speech (repeated to 16 kHz by sample doubling) or

@@ -5,9 +5,8 @@
 //! 8000 for times real time.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use recresp_core::recorder::PromptAudio;
 use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
-use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
+use recresp_core::{Digit, Event, PromptAudio, RecordOptions, Recorder, SampleRate};
 
 fn caller(rate: SampleRate) -> Vec<i16> {
     let ms = |t: usize| t * rate.per_ms() as usize;

@@ -3,8 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use recresp_benches::noise::{colored, NoiseKind};
-use recresp_core::speech::SpeechDetector;
-use recresp_core::SampleRate;
+use recresp_core::{SampleRate, SpeechDetector};
 use std::hint::black_box;
 
 /// One second at `rate`: pink noise at −40 dBFS, with a 200 Hz harmonic burst at 10 dB SNR

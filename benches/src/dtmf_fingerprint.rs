@@ -3,8 +3,7 @@
 //! decisions: each set of signals gives the number of events and an FNV-1a 64 hash of the
 //! events (kind, key, position, and the position at which each was reported).
 
-use recresp_core::dtmf::{DtmfConfig, DtmfEvent};
-use recresp_core::SampleRate;
+use recresp_core::{DtmfConfig, DtmfEvent, SampleRate};
 
 use crate::dtmf_recresp::events;
 use crate::dtmf_signals::{apply_gain, upsample_2x};

@@ -1,7 +1,6 @@
 //! Runs recresp's DTMF detector on whole signals, for the suite, the comparison and benches.
 
-use recresp_core::dtmf::{DtmfConfig, DtmfDetector, DtmfEvent};
-use recresp_core::{Digit, SampleRate};
+use recresp_core::{Digit, DtmfConfig, DtmfDetector, DtmfEvent, SampleRate};
 
 /// An event and the position (samples consumed) at which the detector emitted it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,8 +6,7 @@
 //! rounded once, saturating at the 16-bit range (so two 0 dBm0 tones clip, as they would on a
 //! real 16-bit line). Everything is deterministic: noise and tone phases come from seeds.
 
-use recresp_core::g711::Law;
-use recresp_core::Digit;
+use recresp_core::{Digit, Law};
 
 /// Amplitude of a sine at `dbm0` (0 dBm0 → 22 747).
 pub fn dbm0_to_amplitude(dbm0: f64) -> f64 {

@@ -19,8 +19,7 @@
 use std::ffi::{c_char, c_float, c_int, c_void, CStr, CString};
 use std::path::{Path, PathBuf};
 
-use recresp_core::speech::endpoint::Endpointer;
-use recresp_core::speech::frame::FrameLevel;
+use recresp_core::speech::{Endpointer, FrameLevel};
 
 use crate::speech_score::Emitted;
 use crate::speech_testset::FRAME;

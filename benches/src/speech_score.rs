@@ -15,10 +15,8 @@
 //! during the lead ([`SpeechDetector::set_learning`]), as the recorder does during the
 //! prompt and beep; WebRTC's VAD has no such mode and runs as it is.
 
-use recresp_core::speech::endpoint::Endpointer;
-use recresp_core::speech::frame::FrameLevel;
-use recresp_core::speech::{SpeechConfig, SpeechDetector, SpeechEvent};
-use recresp_core::SampleRate;
+use recresp_core::speech::{Endpointer, FrameLevel};
+use recresp_core::{SampleRate, SpeechConfig, SpeechDetector, SpeechEvent};
 
 use crate::speech_testset::{FRAME, PER_MS};
 use crate::webrtc_vad::WebRtcVad;

@@ -8,8 +8,7 @@ use recresp_benches::dtmf_signals::upsample_2x;
 use recresp_benches::dtmf_suite::{q24_suite, score};
 use recresp_benches::dtmf_talkoff::{false_digits, Coding, Condition};
 use recresp_benches::{corpus, spandsp};
-use recresp_core::dtmf::{DtmfConfig, DtmfEvent};
-use recresp_core::SampleRate;
+use recresp_core::{DtmfConfig, DtmfEvent, SampleRate};
 
 fn rate_of(hz: u32) -> SampleRate {
     SampleRate::from_hz(hz).unwrap()

@@ -32,7 +32,7 @@ pub trait Store: sealed::Sealed + Clone + core::fmt::Debug {
     fn store_g711(dst: &mut [Self::Unit], src: &[u8], law: Law);
     /// Hands `parts` (one run of samples, cut in up to two slices) to `f` as 16-bit PCM,
     /// in order, decoding on the stack when needed ([`MuLaw`]: in pieces of
-    /// [`DECODE_PIECE`]).
+    /// `DECODE_PIECE`).
     fn decoded(parts: [&[Self::Unit]; 2], f: &mut impl FnMut(&[i16]));
     /// The oldest of `units` as 16-bit PCM, as many as fit `out` (or all, if they need no
     /// decoding): the slice handed out, whose length is how many units it covers.

@@ -13,6 +13,46 @@
 //!
 //! Everything is fixed-point, nothing allocates, and every buffer has a capacity fixed at
 //! compile time.
+//!
+//! # What a host uses
+//!
+//! Everything a host needs is re-exported here, so one `use recresp_core::{...}` line
+//! serves:
+//! - The recorder: [`Recorder`] (and [`NarrowbandRecorder`], [`MuLawRecorder`]), how its
+//!   hold-back ring stores audio ([`Linear`], [`MuLaw`], the [`Store`] trait), its size
+//!   ([`required_capacity`], [`DEFAULT_CAPACITY`]), [`PromptAudio`], [`DetectorConfig`],
+//!   [`CommandError`], [`CapacityError`], [`BLOCK_MS`], [`PRE_ROLL_MS`].
+//! - The request: [`Settings`] (with [`MediaPrompt`] and [`DigitSet`]), validated into
+//!   [`RecordOptions`] or a [`SettingsError`] naming a [`Parameter`]; the limits
+//!   ([`TIMEOUT_MIN_S`], [`MEDIA_TIMEOUT_MAX_MS`], [`STOP_TONES_MAX`], …).
+//! - What comes out: [`Event`], [`Completion`], [`CompletionReason`], [`OperationStatus`],
+//!   [`ResultInfo`], [`call_terminated`].
+//! - Several operations on one channel: [`MediaQueue`], [`MediaOp`], [`OpId`],
+//!   [`QueueEvent`], [`QueueFull`], [`PlayPromptCompletionReason`].
+//! - Audio: [`SampleRate`], [`Digit`], G.711 ([`Law`], [`linear_to_ulaw`],
+//!   [`ulaw_to_linear`], [`linear_to_alaw`], [`alaw_to_linear`]) and the record [`Beep`].
+//! - RTP in: [`RtpReceiver`], [`RtpConfig`], [`RtpStats`], [`Fate`], [`RtpPacket`],
+//!   [`RtpError`].
+//! - The detectors on their own: [`DtmfDetector`] ([`DtmfConfig`], [`DtmfEvent`]) and
+//!   [`SpeechDetector`] ([`SpeechConfig`], [`SpeechEvent`]).
+#![cfg_attr(
+    feature = "json",
+    doc = "- Graph's JSON (feature `json`): [`parse_request`], [`parse_request_into`], \
+           [`Request`], [`RequestError`], [`write_running_operation`], \
+           [`write_notification`], [`derive_operation_id`], [`OperationRef`], [`Recording`], \
+           [`WriteError`]; the document sizes and the strict JSON check are in [`json`]."
+)]
+#![cfg_attr(
+    not(feature = "json"),
+    doc = "- Graph's JSON: with the feature `json` (off in this build)."
+)]
+//!
+//! Besides `json`, three modules stay public as namespaces for what belongs to one
+//! subsystem beyond those types: [`rtp`] (payload types, writing packets, RFC 4733
+//! telephone events), [`dtmf`] and [`speech`] (each detector's design); [`synth`] makes the
+//! deterministic test signals (keys, a speech-like voice, noise) that demos, tests and
+//! benchmarks feed in. Every other module is private: its items are internal unless
+//! re-exported here.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
@@ -22,28 +62,82 @@ compile_error!("the `defmt` feature is for firmware builds; run the tests withou
 #[allow(unused_imports)]
 mod fmt;
 
-pub mod beep;
-pub mod completion;
-pub mod digit;
+mod beep;
+mod completion;
+mod digit;
 pub mod dtmf;
-pub mod event;
-pub mod g711;
-pub mod holdback;
+mod event;
+mod g711;
+mod holdback;
 #[cfg(feature = "json")]
 pub mod json;
-pub mod queue;
-pub mod rate;
-pub mod recorder;
-pub mod rfc4733;
+mod queue;
+mod rate;
+mod recorder;
+mod rfc4733;
 pub mod rtp;
-pub mod settings;
+mod settings;
 pub mod speech;
 pub mod synth;
 
-pub use completion::{CompletionReason, OperationStatus, ResultInfo};
-pub use digit::Digit;
+pub use beep::Beep;
+pub use completion::{
+    call_terminated, CompletionReason, OperationStatus, PlayPromptCompletionReason, ResultInfo,
+};
+pub use digit::{Digit, DigitSet};
+pub use dtmf::{DtmfConfig, DtmfDetector, DtmfEvent};
 pub use event::{Completion, Event};
-pub use queue::{MediaOp, MediaQueue, OpId, QueueEvent};
+pub use g711::{alaw_to_linear, linear_to_alaw, linear_to_ulaw, ulaw_to_linear, Law};
+pub use holdback::{Linear, MuLaw, Store};
+#[cfg(feature = "json")]
+pub use json::{
+    derive_operation_id, parse_request, parse_request_into, write_notification,
+    write_running_operation, OperationRef, Recording, Request, RequestError, WriteError,
+};
+pub use queue::{MediaOp, MediaQueue, OpId, QueueEvent, QueueFull};
 pub use rate::SampleRate;
-pub use recorder::{PromptAudio, Recorder};
-pub use settings::{RecordOptions, Settings, SettingsError};
+pub use recorder::{
+    required_capacity, CapacityError, CommandError, DetectorConfig, MuLawRecorder,
+    NarrowbandRecorder, PromptAudio, Recorder, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
+};
+pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};
+pub use settings::{
+    MediaPrompt, Parameter, RecordOptions, Settings, SettingsError, CLIENT_CONTEXT_CAPACITY,
+    CLIENT_CONTEXT_MAX_CHARS, MEDIA_TIMEOUT_DEFAULT_MS, MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS,
+    RESOURCE_ID_CAPACITY, STOP_TONES_MAX, TIMEOUT_DEFAULT_S, TIMEOUT_MAX_S, TIMEOUT_MIN_S,
+    TRAILING_GUARD_DEFAULT_MS, TRAILING_GUARD_MAX_MS, URI_CAPACITY,
+};
+pub use speech::{SpeechConfig, SpeechDetector, SpeechEvent};
+
+// Public only for the firmware example's footprint breakdown (the ring's share of a
+// recorder's bytes); a host never needs it.
+#[doc(hidden)]
+pub use holdback::HoldBack;
+
+/// What stays internal: each of these paths fails to compile outside the crate (the
+/// counterpart of `tests/public_api.rs`, which uses every root re-export). Stable rustdoc
+/// checks only that each fails; the error code (E0603, a private item) is checked on nightly.
+///
+/// ```compile_fail,E0603
+/// use recresp_core::recorder::Recorder;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::settings::Settings;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::g711::Law;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::dtmf::goertzel::GoertzelBank;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::speech::noise_floor::NoiseFloor;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::rtp::reorder::ReorderWindow;
+/// ```
+/// ```compile_fail,E0603
+/// use recresp_core::synth::sin_q15;
+/// ```
+#[cfg(doctest)]
+pub struct InternalsArePrivate;

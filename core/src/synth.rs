@@ -10,7 +10,7 @@
 use crate::{Digit, SampleRate};
 
 /// sin(2π·`phase`/2³²) in Q15, within about 2·10⁻⁴ of the true value.
-pub fn sin_q15(phase: u32) -> i32 {
+pub(crate) fn sin_q15(phase: u32) -> i32 {
     let quadrant = phase >> 30;
     // Position inside the quadrant, Q16 (0 ..= 65536).
     let mut x = ((phase >> 14) & 0xffff) as i64;
@@ -32,7 +32,7 @@ pub fn sin_q15(phase: u32) -> i32 {
 }
 
 /// The phase step of `hz` at `rate`, for [`sin_q15`].
-pub const fn phase_step(hz: u32, rate: SampleRate) -> u32 {
+pub(crate) const fn phase_step(hz: u32, rate: SampleRate) -> u32 {
     ((hz as u64) << 32).wrapping_div(rate.hz() as u64) as u32
 }
 

@@ -4,8 +4,7 @@
 //! `benches/tests/dtmf_q24.rs`.)
 
 use proptest::prelude::*;
-use recresp_core::dtmf::{DtmfConfig, DtmfDetector, DtmfEvent};
-use recresp_core::{Digit, SampleRate};
+use recresp_core::{Digit, DtmfConfig, DtmfDetector, DtmfEvent, SampleRate};
 
 const LOW: [f64; 4] = [697.0, 770.0, 852.0, 941.0];
 const HIGH: [f64; 4] = [1209.0, 1336.0, 1477.0, 1633.0];

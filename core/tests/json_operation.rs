@@ -1,15 +1,15 @@
 //! The recordOperation and commsNotifications documents, checked field by field.
 #![cfg(feature = "json")]
 
-use recresp_core::completion::{call_terminated, CompletionReason};
 use recresp_core::json::{
-    escaped_len, notification_capacity, running_operation_capacity, write_notification,
-    write_running_operation, OperationRef, Recording, WriteError, ACCESS_TOKEN_MAX_LEN,
+    escaped_len, notification_capacity, running_operation_capacity, ACCESS_TOKEN_MAX_LEN,
     CLIENT_CONTEXT_JSON_MAX_LEN, ESCAPE_MAX, ID_MAX_LEN, LOCATION_MAX_LEN, NOTIFICATION_MAX_LEN,
     OPERATION_MAX_LEN,
 };
-use recresp_core::settings::CLIENT_CONTEXT_MAX_CHARS;
-use recresp_core::{Completion, OperationStatus};
+use recresp_core::{
+    call_terminated, write_notification, write_running_operation, Completion, CompletionReason,
+    OperationRef, OperationStatus, Recording, WriteError, CLIENT_CONTEXT_MAX_CHARS,
+};
 use serde_json::{json, Value};
 
 const OP: OperationRef<'static> = OperationRef {

@@ -2,12 +2,10 @@
 //! strict JSON, and the options it hands the recorder.
 #![cfg(feature = "json")]
 
-use recresp_core::digit::Digit;
-use recresp_core::json::{
-    parse_request, parse_request_into, JsonErrorKind, RequestError, REQUEST_MAX_LEN,
+use recresp_core::json::{JsonErrorKind, REQUEST_MAX_LEN};
+use recresp_core::{
+    parse_request, parse_request_into, Digit, Parameter, RequestError, Settings, SettingsError,
 };
-use recresp_core::settings::{Parameter, SettingsError};
-use recresp_core::Settings;
 
 fn settings(body: &str) -> Settings {
     parse_request(body).unwrap().settings

@@ -3,7 +3,8 @@
 #![cfg(feature = "json")]
 
 use proptest::prelude::*;
-use recresp_core::json::{parse_request, validate, RequestError, MAX_NESTING};
+use recresp_core::json::{validate, MAX_NESTING};
+use recresp_core::{parse_request, RequestError};
 
 /// serde_json's verdict. Into a `Value` it refuses numbers beyond `f64`, which RFC 8259
 /// allows: for those, its value-ignoring parse (which does not convert numbers) decides.

@@ -2,9 +2,9 @@
 mod common;
 
 use common::*;
-use recresp_core::queue::{MediaOp, MediaQueue, OpId, QueueEvent, QueueFull};
-use recresp_core::recorder::PromptAudio;
-use recresp_core::{Event, SampleRate};
+use recresp_core::{
+    Event, MediaOp, MediaQueue, OpId, PromptAudio, QueueEvent, QueueFull, SampleRate,
+};
 
 const RATE: SampleRate = SampleRate::Hz8000;
 

@@ -4,11 +4,9 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use recresp_core::beep::Beep;
-use recresp_core::completion::CompletionReason as R;
-use recresp_core::g711::Law;
-use recresp_core::recorder::{PromptAudio, Recorder, PRE_ROLL_MS};
-use recresp_core::{Digit, OperationStatus, SampleRate};
+use recresp_core::CompletionReason as R;
+use recresp_core::PRE_ROLL_MS;
+use recresp_core::{Beep, Digit, Law, OperationStatus, PromptAudio, Recorder, SampleRate};
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
 
@@ -361,7 +359,7 @@ fn an_rfc4733_digit_stops_like_an_in_band_one() {
 
 #[test]
 fn a_hold_back_too_small_for_the_rate_is_refused() {
-    use recresp_core::recorder::required_capacity;
+    use recresp_core::required_capacity;
     let need8 = required_capacity(SampleRate::Hz8000);
     assert!(Recorder::<100>::new(SampleRate::Hz8000).is_err());
     let e = Recorder::<100>::new(SampleRate::Hz16000).unwrap_err();
@@ -373,7 +371,7 @@ fn a_hold_back_too_small_for_the_rate_is_refused() {
 #[test]
 fn a_recorder_built_in_place_runs_like_a_returned_one() {
     use core::mem::MaybeUninit;
-    use recresp_core::recorder::{required_capacity, DetectorConfig};
+    use recresp_core::{required_capacity, DetectorConfig};
     for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
         let mut small = MaybeUninit::<Recorder<100>>::uninit();
         let e = Recorder::<100>::with_config_in(&mut small, rate, DetectorConfig::default())

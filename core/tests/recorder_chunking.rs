@@ -8,11 +8,10 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
-use recresp_core::completion::CompletionReason as R;
-use recresp_core::g711::Law;
-use recresp_core::holdback::Store;
-use recresp_core::recorder::{required_capacity, MuLaw, PromptAudio, Recorder};
-use recresp_core::{Digit, RecordOptions, SampleRate};
+use recresp_core::CompletionReason as R;
+use recresp_core::{
+    required_capacity, Digit, Law, MuLaw, PromptAudio, RecordOptions, Recorder, SampleRate, Store,
+};
 
 /// A piece of the caller's side of the call.
 #[derive(Clone, Debug)]
@@ -104,7 +103,7 @@ fn run_call<const N: usize, S: Store>(
 
 /// The reference run: 16-bit store, default capacity, 10 ms frames polled after each.
 fn reference(rate: SampleRate, o: RecordOptions, prompt: PromptAudio, call: &[Seg]) -> Run {
-    run_call::<{ recresp_core::recorder::DEFAULT_CAPACITY }, recresp_core::recorder::Linear>(
+    run_call::<{ recresp_core::DEFAULT_CAPACITY }, recresp_core::Linear>(
         rate,
         o,
         prompt,
@@ -120,9 +119,7 @@ fn chunked(
     call: &[Seg],
     f: &Feeding,
 ) -> Run {
-    run_call::<{ recresp_core::recorder::DEFAULT_CAPACITY }, recresp_core::recorder::Linear>(
-        rate, o, prompt, call, f,
-    )
+    run_call::<{ recresp_core::DEFAULT_CAPACITY }, recresp_core::Linear>(rate, o, prompt, call, f)
 }
 
 /// What must not depend on the feeding: every notice, the completion, and the recording

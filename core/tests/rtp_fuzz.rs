@@ -14,11 +14,11 @@
 //! `#[ignore]`d in the ordinary test run; run with
 //! `cargo test --profile fuzz -p recresp-core --test rtp_fuzz -- --ignored --nocapture`.
 
-use recresp_core::recorder::PromptAudio;
-use recresp_core::rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver};
-use recresp_core::settings::RecordOptions;
 use recresp_core::synth::Lcg;
-use recresp_core::{Recorder, SampleRate};
+use recresp_core::{
+    Fate, PromptAudio, RecordOptions, Recorder, RtpConfig, RtpError, RtpPacket, RtpReceiver,
+    SampleRate,
+};
 
 const PT_EVENT: u8 = 101;
 

@@ -4,8 +4,7 @@
 //! during the prompt is taken as noise afterwards).
 
 use proptest::prelude::*;
-use recresp_core::speech::{SpeechConfig, SpeechDetector, SpeechEvent};
-use recresp_core::SampleRate;
+use recresp_core::{SampleRate, SpeechConfig, SpeechDetector, SpeechEvent};
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
 

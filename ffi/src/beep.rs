@@ -2,8 +2,7 @@
 //! samples to the caller (a 1000 Hz tone of 200 ms with faded ends, the same on every
 //! target). Stateless: the host asks for any stretch of it by offset.
 
-use recresp_core::beep::Beep;
-use recresp_core::SampleRate;
+use recresp_core::{Beep, SampleRate};
 
 use crate::guard::{check_ptr, guard, write_out};
 use crate::result::recresp_result;

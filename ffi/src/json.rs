@@ -6,9 +6,9 @@
 
 use core::ffi::c_char;
 
-use recresp_core::json::{
-    derive_operation_id, escaped_len, notification_capacity, write_notification,
-    write_running_operation, OperationRef, Recording, ESCAPE_MAX,
+use recresp_core::json::{escaped_len, notification_capacity, ESCAPE_MAX};
+use recresp_core::{
+    derive_operation_id, write_notification, write_running_operation, OperationRef, Recording,
 };
 
 use crate::guard::{

@@ -8,10 +8,10 @@
 use core::ffi::{c_char, c_void};
 
 use heapless::String;
-use recresp_core::g711::Law;
-use recresp_core::recorder::{CommandError, PromptAudio};
-use recresp_core::settings::CLIENT_CONTEXT_CAPACITY;
-use recresp_core::{Completion, Digit, Event, Recorder, SampleRate};
+use recresp_core::{
+    CommandError, Completion, Digit, Event, Law, PromptAudio, Recorder, SampleRate,
+    CLIENT_CONTEXT_CAPACITY,
+};
 
 use crate::event::{recresp_completion, recresp_event, MESSAGE_CAPACITY};
 use crate::guard::{guard, guard_or, handle_mut, handle_ref, slice_in, write_out};

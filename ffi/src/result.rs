@@ -5,8 +5,8 @@
 
 use core::ffi::c_char;
 
-use recresp_core::json::{JsonErrorKind, RequestError};
-use recresp_core::SettingsError;
+use recresp_core::json::JsonErrorKind;
+use recresp_core::{RequestError, SettingsError};
 
 /// What a C function did: `RECRESP_RESULT_OK` (0) or why it refused. Pass the number to
 /// `recresp_result_message` for a sentence.

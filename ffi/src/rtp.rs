@@ -9,8 +9,8 @@
 
 use core::ffi::c_void;
 
-use recresp_core::rtp::receiver::{PT_CN, PT_PCMA, PT_PCMU};
-use recresp_core::rtp::{Fate, RtpConfig, RtpError, RtpReceiver};
+use recresp_core::rtp::{PT_CN, PT_PCMA, PT_PCMU};
+use recresp_core::{Fate, RtpConfig, RtpError, RtpReceiver};
 
 use crate::event::recresp_event;
 use crate::guard::{check_ptr, guard, guard_or, handle_mut, slice_in, write_out};

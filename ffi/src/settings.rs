@@ -8,9 +8,10 @@ use core::ffi::{c_char, c_void};
 use core::fmt::Write;
 
 use heapless::String;
-use recresp_core::json::parse_request_into;
-use recresp_core::settings::{MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS, TRAILING_GUARD_MAX_MS};
-use recresp_core::{RecordOptions, Settings};
+use recresp_core::{
+    parse_request_into, RecordOptions, Settings, MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS,
+    STOP_TONES_MAX, TRAILING_GUARD_MAX_MS,
+};
 
 use crate::guard::{copy_string_out, guard, guard_or, handle_mut, handle_ref, str_in};
 use crate::result::recresp_result;
@@ -334,15 +335,14 @@ pub unsafe extern "C" fn recresp_settings_set_stop_tones(
     unsafe {
         set(settings, |s| {
             let keys = str_in(keys, len)?;
-            let mut tones: heapless::Vec<&str, { recresp_core::settings::STOP_TONES_MAX }> =
-                heapless::Vec::new();
+            let mut tones: heapless::Vec<&str, { STOP_TONES_MAX }> = heapless::Vec::new();
             for (i, c) in keys.char_indices() {
                 let tone = keys.get(i..i + c.len_utf8()).unwrap_or("");
                 if tones.push(tone).is_err() {
                     return Err(s.refuse(
                         recresp_result::InvalidStopTone,
                         recresp_core::SettingsError::TooManyStopTones {
-                            max: recresp_core::settings::STOP_TONES_MAX,
+                            max: STOP_TONES_MAX,
                         },
                     ));
                 }

@@ -12,11 +12,11 @@ use recresp::recorder::*;
 use recresp::result::recresp_result_message;
 use recresp::settings::*;
 use recresp::*;
-use recresp_core::g711::Law;
-use recresp_core::json::{self as core_json, OperationRef, Recording};
-use recresp_core::recorder::PromptAudio;
+use recresp_core::json as core_json;
 use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
-use recresp_core::{Completion, Digit, Event, Recorder, SampleRate};
+use recresp_core::{
+    Completion, Digit, Event, Law, OperationRef, PromptAudio, Recorder, Recording, SampleRate,
+};
 
 const REQUEST: &str = r##"{"clientContext":"c-api \"test\"","playBeep":true,
   "initialSilenceTimeoutInSeconds":3,"maxSilenceTimeoutInSeconds":2,
@@ -577,7 +577,7 @@ fn the_request_is_parsed_strictly_and_keeps_the_extensions() {
 #[test]
 fn beep_matches_the_core_at_any_offset() {
     use recresp::beep::*;
-    use recresp_core::beep::Beep;
+    use recresp_core::Beep;
     for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
         let len = Beep::len(rate) as usize;
         assert_eq!(recresp_beep_length(rate.hz()) as usize, len);

@@ -32,11 +32,11 @@ use cortex_m_rt::entry;
 use defmt_semihosting as _;
 use embedded_hal::digital::{OutputPin, StatefulOutputPin};
 use qemu_exit::exit;
-use recresp_core::dtmf::DtmfDetector;
-use recresp_core::holdback::HoldBack;
-use recresp_core::recorder::{required_capacity, DetectorConfig, MuLaw, NarrowbandRecorder};
-use recresp_core::speech::SpeechDetector;
-use recresp_core::{Event, Recorder};
+use recresp_core::HoldBack;
+use recresp_core::{
+    required_capacity, DetectorConfig, DtmfDetector, Event, MuLaw, NarrowbandRecorder, Recorder,
+    SpeechDetector,
+};
 
 use board::Led0;
 use runner::{CallMemory, ChannelRecorder, Hooks, JsonBuffer, RunError, JSON_CAPACITY};

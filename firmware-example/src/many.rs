@@ -8,11 +8,10 @@
 //! `runner.rs`. Each request is parsed once and its options reused by its channels; the
 //! recordings are counted and checksummed as they come out, never stored.
 
-use recresp_core::event::Event;
-use recresp_core::json::parse_request_into;
-use recresp_core::recorder::BLOCK_MS;
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
+use recresp_core::{
+    parse_request_into, CompletionReason, Event, PromptAudio, RecordOptions, Settings, BLOCK_MS,
+};
 
 use crate::runner::{ChannelRecorder, Fnv1a32, Hooks, RunError, FRAME_SAMPLES, MAX_FRAMES};
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE, SCENARIOS};

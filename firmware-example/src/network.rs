@@ -6,9 +6,8 @@
 //! Shared, as source, by the firmware and the host test (through `runner.rs`). The sequence
 //! number and the timestamp start just below their wrap, so both wrap during a call.
 
-use recresp_core::g711::Law;
-use recresp_core::rtp::header::write_packet;
-use recresp_core::rtp::receiver::{PT_PCMA, PT_PCMU};
+use recresp_core::rtp::{write_packet, PT_PCMA, PT_PCMU};
+use recresp_core::Law;
 
 use crate::runner::FRAME_SAMPLES;
 use crate::scenarios::LAW;

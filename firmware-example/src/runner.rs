@@ -12,15 +12,13 @@
 //! bytes. The recording is not stored: its samples are counted and checksummed
 //! ([`Fnv1a32`]) as they come out.
 
-use recresp_core::event::{Completion, Event};
-use recresp_core::json::{
-    derive_operation_id, parse_request_into, write_notification, write_running_operation,
-    OperationRef, Recording, RequestError, WriteError, NOTIFICATION_MAX_LEN, OPERATION_MAX_LEN,
-};
-use recresp_core::recorder::{MuLawRecorder, BLOCK_MS};
-use recresp_core::rtp::{RtpConfig, RtpError, RtpReceiver};
+use recresp_core::json::{NOTIFICATION_MAX_LEN, OPERATION_MAX_LEN};
 use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
+use recresp_core::{
+    derive_operation_id, parse_request_into, write_notification, write_running_operation,
+    Completion, CompletionReason, Event, MuLawRecorder, OperationRef, PromptAudio, RecordOptions,
+    Recording, RequestError, RtpConfig, RtpError, RtpReceiver, Settings, WriteError, BLOCK_MS,
+};
 
 use crate::network::Network;
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};

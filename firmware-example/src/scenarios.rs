@@ -10,9 +10,8 @@
 //! and the beep, say), a clip stored in flash as 8 kHz G.711 μ-law, then line noise again (the
 //! line stays open after the clip ends).
 
-use recresp_core::g711::Law;
 use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
-use recresp_core::{CompletionReason, Digit, SampleRate};
+use recresp_core::{CompletionReason, Digit, Law, SampleRate};
 
 /// The caller's sample rate in every scenario.
 pub const RATE: SampleRate = SampleRate::Hz8000;

@@ -7,8 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use recresp_core::dtmf::{DtmfDetector, DtmfEvent};
-use recresp_core::SampleRate;
+use recresp_core::{DtmfDetector, DtmfEvent, SampleRate};
 
 use crate::error::SimError;
 use crate::wav::read_wav;

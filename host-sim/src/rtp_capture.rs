@@ -16,8 +16,7 @@ use etherparse::{SlicedPacket, TransportSlice};
 use pcap_file::pcap::PcapReader;
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::DataLink;
-use recresp_core::rtp::{RtpConfig, RtpPacket, RtpReceiver, RtpStats};
-use recresp_core::{Event, Recorder, SampleRate};
+use recresp_core::{Event, Recorder, RtpConfig, RtpPacket, RtpReceiver, RtpStats, SampleRate};
 
 use crate::error::SimError;
 use crate::simulate::{Outcome, Plan};

@@ -6,9 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use recresp_core::json::{self, OperationRef, Recording};
-use recresp_core::recorder::PromptAudio;
-use recresp_core::{Completion, Event, Recorder, SampleRate};
+use recresp_core::json;
+use recresp_core::{Completion, Event, OperationRef, PromptAudio, Recorder, Recording, SampleRate};
 
 use crate::wav::{read_wav, CallerAudio};
 

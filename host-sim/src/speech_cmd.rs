@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use recresp_core::speech::{SpeechDetector, SpeechEvent};
+use recresp_core::{SpeechDetector, SpeechEvent};
 
 use crate::error::SimError;
 use crate::wav::read_wav;

@@ -131,7 +131,7 @@ fn the_checksum_is_fnv1a_over_little_endian_samples() {
 
 #[test]
 fn the_network_loses_delays_and_duplicates_a_few_packets() {
-    use recresp_core::rtp::RtpPacket;
+    use recresp_core::RtpPacket;
     let mut net = network::Network::new();
     let mut arrived: Vec<u16> = Vec::new();
     let frame = [0xFFu8; runner::FRAME_SAMPLES];

@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use etherparse::PacketBuilder;
 use pcap_file::pcap::{PcapPacket, PcapWriter};
-use recresp_core::g711::{linear_to_ulaw, ulaw_to_linear};
-use recresp_core::rtp::header::write_packet;
+use recresp_core::rtp::write_packet;
 use recresp_core::synth::{add_dtmf, add_voice};
-use recresp_core::{Digit, SampleRate};
+use recresp_core::{linear_to_ulaw, ulaw_to_linear, Digit, SampleRate};
 
 fn sim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_recresp-sim"))

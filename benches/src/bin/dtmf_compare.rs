@@ -13,8 +13,7 @@ use recresp_benches::dtmf_suite::{q24_suite, score};
 use recresp_benches::dtmf_talkoff::{count_false_digits, false_digits, Condition};
 use recresp_benches::spandsp::{self, SpanDspDtmf};
 use recresp_benches::talkoff_corpus::{self, Kind, Part};
-use recresp_core::dtmf::DtmfDetector;
-use recresp_core::{Digit, SampleRate};
+use recresp_core::{Digit, DtmfDetector, SampleRate};
 
 fn pct(passed: usize, total: usize) -> String {
     format!("{:6.1} %", 100.0 * passed as f64 / total.max(1) as f64)

@@ -9,8 +9,7 @@ use recresp_benches::dtmf_recresp::events;
 use recresp_benches::dtmf_talkoff::{Coding, Condition};
 use recresp_benches::spandsp;
 use recresp_benches::talkoff_corpus::{load, Kind, Part};
-use recresp_core::dtmf::{DtmfConfig, DtmfEvent};
-use recresp_core::SampleRate;
+use recresp_core::{DtmfConfig, DtmfEvent, SampleRate};
 
 fn main() {
     for kind in [Kind::Speech, Kind::Music] {

@@ -18,8 +18,7 @@ use recresp_benches::noise::NoiseKind;
 use recresp_benches::silero_vad::{SileroFrames, SileroVad, THRESHOLD};
 use recresp_benches::speech_testset::{make_case, select, Condition, FRAME};
 use recresp_benches::webrtc_vad::WebRtcVad;
-use recresp_core::speech::{SpeechDetector, SpeechEvent};
-use recresp_core::SampleRate;
+use recresp_core::{SampleRate, SpeechDetector, SpeechEvent};
 
 /// One frame through recresp's detector.
 #[inline(never)]

@@ -11,8 +11,7 @@
 use recresp_benches::corpus::{self, Prompt};
 use recresp_benches::noise::NoiseKind;
 use recresp_benches::speech_testset::{ground_truth, make_case, select, Condition, LEAD_SAMPLES};
-use recresp_core::speech::bands::BandAnalyzer;
-use recresp_core::speech::frame::FrameClassifier;
+use recresp_core::speech::{BandAnalyzer, FrameClassifier};
 use recresp_core::SampleRate;
 
 fn dbfs(l: i32) -> f64 {

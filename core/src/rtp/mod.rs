@@ -1,12 +1,11 @@
 //! RTP in: the caller's media as a SIP phone or gateway receives it, packet by packet.
 //!
 //! [`RtpReceiver::packet`] takes each UDP payload as it arrives and drives a
-//! [`Recorder`](crate::Recorder): [`header`] parses RFC 3550 packets (CSRCs, extension,
-//! padding), [`reorder`] puts them back in sequence order within a window whose capacity is
-//! a const generic, [`comfort_noise`] turns RFC 3389 packets into line noise, and
-//! [`receiver`] plays the result on a timeline of RTP timestamps: audio as G.711, gaps as
-//! lost media, RFC 4733 telephone events as keys (through
-//! [`Rfc4733Tracker`](crate::rfc4733::Rfc4733Tracker)).
+//! [`Recorder`](crate::Recorder): `header` parses RFC 3550 packets (CSRCs, extension,
+//! padding), `reorder` puts them back in sequence order within a window whose capacity is
+//! a const generic, `comfort_noise` turns RFC 3389 packets into line noise, and
+//! `receiver` plays the result on a timeline of RTP timestamps: audio as G.711, gaps as
+//! lost media, RFC 4733 telephone events as keys (through [`Rfc4733Tracker`]).
 //!
 //! Assumes narrowband G.711 (PCMU/PCMA) at 8 kHz, one stream per receiver (the host
 //! demultiplexes by port or SSRC), and a recorder at 8 kHz. Every malformed or unsupported
@@ -14,10 +13,9 @@
 //! and the same packets give the same recorder input on every target.
 //!
 //! ```
-//! use recresp_core::recorder::PromptAudio;
-//! use recresp_core::rtp::header::write_packet;
-//! use recresp_core::rtp::{Fate, RtpConfig, RtpReceiver};
-//! use recresp_core::{Event, RecordOptions, Recorder, SampleRate};
+//! use recresp_core::rtp::write_packet;
+//! use recresp_core::{Event, Fate, PromptAudio, RecordOptions, Recorder, RtpConfig};
+//! use recresp_core::{RtpReceiver, SampleRate};
 //!
 //! let mut recorder: Recorder = Recorder::new(SampleRate::Hz8000).unwrap();
 //! recorder.start(RecordOptions::default(), PromptAudio::None);
@@ -45,10 +43,14 @@
 //! assert!(rx.packet(&mut recorder, &[0x80, 0], |_| {}).is_err());
 //! ```
 
-pub mod comfort_noise;
-pub mod header;
-pub mod receiver;
-pub mod reorder;
+mod comfort_noise;
+mod header;
+mod receiver;
+mod reorder;
 
-pub use header::{RtpError, RtpPacket};
-pub use receiver::{Fate, RtpConfig, RtpReceiver, RtpStats};
+pub use crate::rfc4733::{Rfc4733Error, Rfc4733Tracker, TelephoneEvent};
+pub use header::{write_packet, RtpError, RtpPacket, FIXED_HEADER_LEN};
+pub use receiver::{
+    Fate, RtpConfig, RtpReceiver, RtpStats, DEFAULT_PAYLOAD, DEFAULT_WINDOW, MAX_SEQ_JUMP, PT_CN,
+    PT_PCMA, PT_PCMU,
+};

@@ -134,11 +134,6 @@ impl<const W: usize, const P: usize> ReorderWindow<W, P> {
         self.len
     }
 
-    /// Whether no packet is buffered.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The highest sequence number seen since the window was last empty and reset, if any.
     pub fn highest(&self) -> Option<u16> {
         (self.started || self.len > 0).then_some(self.max)

@@ -5,9 +5,6 @@
 //! 33-entry table of log2(1 + i/32) with linear interpolation between entries, which is
 //! within 0.00025 of the exact value (0.001 dB) — far finer than any threshold here.
 
-/// One unit of log2 in the Q16 format used by [`log2_q16`].
-pub const LOG2_ONE_Q16: i32 = 1 << 16;
-
 /// One decibel of power, in Q16 log2 units (log2(10) / 10 · 65536).
 pub const DB_Q16: i32 = 21_771;
 

@@ -3,13 +3,13 @@
 //! into `Start`/`End` events with exact sample positions.
 //!
 //! Design, from the bottom up:
-//! - [`bands`]: each 10 ms frame's energy in three bands, from three autocorrelation lags
-//!   (three multiply-accumulates per sample), as log2 levels ([`log2`]).
-//! - [`noise_floor`]: each band's noise floor and mean level, each with its deviation; the
+//! - `bands`: each 10 ms frame's energy in three bands, from three autocorrelation lags
+//!   (three multiply-accumulates per sample), as log2 levels (`log2`).
+//! - `noise_floor`: each band's noise floor and mean level, each with its deviation; the
 //!   floor adapts at any level with no ceiling and is held (but not frozen) during speech.
-//! - [`frame`]: noise / weak / strong verdict per frame from the excess over the floors and
+//! - `frame`: noise / weak / strong verdict per frame from the excess over the floors and
 //!   means; every frame is noise while learning.
-//! - [`endpoint`]: onset after a run of strong frames (reported back at the start of the
+//! - `endpoint`: onset after a run of strong frames (reported back at the start of the
 //!   run and the weak frames before it), end after the hang time.
 //!
 //! Assumptions: the first 200 ms after [`SpeechDetector::reset`] carry the line's noise and
@@ -20,16 +20,24 @@
 //! dozen bytes per channel, nothing allocates, nothing can panic or overflow, and the events
 //! do not depend on how the audio is split into `push` calls.
 
-pub mod bands;
-pub mod endpoint;
-pub mod frame;
-pub mod log2;
-pub mod noise_floor;
+mod bands;
+mod endpoint;
+mod frame;
+mod log2;
+mod noise_floor;
+
+// Public only for the benchmarks: the peer detectors (WebRTC VAD, Silero VAD) are run behind
+// the same endpointing (`Endpointer`, `FrameLevel`), and `speech_trace` prints the frame
+// classifier's levels and floors (`BandAnalyzer`, `FrameClassifier`). A host never needs them.
+#[doc(hidden)]
+pub use bands::BandAnalyzer;
+#[doc(hidden)]
+pub use endpoint::Endpointer;
+#[doc(hidden)]
+pub use frame::{FrameClassifier, FrameLevel};
 
 use crate::SampleRate;
 use bands::FRAME_MS;
-use endpoint::Endpointer;
-use frame::FrameClassifier;
 
 /// Speech began or ended. Positions count samples since `new`/`reset`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -57,10 +57,6 @@ const MAX_DEV_Q16: i32 = 6 * DB_Q16;
 /// Frames more than this above the recent minimum move the mean slower: 12 dB.
 pub const LEARN_CAP_Q16: i32 = 12 * DB_Q16;
 
-/// How far above the recent minimum a learnt frame is adopted by the floor, and the floor
-/// may sit: 3 dB.
-pub const FLOOR_CAP_Q16: i32 = 6 * DB_Q16;
-
 /// Extra right shift of the mean's step for frames above the cap.
 const SLOW_SHIFT: u32 = 2;
 
@@ -118,6 +114,7 @@ impl NoiseFloor {
 
     /// Takes every frame's level into the minimum statistic (before it is learnt or held);
     /// `new_block` starts a new 100 ms block.
+    #[cfg(test)]
     pub fn observe(&mut self, level_q16: i32, new_block: bool) {
         self.observe_bounded(bound(level_q16), new_block);
     }
@@ -146,6 +143,7 @@ impl NoiseFloor {
     }
 
     /// Learns from a frame judged noise at `speed` (see the module docs for the caps).
+    #[cfg(test)]
     pub fn learn_noise(&mut self, level_q16: i32, speed: Speed) {
         self.learn_bounded(bound(level_q16), speed);
     }
@@ -186,6 +184,7 @@ impl NoiseFloor {
     /// Updates from a frame judged speech: falls like [`learn_noise`](Self::learn_noise)
     /// at `speed` when the frame is below the floor, else rises by `rise_q16` (never past
     /// the frame).
+    #[cfg(test)]
     pub fn hold_in_speech(&mut self, level_q16: i32, rise_q16: i32, speed: Speed) {
         self.hold_bounded(bound(level_q16), rise_q16, speed);
     }

@@ -2,10 +2,8 @@
 //! sizes and collects everything it reports.
 #![allow(dead_code)]
 
-use recresp_core::event::Completion;
-use recresp_core::recorder::PromptAudio;
 use recresp_core::synth::{add_dtmf, add_voice};
-use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
+use recresp_core::{Completion, Digit, Event, PromptAudio, RecordOptions, Recorder, SampleRate};
 
 /// Everything an operation reported, with audio gathered into one recording.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

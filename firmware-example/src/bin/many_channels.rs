@@ -35,7 +35,7 @@ use defmt_semihosting as _;
 use qemu_exit::exit;
 
 use many::{run_many, ManyMemory, CHANNELS};
-use recresp_core::recorder::DetectorConfig;
+use recresp_core::DetectorConfig;
 use runner::{ChannelRecorder, Hooks};
 use scenarios::RATE;
 

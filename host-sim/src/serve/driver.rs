@@ -11,11 +11,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use recresp_core::dtmf::{DtmfDetector, DtmfEvent};
-use recresp_core::json::{self, OperationRef, Recording};
-use recresp_core::recorder::PromptAudio;
+use recresp_core::json;
 use recresp_core::{
-    CompletionReason, Event, MediaOp, MediaQueue, OpId, OperationStatus, QueueEvent, SampleRate,
+    CompletionReason, DtmfDetector, DtmfEvent, Event, MediaOp, MediaQueue, OpId, OperationRef,
+    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate,
 };
 use serde_json::Value;
 
