@@ -5,19 +5,35 @@
 //! 8000 for times real time.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
-use recresp_core::{Digit, Event, PromptAudio, RecordOptions, Recorder, SampleRate};
+use recresp_core::PromptAudio;
+use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
+use recresp_harness::{drive, Feed, Input, Script, Step};
 
+/// 20 times: 2 s of the voice, then a key that is not a stop tone, 3 s in all; line noise
+/// under all of it.
 fn caller(rate: SampleRate) -> Vec<i16> {
-    let ms = |t: usize| t * rate.per_ms() as usize;
-    let mut s = vec![0i16; ms(60_000)];
-    for k in 0..20 {
-        let at = ms(k * 3000 + 300);
-        add_voice(&mut s[at..at + ms(2000)], 8000, rate, k as u32);
-        let key = at + ms(2200);
-        add_dtmf(&mut s[key..key + ms(100)], Digit::ALL[k % 10], 5000, rate);
-    }
-    add_noise(&mut s, 100, &mut Lcg::new(1));
+    let steps: Vec<Step> = (0..20u32)
+        .flat_map(|k| {
+            [
+                Step::Quiet(300),
+                Step::Voice {
+                    ms: 2000,
+                    peak: 8000,
+                    seed: k,
+                },
+                Step::Quiet(200),
+                Step::Key {
+                    digit: Digit::ALL[k as usize % 10],
+                    ms: 100,
+                    peak: 5000,
+                },
+                Step::Quiet(400),
+            ]
+        })
+        .collect();
+    let script = Script::new(&steps).with_noise(100, 1);
+    let mut s = vec![0i16; script.samples(rate)];
+    script.add_to(rate, &mut s);
     s
 }
 
@@ -35,16 +51,21 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Elements(audio.len() as u64));
         group.bench_function(format!("{}Hz", rate.hz()), |b| {
             let mut rec: Recorder = Recorder::new(rate).expect("default capacity");
+            let frame = [rate.per_ms() as usize * 20];
             b.iter(|| {
                 rec.start(options, PromptAudio::None);
                 let mut captured = 0usize;
-                for frame in audio.chunks(rate.per_ms() as usize * 20) {
-                    rec.feed_pcm(frame, |e| {
-                        if let Event::Captured(s) = e {
-                            captured += s.len();
-                        }
-                    });
-                }
+                let mut count = |e: Event<'_>| {
+                    if let Event::Captured(s) = e {
+                        captured += s.len();
+                    }
+                };
+                drive(
+                    &mut rec,
+                    &[Input::Pcm(&audio)],
+                    &Feed::new(&frame),
+                    &mut count,
+                );
                 assert!(rec.is_running() && captured > audio.len() / 2);
                 captured
             });

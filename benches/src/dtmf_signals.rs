@@ -6,7 +6,9 @@
 //! rounded once, saturating at the 16-bit range (so two 0 dBm0 tones clip, as they would on a
 //! real 16-bit line). Everything is deterministic: noise and tone phases come from seeds.
 
-use recresp_core::{Digit, Law};
+use recresp_core::Digit;
+use recresp_core::Law;
+use recresp_harness::rng::SplitMix64 as Rng;
 
 /// Amplitude of a sine at `dbm0` (0 dBm0 → 22 747).
 pub fn dbm0_to_amplitude(dbm0: f64) -> f64 {
@@ -37,36 +39,11 @@ pub fn key_sines(d: Digit, low_dbm0: f64, high_dbm0: f64) -> (Sine, Sine) {
 /// All eight DTMF frequencies: rows then columns.
 pub const DTMF_HZ: [f64; 8] = [697.0, 770.0, 852.0, 941.0, 1209.0, 1336.0, 1477.0, 1633.0];
 
-/// A small deterministic generator (SplitMix64).
-#[derive(Clone, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box–Muller).
-    pub fn gaussian(&mut self) -> f64 {
-        let u1 = self.uniform().max(1e-300);
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-    }
+/// A standard normal draw from `rng` (Box–Muller).
+fn gaussian(rng: &mut Rng) -> f64 {
+    let u1 = rng.uniform().max(1e-300);
+    let u2 = rng.uniform();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
 /// One sinusoid of a tone burst.
@@ -162,7 +139,7 @@ impl SignalBuilder {
         let full_power = band_power * (self.rate_hz as f64 / 2.0) / 3100.0;
         let sigma = full_power.sqrt();
         for s in self.samples.iter_mut() {
-            *s += sigma * self.rng.gaussian();
+            *s += sigma * gaussian(&mut self.rng);
         }
         self
     }

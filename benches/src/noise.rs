@@ -29,43 +29,14 @@ impl NoiseKind {
     }
 }
 
-/// A small deterministic pseudo-random generator (SplitMix64).
-#[derive(Clone, Debug)]
-pub struct Rng {
-    state: u64,
-}
+/// The benches' deterministic generator (SplitMix64), from the harness.
+pub use recresp_harness::rng::SplitMix64 as Rng;
 
-impl Rng {
-    /// A generator seeded with `seed`.
-    pub fn new(seed: u64) -> Self {
-        Rng { state: seed }
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform integer in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// Standard normal (Box–Muller).
-    pub fn gaussian(&mut self) -> f64 {
-        let u1 = 1.0 - self.uniform();
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-    }
+/// A standard normal draw from `rng` (Box–Muller).
+fn gaussian(rng: &mut Rng) -> f64 {
+    let u1 = 1.0 - rng.uniform();
+    let u2 = rng.uniform();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
 /// A direct-form-I biquad in `f64`.
@@ -167,7 +138,7 @@ pub fn colored(kind: NoiseKind, len: usize, seed: u64) -> Vec<f64> {
     match kind {
         NoiseKind::White => {
             for i in 0..len + warm {
-                let y = band.run(rng.gaussian());
+                let y = band.run(gaussian(&mut rng));
                 if i >= warm {
                     out.push(y);
                 }
@@ -190,7 +161,7 @@ pub fn colored(kind: NoiseKind, len: usize, seed: u64) -> Vec<f64> {
             for i in 0..len + warm {
                 let mut sum = 0.0;
                 for k in 0..state.len() {
-                    state[k] = poles[k] * state[k] + rng.gaussian();
+                    state[k] = poles[k] * state[k] + gaussian(&mut rng);
                     sum += gains[k] * state[k];
                 }
                 let y = band.run(sum);
@@ -203,7 +174,7 @@ pub fn colored(kind: NoiseKind, len: usize, seed: u64) -> Vec<f64> {
             // A leaky integrator (corner ≈ 1.3 Hz): −6 dB per octave over the band.
             let mut s = 0.0;
             for i in 0..len + warm {
-                s = 0.999 * s + rng.gaussian();
+                s = 0.999 * s + gaussian(&mut rng);
                 let y = band.run(s);
                 if i >= warm {
                     out.push(y);

@@ -4,9 +4,12 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use recresp_core::Beep;
 use recresp_core::CompletionReason as R;
-use recresp_core::PRE_ROLL_MS;
-use recresp_core::{Beep, Digit, Law, OperationStatus, PromptAudio, Recorder, SampleRate};
+use recresp_core::Law;
+use recresp_core::{Digit, OperationStatus, SampleRate};
+use recresp_core::{PromptAudio, Recorder, PRE_ROLL_MS};
+use recresp_harness::{drive, Feed, Input};
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
 
@@ -319,16 +322,12 @@ fn g711_input_matches_decoded_pcm() {
         let mut rec: Recorder = Recorder::new(rate).unwrap();
         rec.start(o, PromptAudio::None);
         let mut got = Run::default();
-        for chunk in bytes.chunks(160) {
-            let mut chunk = chunk;
-            while !chunk.is_empty() {
-                let n = rec.push_g711(chunk, law);
-                chunk = &chunk[n..];
-                while let Some(e) = rec.poll() {
-                    record_event(&mut got, e);
-                }
-            }
-        }
+        drive(
+            &mut rec,
+            &[Input::G711(&bytes, law)],
+            &Feed::new(&[160]),
+            &mut got,
+        );
         assert_eq!(got, want, "{law:?}");
         assert_eq!(got.completion().reason, R::StopToneDetected);
     }

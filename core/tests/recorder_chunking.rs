@@ -9,9 +9,11 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use recresp_core::CompletionReason as R;
-use recresp_core::{
-    required_capacity, Digit, Law, MuLaw, PromptAudio, RecordOptions, Recorder, SampleRate, Store,
-};
+use recresp_core::Law;
+use recresp_core::Store;
+use recresp_core::{required_capacity, MuLaw, PromptAudio, Recorder};
+use recresp_core::{Digit, RecordOptions, SampleRate};
+use recresp_harness::{drive, Feed, Input};
 
 /// A piece of the caller's side of the call.
 #[derive(Clone, Debug)]
@@ -22,11 +24,12 @@ enum Seg {
 }
 
 impl Seg {
-    fn len(&self) -> usize {
+    /// The piece as the drive loop takes it.
+    fn input(&self) -> Input<'_> {
         match self {
-            Seg::Pcm(s) => s.len(),
-            Seg::G711(b, _) => b.len(),
-            Seg::Lost(n) => *n as usize,
+            Seg::Pcm(s) => Input::Pcm(s),
+            Seg::G711(b, law) => Input::G711(b, *law),
+            Seg::Lost(n) => Input::Lost(*n),
         }
     }
 }
@@ -51,12 +54,6 @@ impl Feeding {
     }
 }
 
-fn drain<const N: usize, S: Store>(rec: &mut Recorder<N, S>, run: &mut Run) {
-    while let Some(e) = rec.poll() {
-        record_event(run, e);
-    }
-}
-
 /// Runs one operation over `call` fed as `feeding` says, then silence until it completes.
 fn run_call<const N: usize, S: Store>(
     rate: SampleRate,
@@ -68,36 +65,11 @@ fn run_call<const N: usize, S: Store>(
     let mut rec: Recorder<N, S> = Recorder::new(rate).unwrap();
     rec.start(options, prompt);
     let mut run = Run::default();
-    let mut pushes = 0usize;
-    let mut k = 0usize;
-    for seg in call {
-        let mut at = 0;
-        while at < seg.len() {
-            let n = feeding.chunks[k % feeding.chunks.len()].clamp(1, seg.len() - at);
-            k += 1;
-            let end = at + n;
-            while at < end {
-                let used = match seg {
-                    Seg::Pcm(s) => rec.push_pcm(&s[at..end]),
-                    Seg::G711(b, law) => rec.push_g711(&b[at..end], *law),
-                    Seg::Lost(_) => rec.push_lost((end - at) as u64) as usize,
-                };
-                pushes += 1;
-                let short = used < end - at;
-                at += used;
-                if short || pushes.is_multiple_of(feeding.poll_every) {
-                    drain(&mut rec, &mut run);
-                }
-            }
-        }
-    }
-    let silence = [0i16; 160];
-    let mut guard = 0;
-    while rec.is_running() && guard < 100_000 {
-        rec.feed_pcm(&silence, |e| record_event(&mut run, e));
-        guard += 1;
-    }
-    drain(&mut rec, &mut run);
+    let inputs: Vec<Input<'_>> = call.iter().map(Seg::input).collect();
+    let feed = Feed::new(&feeding.chunks)
+        .poll_every(feeding.poll_every)
+        .then(SILENCE_AFTER);
+    drive(&mut rec, &inputs, &feed, &mut run);
     run
 }
 

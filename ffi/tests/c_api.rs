@@ -12,11 +12,11 @@ use recresp::recorder::*;
 use recresp::result::recresp_result_message;
 use recresp::settings::*;
 use recresp::*;
-use recresp_core::json as core_json;
-use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
-use recresp_core::{
-    Completion, Digit, Event, Law, OperationRef, PromptAudio, Recorder, Recording, SampleRate,
-};
+use recresp_core::json::{self as core_json, OperationRef, Recording};
+use recresp_core::Law;
+use recresp_core::PromptAudio;
+use recresp_core::{Completion, Digit, Event, Recorder, SampleRate};
+use recresp_harness::{drive, Feed, Input, Script, Step, Then};
 
 const REQUEST: &str = r##"{"clientContext":"c-api \"test\"","playBeep":true,
   "initialSilenceTimeoutInSeconds":3,"maxSilenceTimeoutInSeconds":2,
@@ -24,14 +24,27 @@ const REQUEST: &str = r##"{"clientContext":"c-api \"test\"","playBeep":true,
 const CALL_ID: &str = "57dab8b1-894c-409a-b240-bd8beae78896";
 
 /// A caller: quiet noise, 0.6 s after the beep an answer of 2 s, then `#`.
+const CALLER: Script = Script::new(&[
+    Step::Quiet(800),
+    Step::Voice {
+        ms: 2_000,
+        peak: 9000,
+        seed: 5,
+    },
+    Step::Quiet(500),
+    Step::Key {
+        digit: Digit::Pound,
+        ms: 120,
+        peak: 5000,
+    },
+    Step::Quiet(1_580),
+])
+.with_noise(60, 3);
+
+/// [`CALLER`] at `rate`.
 fn caller(rate: SampleRate) -> Vec<i16> {
-    let ms = |t: usize| t * rate.per_ms() as usize;
-    let mut x = vec![0i16; ms(5_000)];
-    let at = ms(800);
-    add_voice(&mut x[at..at + ms(2_000)], 9000, rate, 5);
-    let key = at + ms(2_500);
-    add_dtmf(&mut x[key..key + ms(120)], Digit::Pound, 5000, rate);
-    add_noise(&mut x, 60, &mut Lcg::new(3));
+    let mut x = vec![0i16; CALLER.samples(rate)];
+    CALLER.add_to(rate, &mut x);
     x
 }
 
@@ -168,17 +181,15 @@ fn run_core(samples: &[i16], rate: SampleRate) -> (Vec<i16>, Completion, String)
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(request.options, PromptAudio::None);
     let mut audio = Vec::new();
-    let mut completion = None;
-    let mut on = |e: Event<'_>| match e {
-        Event::Captured(x) => audio.extend_from_slice(x),
-        Event::Completed(c) => completion = Some(c),
-        _ => {}
+    let mut on = |e: Event<'_>| {
+        if let Event::Captured(x) = e {
+            audio.extend_from_slice(x)
+        }
     };
-    rec.feed_pcm(samples, &mut on);
-    while rec.is_running() {
-        rec.feed_pcm(&[0; 160], &mut on);
-    }
-    let c = completion.unwrap();
+    let feed = Feed::new(&[]).then(Then::Silence {
+        max_frames: usize::MAX,
+    });
+    let c = drive(&mut rec, &[Input::Pcm(samples)], &feed, &mut on).unwrap();
     let op = core_json::derive_operation_id(CALL_ID, REQUEST);
     let mut buf = vec![0u8; 8192];
     let n = core_json::write_notification(

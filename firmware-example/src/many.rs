@@ -8,12 +8,15 @@
 //! `runner.rs`. Each request is parsed once and its options reused by its channels; the
 //! recordings are counted and checksummed as they come out, never stored.
 
-use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{
-    parse_request_into, CompletionReason, Event, PromptAudio, RecordOptions, Settings, BLOCK_MS,
-};
+use recresp_core::json::parse_request_into;
+use recresp_core::Event;
+use recresp_core::BLOCK_MS;
+use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
+use recresp_harness::rng::Lcg;
+use recresp_harness::script::line_noise_g711;
+use recresp_harness::Fnv1a32;
 
-use crate::runner::{ChannelRecorder, Fnv1a32, Hooks, RunError, FRAME_SAMPLES, MAX_FRAMES};
+use crate::runner::{ChannelRecorder, Hooks, RunError, FRAME_SAMPLES, MAX_FRAMES};
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE, SCENARIOS};
 
 /// Recorders in the image.
@@ -46,6 +49,8 @@ struct Stream {
     sent: usize,
     noise: Lcg,
     frames: u32,
+    // Not a `recresp_harness::Tally`: one struct of a u64 and a u32 would take 16 bytes with
+    // its padding, and 64 streams 512 bytes more than the fields side by side.
     samples: u64,
     fnv: Fnv1a32,
     done: bool,
@@ -196,11 +201,7 @@ impl Stream {
             self.sent = end;
             return frame;
         }
-        let mut pcm = [0i16; FRAME_SAMPLES];
-        add_noise(&mut pcm, LINE_NOISE_PEAK, &mut self.noise);
-        for (byte, &s) in generated.iter_mut().zip(pcm.iter()) {
-            *byte = LAW.encode(s);
-        }
+        line_noise_g711(&mut self.noise, LINE_NOISE_PEAK, LAW, generated);
         &generated[..]
     }
 }

@@ -12,13 +12,17 @@
 //! bytes. The recording is not stored: its samples are counted and checksummed
 //! ([`Fnv1a32`]) as they come out.
 
-use recresp_core::json::{NOTIFICATION_MAX_LEN, OPERATION_MAX_LEN};
-use recresp_core::synth::{add_noise, Lcg};
-use recresp_core::{
+use recresp_core::json::{
     derive_operation_id, parse_request_into, write_notification, write_running_operation,
-    Completion, CompletionReason, Event, MuLawRecorder, OperationRef, PromptAudio, RecordOptions,
-    Recording, RequestError, RtpConfig, RtpError, RtpReceiver, Settings, WriteError, BLOCK_MS,
+    OperationRef, Recording, RequestError, WriteError, NOTIFICATION_MAX_LEN, OPERATION_MAX_LEN,
 };
+use recresp_core::rtp::{RtpConfig, RtpError, RtpReceiver};
+use recresp_core::{Completion, Event};
+use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
+use recresp_core::{MuLawRecorder, BLOCK_MS};
+use recresp_harness::rng::Lcg;
+use recresp_harness::script::line_noise_g711;
+use recresp_harness::{Fnv1a32, Tally};
 
 use crate::network::Network;
 use crate::scenarios::{Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED, RATE};
@@ -44,32 +48,6 @@ pub const NOTIFICATION_JSON_CAPACITY: usize = NOTIFICATION_MAX_LEN;
 
 /// Where recordings are published; the operation id and `.wav` follow.
 pub const RECORDING_URL_PREFIX: &str = "https://recordings.recresp.invalid/";
-
-/// FNV-1a, 32 bits: offset basis 0x811c9dc5, prime 0x01000193, one byte at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Fnv1a32(pub u32);
-
-impl Default for Fnv1a32 {
-    fn default() -> Self {
-        Fnv1a32(0x811c_9dc5)
-    }
-}
-
-impl Fnv1a32 {
-    /// Hashes `bytes` in.
-    pub fn bytes(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u32).wrapping_mul(0x0100_0193);
-        }
-    }
-
-    /// Hashes samples in as their little-endian bytes.
-    pub fn samples(&mut self, samples: &[i16]) {
-        for s in samples {
-            self.bytes(&s.to_le_bytes());
-        }
-    }
-}
 
 /// What one scenario produced: the three values the firmware and the host must agree on,
 /// plus the checksum of the notification document.
@@ -165,13 +143,6 @@ impl Default for CallMemory {
     }
 }
 
-/// The sink: counts and checksums the recording as it is captured.
-#[derive(Default)]
-struct RecordingSink {
-    samples: u64,
-    fnv: Fnv1a32,
-}
-
 /// Runs `scenario` with `clip` (its caller audio, G.711 at [`RATE`]) on `recorder`, with
 /// `memory` for the request and the receiver and `json` for the documents. What a call
 /// before left there is reset: the request's parameters (recresp's extensions are kept, and
@@ -208,7 +179,7 @@ pub fn run(
     };
     recorder.start(options, prompt);
 
-    let mut sink = RecordingSink::default();
+    let mut sink = Tally::default();
     let mut line_noise = Lcg::new(LINE_NOISE_SEED);
     let lead_in_frames = scenario.lead_in_ms / BLOCK_MS;
     let mut frames = clip.chunks(FRAME_SAMPLES);
@@ -224,7 +195,7 @@ pub fn run(
         let frame = match from_clip {
             Some(f) => f,
             None => {
-                line_noise_frame(&mut line_noise, &mut generated);
+                line_noise_g711(&mut line_noise, LINE_NOISE_PEAK, LAW, &mut generated);
                 &generated[..]
             }
         };
@@ -266,22 +237,13 @@ fn answer(op: &OperationRef<'_>, json: &mut [u8], hooks: &mut impl Hooks) -> Res
     Ok(())
 }
 
-/// One frame of line noise, G.711-coded.
-fn line_noise_frame(noise: &mut Lcg, out: &mut [u8; FRAME_SAMPLES]) {
-    let mut pcm = [0i16; FRAME_SAMPLES];
-    add_noise(&mut pcm, LINE_NOISE_PEAK, noise);
-    for (byte, &s) in out.iter_mut().zip(pcm.iter()) {
-        *byte = LAW.encode(s);
-    }
-}
-
 /// Hands one RTP packet to the receiver, which plays what is due into the recorder, and
 /// drains the recorder's output into the sink; returns the completion if the operation ended.
 fn push_packet(
     recorder: &mut ChannelRecorder,
     receiver: &mut ChannelReceiver,
     packet: &[u8],
-    sink: &mut RecordingSink,
+    sink: &mut Tally,
     hooks: &mut impl Hooks,
 ) -> Result<Option<Completion>, RtpError> {
     let mut completion = None;
@@ -291,10 +253,7 @@ fn push_packet(
         // only the receiver and the recorder.
         hooks.after_push();
         match event {
-            Event::Captured(audio) => {
-                sink.samples += audio.len() as u64;
-                sink.fnv.samples(audio);
-            }
+            Event::Captured(audio) => sink.add(audio),
             Event::Completed(c) => completion = Some(c),
             other => hooks.event(&other),
         }
@@ -310,7 +269,7 @@ fn finish(
     scenario: &Scenario,
     op: &OperationRef<'_>,
     completion: &Completion,
-    sink: &RecordingSink,
+    sink: &Tally,
     json: &mut [u8],
     hooks: &mut impl Hooks,
     frames: u32,

@@ -3,15 +3,16 @@
 //!
 //! Shared, as source, by the firmware, its build script (which renders the caller audio into
 //! the image) and the host test that checks the firmware is bit-exact with x86. It uses only
-//! `core` and `recresp-core`, and the audio comes from the core's integer generators, so every
-//! build renders the same bytes.
+//! `core`, `recresp-core` and `recresp-harness`; the audio is a caller script rendered by the
+//! core's integer generators, so every build renders the same bytes.
 //!
 //! The caller audio of a scenario is line noise generated while the call runs (over the prompt
 //! and the beep, say), a clip stored in flash as 8 kHz G.711 μ-law, then line noise again (the
 //! line stays open after the clip ends).
 
-use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
-use recresp_core::{CompletionReason, Digit, Law, SampleRate};
+use recresp_core::Law;
+use recresp_core::{CompletionReason, Digit, SampleRate};
+use recresp_harness::script::{Script, Step};
 
 /// The caller's sample rate in every scenario.
 pub const RATE: SampleRate = SampleRate::Hz8000;
@@ -22,124 +23,64 @@ pub const LINE_NOISE_PEAK: i16 = 40;
 /// Seed of the line noise generated after a clip ends.
 pub const LINE_NOISE_SEED: u32 = 0x5eed_0001;
 
-/// One piece of a clip.
-#[derive(Clone, Copy, Debug)]
-pub enum Segment {
-    /// Line noise only.
-    Quiet {
-        /// Length in milliseconds.
-        ms: u32,
-    },
-    /// The speech-like voice of [`recresp_core::synth::add_voice`].
-    Voice {
-        /// Length in milliseconds.
-        ms: u32,
-        /// Peak amplitude.
-        peak: i16,
-        /// Varies pitch and vowels.
-        seed: u32,
-    },
-    /// A DTMF key press.
-    Key {
-        /// The key.
-        digit: Digit,
-        /// Length in milliseconds.
-        ms: u32,
-        /// Peak amplitude of each of the two tones.
-        peak: i16,
-    },
-}
-
-impl Segment {
-    /// Length in milliseconds.
-    pub const fn ms(&self) -> u32 {
-        match *self {
-            Segment::Quiet { ms } | Segment::Voice { ms, .. } | Segment::Key { ms, .. } => ms,
-        }
-    }
-}
-
 /// A piece of caller audio stored in the image.
 #[derive(Clone, Copy, Debug)]
 pub struct Clip {
     /// Short name, used for its file in the build.
     pub name: &'static str,
-    /// What it is made of, in order.
-    pub segments: &'static [Segment],
-    /// Seed of the line noise under it.
-    pub noise_seed: u32,
+    /// What the caller does, with line noise of [`LINE_NOISE_PEAK`] under it.
+    pub script: Script<'static>,
 }
 
 impl Clip {
     /// Length in samples at [`RATE`].
     pub const fn samples(&self) -> usize {
-        let mut ms = 0;
-        let mut i = 0;
-        while i < self.segments.len() {
-            ms += self.segments[i].ms();
-            i += 1;
-        }
-        (ms * RATE.per_ms()) as usize
+        self.script.samples(RATE)
     }
 
     /// Renders the clip as 16-bit PCM into `out`, which should be [`Clip::samples`] long
-    /// (a shorter one gets the beginning, a longer one keeps zeros after the end).
+    /// and all zeros (a shorter one gets the beginning, a longer one keeps its zeros after
+    /// the end).
     pub fn render_pcm(&self, out: &mut [i16]) {
-        let mut noise = Lcg::new(self.noise_seed);
-        let mut at = 0usize;
-        for seg in self.segments {
-            let len = (seg.ms() * RATE.per_ms()) as usize;
-            let end = (at + len).min(out.len());
-            let Some(part) = out.get_mut(at..end) else {
-                return;
-            };
-            match *seg {
-                Segment::Quiet { .. } => {}
-                Segment::Voice { peak, seed, .. } => add_voice(part, peak, RATE, seed),
-                Segment::Key { digit, peak, .. } => add_dtmf(part, digit, peak, RATE),
-            }
-            add_noise(part, LINE_NOISE_PEAK, &mut noise);
-            at = end;
-        }
+        self.script.add_to(RATE, out);
     }
 }
 
 /// A clip that is noise only: nobody speaks.
 const SILENT_LINE: Clip = Clip {
     name: "silent-line",
-    segments: &[Segment::Quiet { ms: 500 }],
-    noise_seed: 11,
+    script: Script::new(&[Step::Quiet(500)]).with_noise(LINE_NOISE_PEAK, 11),
 };
 
 /// A spoken answer, a short pause, then the `#` key.
 const ANSWER_THEN_POUND: Clip = Clip {
     name: "answer-then-pound",
-    segments: &[
-        Segment::Voice {
+    script: Script::new(&[
+        Step::Voice {
             ms: 1200,
             peak: 8000,
             seed: 7,
         },
-        Segment::Quiet { ms: 250 },
-        Segment::Key {
+        Step::Quiet(250),
+        Step::Key {
             digit: Digit::Pound,
             ms: 120,
             peak: 6000,
         },
-        Segment::Quiet { ms: 100 },
-    ],
-    noise_seed: 12,
+        Step::Quiet(100),
+    ])
+    .with_noise(LINE_NOISE_PEAK, 12),
 };
 
 /// A short spoken answer; the line goes quiet after it.
 const SHORT_ANSWER: Clip = Clip {
     name: "short-answer",
-    segments: &[Segment::Voice {
+    script: Script::new(&[Step::Voice {
         ms: 1300,
         peak: 9000,
         seed: 3,
-    }],
-    noise_seed: 13,
+    }])
+    .with_noise(LINE_NOISE_PEAK, 13),
 };
 
 /// Every clip stored in the image; [`Scenario::clip`] indexes it.

@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
 use recresp_core::{Digit, SampleRate};
+use recresp_harness::{Script, Step};
 
 use crate::error::SimError;
 use crate::http;
@@ -31,6 +31,39 @@ const REQUEST: &str = r##"{
 }
 "##;
 
+/// The prompt: 1.5 s of the voice (at 16 kHz, as Graph wants prompts).
+const PROMPT: Script = Script::new(&[Step::Voice {
+    ms: 1_500,
+    peak: 6000,
+    seed: 7,
+}]);
+
+/// The caller (8 kHz): quiet line noise throughout; silent over the prompt and beep and for
+/// 0.8 s after; 2.4 s of answer; a pause; then `#`.
+const CALLER: Script = Script::new(&[
+    Step::Quiet(1_500 + 200 + 800),
+    Step::Voice {
+        ms: 2_400,
+        peak: 9000,
+        seed: 3,
+    },
+    Step::Quiet(700),
+    Step::Key {
+        digit: Digit::Pound,
+        ms: 120,
+        peak: 5000,
+    },
+    Step::Quiet(1_280),
+])
+.with_noise(60, 11);
+
+/// `script` rendered at `rate`.
+fn render(script: &Script, rate: SampleRate) -> Vec<i16> {
+    let mut samples = vec![0i16; script.samples(rate)];
+    script.add_to(rate, &mut samples);
+    samples
+}
+
 /// Runs the example in `dir` and prints what happened.
 pub fn run(dir: &Path) -> Result<ExitCode, SimError> {
     let io = |path: &Path| {
@@ -42,30 +75,14 @@ pub fn run(dir: &Path) -> Result<ExitCode, SimError> {
     let request_path = dir.join("request.json");
     std::fs::write(&request_path, REQUEST).map_err(io(&request_path))?;
 
-    // The prompt: 1.5 s of the voice at 16 kHz, as Graph wants prompts.
-    let mut prompt = vec![0i16; 24_000];
-    add_voice(&mut prompt, 6000, SampleRate::Hz16000, 7);
+    let prompt_rate = SampleRate::Hz16000;
     write_wav(
         &media.join("leave-a-message.wav"),
-        SampleRate::Hz16000,
-        &prompt,
+        prompt_rate,
+        &render(&PROMPT, prompt_rate),
     )?;
-
-    // The caller (8 kHz): quiet line noise throughout; silent over the prompt and beep and
-    // for 0.8 s after; 2.4 s of answer; a pause; then `#`.
     let rate = SampleRate::Hz8000;
-    let ms = |t: usize| t * rate.per_ms() as usize;
-    let mut caller = vec![0i16; ms(7_000)];
-    let answer_at = ms(1_500 + 200 + 800);
-    add_voice(&mut caller[answer_at..answer_at + ms(2_400)], 9000, rate, 3);
-    let key_at = answer_at + ms(2_400 + 700);
-    add_dtmf(
-        &mut caller[key_at..key_at + ms(120)],
-        Digit::Pound,
-        5000,
-        rate,
-    );
-    add_noise(&mut caller, 60, &mut Lcg::new(11));
+    let caller = render(&CALLER, rate);
     let caller_path = dir.join("caller.wav");
     write_wav(&caller_path, rate, &caller)?;
 

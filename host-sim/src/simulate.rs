@@ -6,8 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use recresp_core::json;
-use recresp_core::{Completion, Event, OperationRef, PromptAudio, Recorder, Recording, SampleRate};
+use recresp_core::json::{self, OperationRef, Recording};
+use recresp_core::PromptAudio;
+use recresp_core::{Completion, Event, Recorder, SampleRate};
+use recresp_harness::{drive, Feed, Input, Then};
 
 use crate::wav::{read_wav, CallerAudio};
 
@@ -89,13 +91,14 @@ impl Plan {
 
     /// Runs the operation on the caller's audio.
     pub fn run(&self, caller: &CallerAudio) -> Outcome {
-        self.run_with(caller.rate, |recorder, on_event| {
-            for frame in caller.samples.chunks(FRAME) {
-                recorder.feed_pcm(frame, &mut *on_event);
-                if !recorder.is_running() {
-                    break;
-                }
-            }
+        self.run_with(caller.rate, |recorder, mut on_event| {
+            let feed = Feed::new(&[FRAME]).stop_when_done();
+            drive(
+                recorder,
+                &[Input::Pcm(&caller.samples)],
+                &feed,
+                &mut on_event,
+            );
         })
     }
 
@@ -122,16 +125,21 @@ impl Plan {
             other => log.push(format!("{other:?}")),
         };
         feed(&mut recorder, &mut on_event);
-        if recorder.is_running() && self.opts.hang_up_at_end {
-            let _ = recorder.hang_up();
-        }
-        let silence = [0i16; FRAME];
-        while recorder.is_running() {
-            recorder.feed_pcm(&silence, &mut on_event);
-        }
-        while let Some(e) = recorder.poll() {
-            on_event(e);
-        }
+        // The line after the caller's audio: hung up, or open and silent until a clock ends
+        // the operation.
+        let then = if self.opts.hang_up_at_end {
+            Then::HangUp
+        } else {
+            Then::Silence {
+                max_frames: usize::MAX,
+            }
+        };
+        drive(
+            &mut recorder,
+            &[],
+            &Feed::new(&[]).then(then),
+            &mut on_event,
+        );
         let completion = completion.expect("a recorder that stopped running has completed");
         audio.truncate(completion.recorded_samples as usize);
         let recording = completion.has_recording().then_some(audio);

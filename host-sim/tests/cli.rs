@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use recresp_core::synth::{add_dtmf, add_voice};
-use recresp_core::{Digit, SampleRate};
+use recresp_core::SampleRate;
+use recresp_harness::callers::ANSWER_THEN_POUND;
 
 fn sim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
@@ -47,12 +47,10 @@ fn write_wav(path: &str, rate: u32, channels: u16, samples: &[i16]) {
     w.finalize().unwrap();
 }
 
-/// 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s at 8 kHz.
+/// The shared caller: 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s.
 fn caller(rate: SampleRate) -> Vec<i16> {
-    let ms = |t: usize| t * rate.per_ms() as usize;
-    let mut s = vec![0i16; ms(4000)];
-    add_voice(&mut s[ms(1000)..ms(2500)], 9000, rate, 2);
-    add_dtmf(&mut s[ms(3000)..ms(3100)], Digit::Pound, 6000, rate);
+    let mut s = vec![0i16; ANSWER_THEN_POUND.samples(rate)];
+    ANSWER_THEN_POUND.add_to(rate, &mut s);
     s
 }
 

@@ -117,19 +117,6 @@ fn the_time_cap_cuts_at_exactly_one_second() {
 }
 
 #[test]
-fn the_checksum_is_fnv1a_over_little_endian_samples() {
-    let mut h = runner::Fnv1a32::default();
-    h.samples(&[0x0201, -1]);
-    let mut want = runner::Fnv1a32::default();
-    want.bytes(&[0x01, 0x02, 0xff, 0xff]);
-    assert_eq!(h, want);
-    // The published FNV-1a 32 test vector: "a" hashes to 0xe40c292c.
-    let mut a = runner::Fnv1a32::default();
-    a.bytes(b"a");
-    assert_eq!(a.0, 0xe40c_292c);
-}
-
-#[test]
 fn the_network_loses_delays_and_duplicates_a_few_packets() {
     use recresp_core::RtpPacket;
     let mut net = network::Network::new();

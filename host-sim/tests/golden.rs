@@ -5,24 +5,12 @@
 
 use std::process::Command;
 
+use recresp_harness::Fnv1a64;
+
 const GOLDEN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/golden/demo-recording.txt"
 );
-
-/// FNV-1a, 64 bits (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-#[test]
-fn the_fnv1a64_checksum_is_the_published_one() {
-    // Published FNV-1a 64 test vectors.
-    assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
-    assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
-}
 
 #[test]
 fn the_demo_recording_is_the_golden_one() {
@@ -42,7 +30,7 @@ fn the_demo_recording_is_the_golden_one() {
         wav.len(),
         reader.len(),
         reader.spec().sample_rate,
-        fnv1a64(&wav)
+        Fnv1a64::of(&wav)
     );
     if std::env::var_os("RECRESP_BLESS").is_some() {
         std::fs::write(GOLDEN, &line).expect("write the golden file");

@@ -9,8 +9,9 @@ use std::time::Duration;
 use etherparse::PacketBuilder;
 use pcap_file::pcap::{PcapPacket, PcapWriter};
 use recresp_core::rtp::write_packet;
-use recresp_core::synth::{add_dtmf, add_voice};
-use recresp_core::{linear_to_ulaw, ulaw_to_linear, Digit, SampleRate};
+use recresp_core::SampleRate;
+use recresp_core::{linear_to_ulaw, ulaw_to_linear};
+use recresp_harness::callers::ANSWER_THEN_POUND;
 
 fn sim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
@@ -26,13 +27,12 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
-/// 1 s of silence, 1.5 s of voice, a pause, `#`, then silence, as μ-law bytes.
+/// The shared caller (1 s of silence, 1.5 s of voice, a pause, `#`, then silence) at 8 kHz,
+/// as μ-law bytes.
 fn caller_ulaw() -> Vec<u8> {
     let rate = SampleRate::Hz8000;
-    let ms = |t: usize| t * 8;
-    let mut s = vec![0i16; ms(4000)];
-    add_voice(&mut s[ms(1000)..ms(2500)], 9000, rate, 2);
-    add_dtmf(&mut s[ms(3000)..ms(3100)], Digit::Pound, 6000, rate);
+    let mut s = vec![0i16; ANSWER_THEN_POUND.samples(rate)];
+    ANSWER_THEN_POUND.add_to(rate, &mut s);
     s.iter().map(|&x| linear_to_ulaw(x)).collect()
 }
 

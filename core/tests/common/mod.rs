@@ -1,9 +1,18 @@
-//! Shared harness for the recorder tests: drives a recorder over a signal in given chunk
-//! sizes and collects everything it reports.
+//! Shared pieces of the recorder tests: drives a recorder over a signal in given chunk sizes
+//! (with the harness's drive loop) and collects everything it reports; the callers' voice
+//! and keys as harness scripts.
 #![allow(dead_code)]
 
-use recresp_core::synth::{add_dtmf, add_voice};
-use recresp_core::{Completion, Digit, Event, PromptAudio, RecordOptions, Recorder, SampleRate};
+use recresp_core::Completion;
+use recresp_core::PromptAudio;
+use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
+use recresp_harness::{drive, Feed, Input, Script, Sink, Step, Then};
+
+/// After the caller's audio, the line stays silent until the operation ends, for at most
+/// this many 20 ms pushes.
+pub const SILENCE_AFTER: Then = Then::Silence {
+    max_frames: 100_000,
+};
 
 /// Everything an operation reported, with audio gathered into one recording.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -73,6 +82,12 @@ pub fn record_event(run: &mut Run, e: Event<'_>) {
     }
 }
 
+impl Sink for Run {
+    fn event(&mut self, event: Event<'_>) {
+        record_event(self, event);
+    }
+}
+
 /// Runs an operation over `input`, pushing it in chunks whose sizes cycle through `chunks`
 /// and polling after every push; then feeds silence until the operation completes.
 pub fn run_chunked(
@@ -85,30 +100,8 @@ pub fn run_chunked(
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(options, prompt);
     let mut run = Run::default();
-    let mut rest = input;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = chunks[i % chunks.len()].clamp(1, rest.len());
-        i += 1;
-        let mut frame = &rest[..n];
-        rest = &rest[n..];
-        while !frame.is_empty() {
-            let used = rec.push_pcm(frame);
-            frame = &frame[used..];
-            while let Some(e) = rec.poll() {
-                record_event(&mut run, e);
-            }
-        }
-    }
-    let silence = [0i16; 160];
-    let mut guard = 0;
-    while rec.is_running() && guard < 100_000 {
-        rec.feed_pcm(&silence, |e| record_event(&mut run, e));
-        guard += 1;
-    }
-    while let Some(e) = rec.poll() {
-        record_event(&mut run, e);
-    }
+    let feed = Feed::new(chunks).then(SILENCE_AFTER);
+    drive(&mut rec, &[Input::Pcm(input)], &feed, &mut run);
     run
 }
 
@@ -141,13 +134,21 @@ pub fn ms(rate: SampleRate, ms: u32) -> usize {
 /// Silence with the voice from `from_ms` for `len_ms`.
 pub fn voice_at(rate: SampleRate, total_ms: u32, from_ms: u32, len_ms: u32) -> Vec<i16> {
     let mut s = vec![0i16; ms(rate, total_ms)];
-    let a = ms(rate, from_ms);
-    add_voice(&mut s[a..a + ms(rate, len_ms)], 9000, rate, 5);
+    let voice = Step::Voice {
+        ms: len_ms,
+        peak: 9000,
+        seed: 5,
+    };
+    Script::new(&[Step::Quiet(from_ms), voice]).add_to(rate, &mut s);
     s
 }
 
 /// Adds a key press of `len_ms` at `at_ms`.
 pub fn key_at(s: &mut [i16], rate: SampleRate, d: Digit, at_ms: u32, len_ms: u32) {
-    let a = ms(rate, at_ms);
-    add_dtmf(&mut s[a..a + ms(rate, len_ms)], d, 6000, rate);
+    let key = Step::Key {
+        digit: d,
+        ms: len_ms,
+        peak: 6000,
+    };
+    Script::new(&[Step::Quiet(at_ms), key]).add_to(rate, s);
 }

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use recresp_core::synth::{add_dtmf, add_voice};
-use recresp_core::{Digit, SampleRate};
+use recresp_core::SampleRate;
+use recresp_harness::callers::ANSWER_THEN_POUND;
 use serde_json::Value;
 
 /// The seed's example request (Graph's docs); its prompt is served from the media folder as
@@ -54,12 +54,10 @@ pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) {
     w.finalize().unwrap();
 }
 
-/// 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s.
+/// The shared caller: 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s.
 pub fn caller(rate: SampleRate) -> Vec<i16> {
-    let ms = |t: usize| t * rate.per_ms() as usize;
-    let mut s = vec![0i16; ms(4000)];
-    add_voice(&mut s[ms(1000)..ms(2500)], 9000, rate, 2);
-    add_dtmf(&mut s[ms(3000)..ms(3100)], Digit::Pound, 6000, rate);
+    let mut s = vec![0i16; ANSWER_THEN_POUND.samples(rate)];
+    ANSWER_THEN_POUND.add_to(rate, &mut s);
     s
 }
 
