@@ -180,14 +180,15 @@ impl DtmfDetector {
         } else {
             (&[][..], samples)
         };
-        for (part, ends_at_half) in [
-            (first, fill < half && fill + first.len() == half),
-            (second, false),
+        // The block's first samples start the resonators from rest (`fresh`).
+        for (part, fresh, ends_at_half) in [
+            (first, fill == 0, fill < half && fill + first.len() == half),
+            (second, fill == 0 && first.is_empty(), false),
         ] {
             if with_energy {
-                self.bank.accumulate(self.coeffs, part);
+                self.bank.accumulate(self.coeffs, part, fresh);
             } else {
-                self.bank.run_resonators(self.coeffs, part);
+                self.bank.run_resonators(self.coeffs, part, fresh);
             }
             if ends_at_half {
                 self.bank.mark_middle();
