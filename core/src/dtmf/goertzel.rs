@@ -376,15 +376,15 @@ impl GoertzelBank {
     /// Ends the block: returns each frequency's complex output over the whole block and over
     /// its first half, and the block energy; clears the state for the next block.
     pub fn finish(&mut self, coeffs: &'static RateCoeffs) -> BlockBins {
-        let mut whole = [Bin::default(); TONE_COUNT];
         let shift = coeffs.input_shift;
-        for (k, t) in coeffs.tones.iter().enumerate() {
-            if let (Some(w), Some(&s1), Some(&s2)) =
-                (whole.get_mut(k), self.s1.get(k), self.s2.get(k))
-            {
-                *w = output(t, s1, s2, shift);
-            }
-        }
+        // Built in place (a zeroed array filled afterwards costs a 64-byte clear).
+        let whole: [Bin; TONE_COUNT] =
+            core::array::from_fn(
+                |k| match (coeffs.tones.get(k), self.s1.get(k), self.s2.get(k)) {
+                    (Some(t), Some(&s1), Some(&s2)) => output(t, s1, s2, shift),
+                    _ => Bin::default(),
+                },
+            );
         let out = BlockBins {
             whole,
             energy: self.energy,
