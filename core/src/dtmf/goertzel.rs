@@ -88,18 +88,22 @@ fn output(t: &ToneCoeffs, s1: i32, s2: i32, shift: u32) -> Bin {
 }
 
 /// Σ x² of `samples` (at most 128 · 2^30 for the samples of one block). Signed 64-bit
-/// multiply-accumulate (one SMLAL per sample on Arm), four samples per loop turn so that
-/// the loop's count and branch are paid once per four products.
+/// multiply-accumulate (one SMLAL per sample on Arm), eight samples per loop turn so that
+/// the loop's count and branch are paid once per eight products.
 pub(crate) fn energy(samples: &[i16]) -> u64 {
     let mut energy = 0i64;
-    let (quads, tail) = samples.as_chunks::<4>();
-    for &[a, b, c, d] in quads {
-        let (a, b, c, d) = (a as i64, b as i64, c as i64, d as i64);
+    let (eights, tail) = samples.as_chunks::<8>();
+    for &[a, b, c, d, e, f, g, h] in eights {
+        let sq = |x: i16| x as i64 * x as i64;
         energy = energy
-            .wrapping_add(a * a)
-            .wrapping_add(b * b)
-            .wrapping_add(c * c)
-            .wrapping_add(d * d);
+            .wrapping_add(sq(a))
+            .wrapping_add(sq(b))
+            .wrapping_add(sq(c))
+            .wrapping_add(sq(d))
+            .wrapping_add(sq(e))
+            .wrapping_add(sq(f))
+            .wrapping_add(sq(g))
+            .wrapping_add(sq(h));
     }
     for &x in tail {
         let x = x as i64;
