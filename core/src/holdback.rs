@@ -82,8 +82,9 @@ impl Store for Linear {
     }
 }
 
-/// The longest run [`MuLaw`] decodes in one piece on the stack: a 10 ms block at 8 kHz.
-pub const DECODE_PIECE: usize = 80;
+/// The longest run [`MuLaw`] decodes in one piece on the stack: 20 ms at 8 kHz, so that
+/// the recorder's 10 ms block and the part of an 8 ms DTMF block before it decode together.
+pub const DECODE_PIECE: usize = 160;
 
 /// Samples [`MuLaw`] decodes per [`Event::Captured`](crate::Event::Captured) slice.
 pub const MULAW_OUT: usize = 40;
@@ -349,6 +350,21 @@ impl<const N: usize, S: Store> HoldBack<N, S> {
     /// slices (see [`Store::decoded`]).
     pub fn newest_decoded(&self, n: usize, f: &mut impl FnMut(&[i16])) {
         let (a, b) = self.newest(n);
+        S::decoded([a, b], f);
+    }
+
+    /// Hands the samples at positions `from..to` that are stored (all of them when
+    /// `start() <= from`) to `f` as 16-bit PCM, oldest first, like
+    /// [`newest_decoded`](Self::newest_decoded).
+    pub fn span_decoded(&self, from: u64, to: u64, f: &mut impl FnMut(&[i16])) {
+        let to = to.min(self.end());
+        let from = from.max(self.start).min(to);
+        let (a, b) = self.newest((self.end() - from) as usize);
+        let n = (to - from) as usize;
+        let (a, b) = match a.get(..n) {
+            Some(a) => (a, &[][..]),
+            None => (a, b.get(..n - a.len()).unwrap_or(b)),
+        };
         S::decoded([a, b], f);
     }
 }

@@ -205,10 +205,7 @@ impl BlockClassifier {
         limits: &Thresholds,
     ) -> BlockClass {
         let previous = self.previous.take();
-        let mut power = [0u64; TONE_COUNT];
-        for (p, b) in power.iter_mut().zip(bins.whole.iter()) {
-            *p = b.power();
-        }
+        let power = bins.whole.map(Bin::power);
         let e_n = bins.energy.saturating_mul(block_len as u64);
         let (rows, cols) = power.split_at(4);
         let (row, row_power) = strongest(rows);

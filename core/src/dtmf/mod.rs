@@ -117,6 +117,19 @@ impl DtmfDetector {
         self.block_start.saturating_add(self.block_fill as u64)
     }
 
+    /// The end of the last block that ends by position `pos` (the current block's start if
+    /// none does): the samples up to there give every event due by `pos`.
+    pub(crate) fn blocks_end_by(&self, pos: u64) -> u64 {
+        let since = pos.saturating_sub(self.block_start);
+        let len = self.coeffs.block_len as u64;
+        // A 32-bit division when it fits (one UDIV on a Cortex-M3, not a library call).
+        let whole = match u32::try_from(since) {
+            Ok(since) => (since - since % len as u32) as u64,
+            Err(_) => since - since % len,
+        };
+        self.block_start + whole
+    }
+
     /// Forgets all state; positions restart at 0.
     pub fn reset(&mut self) {
         *self = DtmfDetector::with_config(self.rate, self.config);
@@ -167,14 +180,15 @@ impl DtmfDetector {
         } else {
             (&[][..], samples)
         };
-        for (part, ends_at_half) in [
-            (first, fill < half && fill + first.len() == half),
-            (second, false),
+        // The block's first samples start the resonators from rest (`fresh`).
+        for (part, fresh, ends_at_half) in [
+            (first, fill == 0, fill < half && fill + first.len() == half),
+            (second, fill == 0 && first.is_empty(), false),
         ] {
             if with_energy {
-                self.bank.accumulate(self.coeffs, part);
+                self.bank.accumulate(self.coeffs, part, fresh);
             } else {
-                self.bank.run_resonators(self.coeffs, part);
+                self.bank.run_resonators(self.coeffs, part, fresh);
             }
             if ends_at_half {
                 self.bank.mark_middle();

@@ -1,17 +1,18 @@
 //! Stepping: input is consumed a step at a time, up to the end of the current 10 ms detector
-//! block or the next clock's deadline; at a block's end both detectors run on it, and what
-//! they report moves the phases (listening → capturing, a stop tone → done).
+//! block or the next clock's deadline; at a block's end both detectors run on it (the DTMF
+//! detector on its own whole blocks that end by then), and what they report moves the
+//! phases (listening → capturing, a stop tone → done).
 
 use heapless::Deque;
 
 use super::{Phase, Recorder, EVENT_ROOM, PRE_ROLL_MS, TONE_IS_SPEECH_MS};
 use crate::beep::Beep;
 use crate::completion::CompletionReason;
-use crate::dtmf::DtmfEvent;
+use crate::dtmf::{DtmfDetector, DtmfEvent};
 use crate::event::Notice;
 use crate::g711::Law;
 use crate::holdback::Store;
-use crate::speech::SpeechEvent;
+use crate::speech::{SpeechDetector, SpeechEvent};
 use crate::Digit;
 
 /// Where input samples come from.
@@ -99,18 +100,49 @@ impl<const N: usize, S: Store> Recorder<N, S> {
 
     /// Runs both detectors on the block that just ended and acts on what they report;
     /// returns whether they reported anything.
+    ///
+    /// The speech detector gets the block. The DTMF detector gets its whole 8 ms blocks that
+    /// end by now and were not fed yet: the part of its block still in progress waits in
+    /// the ring for the next call, so the detector sees each block in one piece and skips
+    /// the resonators of a quiet one at once (see `DtmfDetector::push`). It reports the same
+    /// events at the same call as when fed every sample at once (its blocks are cut at the
+    /// same positions whatever the chunking, and no block ends in the part that waits), and
+    /// the ring keeps that part: only `open_window` forgets held audio that recent, and it
+    /// feeds the detector first ([`Self::catch_up_dtmf`]).
     fn run_detectors(&mut self) -> bool {
         let mut tones: Deque<DtmfEvent, 4> = Deque::new();
         let mut speech: Deque<SpeechEvent, 4> = Deque::new();
-        let block = self.block() as usize;
+        let pos = self.pos;
+        let dtmf_from = self.dtmf.position();
+        let dtmf_to = self.dtmf.blocks_end_by(pos);
+        let speech_from = pos.saturating_sub(self.block());
+        let from = dtmf_from.min(speech_from);
+        debug_assert!(
+            from >= self.ring.start(),
+            "the ring holds what the detectors need"
+        );
+        // Both ranges as offsets from `from` (all within the ring's capacity).
+        let offset = |p: u64| p.saturating_sub(from) as usize;
+        let (dtmf_from, dtmf_to, speech_from) =
+            (offset(dtmf_from), offset(dtmf_to), offset(speech_from));
         let (dtmf, detector) = (&mut self.dtmf, &mut self.speech);
-        self.ring.newest_decoded(block, &mut |part| {
-            dtmf.push(part, &mut |e| {
-                let _ = tones.push_back(e);
-            });
-            detector.push(part, &mut |e| {
-                let _ = speech.push_back(e);
-            });
+        // Offset of the first sample of the next part handed out.
+        let mut at = 0;
+        self.ring.span_decoded(from, pos, &mut |part| {
+            let end = at + part.len();
+            let within = |a: usize, b: usize| {
+                let (a, b) = (a.clamp(at, end), b.clamp(at, end));
+                part.get(a - at..b.max(a) - at).unwrap_or(&[])
+            };
+            let for_dtmf = within(dtmf_from, dtmf_to);
+            if !for_dtmf.is_empty() {
+                push_dtmf(dtmf, for_dtmf, &mut tones);
+            }
+            let for_speech = within(speech_from, end);
+            if !for_speech.is_empty() {
+                push_speech(detector, for_speech, &mut speech);
+            }
+            at = end;
         });
         let reported = !tones.is_empty() || !speech.is_empty();
         while let Some(e) = tones.pop_front() {
@@ -122,6 +154,22 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             self.on_speech(e);
         }
         reported
+    }
+
+    /// Feeds the DTMF detector the samples [`run_detectors`](Self::run_detectors) left
+    /// waiting in the ring (less than one of its blocks, so it reports nothing), before
+    /// the ring forgets audio from before `until`.
+    pub(super) fn catch_up_dtmf(&mut self, until: u64) {
+        let dtmf_from = self.dtmf.position();
+        if until <= dtmf_from || dtmf_from < self.ring.start() {
+            return;
+        }
+        let pos = self.ring.end();
+        let dtmf = &mut self.dtmf;
+        self.ring
+            .newest_decoded((pos - dtmf_from) as usize, &mut |part| {
+                dtmf.push(part, &mut |_| {});
+            });
     }
 
     pub(super) fn on_tone(&mut self, digit: Digit, onset: u64) {
@@ -204,4 +252,21 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             lead: (self.speech_onset - start).min(u32::MAX as u64) as u32,
         });
     }
+}
+
+/// Feeds the DTMF detector and queues what it reports. Not inlined: the detector's loops get
+/// a function, and so registers, of their own.
+#[inline(never)]
+fn push_dtmf(dtmf: &mut DtmfDetector, samples: &[i16], tones: &mut Deque<DtmfEvent, 4>) {
+    dtmf.push(samples, &mut |e| {
+        let _ = tones.push_back(e);
+    });
+}
+
+/// Feeds the speech detector and queues what it reports (not inlined, as [`push_dtmf`]).
+#[inline(never)]
+fn push_speech(detector: &mut SpeechDetector, samples: &[i16], speech: &mut Deque<SpeechEvent, 4>) {
+    detector.push(samples, &mut |e| {
+        let _ = speech.push_back(e);
+    });
 }

@@ -30,6 +30,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     /// forgets what lies before it and returns where the recording starts.
     pub(super) fn open_window(&mut self, from: u64) -> u64 {
         let start = from.max(self.ring.start());
+        self.catch_up_dtmf(start);
         self.ring.drop_before(start);
         start
     }
@@ -63,5 +64,56 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             at: self.pos,
             recorded_samples,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dtmf::{DtmfDetector, DtmfEvent};
+    use crate::event::Event;
+    use crate::recorder::{PromptAudio, Recorder};
+    use crate::synth::add_dtmf;
+    use crate::{Digit, RecordOptions, SampleRate};
+
+    /// Forgetting held audio that the DTMF detector has not seen yet (the part of its 8 ms
+    /// block in progress, which waits in the ring) feeds that audio to the detector first:
+    /// the keys reported are still those of a detector fed the whole input.
+    #[test]
+    fn the_dtmf_detector_sees_audio_before_the_window_forgets_it() {
+        for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+            let at = |ms: u32| rate.samples_in_ms(ms) as usize;
+            let mut input = vec![0i16; at(1000)];
+            for (from, to) in [(95, 195), (400, 500)] {
+                add_dtmf(&mut input[at(from)..at(to)], Digit::D5, 6000, rate);
+            }
+            let mut rec: Recorder = Recorder::new(rate).unwrap();
+            let options = RecordOptions {
+                initial_silence_timeout_s: 5,
+                ..RecordOptions::default()
+            };
+            rec.start(options, PromptAudio::None);
+            let mut found = Vec::new();
+            let mut collect = |e: Event<'_>| {
+                if let Event::ToneDetected { digit, onset } = e {
+                    found.push((digit, onset));
+                }
+            };
+            // 130 ms is a recorder block's end inside a DTMF block (128–136 ms).
+            rec.feed_pcm(&input[..at(130)], &mut collect);
+            assert!(
+                rec.dtmf.position() < rec.pos,
+                "audio waits for the DTMF detector"
+            );
+            rec.open_window(rec.pos - 2);
+            rec.feed_pcm(&input[at(130)..], &mut collect);
+            let mut expected = Vec::new();
+            DtmfDetector::new(rate).push(&input, &mut |e| {
+                if let DtmfEvent::Start { digit, onset } = e {
+                    expected.push((digit, onset));
+                }
+            });
+            assert_eq!(expected.len(), 2);
+            assert_eq!(found, expected);
+        }
     }
 }
