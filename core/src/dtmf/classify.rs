@@ -7,7 +7,10 @@
 //! first half of the block to the second. A block that passes the level and twist checks
 //! but carries only [`MIN_EDGE_SHARE_Q8`] or more is an edge: the start or end of a tone
 //! that fills it in part. The tracker confirms a key only with an edge or a fifth block
-//! beside its four whole ones.
+//! beside its four whole ones. A run of consecutive whole blocks of one key goes on only
+//! while the two tones' powers summed over it keep within the run's twist limits, which are
+//! tighter than one block's (`config::RUN_TWIST_MARGIN_DB10`): a block's leakage error
+//! partly cancels over a run, a voice's strong and weak harmonics do not.
 //!
 //! Frequency is checked from phase: for a tone at f + Δf, each bin turns by 2π·(f+Δf)·8 ms
 //! from one block to the next; after removing the nominal turn, what is left (2π·Δf·8 ms) must
@@ -17,6 +20,7 @@
 use super::coeffs::{BlockPhase, BLOCK_PHASE, TONE_COUNT};
 use super::config::Thresholds;
 use super::goertzel::{Bin, BlockBins};
+use super::tracker::CONFIRM_BLOCKS;
 use crate::Digit;
 
 /// Smallest share of the block energy that the two tones must carry, in Q8 (0.80).
@@ -70,13 +74,61 @@ pub(crate) enum BlockClass {
     },
 }
 
-/// The previous block's key and its two bins, normalized to Q15.
+/// The previous block's key and its two bins, normalized to Q15, and the run of whole
+/// blocks of that key it ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct PreviousKey {
     row: u8,
     col: u8,
     row_bin: Bin,
     col_bin: Bin,
+    run: RunPowers,
+}
+
+/// The two tones' powers summed over a run of consecutive whole blocks of one key (each
+/// sum as a [`compact`] number), and the run's length.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct RunPowers {
+    row: u16,
+    col: u16,
+    blocks: u8,
+}
+
+/// v as a 16-bit float: a 6-bit shift above a 10-bit value, within 0.2 % (truncated).
+fn compact(v: u64) -> u16 {
+    let shift = (64 - v.leading_zeros()).saturating_sub(10);
+    ((shift << 10) as u64 | (v >> shift)) as u16
+}
+
+/// The value of a [`compact`] number.
+fn expand(c: u16) -> u64 {
+    ((c & 0x3FF) as u64) << (c >> 10)
+}
+
+impl RunPowers {
+    /// A run of one block with tone powers `row`, `col`.
+    fn first(row: u64, col: u64) -> Self {
+        RunPowers {
+            row: compact(row),
+            col: compact(col),
+            blocks: 1,
+        }
+    }
+
+    /// This run, one block longer.
+    fn add(self, row: u64, col: u64) -> Self {
+        RunPowers {
+            row: compact(expand(self.row).saturating_add(row)),
+            col: compact(expand(self.col).saturating_add(col)),
+            blocks: self.blocks.saturating_add(1),
+        }
+    }
+
+    /// Whether the run is too short to be judged, or its summed powers pass the run's
+    /// twist limits (see [`Thresholds::run_twist_passes`]).
+    fn twist_passes(&self, limits: &Thresholds) -> bool {
+        self.blocks < CONFIRM_BLOCKS || limits.run_twist_passes(expand(self.row), expand(self.col))
+    }
 }
 
 /// Classifies blocks, remembering the previous block's key for the phase check, and, when
@@ -242,13 +294,18 @@ impl BlockClassifier {
                 _ => BlockClass::Nothing,
             };
         };
+        let mut now = now;
         let earlier = self.earlier;
         self.earlier.e_n = 0;
-        self.previous = Some(now);
         let Some(digit) = key_at(now.row as usize, now.col as usize) else {
+            self.previous = Some(now);
             return BlockClass::Nothing;
         };
-        let (continued, lead) = match previous {
+        let (row_now, col_now) = (
+            rows.get(now.row as usize).copied().unwrap_or(0),
+            cols.get(now.col as usize).copied().unwrap_or(0),
+        );
+        let (mut continued, lead) = match previous {
             Some(before) if before.row == now.row && before.col == now.col => {
                 let row_phase = BLOCK_PHASE.get(now.row as usize);
                 let col_phase = BLOCK_PHASE.get(4 + now.col as usize);
@@ -264,6 +321,20 @@ impl BlockClassifier {
             Some(_) => (false, false),
             None => (false, earlier.edge_passes(now.row, now.col, limits)),
         };
+        // The run goes on only while its summed powers keep within the run's twist limits;
+        // otherwise a new run starts here.
+        now.run = RunPowers::first(row_now, col_now);
+        if continued {
+            if let Some(before) = previous {
+                let run = before.run.add(row_now, col_now);
+                if run.twist_passes(limits) {
+                    now.run = run;
+                } else {
+                    continued = false;
+                }
+            }
+        }
+        self.previous = Some(now);
         BlockClass::Key {
             digit,
             continued,
@@ -292,6 +363,7 @@ fn whole_key(bins: &BlockBins, row: usize, col: usize) -> Option<PreviousKey> {
         col: col as u8,
         row_bin: bins.whole.get(row)?.normalized_q15(),
         col_bin: bins.whole.get(4 + col)?.normalized_q15(),
+        run: RunPowers::default(),
     })
 }
 
@@ -300,8 +372,8 @@ fn whole_key(bins: &BlockBins, row: usize, col: usize) -> Option<PreviousKey> {
 /// times its length is `e_n`: the checks of a whole block.
 fn tones_pass(row_power: u64, col_power: u64, e_n: u64, limits: &Thresholds) -> bool {
     // Twist: col/row within [10^(−normal/10), 10^(reverse/10)]. Powers < 2^52.
-    let twist_ok = col_power.saturating_mul(limits.normal_twist_q8) >= row_power << 8
-        && col_power << 8 <= row_power.saturating_mul(limits.reverse_twist_q8);
+    let twist_ok = col_power.saturating_mul(limits.normal_twist_q8 as u64) >= row_power << 8
+        && col_power << 8 <= row_power.saturating_mul(limits.reverse_twist_q8 as u64);
     twist_ok && share_passes(row_power, col_power, e_n, MIN_TONE_SHARE_Q8, limits)
 }
 
