@@ -10,7 +10,9 @@
 //! beside its four whole ones. A run of consecutive whole blocks of one key goes on only
 //! while the two tones' powers summed over it keep within the run's twist limits, which are
 //! tighter than one block's (`config::RUN_TWIST_MARGIN_DB10`): a block's leakage error
-//! partly cancels over a run, a voice's strong and weak harmonics do not.
+//! partly cancels over a run, a voice's strong and weak harmonics do not; and while each
+//! tone's phase turn from block to block stays that of the run's first two blocks (see
+//! [`MAX_GLIDE_COS_Q15`]): a generator's tones are steady, a voice's harmonics glide.
 //!
 //! Frequency is checked from phase: for a tone at f + Δf, each bin turns by 2π·(f+Δf)·8 ms
 //! from one block to the next; after removing the nominal turn, what is left (2π·Δf·8 ms) must
@@ -80,9 +82,33 @@ pub(crate) enum BlockClass {
 struct PreviousKey {
     row: u8,
     col: u8,
-    row_bin: Bin,
-    col_bin: Bin,
+    row_bin: Q15,
+    col_bin: Q15,
     run: RunPowers,
+    /// Each tone's turn (see [`turn`]) from the run's first block to its second; set from
+    /// the run's second block on.
+    row_turn: Q15,
+    col_turn: Q15,
+}
+
+/// A Q15-normalized [`Bin`] (both parts within ±2^15), stored in half the bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Q15 {
+    re: i16,
+    im: i16,
+}
+
+impl Q15 {
+    /// `b` normalized to Q15.
+    fn of(b: Bin) -> Self {
+        let n = b.normalized_q15();
+        // normalized_q15 leaves both parts within ±(2^15 − 1): the clamp changes nothing.
+        let part = |v: i32| v.clamp(-0x7FFF, 0x7FFF) as i16;
+        Q15 {
+            re: part(n.re),
+            im: part(n.im),
+        }
+    }
 }
 
 /// The two tones' powers summed over a run of consecutive whole blocks of one key (each
@@ -200,20 +226,69 @@ fn strongest(p: &[u64]) -> (usize, u64) {
     best
 }
 
-/// Whether the tone kept its frequency from `before` to `now` (both Q15-normalized bins):
-/// the phase of now·conj(before)·e^{−jωN} must lie within ±θ of the frequency's limit.
-fn frequency_held(before: Bin, now: Bin, phase: &BlockPhase) -> bool {
+/// A tone's turn from the block whose Q15-normalized bin is `before` to the next one's,
+/// `now`: now·conj(before), normalized to Q15 (its angle is 2π·f·8 ms, modulo 2π).
+fn turn(before: Q15, now: Q15) -> Q15 {
     let (br, bi) = (before.re as i64, before.im as i64);
     let (nr, ni) = (now.re as i64, now.im as i64);
-    // z = now · conj(before); each part below 2^31.
-    let zr = nr * br + ni * bi;
-    let zi = ni * br - nr * bi;
-    // Remove the nominal turn: z · (cos ωN − j sin ωN); each part below 2^47.
+    // Parts below 2 · 2^30: they fit an i32.
+    Q15::of(Bin {
+        re: (nr * br + ni * bi) as i32,
+        im: (ni * br - nr * bi) as i32,
+    })
+}
+
+/// Whether a tone whose turn from block to block is `z` (see [`turn`]) kept its frequency:
+/// the phase of z·e^{−jωN} must lie within ±θ of the frequency's limit.
+fn frequency_held(z: Q15, phase: &BlockPhase) -> bool {
+    let (zr, zi) = (z.re as i64, z.im as i64);
+    // Remove the nominal turn: z · (cos ωN − j sin ωN); each part below 2^31.
     let (tc, ts) = (phase.turn_cos_q15 as i64, phase.turn_sin_q15 as i64);
     let dr = zr * tc + zi * ts;
     let di = zi * tc - zr * ts;
-    // |arg d| ≤ θ  ⇔  Re d · sin θ ≥ |Im d| · cos θ  (for 0 < θ < π); below 2^62.
+    // |arg d| ≤ θ  ⇔  Re d · sin θ ≥ |Im d| · cos θ  (for 0 < θ < π); below 2^47.
     dr * phase.max_drift_sin_q15 as i64 >= di.abs() * phase.max_drift_cos_q15 as i64
+}
+
+/// cos and sin, in Q15, of the largest change of the two tones' turns, summed, that a run
+/// accepts from its first pair of blocks to any later pair: 78°.
+///
+/// A DTMF generator's tones keep their frequency, so their turn from block to block stays
+/// the same up to noise and the leakage of one tone into the other's bin: over four whole
+/// blocks, the two changes add up to at most 67° for the Q.24 worst cases (−8 dB twist, both
+/// tones 1.5 % off) and 59° at 12 dB SNR. A voice at the top of its pitch range glides: its
+/// two harmonics change together, by 90° over the same blocks in a `0` that a synthetic voice
+/// held for 40 ms.
+const MAX_GLIDE_COS_Q15: i64 = 6813;
+const MAX_GLIDE_SIN_Q15: i64 = 32052;
+
+/// Whether the two tones' turns `row`, `col` changed by at most the run's limit, summed,
+/// from the run's first turns `row_first`, `col_first` (see [`MAX_GLIDE_COS_Q15`]).
+fn steady(row_first: Q15, row: Q15, col_first: Q15, col: Q15) -> bool {
+    // The change of one turn, with its angle folded into 0…90°; None beyond 90°.
+    let change = |first: Q15, now: Q15| {
+        let (fr, fi) = (first.re as i64, first.im as i64);
+        let (nr, ni) = (now.re as i64, now.im as i64);
+        let re = nr * fr + ni * fi;
+        let im = (ni * fr - nr * fi).abs();
+        // Parts below 2 · 2^30: they fit an i32.
+        (re >= 0).then(|| {
+            Bin {
+                re: re as i32,
+                im: im as i32,
+            }
+            .normalized_q15()
+        })
+    };
+    let (Some(a), Some(b)) = (change(row_first, row), change(col_first, col)) else {
+        return false;
+    };
+    // The product's angle is the sum of the two (0…180°); parts below 2^31.
+    let (ar, ai, br, bi) = (a.re as i64, a.im as i64, b.re as i64, b.im as i64);
+    let pr = ar * br - ai * bi;
+    let pi = ar * bi + ai * br;
+    // arg p ≤ φ  ⇔  Re p · sin φ ≥ Im p · cos φ  (Im p ≥ 0, 0 < φ < π); below 2^47.
+    pr * MAX_GLIDE_SIN_Q15 >= pi * MAX_GLIDE_COS_Q15
 }
 
 /// Whether tone `k` keeps near its nominal frequency from the first half of the block to the
@@ -305,33 +380,40 @@ impl BlockClassifier {
             rows.get(now.row as usize).copied().unwrap_or(0),
             cols.get(now.col as usize).copied().unwrap_or(0),
         );
-        let (mut continued, lead) = match previous {
+        let (mut continued, lead, turns) = match previous {
             Some(before) if before.row == now.row && before.col == now.col => {
+                let row_turn = turn(before.row_bin, now.row_bin);
+                let col_turn = turn(before.col_bin, now.col_bin);
                 let row_phase = BLOCK_PHASE.get(now.row as usize);
                 let col_phase = BLOCK_PHASE.get(4 + now.col as usize);
                 let held = match (row_phase, col_phase) {
                     (Some(rp), Some(cp)) => {
-                        frequency_held(before.row_bin, now.row_bin, rp)
-                            && frequency_held(before.col_bin, now.col_bin, cp)
+                        frequency_held(row_turn, rp) && frequency_held(col_turn, cp)
                     }
                     _ => false,
                 };
-                (held, true)
+                (held, true, Some((row_turn, col_turn)))
             }
-            Some(_) => (false, false),
-            None => (false, earlier.edge_passes(now.row, now.col, limits)),
+            Some(_) => (false, false, None),
+            None => (false, earlier.edge_passes(now.row, now.col, limits), None),
         };
-        // The run goes on only while its summed powers keep within the run's twist limits;
-        // otherwise a new run starts here.
+        // The run goes on only while its summed powers keep within the run's twist limits
+        // and its tones keep their turn from block to block; otherwise a new run starts here.
         now.run = RunPowers::first(row_now, col_now);
-        if continued {
-            if let Some(before) = previous {
-                let run = before.run.add(row_now, col_now);
-                if run.twist_passes(limits) {
-                    now.run = run;
+        if let (true, Some(before), Some((row_turn, col_turn))) = (continued, previous, turns) {
+            let run = before.run.add(row_now, col_now);
+            let first_pair = before.run.blocks < 2;
+            if run.twist_passes(limits)
+                && (first_pair || steady(before.row_turn, row_turn, before.col_turn, col_turn))
+            {
+                now.run = run;
+                (now.row_turn, now.col_turn) = if first_pair {
+                    (row_turn, col_turn)
                 } else {
-                    continued = false;
-                }
+                    (before.row_turn, before.col_turn)
+                };
+            } else {
+                continued = false;
             }
         }
         self.previous = Some(now);
@@ -361,9 +443,11 @@ fn whole_key(bins: &BlockBins, row: usize, col: usize) -> Option<PreviousKey> {
     Some(PreviousKey {
         row: row as u8,
         col: col as u8,
-        row_bin: bins.whole.get(row)?.normalized_q15(),
-        col_bin: bins.whole.get(4 + col)?.normalized_q15(),
+        row_bin: Q15::of(*bins.whole.get(row)?),
+        col_bin: Q15::of(*bins.whole.get(4 + col)?),
         run: RunPowers::default(),
+        row_turn: Q15::default(),
+        col_turn: Q15::default(),
     })
 }
 
@@ -397,6 +481,34 @@ fn share_passes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The glide limit's constants are cos and sin of 78°, and `steady` accepts two turns
+    /// whose changes add up to less and rejects them beyond.
+    #[test]
+    fn glide_limit_is_78_degrees() {
+        let deg = 78f64.to_radians();
+        assert_eq!(MAX_GLIDE_COS_Q15, (deg.cos() * 32768.0).round() as i64);
+        assert_eq!(MAX_GLIDE_SIN_Q15, (deg.sin() * 32768.0).round() as i64);
+        let at = |a: f64| {
+            let a = a.to_radians();
+            Q15::of(Bin {
+                re: (a.cos() * 20000.0) as i32,
+                im: (a.sin() * 20000.0) as i32,
+            })
+        };
+        for base in [0.0, 100.0, -170.0] {
+            for (row, col, ok) in [
+                (10.0, 20.0, true),
+                (-40.0, 35.0, true),
+                (50.0, -30.0, false),
+                (-20.0, -60.0, false),
+                (95.0, 0.0, false),
+            ] {
+                let got = steady(at(base), at(base + row), at(-base), at(-base + col));
+                assert_eq!(got, ok, "{base} {row} {col}");
+            }
+        }
+    }
 
     /// `exp_q2(log_q2(v))` lies within 12.5 % of v (1/8 of a bucket that spans 25 %), and
     /// codes grow with v.

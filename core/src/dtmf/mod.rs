@@ -5,7 +5,9 @@
 //! never depends on how the caller chunks its `push` calls. On each block a bank of eight
 //! fixed-point Goertzel resonators (`goertzel`) measures the DTMF frequencies; the block is
 //! classified (`classify`) by level, twist, the share of the block's energy in the two tones,
-//! and — from the phase turn between consecutive blocks — each tone's frequency. A tracker
+//! and — from the phase turn between consecutive blocks — each tone's frequency; a run of
+//! whole blocks must also keep its summed twist within tighter limits and each tone's turn
+//! steady (a voice's harmonics glide, a generator's tones do not). A tracker
 //! (`tracker`) confirms a key after four consecutive whole blocks and one more block of it
 //! beside them (a tone of 36 ms or more), and ends it after four blocks without it. Coefficients are `static` tables (`coeffs`), shared by every channel; the
 //! per-channel state is [`DtmfDetector`] itself (at most 256 bytes).
