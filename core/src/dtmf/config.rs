@@ -78,14 +78,14 @@ pub(crate) struct Thresholds {
     /// Smallest accepted |bin|² of each tone.
     pub min_bin_power: u64,
     /// 10^(normal twist / 10) in Q8.
-    pub normal_twist_q8: u32,
+    pub normal_twist_q8: u16,
     /// 10^(reverse twist / 10) in Q8.
-    pub reverse_twist_q8: u32,
+    pub reverse_twist_q8: u16,
     /// The normal twist limit of a run of whole blocks ([`RUN_TWIST_MARGIN_DB10`] tighter),
     /// as 10^(twist / 10) in Q8.
-    pub run_normal_twist_q8: u32,
+    pub run_normal_twist_q8: u16,
     /// The reverse twist limit of a run of whole blocks, as 10^(twist / 10) in Q8.
-    pub run_reverse_twist_q8: u32,
+    pub run_reverse_twist_q8: u16,
     /// A block whose energy E satisfies N·E < `quiet_bound` cannot hold a key: see
     /// [`Thresholds::is_too_quiet`]. 0 (never quiet) when the level floor is within the
     /// bins' rounding error.
@@ -159,7 +159,7 @@ pub(crate) const RUN_TWIST_MARGIN_DB10: u32 = 17;
 
 /// 10^(limit / 10) in Q8 for a twist limit of `db` (clamped to 0…20 dB) tightened by
 /// `margin_db10` tenths of a dB (down to 0 dB at most).
-fn twist_q8(db: u8, margin_db10: u32) -> u32 {
+fn twist_q8(db: u8, margin_db10: u32) -> u16 {
     // 10^(t/100) in Q16 for t = 0…9 tenths of a dB.
     const TENTH_STEPS_Q16: [u64; 10] = [
         65536, 67063, 68625, 70223, 71859, 73533, 75245, 76998, 78792, 80627,
@@ -170,8 +170,8 @@ fn twist_q8(db: u8, margin_db10: u32) -> u32 {
         .get((tenths % 10) as usize)
         .copied()
         .unwrap_or(65536);
-    // q16 ≤ 100 · 2^16, step < 2^17: no overflow.
-    ((q16 * step) >> 24) as u32
+    // q16 ≤ 100 · 2^16, step < 2^17: no overflow; the result is at most 25 600.
+    ((q16 * step) >> 24) as u16
 }
 
 impl Thresholds {
