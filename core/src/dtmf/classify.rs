@@ -253,22 +253,23 @@ fn frequency_held(z: Q15, phase: &BlockPhase) -> bool {
     dr * phase.max_drift_sin_q15 as i64 >= di.abs() * phase.max_drift_cos_q15 as i64
 }
 
-/// Largest spread, in `log_q2` steps (0.75 dB), of each tone's power over consecutive whole
-/// blocks of one key: 8 (6 dB).
+/// Largest spread, in `log_q2` steps, of each tone's power over consecutive whole blocks of
+/// one key: 9. A spread of 10 steps crosses eight whole steps, two octaves, so any tone whose
+/// power keeps within 6 dB passes; 9 steps span at most 7.5 dB.
 ///
 /// A generator's tones keep their level; over the whole blocks of a Q.24 key each tone's power
 /// varies by at most 4.8 dB (the weaker tone, from the stronger one's leakage, at −8 dB twist
-/// with both tones 1.5 % off) and 3.0 dB at 12 dB SNR. Two notes of a chord that beat within
-/// one 8 ms bin swing by 8 dB.
-const MAX_LEVEL_SPREAD_Q2: u8 = 8;
+/// with both tones 1.5 % off; see `run_margins`). Two notes of a chord that beat within one
+/// 8 ms bin swing by 8 dB.
+const MAX_LEVEL_SPREAD_Q2: u8 = 9;
 
 /// cos and sin, in Q15, of the largest change of the two tones' turns, summed, that a run
 /// accepts from its first pair of blocks to any later pair: 78°.
 ///
 /// A DTMF generator's tones keep their frequency, so their turn from block to block stays
 /// the same up to noise and the leakage of one tone into the other's bin: over four whole
-/// blocks, the two changes add up to at most 67° for the Q.24 worst cases (−8 dB twist, both
-/// tones 1.5 % off) and 59° at 12 dB SNR. A voice at the top of its pitch range glides: its
+/// blocks, the two changes add up to at most 66° for the Q.24 worst cases (−8 dB twist, both
+/// tones 1.5 % off) and 60° at 12 dB SNR (see `run_margins`). A voice at the top of its pitch range glides: its
 /// two harmonics change together, by 90° over the same blocks in a `0` that a synthetic voice
 /// held for 40 ms.
 const MAX_GLIDE_COS_Q15: i64 = 6813;

@@ -152,7 +152,7 @@ impl Thresholds {
 /// One 8 ms block sees the strong tone's leakage into the weak tone's bin with any phase, so
 /// a key at Q.24's −8 dB twist with both tones 1.5 % off measures down to −10.9 dB in one
 /// block; summed over the four whole blocks of a 40 ms key the leakage partly cancels and it
-/// measures −9.75 dB at worst (+5.5 dB for a +4 dB twist). A synthetic voice whose strong
+/// measures −9.8 dB at worst (+4.5 dB for a +4 dB twist; see `run_margins`). A synthetic voice whose strong
 /// harmonic sits on a row tone and a weak one on a column tone keeps a twist of −10.9 dB
 /// over its run. With the default limits (12 and 8 dB), runs are held to 10.3 and 6.3 dB.
 pub(crate) const RUN_TWIST_MARGIN_DB10: u32 = 17;

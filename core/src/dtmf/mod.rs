@@ -22,6 +22,9 @@ mod config;
 mod goertzel;
 mod tracker;
 
+#[cfg(test)]
+mod run_margins;
+
 pub use config::DtmfConfig;
 
 use crate::{Digit, SampleRate};
