@@ -86,12 +86,21 @@ struct PreviousKey {
     col_bin: Q15,
     run: RunPowers,
     /// Each tone's weakest and strongest power (`log_q2`) over the consecutive whole blocks
-    /// of this key up to this one: row low, row high, column low, column high.
+    /// of this key up to this one, and over those before a single edge block between them
+    /// (a tone that dips under the whole-block share for one block is still the same tone):
+    /// row low, row high, column low, column high.
     levels: [u8; 4],
     /// Each tone's turn (see [`turn`]) from the run's first block to its second; set from
     /// the run's second block on.
     row_turn: Q15,
     col_turn: Q15,
+}
+
+impl PreviousKey {
+    /// Whether this is kept across an edge block (its run is empty): only its levels count.
+    fn bridged(&self) -> bool {
+        self.run.blocks == 0
+    }
 }
 
 /// A Q15-normalized [`Bin`] (both parts within ±2^15), stored in half the bytes.
@@ -370,13 +379,19 @@ impl BlockClassifier {
                 tones: power.map(log_q2),
                 e_n: log_q2(e_n),
             };
-            let Some(before) = previous else {
+            let Some(before) = previous.filter(|b| !b.bridged()) else {
                 return BlockClass::Nothing;
             };
             let r = rows.get(before.row as usize).copied().unwrap_or(0);
             let c = cols.get(before.col as usize).copied().unwrap_or(0);
             return match key_at(before.row as usize, before.col as usize) {
                 Some(digit) if share_passes(r, c, e_n, MIN_EDGE_SHARE_Q8, limits) => {
+                    // The key's levels so far carry over one edge block to the next whole
+                    // block of the key (see `PreviousKey::levels`).
+                    self.previous = Some(PreviousKey {
+                        run: RunPowers::default(),
+                        ..before
+                    });
                     BlockClass::Edge { digit }
                 }
                 _ => BlockClass::Nothing,
@@ -393,6 +408,8 @@ impl BlockClassifier {
             rows.get(now.row as usize).copied().unwrap_or(0),
             cols.get(now.col as usize).copied().unwrap_or(0),
         );
+        let bridge = previous.filter(|b| b.bridged());
+        let previous = previous.filter(|b| !b.bridged());
         let (mut continued, lead, turns) = match previous {
             Some(before) if before.row == now.row && before.col == now.col => {
                 let row_turn = turn(before.row_bin, now.row_bin);
@@ -415,7 +432,10 @@ impl BlockClassifier {
         now.run = RunPowers::first(row_now, col_now);
         let (r, c) = (log_q2(row_now), log_q2(col_now));
         now.levels = [r, r, c, c];
-        if let (Some(before), Some(_)) = (previous, turns) {
+        if let Some(before) = previous
+            .filter(|_| turns.is_some())
+            .or(bridge.filter(|b| b.row == now.row && b.col == now.col))
+        {
             let [rl, rh, cl, ch] = before.levels;
             now.levels = [rl.min(r), rh.max(r), cl.min(c), ch.max(c)];
         }
