@@ -78,9 +78,14 @@ pub(crate) struct Thresholds {
     /// Smallest accepted |bin|² of each tone.
     pub min_bin_power: u64,
     /// 10^(normal twist / 10) in Q8.
-    pub normal_twist_q8: u64,
+    pub normal_twist_q8: u16,
     /// 10^(reverse twist / 10) in Q8.
-    pub reverse_twist_q8: u64,
+    pub reverse_twist_q8: u16,
+    /// The normal twist limit of a run of whole blocks ([`RUN_TWIST_MARGIN_DB10`] tighter),
+    /// as 10^(twist / 10) in Q8.
+    pub run_normal_twist_q8: u16,
+    /// The reverse twist limit of a run of whole blocks, as 10^(twist / 10) in Q8.
+    pub run_reverse_twist_q8: u16,
     /// A block whose energy E satisfies N·E < `quiet_bound` cannot hold a key: see
     /// [`Thresholds::is_too_quiet`]. 0 (never quiet) when the level floor is within the
     /// bins' rounding error.
@@ -125,10 +130,48 @@ impl Thresholds {
         Thresholds {
             min_bin_power,
             quiet_bound: quiet_bound(min_bin_power, coeffs),
-            normal_twist_q8: scale_by_db(256, config.max_normal_twist_db.min(20) as i32),
-            reverse_twist_q8: scale_by_db(256, config.max_reverse_twist_db.min(20) as i32),
+            normal_twist_q8: twist_q8(config.max_normal_twist_db, 0),
+            reverse_twist_q8: twist_q8(config.max_reverse_twist_db, 0),
+            run_normal_twist_q8: twist_q8(config.max_normal_twist_db, RUN_TWIST_MARGIN_DB10),
+            run_reverse_twist_q8: twist_q8(config.max_reverse_twist_db, RUN_TWIST_MARGIN_DB10),
         }
     }
+
+    /// Whether a run's summed row and column powers are within the run's twist limits:
+    /// col/row within [10^(−normal/10), 10^(reverse/10)].
+    pub fn run_twist_passes(&self, row_sum: u64, col_sum: u64) -> bool {
+        col_sum.saturating_mul(self.run_normal_twist_q8 as u64) >= row_sum.saturating_mul(256)
+            && col_sum.saturating_mul(256)
+                <= row_sum.saturating_mul(self.run_reverse_twist_q8 as u64)
+    }
+}
+
+/// How much tighter, in tenths of a dB, the twist limits of a run of whole blocks are than
+/// those of one block.
+///
+/// One 8 ms block sees the strong tone's leakage into the weak tone's bin with any phase, so
+/// a key at Q.24's −8 dB twist with both tones 1.5 % off measures down to −10.9 dB in one
+/// block; summed over the four whole blocks of a 40 ms key the leakage partly cancels and it
+/// measures −9.8 dB at worst (+4.5 dB for a +4 dB twist; see `run_margins`). A synthetic voice whose strong
+/// harmonic sits on a row tone and a weak one on a column tone keeps a twist of −10.9 dB
+/// over its run. With the default limits (12 and 8 dB), runs are held to 10.3 and 6.3 dB.
+pub(crate) const RUN_TWIST_MARGIN_DB10: u32 = 17;
+
+/// 10^(limit / 10) in Q8 for a twist limit of `db` (clamped to 0…20 dB) tightened by
+/// `margin_db10` tenths of a dB (down to 0 dB at most).
+fn twist_q8(db: u8, margin_db10: u32) -> u16 {
+    // 10^(t/100) in Q16 for t = 0…9 tenths of a dB.
+    const TENTH_STEPS_Q16: [u64; 10] = [
+        65536, 67063, 68625, 70223, 71859, 73533, 75245, 76998, 78792, 80627,
+    ];
+    let tenths = (db.min(20) as u32 * 10).saturating_sub(margin_db10);
+    let q16 = scale_by_db(1 << 16, (tenths / 10) as i32);
+    let step = TENTH_STEPS_Q16
+        .get((tenths % 10) as usize)
+        .copied()
+        .unwrap_or(65536);
+    // q16 ≤ 100 · 2^16, step < 2^17: no overflow; the result is at most 25 600.
+    ((q16 * step) >> 24) as u16
 }
 
 impl Thresholds {
@@ -178,6 +221,21 @@ mod tests {
             };
             assert!(t.is_too_quiet(e_at(-50.0), c.block_len));
             assert!(!t.is_too_quiet(e_at(-46.0), c.block_len));
+        }
+    }
+
+    #[test]
+    fn twist_limits_match_f64() {
+        for db in 0..=20u8 {
+            for margin in [0u32, 5, 17, 23] {
+                let got = twist_q8(db, margin) as f64;
+                let limit = (db as f64 - margin as f64 / 10.0).max(0.0);
+                let want = 256.0 * 10f64.powf(limit / 10.0);
+                assert!(
+                    (got - want).abs() <= want / 500.0 + 1.0,
+                    "{db} {margin}: {got} vs {want}"
+                );
+            }
         }
     }
 
