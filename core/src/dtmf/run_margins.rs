@@ -91,7 +91,7 @@ fn measure(
         let mut power = Vec::new();
         let mut bins = Vec::new();
         for block in x.chunks_exact(n) {
-            bank.accumulate(c, block);
+            bank.accumulate(c, block, true);
             let b = bank.finish(c);
             let pick = [b.whole[row], b.whole[4 + col]];
             power.push(pick.map(|v| v.power() as f64));
