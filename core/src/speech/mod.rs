@@ -22,8 +22,11 @@
 
 pub mod bands;
 pub mod endpoint;
+pub mod features;
 pub mod frame;
 pub mod log2;
+pub mod net;
+mod net_weights;
 pub mod noise_floor;
 
 use crate::SampleRate;
