@@ -271,7 +271,12 @@ impl FrameClassifier {
         }
         let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
         let weak_q16 = strong_q16 / WEAK_DIVISOR;
-        let logit = net::logit_q8(&features);
+        // Below half the weak threshold no verdict depends on the network: skip it.
+        let logit = if score_q16 >= weak_q16 / 2 {
+            net::logit_q8(&features)
+        } else {
+            i32::MIN
+        };
         // The network's own thresholds move with the sensitivity too (never below the
         // gates).
         let shift = (50 - self.sensitivity as i32) * NET_STEP_Q8;
