@@ -75,43 +75,47 @@ impl FeatureState {
     /// and the low and middle levels relative to the high one (the spectral tilt).
     pub fn update(&mut self, bands: &[BandView; BAND_COUNT]) -> Features {
         let mut out = [0i16; FEATURE_COUNT];
-        let (per_band, rest) = out.split_at_mut(6 * BAND_COUNT);
-        let state = self
-            .prev
-            .iter_mut()
-            .zip(self.fast.iter_mut())
-            .zip(self.slow.iter_mut().zip(self.modulation.iter_mut()));
-        for ((slots, band), ((prev, fast), (slow, modulation))) in
-            per_band.chunks_exact_mut(6).zip(bands).zip(state)
-        {
+        let mut i = 0;
+        let mut put = |v: i32| {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = v.clamp(-FEATURE_LIMIT, FEATURE_LIMIT) as i16;
+            }
+            i += 1;
+        };
+        for (b, band) in bands.iter().enumerate() {
             let level = q8(band.level_q16);
             let above_floor = q8(band.level_q16 - band.floor_q16);
             let above_mean = q8(band.level_q16 - band.mean_q16);
-            let change = (level - *prev as i32).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
-            *prev = level as i16;
-            let values = [
-                above_floor,
-                above_mean,
-                change,
-                avg(fast, above_floor, FAST_SHIFT),
-                avg(slow, above_floor, SLOW_SHIFT),
-                avg(modulation, change.abs(), MOD_SHIFT),
-            ];
-            for (slot, v) in slots.iter_mut().zip(values) {
-                *slot = v as i16;
+            let prev = self.prev.get(b).copied().unwrap_or(0) as i32;
+            let change = (level - prev).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
+            if let Some(p) = self.prev.get_mut(b) {
+                *p = level as i16;
             }
+            let fast = self
+                .fast
+                .get_mut(b)
+                .map_or(0, |s| avg(s, above_floor, FAST_SHIFT));
+            let slow = self
+                .slow
+                .get_mut(b)
+                .map_or(0, |s| avg(s, above_floor, SLOW_SHIFT));
+            let modulation = self
+                .modulation
+                .get_mut(b)
+                .map_or(0, |s| avg(s, change.abs(), MOD_SHIFT));
+            put(above_floor);
+            put(above_mean);
+            put(change);
+            put(fast);
+            put(slow);
+            put(modulation);
+        }
+        for band in bands {
+            put(q8(band.mean_dev_q16));
         }
         let [low, mid, high] = bands.map(|b| q8(b.level_q16));
-        let tail = [
-            q8(bands[0].mean_dev_q16),
-            q8(bands[1].mean_dev_q16),
-            q8(bands[2].mean_dev_q16),
-            (low - high).clamp(-FEATURE_LIMIT, FEATURE_LIMIT),
-            (mid - high).clamp(-FEATURE_LIMIT, FEATURE_LIMIT),
-        ];
-        for (slot, v) in rest.iter_mut().zip(tail) {
-            *slot = v as i16;
-        }
+        put(low - high);
+        put(mid - high);
         out
     }
 }

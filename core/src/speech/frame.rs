@@ -12,6 +12,10 @@
 //! a mean and a spread well above its dips, so only speech that stands clearly above its
 //! usual loud moments counts, and babble-level frames after the answer count as noise. The
 //! strong threshold comes from the sensitivity setting, the weak one is a third of it.
+//! A small network over the frame's features ([`super::net`]) then vetoes frames it takes
+//! for noise or music and lets frames it is sure are speech count with less excess; the
+//! floors still learn from every frame below the weak threshold, so a speech-like noise the
+//! network accepts cannot hold them down.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
 use super::features::{BandView, FeatureState, Features};
@@ -114,13 +118,13 @@ const WEAK_DIVISOR: i32 = 3;
 const GATE_STRONG_Q8: i32 = 0;
 const GATE_WEAK_Q8: i32 = -512;
 /// A frame the network is sure of needs less excess: it is strong with a logit of at least
-/// 3 (p ≥ 0.95) over the weak threshold, weak with a logit of at least 1 (p ≥ 0.73) and any
-/// excess at all. Speech at 0 dB SNR rarely clears the strong threshold; a frame below
-/// every floor (such as the quiet after a tone learnt as noise) is never speech.
+/// 4 (p ≥ 0.98) over the weak threshold, weak with a logit of at least 1 (p ≥ 0.73) over
+/// half the weak threshold. Speech at 0 dB SNR rarely clears the strong threshold; a frame
+/// below every floor (such as the quiet after a tone learnt as noise) is never speech.
 const NET_STRONG_Q8: i32 = 1024;
 const NET_WEAK_Q8: i32 = 256;
 /// How much each sensitivity point below (above) 50 raises (lowers) the network's
-/// thresholds: 1/4 of a logit unit.
+/// thresholds: 1/4 of a logit unit (never below the gates above).
 const NET_STEP_Q8: i32 = 64;
 
 /// How a frame was judged.

@@ -7,6 +7,8 @@
 //!   (three multiply-accumulates per sample), as log2 levels ([`log2`]).
 //! - [`noise_floor`]: each band's noise floor and mean level, each with its deviation; the
 //!   floor adapts at any level with no ceiling and is held (but not frozen) during speech.
+//! - [`features`], [`net`]: a small fixed-point network over per-frame features that tells
+//!   speech from noise and music.
 //! - [`frame`]: noise / weak / strong verdict per frame from the excess over the floors and
 //!   means; every frame is noise while learning.
 //! - [`endpoint`]: onset after a run of strong frames (reported back at the start of the
