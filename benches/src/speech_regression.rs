@@ -60,23 +60,25 @@ mod tests {
 
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-    fn five_db_coloured_noise_is_at_least_95_percent() {
+    fn five_db_coloured_noise_is_at_least_98_percent() {
+        // Issue 9's goal is 95 %; 100 % for every colour on this draw.
         for kind in NoiseKind::ALL {
             let c = Condition::Colored(kind, 5.0);
             let p = success_percent(c);
-            assert!(p >= 95.0, "{}: {p} %", c.label());
+            assert!(p >= 98.0, "{}: {p} %", c.label());
         }
     }
 
-    /// Issue 9's goal is 80 % for every colour at 0 dB; white meets it, pink and brown do
-    /// not yet (59 % and 58 % on this draw): they must not fall below 55 %.
+    /// Issue 9's goal is 80 % for every colour at 0 dB; white meets it (94 % on this draw),
+    /// pink and brown do not yet (78 % each): white must not fall below 90 %, pink and
+    /// brown below 75 %.
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-    fn zero_db_white_is_at_least_80_percent_and_pink_and_brown_55() {
+    fn zero_db_white_is_at_least_90_percent_and_pink_and_brown_75() {
         for (kind, goal) in [
-            (NoiseKind::White, 80.0),
-            (NoiseKind::Pink, 55.0),
-            (NoiseKind::Brown, 55.0),
+            (NoiseKind::White, 90.0),
+            (NoiseKind::Pink, 75.0),
+            (NoiseKind::Brown, 75.0),
         ] {
             let c = Condition::Colored(kind, 0.0);
             let p = success_percent(c);
@@ -86,20 +88,21 @@ mod tests {
 
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-    fn babble_at_10_db_is_at_least_80_percent() {
+    fn babble_at_10_db_is_at_least_90_percent() {
+        // Issue 9's goal is 80 %; 95 % on this draw.
         let c = Condition::Babble(10.0);
         let p = success_percent(c);
-        assert!(p >= 80.0, "{}: {p} %", c.label());
+        assert!(p >= 90.0, "{}: {p} %", c.label());
     }
 
-    /// Issue 9's goal is 90 % with music 10 dB under the speech; not met yet (63 % on this
-    /// draw): it must not fall below 60 %.
+    /// Issue 9's goal is 90 % with music 10 dB under the speech; not met yet (75 % on this
+    /// draw): it must not fall below 72 %.
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-    fn music_at_10_db_is_at_least_60_percent() {
+    fn music_at_10_db_is_at_least_72_percent() {
         let c = Condition::Music(10.0);
         let p = success_percent(c);
-        assert!(p >= 60.0, "{}: {p} %", c.label());
+        assert!(p >= 72.0, "{}: {p} %", c.label());
     }
 
     #[test]

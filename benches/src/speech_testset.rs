@@ -132,7 +132,7 @@ pub struct TestSet<'a> {
 }
 
 /// Whether a prompt is a speech prompt of a usable length (not a tone, beep or silence).
-fn is_speech_prompt(p: &Prompt) -> bool {
+pub fn is_speech_prompt(p: &Prompt) -> bool {
     let path = p.path.to_string_lossy();
     let name = p.path.file_name().map(|n| n.to_string_lossy().to_string());
     let name = name.unwrap_or_default();

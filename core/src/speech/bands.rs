@@ -40,18 +40,17 @@ pub struct BandAnalyzer {
     history_at_start: [i16; 4],
     /// Running sums of x[n]·x[n−k·lag_step] for k = 0, 1, 2 over the current frame.
     lag_sums: [i64; 3],
-    /// log2(gain · frame_len) per band, Q16, subtracted to normalize.
-    norm_q16: [i32; BAND_COUNT],
 }
+
+/// log2(gain · frame_len) per band, Q16, subtracted to normalize: at 8 kHz (80 samples per
+/// frame) and at 16 kHz (160); a test checks them against [`log2_q16`].
+const NORM_8K_Q16: [i32; BAND_COUNT] = [583_722, 479_850, 583_722];
+const NORM_16K_Q16: [i32; BAND_COUNT] = [649_258, 545_386, 649_258];
 
 impl BandAnalyzer {
     /// An analyzer for audio at `rate`, at the start of its first frame.
     pub fn new(rate: SampleRate) -> Self {
         let frame_len = rate.per_ms() * FRAME_MS;
-        let mut norm_q16 = [0; BAND_COUNT];
-        for (norm, gain) in norm_q16.iter_mut().zip(BAND_GAIN) {
-            *norm = log2_q16(gain * frame_len as u64);
-        }
         BandAnalyzer {
             lag_step: if rate == SampleRate::Hz16000 { 2 } else { 1 },
             frame_len: frame_len as u16,
@@ -59,7 +58,6 @@ impl BandAnalyzer {
             history: [0; 4],
             history_at_start: [0; 4],
             lag_sums: [0; 3],
-            norm_q16,
         }
     }
 
@@ -156,10 +154,15 @@ impl BandAnalyzer {
             squares - cross + 2 * r2,
         ];
         let mut levels = [0; BAND_COUNT];
+        let norms = if self.lag_step == 2 {
+            &NORM_16K_Q16
+        } else {
+            &NORM_8K_Q16
+        };
         for ((level, energy), (norm, gain)) in levels
             .iter_mut()
             .zip(energies)
-            .zip(self.norm_q16.iter().zip(BAND_GAIN))
+            .zip(norms.iter().zip(BAND_GAIN))
         {
             // A bias of one LSB² per sample keeps digital silence finite (level 0).
             let biased = energy.max(0) as u64 + gain * self.frame_len as u64;
@@ -275,6 +278,15 @@ mod tests {
                 frame += 1;
             }
             assert!(frame > 5);
+        }
+    }
+
+    #[test]
+    fn normalizations_are_log2_of_gain_times_frame_length() {
+        for (norms, frame_len) in [(NORM_8K_Q16, 80), (NORM_16K_Q16, 160)] {
+            for (norm, gain) in norms.into_iter().zip(BAND_GAIN) {
+                assert_eq!(norm, log2_q16(gain * frame_len));
+            }
         }
     }
 

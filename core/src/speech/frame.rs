@@ -12,9 +12,15 @@
 //! a mean and a spread well above its dips, so only speech that stands clearly above its
 //! usual loud moments counts, and babble-level frames after the answer count as noise. The
 //! strong threshold comes from the sensitivity setting, the weak one is a third of it.
+//! A small network over the frame's features ([`super::net`]) then vetoes frames it takes
+//! for noise or music and lets frames it is sure are speech count with less excess; the
+//! floors still learn from every frame below the weak threshold, so a speech-like noise the
+//! network accepts cannot hold them down.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
+use super::features::{BandView, FeatureState, Features};
 use super::log2::DB_Q16;
+use super::net;
 use super::noise_floor::{bound, NoiseFloor, Speed, NO_CAP_Q16};
 use crate::SampleRate;
 
@@ -105,6 +111,22 @@ const STRONG_STEP_Q16: i32 = 6 * DB_Q16 / 100;
 /// speech does not keep it going.
 const WEAK_DIVISOR: i32 = 3;
 
+/// A frame over the strong (weak) excess threshold is strong (weak) only if the network
+/// does not call it noise or music: its logit (Q8) is at least 0 (p ≥ 0.5) for strong and
+/// −2 (p ≥ 0.12) for weak. So music and babble that stand above the noise floors are kept
+/// from starting or prolonging speech.
+const GATE_STRONG_Q8: i32 = 0;
+const GATE_WEAK_Q8: i32 = -512;
+/// A frame the network is sure of needs less excess: it is strong with a logit of at least
+/// 4 (p ≥ 0.98) over the weak threshold, weak with a logit of at least 1 (p ≥ 0.73) over
+/// half the weak threshold. Speech at 0 dB SNR rarely clears the strong threshold; a frame
+/// below every floor (such as the quiet after a tone learnt as noise) is never speech.
+const NET_STRONG_Q8: i32 = 1024;
+const NET_WEAK_Q8: i32 = 256;
+/// How much each sensitivity point below (above) 50 raises (lowers) the network's
+/// thresholds: 1/4 of a logit unit (never below the gates above).
+const NET_STEP_Q8: i32 = 64;
+
 /// How a frame was judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FrameLevel {
@@ -131,15 +153,15 @@ pub struct FrameClassifier {
     block_frame: u8,
     /// Frames judged since learning last ended, saturating.
     since_learning: u8,
-    strong_q16: i32,
-    weak_q16: i32,
+    /// Sensitivity 0–100 (the thresholds are derived from it each frame).
+    sensitivity: u8,
+    /// Short-term statistics of the network's features.
+    features: FeatureState,
 }
 
 impl FrameClassifier {
     /// A classifier for audio at `rate` with `sensitivity` 0–100 (higher values are clamped).
     pub fn new(rate: SampleRate, sensitivity: u8) -> Self {
-        let sensitivity = sensitivity.min(100) as i32;
-        let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * sensitivity;
         FrameClassifier {
             bands: BandAnalyzer::new(rate),
             floors: [NoiseFloor::starting_at(0); BAND_COUNT],
@@ -148,8 +170,8 @@ impl FrameClassifier {
             speech_run: 0,
             block_frame: 0,
             since_learning: 0,
-            strong_q16,
-            weak_q16: strong_q16 / WEAK_DIVISOR,
+            sensitivity: sensitivity.min(100),
+            features: FeatureState::default(),
         }
     }
 
@@ -188,10 +210,17 @@ impl FrameClassifier {
     /// the frame's level if it completed.
     pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {
         let (used, levels) = self.bands.feed(samples);
+        (used, levels.map(|l| self.judge(l).0))
+    }
+
+    /// [`feed`](Self::feed), also returning the completed frame's network features and
+    /// logit (for the training dump and tracing).
+    pub fn feed_traced(&mut self, samples: &[i16]) -> (usize, Option<(FrameLevel, Features, i32)>) {
+        let (used, levels) = self.bands.feed(samples);
         (used, levels.map(|l| self.judge(l)))
     }
 
-    fn judge(&mut self, levels: BandLevelsQ16) -> FrameLevel {
+    fn judge(&mut self, levels: BandLevelsQ16) -> (FrameLevel, Features, i32) {
         let levels = levels.map(bound);
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
@@ -204,6 +233,20 @@ impl FrameClassifier {
         for (floor, &level) in self.floors.iter_mut().zip(&levels) {
             floor.observe_bounded(level, new_block);
         }
+        let views: [BandView; BAND_COUNT] = core::array::from_fn(|b| {
+            let floor = self
+                .floors
+                .get(b)
+                .copied()
+                .unwrap_or(NoiseFloor::starting_at(0));
+            BandView {
+                level_q16: levels.get(b).copied().unwrap_or(0),
+                floor_q16: floor.floor_q16(),
+                mean_q16: floor.mean_q16(),
+                mean_dev_q16: floor.mean_dev_q16(),
+            }
+        });
+        let features = self.features.update(&views);
         if self.frames_seen < LEARN_FRAMES || self.learning {
             let mut speed = if self.frames_seen < LEARN_FRAMES {
                 FIRST_SPEED
@@ -220,7 +263,7 @@ impl FrameClassifier {
             for (floor, level) in self.floors.iter_mut().zip(levels) {
                 floor.learn_bounded(level, speed);
             }
-            return FrameLevel::Noise;
+            return (FrameLevel::Noise, features, 0);
         }
         // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
         // 6 dB, so these sums cannot overflow.
@@ -230,9 +273,26 @@ impl FrameClassifier {
             let above_mean = floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR;
             score_q16 += (level - above_floor.max(above_mean)).max(0);
         }
-        let verdict = if score_q16 >= self.strong_q16 {
+        let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
+        let weak_q16 = strong_q16 / WEAK_DIVISOR;
+        // Below half the weak threshold no verdict depends on the network: skip it.
+        let logit = if score_q16 >= weak_q16 / 2 {
+            net::logit_q8(&features)
+        } else {
+            i32::MIN
+        };
+        // The network's own thresholds move with the sensitivity too (never below the
+        // gates).
+        let shift = (50 - self.sensitivity as i32) * NET_STEP_Q8;
+        let net_strong = (NET_STRONG_Q8 + shift).max(GATE_STRONG_Q8);
+        let net_weak = (NET_WEAK_Q8 + shift).max(GATE_WEAK_Q8);
+        let verdict = if (score_q16 >= strong_q16 && logit >= GATE_STRONG_Q8)
+            || (score_q16 >= weak_q16 && logit >= net_strong)
+        {
             FrameLevel::Strong
-        } else if score_q16 >= self.weak_q16 {
+        } else if (score_q16 >= weak_q16 && logit >= GATE_WEAK_Q8)
+            || (score_q16 >= weak_q16 / 2 && logit >= net_weak)
+        {
             FrameLevel::Weak
         } else {
             FrameLevel::Noise
@@ -243,7 +303,7 @@ impl FrameClassifier {
             TRACK_SPEED
         };
         self.since_learning = self.since_learning.saturating_add(1);
-        if verdict == FrameLevel::Noise {
+        if verdict == FrameLevel::Noise || score_q16 < weak_q16 {
             self.speech_run = 0;
             for (floor, level) in self.floors.iter_mut().zip(levels) {
                 floor.learn_bounded(level, speed);
@@ -256,6 +316,6 @@ impl FrameClassifier {
                 floor.hold_bounded(level, rise, TRACK_SPEED);
             }
         }
-        verdict
+        (verdict, features, logit)
     }
 }

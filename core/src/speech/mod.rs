@@ -7,6 +7,8 @@
 //!   (three multiply-accumulates per sample), as log2 levels (`log2`).
 //! - `noise_floor`: each band's noise floor and mean level, each with its deviation; the
 //!   floor adapts at any level with no ceiling and is held (but not frozen) during speech.
+//! - `features`, `net`: a small fixed-point network over per-frame features that tells
+//!   speech from noise and music.
 //! - `frame`: noise / weak / strong verdict per frame from the excess over the floors and
 //!   means; every frame is noise while learning.
 //! - `endpoint`: onset after a run of strong frames (reported back at the start of the
@@ -22,17 +24,23 @@
 
 mod bands;
 mod endpoint;
+mod features;
 mod frame;
 mod log2;
+mod net;
+mod net_weights;
 mod noise_floor;
 
 // Public only for the benchmarks: the peer detectors (WebRTC VAD, Silero VAD) are run behind
 // the same endpointing (`Endpointer`, `FrameLevel`), and `speech_trace` prints the frame
-// classifier's levels and floors (`BandAnalyzer`, `FrameClassifier`). A host never needs them.
+// classifier's levels and floors (`BandAnalyzer`, `FrameClassifier`), and `speech_features`
+// dumps the network's inputs for its training (`FEATURE_COUNT`). A host never needs them.
 #[doc(hidden)]
 pub use bands::BandAnalyzer;
 #[doc(hidden)]
 pub use endpoint::Endpointer;
+#[doc(hidden)]
+pub use features::FEATURE_COUNT;
 #[doc(hidden)]
 pub use frame::{FrameClassifier, FrameLevel};
 

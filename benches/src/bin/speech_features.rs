@@ -1,0 +1,153 @@
+//! Dumps the speech detector's per-frame network features with a speech/noise label, for
+//! training the network (`scripts/train-speech-net.sh`).
+//!
+//! Run: `cargo run --release -p recresp-benches --bin speech_features -- OUT.bin`
+//!
+//! The training set keeps clear of everything `speech_eval` reports or is tuned on: it uses
+//! only the usable Asterisk prompts that are in none of the draws at offsets 0 (the reported
+//! table), 1 and 2 (the tuning draws), and seeds from 900,000,000 up for the noise and music
+//! (the evaluation's draws use seeds below 100,000,000). Each prompt is mixed as the
+//! evaluation mixes it (3 s lead learnt as noise, the prompt, 2 s more) under every
+//! condition of the table and a few harder ones; noise and music alone are added at the
+//! levels the table uses. Features come from `FrameClassifier::feed_traced`, the detector's
+//! own code; frames of the learning lead are skipped.
+//!
+//! Label of a frame: 1 (speech) if the clean prompt's frame is within 15 dB of the prompt's
+//! speech RMS, 2 (ignored) if it is quieter but still above −55 dBFS and inside the truth
+//! span (soft speech the noise may bury), else 0. Output: `RSF1`, the feature count (u32),
+//! then per frame the features (i16) and the label (u8), little-endian.
+
+use std::io::Write;
+
+use recresp_benches::corpus;
+use recresp_benches::music::Style;
+use recresp_benches::noise::NoiseKind;
+use recresp_benches::speech_testset::{
+    ground_truth, is_speech_prompt, make_case, music_only, noise_only, select, Condition, FRAME,
+    LEAD_SAMPLES,
+};
+use recresp_core::speech::FrameClassifier;
+use recresp_core::speech::FEATURE_COUNT;
+use recresp_core::SampleRate;
+
+/// Seeds of the training draws start here.
+const SEED_BASE: u64 = 900_000_000;
+
+fn frame_db(frame: &[i16]) -> f64 {
+    let ms = frame.iter().map(|&s| (s as f64).powi(2)).sum::<f64>() / frame.len() as f64;
+    10.0 * (ms / (32768.0 * 32768.0) + 1e-12).log10()
+}
+
+/// Runs the classifier over `x` (learning the first `LEAD_SAMPLES`) and writes each later
+/// frame with `label(frame index)`.
+fn dump(out: &mut Vec<u8>, x: &[i16], label: &dyn Fn(usize) -> u8) -> usize {
+    let mut c = FrameClassifier::new(SampleRate::Hz8000, 50);
+    c.set_learning(true);
+    let mut n = 0;
+    for (i, chunk) in x.chunks_exact(FRAME).enumerate() {
+        if i * FRAME >= LEAD_SAMPLES {
+            c.set_learning(false);
+        }
+        let (_, traced) = c.feed_traced(chunk);
+        let Some((_, features, _)) = traced else {
+            continue;
+        };
+        if i * FRAME < LEAD_SAMPLES {
+            continue;
+        }
+        for f in features {
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+        out.push(label(i));
+        n += 1;
+    }
+    n
+}
+
+fn main() -> Result<(), String> {
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: speech_features OUT.bin")?;
+    let corpus = corpus::load_default()?;
+    let mut excluded = std::collections::HashSet::new();
+    for offset in 0..3 {
+        for (p, _) in select(&corpus, offset).prompts {
+            excluded.insert(p.path.clone());
+        }
+    }
+    let pool = select(&corpus, 0).babble_pool;
+    let train: Vec<_> = corpus
+        .iter()
+        .filter(|p| is_speech_prompt(p) && !excluded.contains(&p.path))
+        .filter_map(|p| ground_truth(&p.samples).map(|t| (p, t)))
+        .collect();
+    let mut conditions = Condition::all();
+    for snr in [-3.0, 2.0] {
+        for kind in NoiseKind::ALL {
+            conditions.push(Condition::Colored(kind, snr));
+        }
+    }
+    conditions.extend([
+        Condition::Babble(5.0),
+        Condition::Music(5.0),
+        Condition::Music(10.0),
+        Condition::Music(15.0),
+    ]);
+    let mut out = b"RSF1".to_vec();
+    out.extend_from_slice(&(FEATURE_COUNT as u32).to_le_bytes());
+    let mut frames = 0;
+    for (pi, (prompt, truth)) in train.iter().enumerate() {
+        let speech_db = 20.0 * (truth.speech_rms / 32768.0).log10();
+        let labels: Vec<u8> = prompt
+            .samples
+            .chunks(FRAME)
+            .enumerate()
+            .map(|(f, fr)| {
+                let db = frame_db(fr);
+                let inside = (truth.onset..truth.end).contains(&(f * FRAME));
+                if db >= speech_db - 15.0 {
+                    1
+                } else if inside && db > -55.0 {
+                    2
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let lead_frames = LEAD_SAMPLES / FRAME;
+        let label = |i: usize| {
+            i.checked_sub(lead_frames)
+                .and_then(|j| labels.get(j))
+                .copied()
+                .unwrap_or(0)
+        };
+        for (ci, &condition) in conditions.iter().enumerate() {
+            let seed = SEED_BASE + (pi * 100 + ci) as u64;
+            let case = make_case(prompt, *truth, condition, seed, &pool);
+            frames += dump(&mut out, &case.samples, &label);
+        }
+    }
+    let none = |_: usize| 0u8;
+    for k in 0..4u64 {
+        for (si, style) in Style::ALL.into_iter().enumerate() {
+            for dbfs in [-45.0, -30.0, -20.0] {
+                let seed = SEED_BASE + 50_000_000 + k * 1000 + si as u64 * 10 + (-dbfs) as u64;
+                frames += dump(&mut out, &music_only(style, dbfs, 30, seed), &none);
+            }
+        }
+        for kind in NoiseKind::ALL {
+            for dbfs in [-50.0, -40.0, -30.0] {
+                let seed = SEED_BASE + 60_000_000 + k * 1000 + kind as u64 * 10 + (-dbfs) as u64;
+                frames += dump(&mut out, &noise_only(kind, dbfs, 20, seed), &none);
+            }
+        }
+    }
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(&out))
+        .map_err(|e| format!("{path}: {e}"))?;
+    eprintln!(
+        "{} training prompts, {frames} frames written to {path}",
+        train.len()
+    );
+    Ok(())
+}

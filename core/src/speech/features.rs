@@ -1,0 +1,121 @@
+//! Per-frame features for the speech/non-speech network ([`super::net`]): where each band's
+//! level stands against its noise floor and mean, how fast it changes, and short-term
+//! statistics of both, so the network sees the rhythm of syllables (speech) apart from
+//! steady tones, drum hits and noise.
+//!
+//! Everything is in Q8 log2 units (256 = one octave of power = 3.01 dB): a Q16 level shifted
+//! right by 8. Each feature is clamped to ±[`FEATURE_LIMIT`] so the network's integer sums
+//! are bounded. The statistics are exponential averages kept in `i16` (a few bytes per
+//! channel); they are updated on every judged frame, learning or not, so they do not depend
+//! on how audio is split into pushes.
+
+use super::bands::BAND_COUNT;
+
+/// Number of features per frame.
+pub const FEATURE_COUNT: usize = 23;
+
+/// Largest magnitude of a feature (32 octaves of power in Q8).
+pub const FEATURE_LIMIT: i32 = 8191;
+
+/// Right shift of the fast average of the excess over the floor (1/4 per frame: about
+/// 40 ms).
+const FAST_SHIFT: u32 = 2;
+
+/// Right shift of the average change of level (1/8 per frame: about 80 ms).
+const MOD_SHIFT: u32 = 3;
+
+/// Right shift of the slow average of the excess over the floor (1/32 per frame: about
+/// 320 ms, a syllable or two).
+const SLOW_SHIFT: u32 = 5;
+
+/// The feature vector of one frame.
+pub type Features = [i16; FEATURE_COUNT];
+
+/// What one band's noise tracking says about a frame, log2 Q16.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BandView {
+    /// The frame's level.
+    pub level_q16: i32,
+    /// The band's noise floor.
+    pub floor_q16: i32,
+    /// The band's mean noise level.
+    pub mean_q16: i32,
+    /// The band's noise deviation around the mean.
+    pub mean_dev_q16: i32,
+}
+
+/// The short-term statistics carried from frame to frame, per band, Q8.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FeatureState {
+    /// Last frame's level.
+    prev: [i16; BAND_COUNT],
+    /// Fast average of level − floor.
+    fast: [i16; BAND_COUNT],
+    /// Average of |level change|.
+    modulation: [i16; BAND_COUNT],
+    /// Slow average of level − floor.
+    slow: [i16; BAND_COUNT],
+}
+
+fn q8(q16: i32) -> i32 {
+    (q16 >> 8).clamp(-FEATURE_LIMIT, FEATURE_LIMIT)
+}
+
+fn avg(state: &mut i16, value: i32, shift: u32) -> i32 {
+    let s = *state as i32;
+    let next = (s + ((value - s) >> shift)).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
+    *state = next as i16;
+    next
+}
+
+impl FeatureState {
+    /// Takes a frame, updates the statistics and returns its features. Order: per band
+    /// (low, middle, high) level − floor, level − mean, level change, fast and slow averages
+    /// of level − floor, average |level change|; then the mean noise deviation of each band,
+    /// and the low and middle levels relative to the high one (the spectral tilt).
+    pub fn update(&mut self, bands: &[BandView; BAND_COUNT]) -> Features {
+        let mut out = [0i16; FEATURE_COUNT];
+        let mut i = 0;
+        let mut put = |v: i32| {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = v.clamp(-FEATURE_LIMIT, FEATURE_LIMIT) as i16;
+            }
+            i += 1;
+        };
+        for (b, band) in bands.iter().enumerate() {
+            let level = q8(band.level_q16);
+            let above_floor = q8(band.level_q16 - band.floor_q16);
+            let above_mean = q8(band.level_q16 - band.mean_q16);
+            let prev = self.prev.get(b).copied().unwrap_or(0) as i32;
+            let change = (level - prev).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
+            if let Some(p) = self.prev.get_mut(b) {
+                *p = level as i16;
+            }
+            let fast = self
+                .fast
+                .get_mut(b)
+                .map_or(0, |s| avg(s, above_floor, FAST_SHIFT));
+            let slow = self
+                .slow
+                .get_mut(b)
+                .map_or(0, |s| avg(s, above_floor, SLOW_SHIFT));
+            let modulation = self
+                .modulation
+                .get_mut(b)
+                .map_or(0, |s| avg(s, change.abs(), MOD_SHIFT));
+            put(above_floor);
+            put(above_mean);
+            put(change);
+            put(fast);
+            put(slow);
+            put(modulation);
+        }
+        for band in bands {
+            put(q8(band.mean_dev_q16));
+        }
+        let [low, mid, high] = bands.map(|b| q8(b.level_q16));
+        put(low - high);
+        put(mid - high);
+        out
+    }
+}
