@@ -7,13 +7,10 @@
 #    judged frame's features with its label.
 # 2. scripts/train_speech_net.py (numpy, in a venv made here) fits the network, quantizes
 #    it to the integer form core/src/speech/net.rs runs, and writes the weights.
-# Deterministic for a given dump; takes a few minutes. The features depend on the verdicts
-# (the floors learn from frames judged noise), so the dump depends on the network in place:
-# the committed weights were fitted on a dump made with an all-zero network (the excess
-# thresholds alone deciding), and a run with the committed network in place gives different
-# weights, which must be evaluated (speech_eval on the tuning draws, the core tests) before
-# they are committed. Usage: scripts/train-speech-net.sh
-# [hidden units] [epochs]
+# Deterministic: the dump is made with an untrained network in place (every logit 0, the
+# excess thresholds alone deciding; `FrameClassifier::feed_untrained`), so it does not
+# depend on the committed weights, and a run reproduces them. Takes a few minutes.
+# Usage: scripts/train-speech-net.sh [hidden units] [epochs]
 set -eu
 cd "$(dirname "$0")/.."
 venv=target/speech-net-venv

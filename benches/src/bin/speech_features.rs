@@ -9,7 +9,7 @@
 //! (the evaluation's draws use seeds below 100,000,000). Each prompt is mixed as the
 //! evaluation mixes it (3 s lead learnt as noise, the prompt, 2 s more) under every
 //! condition of the table and a few harder ones; noise and music alone are added at the
-//! levels the table uses. Features come from `FrameClassifier::feed_traced`, the detector's
+//! levels the table uses. Features come from `FrameClassifier::feed_untrained`, the detector's
 //! own code; frames of the learning lead are skipped.
 //!
 //! Label of a frame: 1 (speech) if the clean prompt's frame is within 15 dB of the prompt's
@@ -48,7 +48,7 @@ fn dump(out: &mut Vec<u8>, x: &[i16], label: &dyn Fn(usize) -> u8) -> usize {
         if i * FRAME >= LEAD_SAMPLES {
             c.set_learning(false);
         }
-        let (_, traced) = c.feed_traced(chunk);
+        let (_, traced) = c.feed_untrained(chunk);
         let Some((_, features, _)) = traced else {
             continue;
         };

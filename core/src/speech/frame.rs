@@ -220,7 +220,26 @@ impl FrameClassifier {
         (used, levels.map(|l| self.judge(l)))
     }
 
+    /// [`feed_traced`](Self::feed_traced) with an untrained network in place of the
+    /// committed one (every logit 0: the excess thresholds alone decide), so that the
+    /// training dump does not depend on the weights it is used to fit.
+    pub fn feed_untrained(
+        &mut self,
+        samples: &[i16],
+    ) -> (usize, Option<(FrameLevel, Features, i32)>) {
+        let (used, levels) = self.bands.feed(samples);
+        (used, levels.map(|l| self.judge_with(l, |_| 0)))
+    }
+
     fn judge(&mut self, levels: BandLevelsQ16) -> (FrameLevel, Features, i32) {
+        self.judge_with(levels, net::logit_q8)
+    }
+
+    fn judge_with(
+        &mut self,
+        levels: BandLevelsQ16,
+        network: impl Fn(&Features) -> i32,
+    ) -> (FrameLevel, Features, i32) {
         let levels = levels.map(bound);
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
@@ -277,7 +296,7 @@ impl FrameClassifier {
         let weak_q16 = strong_q16 / WEAK_DIVISOR;
         // Below half the weak threshold no verdict depends on the network: skip it.
         let logit = if score_q16 >= weak_q16 / 2 {
-            net::logit_q8(&features)
+            network(&features)
         } else {
             i32::MIN
         };
