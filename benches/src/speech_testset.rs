@@ -192,19 +192,26 @@ pub fn make_case(
 ) -> Case {
     let len = LEAD_SAMPLES + prompt.samples.len() + TAIL_SAMPLES;
     let noise = unit_noise(condition, len, seed, babble_pool);
-    let gain = match condition {
-        Condition::Clean => 0.0,
-        Condition::Colored(_, snr) | Condition::Babble(snr) | Condition::Music(snr) => {
-            truth.speech_rms / 10f64.powf(snr / 20.0)
-        }
+    let snr_db = match condition {
+        Condition::Clean => None,
+        Condition::Colored(_, snr) | Condition::Babble(snr) | Condition::Music(snr) => Some(snr),
     };
-    let samples = (0..len)
-        .map(|i| {
+    mix_case(prompt, truth, &noise, snr_db)
+}
+
+/// `prompt` from [`LEAD_SAMPLES`] on, over `noise` (unit RMS; the file is as long as it is)
+/// scaled to `snr_db` below the prompt's speech, or over silence for `None`.
+pub fn mix_case(prompt: &Prompt, truth: Truth, noise: &[f64], snr_db: Option<f64>) -> Case {
+    let gain = snr_db.map_or(0.0, |snr| truth.speech_rms / 10f64.powf(snr / 20.0));
+    let samples = noise
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
             let speech = i
                 .checked_sub(LEAD_SAMPLES)
                 .and_then(|j| prompt.samples.get(j))
                 .map_or(0.0, |&s| s as f64);
-            to_i16(speech + gain * noise[i])
+            to_i16(speech + gain * n)
         })
         .collect();
     Case {

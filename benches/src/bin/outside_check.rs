@@ -24,7 +24,7 @@ use recresp_benches::dtmf_talkoff::{false_digits, Condition as Line};
 use recresp_benches::noise::{colored, rms, NoiseKind, Rng};
 use recresp_benches::spandsp;
 use recresp_benches::speech_score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
-use recresp_benches::speech_testset::{select, Truth, LEAD_SAMPLES, TAIL_SAMPLES};
+use recresp_benches::speech_testset::{mix_case, select, LEAD_SAMPLES, TAIL_SAMPLES};
 use recresp_core::SampleRate;
 
 const FRENCH: &str = "/usr/share/asterisk/sounds/fr";
@@ -110,36 +110,6 @@ fn talk_off(corpora: &[(&str, &Vec<Prompt>)]) {
     }
 }
 
-/// One scored file: the mix and where its speech is.
-struct Mix {
-    samples: Vec<i16>,
-    onset: usize,
-    end: usize,
-}
-
-/// `prompt` from [`LEAD_SAMPLES`] on, over `noise` (unit RMS) at `snr_db` below its speech.
-fn mix(prompt: &Prompt, truth: Truth, noise: &[f64], snr_db: f64) -> Mix {
-    let gain = truth.speech_rms / 10f64.powf(snr_db / 20.0);
-    let samples = noise
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let speech = i
-                .checked_sub(LEAD_SAMPLES)
-                .and_then(|j| prompt.samples.get(j))
-                .map_or(0.0, |&s| s as f64);
-            (speech + gain * n)
-                .round()
-                .clamp(i16::MIN as f64, i16::MAX as f64) as i16
-        })
-        .collect();
-    Mix {
-        samples,
-        onset: LEAD_SAMPLES + truth.onset,
-        end: LEAD_SAMPLES + truth.end,
-    }
-}
-
 /// `len` samples of music on hold from a place `rng` picks, at unit RMS.
 fn music_noise(music: &[Prompt], len: usize, rng: &mut Rng) -> Vec<f64> {
     let track = &music[rng.below(music.len())].samples;
@@ -177,7 +147,7 @@ fn speech(corpora: &[(&str, &Vec<Prompt>)], music: &[Prompt]) -> Result<(), Stri
                     Some(kind) => colored(*kind, len, seed),
                     None => music_noise(music, len, &mut Rng::new(seed)),
                 };
-                let case = mix(prompt, *truth, &noise, *snr);
+                let case = mix_case(prompt, *truth, &noise, Some(*snr));
                 for ((_, detect), win) in DETECTORS.iter().zip(&mut wins) {
                     let answer = Answer::from_events(&detect(&case.samples)?, LEAD_SAMPLES as u64);
                     *win += (judge(answer, case.onset, case.end) == Verdict::Success) as usize;
