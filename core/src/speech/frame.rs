@@ -210,23 +210,32 @@ impl FrameClassifier {
     /// the frame's level if it completed.
     pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {
         let (used, levels) = self.bands.feed(samples);
-        (used, levels.map(|l| self.judge(l, net::logit_q8).0))
+        (used, levels.map(|l| self.judge(l).0))
     }
 
-    /// [`feed`](Self::feed) with an untrained network in place of the committed one (every
-    /// logit 0: the excess thresholds alone decide), also returning the completed frame's
-    /// network features and logit: the training dump, which so does not depend on the
-    /// weights it is used to fit.
+    /// [`feed`](Self::feed), also returning the completed frame's network features and
+    /// logit (for the training dump and tracing).
+    pub fn feed_traced(&mut self, samples: &[i16]) -> (usize, Option<(FrameLevel, Features, i32)>) {
+        let (used, levels) = self.bands.feed(samples);
+        (used, levels.map(|l| self.judge(l)))
+    }
+
+    /// [`feed_traced`](Self::feed_traced) with an untrained network in place of the
+    /// committed one (every logit 0: the excess thresholds alone decide), so that the
+    /// training dump does not depend on the weights it is used to fit.
     pub fn feed_untrained(
         &mut self,
         samples: &[i16],
     ) -> (usize, Option<(FrameLevel, Features, i32)>) {
         let (used, levels) = self.bands.feed(samples);
-        (used, levels.map(|l| self.judge(l, |_| 0)))
+        (used, levels.map(|l| self.judge_with(l, |_| 0)))
     }
 
-    /// The frame's verdict, features and logit, with `network` giving the logit.
-    fn judge(
+    fn judge(&mut self, levels: BandLevelsQ16) -> (FrameLevel, Features, i32) {
+        self.judge_with(levels, net::logit_q8)
+    }
+
+    fn judge_with(
         &mut self,
         levels: BandLevelsQ16,
         network: impl Fn(&Features) -> i32,
