@@ -164,7 +164,8 @@ impl<const W: usize, const P: usize> ReorderWindow<W, P> {
         }
         // Before the start, a packet below the lowest one buffered still fits if the
         // buffered span stays under `W`.
-        if !self.started && distance(self.max, seq) < W as i32 {
+        // (A packet exactly half the sequence space away is neither ahead nor behind.)
+        if !self.started && (1..W as i32).contains(&distance(self.max, seq)) {
             return Placement::Fits;
         }
         Placement::Late
@@ -321,6 +322,8 @@ mod tests {
             vec![65534, 65535, 0, 1, 2]
         );
         assert_eq!(run::<1>(&[5, 6, 8, 7]), vec![5, 6, 8]);
+        // Half the sequence space apart: neither ahead nor behind, so the second is late.
+        assert_eq!(run::<8>(&[9504, 42272]), vec![9504]);
     }
 
     #[test]
@@ -358,7 +361,11 @@ mod tests {
 
         /// Whatever arrives, nothing panics and nothing is released twice.
         #[test]
-        fn any_arrivals(arrivals in proptest::collection::vec(any::<u16>(), 0..100)) {
+        fn any_arrivals(arrivals in proptest::collection::vec(
+            // Anywhere, near each other, and near half the sequence space apart.
+            prop_oneof![any::<u16>(), 0u16..24, 32_760u16..32_790],
+            0..100,
+        )) {
             let out = run::<8>(&arrivals);
             let mut seen = std::collections::HashSet::new();
             for s in &out {
