@@ -354,16 +354,19 @@ impl BlockClassifier {
         limits: &Thresholds,
     ) -> BlockClass {
         let previous = self.previous.take();
-        let power = bins.whole.map(Bin::power);
-        let e_n = bins.energy.saturating_mul(block_len as u64);
-        let (rows, cols) = power.split_at(4);
-        let (row, row_power) = strongest(rows);
-        let (col, col_power) = strongest(cols);
-        // No pair of tones passes even the edge checks unless the strongest pair does.
-        if !share_passes(row_power, col_power, e_n, MIN_EDGE_SHARE_Q8, limits) {
+        let Some(Candidates {
+            power,
+            e_n,
+            row,
+            row_power,
+            col,
+            col_power,
+        }) = candidates(bins, block_len, limits)
+        else {
             self.earlier.e_n = 0;
             return BlockClass::Nothing;
-        }
+        };
+        let (rows, cols) = power.split_at(4);
         let whole = if tones_pass(row_power, col_power, e_n, limits) {
             whole_key(bins, row, col)
         } else {
@@ -469,11 +472,56 @@ impl BlockClassifier {
     /// Classifies a block that is too quiet to hold a key without its bins (see
     /// `Thresholds::is_too_quiet`): the same as [`classify`](Self::classify) on such a
     /// block, whose level check always fails.
+    /// Whether the classifier holds nothing from earlier blocks: no key in the block before
+    /// and no edge kept for the next block's check. So it is after [`quiet_block`] and after
+    /// any block that fails [`holds_candidates`].
+    ///
+    /// [`quiet_block`]: Self::quiet_block
+    pub fn is_idle(&self) -> bool {
+        self.previous.is_none() && self.earlier.e_n == 0
+    }
+
     pub fn quiet_block(&mut self) -> BlockClass {
         self.previous = None;
         self.earlier.e_n = 0;
         BlockClass::Nothing
     }
+}
+
+/// A block's tone powers, its energy times its length, and its strongest row and column:
+/// what [`BlockClassifier::classify`] goes on with once the strongest pair passes the edge
+/// checks.
+struct Candidates {
+    power: [u64; TONE_COUNT],
+    e_n: u64,
+    row: usize,
+    row_power: u64,
+    col: usize,
+    col_power: u64,
+}
+
+/// The block's candidates, or `None` when even its strongest pair of tones fails the edge
+/// checks: then no pair does, and the block is [`BlockClass::Nothing`] whatever came before
+/// it, and leaves the classifier idle ([`BlockClassifier::is_idle`]).
+fn candidates(bins: &BlockBins, block_len: usize, limits: &Thresholds) -> Option<Candidates> {
+    let power = bins.whole.map(Bin::power);
+    let e_n = bins.energy.saturating_mul(block_len as u64);
+    let (rows, cols) = power.split_at(4);
+    let (row, row_power) = strongest(rows);
+    let (col, col_power) = strongest(cols);
+    share_passes(row_power, col_power, e_n, MIN_EDGE_SHARE_Q8, limits).then_some(Candidates {
+        power,
+        e_n,
+        row,
+        row_power,
+        col,
+        col_power,
+    })
+}
+
+/// Whether a block may hold a key or an edge, whatever came before it (see [`candidates`]).
+pub(crate) fn holds_candidates(bins: &BlockBins, block_len: usize, limits: &Thresholds) -> bool {
+    candidates(bins, block_len, limits).is_some()
 }
 
 /// The key of row `row` and column `col` when both tones keep their frequency from the first

@@ -124,6 +124,10 @@ impl DtmfDetector {
 
     /// The end of the last block that ends by position `pos` (the current block's start if
     /// none does): the samples up to there give every event due by `pos`.
+    ///
+    /// When the detector is idle ([`is_idle`](Self::is_idle)) and only one whole block ends
+    /// by `pos`, that block waits too: it is measured only if the block after it may hold a
+    /// tone (see [`push`](Self::push)), and alone it gives no event.
     pub(crate) fn blocks_end_by(&self, pos: u64) -> u64 {
         let since = pos.saturating_sub(self.block_start);
         let len = self.coeffs.block_len as u64;
@@ -132,7 +136,17 @@ impl DtmfDetector {
             Ok(since) => (since - since % len as u32) as u64,
             Err(_) => since - since % len,
         };
+        if whole == len && self.is_idle() {
+            return self.block_start;
+        }
         self.block_start + whole
+    }
+
+    /// Whether no key is sounding or building up and no block is in progress: then the next
+    /// block alone cannot cause an event, and if the block after it holds no pair of tones
+    /// strong enough for an edge, neither does the first (see [`push`](Self::push)).
+    fn is_idle(&self) -> bool {
+        self.block_fill == 0 && self.classifier.is_idle() && self.tracker.is_idle()
     }
 
     /// Forgets all state; positions restart at 0.
@@ -144,12 +158,27 @@ impl DtmfDetector {
     ///
     /// A block that ends within `samples` is measured first: if its energy is too low for
     /// any key to pass the level check (`Thresholds::is_too_quiet`), its remaining samples
-    /// skip the resonators, which cannot change the block's class. Blocks are cut at the
-    /// same positions whatever the chunking, so the events do not depend on it.
+    /// skip the resonators, which cannot change the block's class.
+    ///
+    /// When the detector is idle and `samples` hold two whole blocks from the current
+    /// position, the second is measured first: if even its strongest pair of tones fails
+    /// the edge checks, it is `Nothing` whatever the first block was, the first alone gives
+    /// no event, and both leave the detector idle, so the first is never measured. Voice
+    /// and noise are mostly such blocks, so this halves the resonators' work on them.
+    ///
+    /// Blocks are cut at the same positions whatever the chunking, and neither shortcut
+    /// changes a block's class as seen by the events, so the events do not depend on it.
     pub fn push(&mut self, samples: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
         let block_len = self.coeffs.block_len;
         let mut rest = samples;
         while !rest.is_empty() {
+            if self.is_idle() {
+                if let Some((pair, later)) = rest.split_at_checked(2 * block_len) {
+                    rest = later;
+                    self.push_pair(pair, on_event);
+                    continue;
+                }
+            }
             let fill = self.block_fill as usize;
             let needed = block_len.saturating_sub(fill);
             if rest.len() < needed {
@@ -160,19 +189,55 @@ impl DtmfDetector {
             }
             let (now, later) = rest.split_at(needed);
             rest = later;
-            let rest_energy = goertzel::energy(now);
-            let energy = self.bank.energy().wrapping_add(rest_energy);
-            if self.limits.is_too_quiet(energy, block_len) {
-                self.bank.clear();
+            self.complete_block(fill, now, on_event);
+        }
+    }
+
+    /// Ends the current block with `now`, the samples from `fill` to its end: measured,
+    /// classified, tracked.
+    fn complete_block(&mut self, fill: usize, now: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
+        let energy = self.bank.energy().wrapping_add(goertzel::energy(now));
+        if self.limits.is_too_quiet(energy, self.coeffs.block_len) {
+            self.bank.clear();
+            let class = self.classifier.quiet_block();
+            self.next_block(class, on_event);
+        } else {
+            self.feed(fill, now, false);
+            self.bank
+                .add_energy(energy.wrapping_sub(self.bank.energy()));
+            self.end_block(on_event);
+        }
+    }
+
+    /// Takes two whole blocks from idle: the second is measured first, and if it may hold a
+    /// tone, both are then taken in order as usual (see [`push`](Self::push)).
+    fn push_pair(&mut self, pair: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
+        let (first, second) = pair.split_at(self.coeffs.block_len.min(pair.len()));
+        if self.may_hold_tones(second) {
+            self.complete_block(0, first, on_event);
+            self.complete_block(0, second, on_event);
+        } else {
+            // Both blocks are `Nothing` to the tracker, and the classifier stays idle.
+            for _ in 0..2 {
                 let class = self.classifier.quiet_block();
                 self.next_block(class, on_event);
-            } else {
-                self.feed(fill, now, false);
-                self.bank
-                    .add_energy(energy.wrapping_sub(self.bank.energy()));
-                self.end_block(on_event);
             }
         }
+    }
+
+    /// Whether a whole block may hold a key or an edge whatever came before it: it is not
+    /// too quiet and its strongest pair of tones passes the edge checks. Leaves the bank
+    /// ready for a block.
+    fn may_hold_tones(&mut self, block: &[i16]) -> bool {
+        let block_len = self.coeffs.block_len;
+        let energy = goertzel::energy(block);
+        if self.limits.is_too_quiet(energy, block_len) {
+            return false;
+        }
+        self.feed(0, block, false);
+        self.bank.add_energy(energy);
+        let bins = self.bank.finish(self.coeffs);
+        classify::holds_candidates(&bins, block_len, &self.limits)
     }
 
     /// Runs the resonators (and, with `with_energy`, the energy) over `samples`, which

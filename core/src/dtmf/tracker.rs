@@ -130,6 +130,13 @@ impl DigitTracker {
         }
     }
 
+    /// Whether no digit is sounding and no run of whole blocks is under way: then one block
+    /// followed by [`BlockClass::Nothing`] causes no event and leaves the tracker as two
+    /// `Nothing` blocks would (idle; the run's start is set afresh by the next run).
+    pub fn is_idle(&self) -> bool {
+        self.active.is_none() && self.run_digit.is_none()
+    }
+
     /// Forgets the current run of whole blocks.
     fn end_run(&mut self) {
         self.run_digit = None;
