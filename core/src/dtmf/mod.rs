@@ -125,21 +125,23 @@ impl DtmfDetector {
     /// The end of the last block that ends by position `pos` (the current block's start if
     /// none does): the samples up to there give every event due by `pos`.
     ///
-    /// When the detector is idle ([`is_idle`](Self::is_idle)) and only one whole block ends
-    /// by `pos`, that block waits too: it is measured only if the block after it may hold a
-    /// tone (see [`push`](Self::push)), and alone it gives no event.
+    /// When the detector is idle ([`is_idle`](Self::is_idle)), blocks are handed over in
+    /// pairs and an odd last block waits: it is measured only if the block after it may hold
+    /// a tone (see [`push`](Self::push)). No block of the first four after an idle point can
+    /// cause an event, so the wait delays none.
     pub(crate) fn blocks_end_by(&self, pos: u64) -> u64 {
         let since = pos.saturating_sub(self.block_start);
         let len = self.coeffs.block_len as u64;
         // A 32-bit division when it fits (one UDIV on a Cortex-M3, not a library call).
-        let whole = match u32::try_from(since) {
-            Ok(since) => (since - since % len as u32) as u64,
-            Err(_) => since - since % len,
+        let mut blocks = match u32::try_from(since) {
+            Ok(since) => (since / len as u32) as u64,
+            Err(_) => since / len,
         };
-        if whole == len && self.is_idle() {
-            return self.block_start;
+        if self.is_idle() {
+            // Whole pairs only; an odd block waits for the next.
+            blocks &= !1;
         }
-        self.block_start + whole
+        self.block_start + blocks * len
     }
 
     /// Whether no key is sounding or building up and no block is in progress: then the next
