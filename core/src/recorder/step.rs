@@ -116,7 +116,12 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         let dtmf_from = self.dtmf.position();
         let dtmf_to = self.dtmf.blocks_end_by(pos);
         let speech_from = pos.saturating_sub(self.block());
-        let from = dtmf_from.min(speech_from);
+        // Audio waiting for the DTMF detector is decoded only when it is handed over.
+        let from = if dtmf_to > dtmf_from {
+            dtmf_from.min(speech_from)
+        } else {
+            speech_from
+        };
         debug_assert!(
             from >= self.ring.start(),
             "the ring holds what the detectors need"
