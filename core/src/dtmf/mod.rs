@@ -9,8 +9,11 @@
 //! whole blocks must also keep its summed twist within tighter limits and each tone's turn
 //! steady (a voice's harmonics glide, a generator's tones do not). A tracker
 //! (`tracker`) confirms a key after four consecutive whole blocks and one more block of it
-//! beside them (a tone of 36 ms or more), and ends it after four blocks without it. Coefficients are `static` tables (`coeffs`), shared by every channel; the
-//! per-channel state is [`DtmfDetector`] itself (at most 256 bytes).
+//! beside them (a tone of 36 ms or more), and ends it after four blocks without it.
+//! From idle, fewer blocks than that cannot cause an event, so a group of four is measured
+//! only if its last block may hold a tone: voice and noise mostly cost one block in four.
+//! Coefficients are `static` tables (`coeffs`), shared by every channel; the per-channel
+//! state is [`DtmfDetector`] itself (at most 256 bytes).
 //!
 //! Assumes: 16-bit linear PCM (decode G.711 first); levels in dBm0 with a full-scale sine at
 //! +3.17 dBm0. Arithmetic is integer only, with explicit wrapping where a bound is proven and
@@ -26,6 +29,11 @@ mod tracker;
 mod run_margins;
 
 pub use config::DtmfConfig;
+
+/// Blocks judged as a group from an idle detector: all are measured only if the last may
+/// hold a key. From idle, the blocks before it are fewer than a key's confirmation needs,
+/// so none of them can cause an event (`tracker` tests this).
+const GROUP_BLOCKS: usize = tracker::CONFIRM_BLOCKS as usize;
 
 use crate::{Digit, SampleRate};
 use classify::{BlockClass, BlockClassifier};
@@ -126,9 +134,9 @@ impl DtmfDetector {
     /// none does): the samples up to there give every event due by `pos`.
     ///
     /// When the detector is idle ([`is_idle`](Self::is_idle)), blocks are handed over in
-    /// pairs and an odd last block waits: it is measured only if the block after it may hold
-    /// a tone (see [`push`](Self::push)). No block of the first four after an idle point can
-    /// cause an event, so the wait delays none.
+    /// groups of [`GROUP_BLOCKS`] and the rest wait: a group is measured only if its last
+    /// block may hold a tone (see [`push`](Self::push)). The blocks before it cannot cause an
+    /// event, so the wait delays none.
     pub(crate) fn blocks_end_by(&self, pos: u64) -> u64 {
         let since = pos.saturating_sub(self.block_start);
         let len = self.coeffs.block_len as u64;
@@ -138,15 +146,42 @@ impl DtmfDetector {
             Err(_) => since / len,
         };
         if self.is_idle() {
-            // Whole pairs only; an odd block waits for the next.
-            blocks &= !1;
+            blocks -= blocks % GROUP_BLOCKS as u64;
         }
         self.block_start + blocks * len
     }
 
+    /// The span of the block that decides whether the group ending by `pos` is measured at
+    /// all (see [`skip_group`](Self::skip_group)): the group's last block, when the detector
+    /// is idle and a whole group ends by `pos`.
+    pub(crate) fn group_probe(&self, pos: u64) -> Option<(u64, u64)> {
+        let len = self.coeffs.block_len as u64;
+        let group_end = self.block_start + GROUP_BLOCKS as u64 * len;
+        (self.is_idle() && group_end <= pos).then_some((group_end - len, group_end))
+    }
+
+    /// Given the samples of the [`group_probe`](Self::group_probe) block, passes over the
+    /// whole group if that block cannot hold a key or an edge, and returns whether it did;
+    /// otherwise changes nothing (the group is then pushed as usual).
+    pub(crate) fn skip_group(
+        &mut self,
+        probe: &[i16],
+        on_event: &mut impl FnMut(DtmfEvent),
+    ) -> bool {
+        if probe.len() != self.coeffs.block_len || !self.is_idle() || self.may_hold_tones(probe) {
+            return false;
+        }
+        // Every block of the group is `Nothing` to the tracker, and the classifier stays idle.
+        for _ in 0..GROUP_BLOCKS {
+            let class = self.classifier.quiet_block();
+            self.next_block(class, on_event);
+        }
+        true
+    }
+
     /// Whether no key is sounding or building up and no block is in progress: then the next
-    /// block alone cannot cause an event, and if the block after it holds no pair of tones
-    /// strong enough for an edge, neither does the first (see [`push`](Self::push)).
+    /// [`GROUP_BLOCKS`] − 1 blocks cannot cause an event, and if the block after them holds no
+    /// pair of tones strong enough for an edge, neither do they (see [`push`](Self::push)).
     fn is_idle(&self) -> bool {
         self.block_fill == 0 && self.classifier.is_idle() && self.tracker.is_idle()
     }
@@ -162,11 +197,12 @@ impl DtmfDetector {
     /// any key to pass the level check (`Thresholds::is_too_quiet`), its remaining samples
     /// skip the resonators, which cannot change the block's class.
     ///
-    /// When the detector is idle and `samples` hold two whole blocks from the current
-    /// position, the second is measured first: if even its strongest pair of tones fails
-    /// the edge checks, it is `Nothing` whatever the first block was, the first alone gives
-    /// no event, and both leave the detector idle, so the first is never measured. Voice
-    /// and noise are mostly such blocks, so this halves the resonators' work on them.
+    /// When the detector is idle and `samples` hold a group of [`GROUP_BLOCKS`] whole blocks
+    /// from the current position, its last block is measured first: if even its strongest
+    /// pair of tones fails the edge checks, it is `Nothing` whatever came before it, the
+    /// blocks before it cannot cause an event (fewer than a key needs), and all leave the
+    /// detector idle, so they are never measured. Voice and noise are mostly such blocks,
+    /// so this saves most of the resonators' work on them.
     ///
     /// Blocks are cut at the same positions whatever the chunking, and neither shortcut
     /// changes a block's class as seen by the events, so the events do not depend on it.
@@ -174,10 +210,10 @@ impl DtmfDetector {
         let block_len = self.coeffs.block_len;
         let mut rest = samples;
         while !rest.is_empty() {
-            if self.is_idle() {
-                if let Some((pair, later)) = rest.split_at_checked(2 * block_len) {
+            if let Some((group, later)) = rest.split_at_checked(GROUP_BLOCKS * block_len) {
+                let probe = group.get(group.len() - block_len..).unwrap_or(&[]);
+                if self.skip_group(probe, on_event) {
                     rest = later;
-                    self.push_pair(pair, on_event);
                     continue;
                 }
             }
@@ -208,22 +244,6 @@ impl DtmfDetector {
             self.bank
                 .add_energy(energy.wrapping_sub(self.bank.energy()));
             self.end_block(on_event);
-        }
-    }
-
-    /// Takes two whole blocks from idle: the second is measured first, and if it may hold a
-    /// tone, both are then taken in order as usual (see [`push`](Self::push)).
-    fn push_pair(&mut self, pair: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
-        let (first, second) = pair.split_at(self.coeffs.block_len.min(pair.len()));
-        if self.may_hold_tones(second) {
-            self.complete_block(0, first, on_event);
-            self.complete_block(0, second, on_event);
-        } else {
-            // Both blocks are `Nothing` to the tracker, and the classifier stays idle.
-            for _ in 0..2 {
-                let class = self.classifier.quiet_block();
-                self.next_block(class, on_event);
-            }
         }
     }
 

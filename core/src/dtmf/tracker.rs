@@ -265,4 +265,39 @@ mod tests {
         assert_eq!(starts(&ev).len(), 1, "{ev:?}");
         assert_eq!(ev.len(), 2, "{ev:?}");
     }
+
+    /// From idle, any CONFIRM_BLOCKS − 1 blocks followed by `Nothing` cause no event and
+    /// leave the tracker idle: what lets the detector pass over such a group unmeasured.
+    #[test]
+    fn fewer_blocks_than_a_key_needs_cause_nothing_from_idle() {
+        let mut classes = vec![BlockClass::Nothing];
+        for digit in [Digit::D1, Digit::D5] {
+            classes.push(BlockClass::Edge { digit });
+            for (continued, lead) in [(false, false), (false, true), (true, false), (true, true)] {
+                classes.push(BlockClass::Key {
+                    digit,
+                    continued,
+                    lead,
+                });
+            }
+        }
+        let n = CONFIRM_BLOCKS as u32 - 1;
+        for code in 0..classes.len().pow(n) {
+            let mut t = DigitTracker::default();
+            let mut events = 0;
+            let mut k = code;
+            for i in 0..=n as u64 {
+                let class = if i < n as u64 {
+                    let c = classes[k % classes.len()];
+                    k /= classes.len();
+                    c
+                } else {
+                    BlockClass::Nothing
+                };
+                t.block(i * B, (i + 1) * B, class, &mut |_| events += 1);
+            }
+            assert_eq!(events, 0, "sequence {code}");
+            assert!(t.is_idle(), "sequence {code}");
+        }
+    }
 }

@@ -102,20 +102,57 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     /// returns whether they reported anything.
     ///
     /// The speech detector gets the block. The DTMF detector gets its whole 8 ms blocks that
-    /// end by now and were not fed yet: the part of its block still in progress waits in
-    /// the ring for the next call, so the detector sees each block in one piece and skips
-    /// the resonators of a quiet one at once (see `DtmfDetector::push`). It reports the same
-    /// events at the same call as when fed every sample at once (its blocks are cut at the
-    /// same positions whatever the chunking, and no block ends in the part that waits), and
-    /// the ring keeps that part: only `open_window` forgets held audio that recent, and it
-    /// feeds the detector first ([`Self::catch_up_dtmf`]).
+    /// end by now and were not fed yet (`DtmfDetector::blocks_end_by`): the part of its
+    /// block still in progress waits in the ring for the next call, so the detector sees
+    /// each block in one piece and skips the resonators of a quiet one at once (see
+    /// `DtmfDetector::push`). When it is idle, whole blocks also wait until a group of four
+    /// is complete, and only the group's last block is decoded and measured first; the
+    /// group is fed only if that block may hold a tone. It reports the same events at the
+    /// same call as when fed every sample at once (its blocks are cut at the same positions
+    /// whatever the chunking, and no waiting block can cause an event), and the ring keeps
+    /// what waits: only `open_window` forgets held audio that recent, and it feeds the
+    /// detector first ([`Self::catch_up_dtmf`]).
     fn run_detectors(&mut self) -> bool {
         let mut tones: Deque<DtmfEvent, 4> = Deque::new();
         let mut speech: Deque<SpeechEvent, 4> = Deque::new();
         let pos = self.pos;
-        let dtmf_from = self.dtmf.position();
-        let dtmf_to = self.dtmf.blocks_end_by(pos);
+        // An idle DTMF detector takes a group of blocks only if its last block may hold a
+        // tone: that block alone is decoded with the speech detector's (see
+        // `DtmfDetector::group_probe`), the group only if it may.
+        let probe = self.dtmf.group_probe(pos);
+        let skipped = self.run_block(probe, &mut tones, &mut speech);
+        if probe.is_some() && !skipped {
+            let to = self.dtmf.blocks_end_by(pos);
+            self.feed_dtmf(to, &mut tones);
+        }
+        let reported = !tones.is_empty() || !speech.is_empty();
+        while let Some(e) = tones.pop_front() {
+            if let DtmfEvent::Start { digit, onset } = e {
+                self.on_tone(digit, onset);
+            }
+        }
+        while let Some(e) = speech.pop_front() {
+            self.on_speech(e);
+        }
+        reported
+    }
+
+    /// Decodes the block that just ended, and what the DTMF detector takes now, and runs
+    /// the detectors on them: with `probe`, only that block for the DTMF detector (see
+    /// [`run_detectors`](Self::run_detectors)); returns whether the detector then passed
+    /// over its group. Not inlined, so its decoding buffer is off the stack when
+    /// [`feed_dtmf`](Self::feed_dtmf) runs.
+    #[inline(never)]
+    fn run_block(
+        &mut self,
+        probe: Option<(u64, u64)>,
+        tones: &mut Deque<DtmfEvent, 4>,
+        speech: &mut Deque<SpeechEvent, 4>,
+    ) -> bool {
+        let pos = self.pos;
         let speech_from = pos.saturating_sub(self.block());
+        let (dtmf_from, dtmf_to) =
+            probe.unwrap_or((self.dtmf.position(), self.dtmf.blocks_end_by(pos)));
         // Audio waiting for the DTMF detector is decoded only when it is handed over.
         let from = if dtmf_to > dtmf_from {
             dtmf_from.min(speech_from)
@@ -131,6 +168,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         let (dtmf_from, dtmf_to, speech_from) =
             (offset(dtmf_from), offset(dtmf_to), offset(speech_from));
         let (dtmf, detector) = (&mut self.dtmf, &mut self.speech);
+        let mut skipped = false;
         // Offset of the first sample of the next part handed out.
         let mut at = 0;
         self.ring.span_decoded(from, pos, &mut |part| {
@@ -140,41 +178,44 @@ impl<const N: usize, S: Store> Recorder<N, S> {
                 part.get(a - at..b.max(a) - at).unwrap_or(&[])
             };
             let for_dtmf = within(dtmf_from, dtmf_to);
-            if !for_dtmf.is_empty() {
-                push_dtmf(dtmf, for_dtmf, &mut tones);
+            if probe.is_some() {
+                // Probed only when the block is whole in this part.
+                skipped |=
+                    for_dtmf.len() == dtmf_to - dtmf_from && skip_dtmf_group(dtmf, for_dtmf, tones);
+            } else if !for_dtmf.is_empty() {
+                push_dtmf(dtmf, for_dtmf, tones);
             }
             let for_speech = within(speech_from, end);
             if !for_speech.is_empty() {
-                push_speech(detector, for_speech, &mut speech);
+                push_speech(detector, for_speech, speech);
             }
             at = end;
         });
-        let reported = !tones.is_empty() || !speech.is_empty();
-        while let Some(e) = tones.pop_front() {
-            if let DtmfEvent::Start { digit, onset } = e {
-                self.on_tone(digit, onset);
-            }
+        skipped
+    }
+
+    /// Feeds the DTMF detector what the ring holds from its position to `to`. Not inlined:
+    /// its decoding buffer does not add to the stack of the common path.
+    #[inline(never)]
+    fn feed_dtmf(&mut self, to: u64, tones: &mut Deque<DtmfEvent, 4>) {
+        let from = self.dtmf.position();
+        if to <= from || from < self.ring.start() {
+            return;
         }
-        while let Some(e) = speech.pop_front() {
-            self.on_speech(e);
-        }
-        reported
+        let dtmf = &mut self.dtmf;
+        self.ring.span_decoded(from, to, &mut |part| {
+            push_dtmf(dtmf, part, tones);
+        });
     }
 
     /// Feeds the DTMF detector the samples [`run_detectors`](Self::run_detectors) left
-    /// waiting in the ring (less than one of its blocks, so it reports nothing), before
-    /// the ring forgets audio from before `until`.
+    /// waiting in the ring, before the ring forgets audio from before `until`. They are
+    /// fewer blocks than a key needs from where the detector last stood idle, or less than
+    /// one block, so they report nothing.
     pub(super) fn catch_up_dtmf(&mut self, until: u64) {
-        let dtmf_from = self.dtmf.position();
-        if until <= dtmf_from || dtmf_from < self.ring.start() {
-            return;
+        if until > self.dtmf.position() {
+            self.feed_dtmf(self.ring.end(), &mut Deque::new());
         }
-        let pos = self.ring.end();
-        let dtmf = &mut self.dtmf;
-        self.ring
-            .newest_decoded((pos - dtmf_from) as usize, &mut |part| {
-                dtmf.push(part, &mut |_| {});
-            });
     }
 
     pub(super) fn on_tone(&mut self, digit: Digit, onset: u64) {
@@ -266,6 +307,19 @@ fn push_dtmf(dtmf: &mut DtmfDetector, samples: &[i16], tones: &mut Deque<DtmfEve
     dtmf.push(samples, &mut |e| {
         let _ = tones.push_back(e);
     });
+}
+
+/// Passes the DTMF detector over a group of blocks if `probe`, the group's last block,
+/// cannot hold a tone; returns whether it did (not inlined, as [`push_dtmf`]).
+#[inline(never)]
+fn skip_dtmf_group(
+    dtmf: &mut DtmfDetector,
+    probe: &[i16],
+    tones: &mut Deque<DtmfEvent, 4>,
+) -> bool {
+    dtmf.skip_group(probe, &mut |e| {
+        let _ = tones.push_back(e);
+    })
 }
 
 /// Feeds the speech detector and queues what it reports (not inlined, as [`push_dtmf`]).
