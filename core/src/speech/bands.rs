@@ -87,6 +87,9 @@ impl BandAnalyzer {
         (take, Some(levels))
     }
 
+    // Kept out of line so that the sample loop has the registers to itself, whatever the
+    // code it would be inlined into holds.
+    #[inline(never)]
     fn accumulate<const STEP: usize>(&mut self, part: &[i16]) {
         // A frame's sums start at zero with its first sample (so finishing a frame need not
         // clear them).

@@ -18,7 +18,7 @@
 //! network accepts cannot hold them down.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
-use super::features::{BandView, FeatureState, Features};
+use super::features::{BandView, FeatureState, Features, FEATURE_COUNT};
 use super::log2::DB_Q16;
 use super::net;
 use super::noise_floor::{bound, NoiseFloor, Speed, NO_CAP_Q16};
@@ -210,7 +210,10 @@ impl FrameClassifier {
     /// the frame's level if it completed.
     pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {
         let (used, levels) = self.bands.feed(samples);
-        (used, levels.map(|l| self.judge(l).0))
+        (
+            used,
+            levels.map(|l| self.judge_with(l, net::logit_q8, None).0),
+        )
     }
 
     /// [`feed`](Self::feed), also returning the completed frame's network features and
@@ -228,18 +231,30 @@ impl FrameClassifier {
         samples: &[i16],
     ) -> (usize, Option<(FrameLevel, Features, i32)>) {
         let (used, levels) = self.bands.feed(samples);
-        (used, levels.map(|l| self.judge_with(l, |_| 0)))
+        (used, levels.map(|l| self.judge_traced(l, |_| 0)))
     }
 
     fn judge(&mut self, levels: BandLevelsQ16) -> (FrameLevel, Features, i32) {
-        self.judge_with(levels, net::logit_q8)
+        self.judge_traced(levels, net::logit_q8)
+    }
+
+    /// [`judge_with`](Self::judge_with), also returning the frame's features.
+    fn judge_traced(
+        &mut self,
+        levels: BandLevelsQ16,
+        network: impl Fn(&Features) -> i32,
+    ) -> (FrameLevel, Features, i32) {
+        let mut features = [0; FEATURE_COUNT];
+        let (level, logit) = self.judge_with(levels, network, Some(&mut features));
+        (level, features, logit)
     }
 
     fn judge_with(
         &mut self,
         levels: BandLevelsQ16,
         network: impl Fn(&Features) -> i32,
-    ) -> (FrameLevel, Features, i32) {
+        trace: Option<&mut Features>,
+    ) -> (FrameLevel, i32) {
         let levels = levels.map(bound);
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
@@ -265,7 +280,10 @@ impl FrameClassifier {
                 mean_dev_q16: floor.mean_dev_q16(),
             }
         });
-        let features = self.features.update(&views);
+        // The statistics take every frame; the features themselves are only worked out
+        // when the network runs or a trace wants them.
+        let changes = self.features.advance(&views);
+        let features = || self.features.features(&views, changes);
         if self.frames_seen < LEARN_FRAMES || self.learning {
             let mut speed = if self.frames_seen < LEARN_FRAMES {
                 FIRST_SPEED
@@ -282,7 +300,10 @@ impl FrameClassifier {
             for (floor, level) in self.floors.iter_mut().zip(levels) {
                 floor.learn_bounded(level, speed);
             }
-            return (FrameLevel::Noise, features, 0);
+            if let Some(out) = trace {
+                *out = features();
+            }
+            return (FrameLevel::Noise, 0);
         }
         // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
         // 6 dB, so these sums cannot overflow.
@@ -296,7 +317,7 @@ impl FrameClassifier {
         let weak_q16 = strong_q16 / WEAK_DIVISOR;
         // Below half the weak threshold no verdict depends on the network: skip it.
         let logit = if score_q16 >= weak_q16 / 2 {
-            network(&features)
+            network(&features())
         } else {
             i32::MIN
         };
@@ -335,6 +356,9 @@ impl FrameClassifier {
                 floor.hold_bounded(level, rise, TRACK_SPEED);
             }
         }
-        (verdict, features, logit)
+        if let Some(out) = trace {
+            *out = features();
+        }
+        (verdict, logit)
     }
 }
