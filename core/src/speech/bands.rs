@@ -98,7 +98,8 @@ impl BandAnalyzer {
         } else {
             self.lag_sums
         };
-        let [h0, h1, h2, h3] = self.history.map(i32::from);
+        let [h0, h1, h2, h3] = self.history;
+        let [h0, h1, h2, h3] = [i32::from(h0), i32::from(h1), i32::from(h2), i32::from(h3)];
         // The products are widened before they are taken so each is one 32×32→64
         // multiply-accumulate (SMLAL on a Cortex-M3); the delayed samples live in locals.
         if STEP == 1 {
@@ -159,9 +160,11 @@ impl BandAnalyzer {
         // Σ_{k<a} (x_start[k]·x_start[k+b] − x_end[k]·x_end[k+b]), from the four samples
         // before the frame (x_start, newest first) and its last four (x_end). Each product
         // of two samples fits i32.
-        let [a0, a1, a2, a3] = self.history_at_start.map(i32::from);
-        let [e0, e1, e2, e3] = self.history.map(i32::from);
-        let edge = |x: i32, y: i32, u: i32, v: i32| i64::from(x * y) - i64::from(u * v);
+        let [a0, a1, a2, a3] = self.history_at_start;
+        let [e0, e1, e2, e3] = self.history;
+        let edge = |x: i16, y: i16, u: i16, v: i16| {
+            i64::from(i32::from(x) * i32::from(y)) - i64::from(i32::from(u) * i32::from(v))
+        };
         // (a, b) = (s, 0), (2s, 0) and (s, s) for lag step s.
         let (delay_once, delay_twice, delay_cross) = if self.lag_step == 2 {
             let once = edge(a0, a0, e0, e0) + edge(a1, a1, e1, e1);
@@ -179,27 +182,23 @@ impl BandAnalyzer {
         let delayed_r1 = r1 + delay_cross;
         let squares = r0 + 4 * delayed_r0 + twice_delayed_r0;
         let cross = 4 * r1 + 4 * delayed_r1;
-        let energies = [
-            squares + cross + 2 * r2,
-            r0 + twice_delayed_r0 - 2 * r2,
-            squares - cross + 2 * r2,
-        ];
-        let mut levels = [0; BAND_COUNT];
         let norms = if self.lag_step == 2 {
-            &NORM_16K_Q16
+            NORM_16K_Q16
         } else {
-            &NORM_8K_Q16
+            NORM_8K_Q16
         };
-        for ((level, energy), (norm, gain)) in levels
-            .iter_mut()
-            .zip(energies)
-            .zip(norms.iter().zip(BAND_GAIN))
-        {
-            // A bias of one LSB² per sample keeps digital silence finite (level 0).
-            let biased = energy.max(0) as u64 + gain * self.frame_len as u64;
-            *level = log2_q16(biased) - norm;
-        }
-        levels
+        let frame_len = u64::from(self.frame_len);
+        // A bias of one LSB² per sample keeps digital silence finite (level 0).
+        let level = |energy: i64, band: usize| {
+            let gain = BAND_GAIN.get(band).copied().unwrap_or(1);
+            let norm = norms.get(band).copied().unwrap_or(0);
+            log2_q16(energy.max(0) as u64 + gain * frame_len) - norm
+        };
+        [
+            level(squares + cross + 2 * r2, 0),
+            level(r0 + twice_delayed_r0 - 2 * r2, 1),
+            level(squares - cross + 2 * r2, 2),
+        ]
     }
 }
 
