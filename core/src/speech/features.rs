@@ -61,11 +61,12 @@ fn q8(q16: i32) -> i32 {
     (q16 >> 8).clamp(-FEATURE_LIMIT, FEATURE_LIMIT)
 }
 
-fn avg(state: &mut i16, value: i32, shift: u32) -> i32 {
+/// Moves `state` 1/2^`shift` of the way to `value`. Both are within ±[`FEATURE_LIMIT`], and
+/// the result lies between them (the step, rounded down, never passes `value`), so it is
+/// too: every average stays within the limit without a clamp.
+fn avg(state: &mut i16, value: i32, shift: u32) {
     let s = *state as i32;
-    let next = (s + ((value - s) >> shift)).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
-    *state = next as i16;
-    next
+    *state = (s + ((value - s) >> shift)) as i16;
 }
 
 /// What [`FeatureState::features`] needs of a frame besides the statistics: each band's
@@ -132,5 +133,27 @@ impl FeatureState {
         put(low - high);
         put(mid - high);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn averages_stay_within_the_limit_without_a_clamp() {
+        let values = (-FEATURE_LIMIT..=FEATURE_LIMIT)
+            .step_by(97)
+            .chain([FEATURE_LIMIT]);
+        for s in values.clone() {
+            for v in values.clone() {
+                for shift in [0, 1, FAST_SHIFT, MOD_SHIFT, SLOW_SHIFT] {
+                    let mut state = s as i16;
+                    avg(&mut state, v, shift);
+                    let clamped = (s + ((v - s) >> shift)).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
+                    assert_eq!(i32::from(state), clamped, "{s} towards {v} >> {shift}");
+                }
+            }
+        }
     }
 }
