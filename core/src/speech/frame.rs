@@ -255,7 +255,8 @@ impl FrameClassifier {
         network: impl Fn(&Features) -> i32,
         trace: Option<&mut Features>,
     ) -> (FrameLevel, i32) {
-        let levels = levels.map(bound);
+        let [low_level, mid_level, high_level] = levels;
+        let levels = [bound(low_level), bound(mid_level), bound(high_level)];
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
         }
@@ -267,19 +268,19 @@ impl FrameClassifier {
         for (floor, &level) in self.floors.iter_mut().zip(&levels) {
             floor.observe_bounded(level, new_block);
         }
-        let views: [BandView; BAND_COUNT] = core::array::from_fn(|b| {
-            let floor = self
-                .floors
-                .get(b)
-                .copied()
-                .unwrap_or(NoiseFloor::starting_at(0));
-            BandView {
-                level_q16: levels.get(b).copied().unwrap_or(0),
-                floor_q16: floor.floor_q16(),
-                mean_q16: floor.mean_q16(),
-                mean_dev_q16: floor.mean_dev_q16(),
-            }
-        });
+        let view = |floor: &NoiseFloor, level_q16: i32| BandView {
+            level_q16,
+            floor_q16: floor.floor_q16(),
+            mean_q16: floor.mean_q16(),
+            mean_dev_q16: floor.mean_dev_q16(),
+        };
+        let [low, mid, high] = &self.floors;
+        let [low_level, mid_level, high_level] = levels;
+        let views = [
+            view(low, low_level),
+            view(mid, mid_level),
+            view(high, high_level),
+        ];
         // The statistics take every frame; the features themselves are only worked out
         // when the network runs or a trace wants them.
         let changes = self.features.advance(&views);
