@@ -298,7 +298,7 @@ impl FrameClassifier {
             self.frames_seen = self.frames_seen.saturating_add(1);
             self.speech_run = 0;
             self.since_learning = 0;
-            for (floor, level) in self.floors.iter_mut().zip(levels) {
+            for (floor, &level) in self.floors.iter_mut().zip(&levels) {
                 floor.learn_bounded(level, speed);
             }
             if let Some(out) = trace {
@@ -346,14 +346,14 @@ impl FrameClassifier {
         self.since_learning = self.since_learning.saturating_add(1);
         if verdict == FrameLevel::Noise || score_q16 < weak_q16 {
             self.speech_run = 0;
-            for (floor, level) in self.floors.iter_mut().zip(levels) {
+            for (floor, &level) in self.floors.iter_mut().zip(&levels) {
                 floor.learn_bounded(level, speed);
             }
         } else {
             self.speech_run = self.speech_run.saturating_add(1);
             let steps = (self.speech_run / RISE_RUN_FRAMES_PER_STEP).min(RISE_MAX_STEPS);
             let rise = RISE_BASE_Q16 * (1 + steps as i32);
-            for (floor, level) in self.floors.iter_mut().zip(levels) {
+            for (floor, &level) in self.floors.iter_mut().zip(&levels) {
                 floor.hold_bounded(level, rise, TRACK_SPEED);
             }
         }
