@@ -249,6 +249,9 @@ impl FrameClassifier {
         (level, features, logit)
     }
 
+    /// Judges a frame from its band levels with `network`; returns the verdict and the
+    /// logit (0 while learning, `i32::MIN` where the network was not needed), and writes the
+    /// frame's features to `trace` if given.
     fn judge_with(
         &mut self,
         levels: BandLevelsQ16,
