@@ -104,22 +104,22 @@ impl BandAnalyzer {
         // multiply-accumulate (SMLAL on a Cortex-M3); the delayed samples live in locals.
         if STEP == 1 {
             let (mut p1, mut p2) = (h0, h1);
-            // Three samples at a time: each new sample takes the register of the one that
-            // just fell out of the lags, so the delayed samples never move. The products
-            // that share a sample are taken as one (a·p1 + b·a = a·(p1 + b); the i32 sums
-            // of two samples cannot overflow).
-            let (triples, rest) = part.as_chunks::<3>();
-            for &[a, b, c] in triples {
-                let (a, b, c) = (i32::from(a), i32::from(b), i32::from(c));
+            // Four samples at a time, so the loop's own work is shared by four. The
+            // products that share a sample are taken as one (a·p1 + b·a = a·(p1 + b); the
+            // i32 sums of two samples cannot overflow).
+            let (quads, rest) = part.as_chunks::<4>();
+            for &[a, b, c, d] in quads {
+                let (a, b, c, d) = (i32::from(a), i32::from(b), i32::from(c), i32::from(d));
                 s0 += i64::from(a) * i64::from(a);
                 s0 += i64::from(b) * i64::from(b);
                 s0 += i64::from(c) * i64::from(c);
+                s0 += i64::from(d) * i64::from(d);
                 s1 += i64::from(a) * i64::from(p1 + b);
-                s1 += i64::from(c) * i64::from(b);
+                s1 += i64::from(c) * i64::from(b + d);
                 s2 += i64::from(a) * i64::from(p2 + c);
-                s2 += i64::from(b) * i64::from(p1);
-                p2 = b;
-                p1 = c;
+                s2 += i64::from(b) * i64::from(p1 + d);
+                p2 = c;
+                p1 = d;
             }
             for &x in rest {
                 let x = i32::from(x);
