@@ -87,14 +87,41 @@ impl BandAnalyzer {
         (take, Some(levels))
     }
 
+    // Kept out of line so that the sample loop has the registers to itself, whatever the
+    // code it would be inlined into holds.
+    #[inline(never)]
     fn accumulate<const STEP: usize>(&mut self, part: &[i16]) {
-        let [mut s0, mut s1, mut s2] = self.lag_sums;
-        let h = self.history.map(i32::from);
+        // A frame's sums start at zero with its first sample (so finishing a frame need not
+        // clear them).
+        let [mut s0, mut s1, mut s2] = if self.filled == 0 {
+            [0; 3]
+        } else {
+            self.lag_sums
+        };
+        let [h0, h1, h2, h3] = self.history;
+        let [h0, h1, h2, h3] = [i32::from(h0), i32::from(h1), i32::from(h2), i32::from(h3)];
         // The products are widened before they are taken so each is one 32×32→64
         // multiply-accumulate (SMLAL on a Cortex-M3); the delayed samples live in locals.
         if STEP == 1 {
-            let (mut p1, mut p2) = (h[0], h[1]);
-            for &x in part {
+            let (mut p1, mut p2) = (h0, h1);
+            // Four samples at a time, so the loop's own work is shared by four. The
+            // products that share a sample are taken as one (a·p1 + b·a = a·(p1 + b); the
+            // i32 sums of two samples cannot overflow).
+            let (quads, rest) = part.as_chunks::<4>();
+            for &[a, b, c, d] in quads {
+                let (a, b, c, d) = (i32::from(a), i32::from(b), i32::from(c), i32::from(d));
+                s0 += i64::from(a) * i64::from(a);
+                s0 += i64::from(b) * i64::from(b);
+                s0 += i64::from(c) * i64::from(c);
+                s0 += i64::from(d) * i64::from(d);
+                s1 += i64::from(a) * i64::from(p1 + b);
+                s1 += i64::from(c) * i64::from(b + d);
+                s2 += i64::from(a) * i64::from(p2 + c);
+                s2 += i64::from(b) * i64::from(p1 + d);
+                p2 = c;
+                p1 = d;
+            }
+            for &x in rest {
                 let x = i32::from(x);
                 s0 += i64::from(x) * i64::from(x);
                 s1 += i64::from(x) * i64::from(p1);
@@ -103,7 +130,7 @@ impl BandAnalyzer {
                 p1 = x;
             }
         } else {
-            let (mut p1, mut p2, mut p3, mut p4) = (h[0], h[1], h[2], h[3]);
+            let (mut p1, mut p2, mut p3, mut p4) = (h0, h1, h2, h3);
             for &x in part {
                 let x = i32::from(x);
                 s0 += i64::from(x) * i64::from(x);
@@ -117,58 +144,61 @@ impl BandAnalyzer {
         }
         self.lag_sums = [s0, s1, s2];
         // The newest four samples, newest first.
-        for &x in part.iter().skip(part.len().saturating_sub(4)) {
-            self.history = [x, self.history[0], self.history[1], self.history[2]];
+        if let [.., a, b, c, d] = *part {
+            self.history = [d, c, b, a];
+        } else {
+            for &x in part {
+                self.history = [x, self.history[0], self.history[1], self.history[2]];
+            }
         }
-    }
-
-    /// Σ over the frame of x[n−a]·x[n−a−b], minus the lag sum Σ x[n]·x[n−b]: the products
-    /// that enter at the frame start and leave at its end when the window is delayed by
-    /// `a` (a + b ≤ 4, so the histories cover every index).
-    fn edge_correction(&self, a: usize, b: usize) -> i64 {
-        let product = |h: &[i16; 4], k: usize| {
-            let x = h.get(k).copied().unwrap_or(0) as i32;
-            let y = h.get(k + b).copied().unwrap_or(0) as i32;
-            (x * y) as i64
-        };
-        (0..a)
-            .map(|k| product(&self.history_at_start, k) - product(&self.history, k))
-            .sum()
     }
 
     fn finish_frame(&mut self) -> BandLevelsQ16 {
         let [r0, r1, r2] = self.lag_sums;
-        self.lag_sums = [0; 3];
-        let step = self.lag_step as usize;
+        // The products that enter at the frame start and leave at its end when the window
+        // is delayed: Σ x[n−a]·x[n−a−b] over the frame minus the lag sum Σ x[n]·x[n−b] is
+        // Σ_{k<a} (x_start[k]·x_start[k+b] − x_end[k]·x_end[k+b]), from the four samples
+        // before the frame (x_start, newest first) and its last four (x_end). Each product
+        // of two samples fits i32.
+        let [a0, a1, a2, a3] = self.history_at_start;
+        let [e0, e1, e2, e3] = self.history;
+        let edge = |x: i16, y: i16, u: i16, v: i16| {
+            i64::from(i32::from(x) * i32::from(y)) - i64::from(i32::from(u) * i32::from(v))
+        };
+        // (a, b) = (s, 0), (2s, 0) and (s, s) for lag step s.
+        let (delay_once, delay_twice, delay_cross) = if self.lag_step == 2 {
+            let once = edge(a0, a0, e0, e0) + edge(a1, a1, e1, e1);
+            let twice = once + edge(a2, a2, e2, e2) + edge(a3, a3, e3, e3);
+            (once, twice, edge(a0, a2, e0, e2) + edge(a1, a3, e1, e3))
+        } else {
+            let once = edge(a0, a0, e0, e0);
+            (once, once + edge(a1, a1, e1, e1), edge(a0, a1, e0, e1))
+        };
         // Exact energies of the filtered frame: the lag sums plus the products at the frame
         // edges (so each is a true sum of squares, never negative). |r_k| ≤ 160 · 2^30 <
         // 2^38, so nothing here can overflow i64.
-        let delayed_r0 = r0 + self.edge_correction(step, 0);
-        let twice_delayed_r0 = r0 + self.edge_correction(2 * step, 0);
-        let delayed_r1 = r1 + self.edge_correction(step, step);
+        let delayed_r0 = r0 + delay_once;
+        let twice_delayed_r0 = r0 + delay_twice;
+        let delayed_r1 = r1 + delay_cross;
         let squares = r0 + 4 * delayed_r0 + twice_delayed_r0;
         let cross = 4 * r1 + 4 * delayed_r1;
-        let energies = [
-            squares + cross + 2 * r2,
-            r0 + twice_delayed_r0 - 2 * r2,
-            squares - cross + 2 * r2,
-        ];
-        let mut levels = [0; BAND_COUNT];
         let norms = if self.lag_step == 2 {
-            &NORM_16K_Q16
+            NORM_16K_Q16
         } else {
-            &NORM_8K_Q16
+            NORM_8K_Q16
         };
-        for ((level, energy), (norm, gain)) in levels
-            .iter_mut()
-            .zip(energies)
-            .zip(norms.iter().zip(BAND_GAIN))
-        {
-            // A bias of one LSB² per sample keeps digital silence finite (level 0).
-            let biased = energy.max(0) as u64 + gain * self.frame_len as u64;
-            *level = log2_q16(biased) - norm;
-        }
-        levels
+        let frame_len = u64::from(self.frame_len);
+        // A bias of one LSB² per sample keeps digital silence finite (level 0).
+        let level = |energy: i64, band: usize| {
+            let gain = BAND_GAIN.get(band).copied().unwrap_or(1);
+            let norm = norms.get(band).copied().unwrap_or(0);
+            log2_q16(energy.max(0) as u64 + gain * frame_len) - norm
+        };
+        [
+            level(squares + cross + 2 * r2, 0),
+            level(r0 + twice_delayed_r0 - 2 * r2, 1),
+            level(squares - cross + 2 * r2, 2),
+        ]
     }
 }
 

@@ -61,19 +61,54 @@ fn q8(q16: i32) -> i32 {
     (q16 >> 8).clamp(-FEATURE_LIMIT, FEATURE_LIMIT)
 }
 
-fn avg(state: &mut i16, value: i32, shift: u32) -> i32 {
+/// Moves `state` 1/2^`shift` of the way to `value`. Both are within ±[`FEATURE_LIMIT`], and
+/// the result lies between them (the step, rounded down, never passes `value`), so it is
+/// too: every average stays within the limit without a clamp.
+fn avg(state: &mut i16, value: i32, shift: u32) {
     let s = *state as i32;
-    let next = (s + ((value - s) >> shift)).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
-    *state = next as i16;
-    next
+    *state = (s + ((value - s) >> shift)) as i16;
 }
 
+/// What [`FeatureState::features`] needs of a frame besides the statistics: each band's
+/// level change (Q8, clamped), as [`FeatureState::advance`] found it.
+#[derive(Clone, Copy, Debug)]
+pub struct Changes([i16; BAND_COUNT]);
+
 impl FeatureState {
-    /// Takes a frame, updates the statistics and returns its features. Order: per band
-    /// (low, middle, high) level − floor, level − mean, level change, fast and slow averages
-    /// of level − floor, average |level change|; then the mean noise deviation of each band,
-    /// and the low and middle levels relative to the high one (the spectral tilt).
-    pub fn update(&mut self, bands: &[BandView; BAND_COUNT]) -> Features {
+    /// Takes a frame and updates the statistics (every frame must be taken, whether or not
+    /// its features are wanted); its features are then [`features`](Self::features).
+    pub fn advance(&mut self, bands: &[BandView; BAND_COUNT]) -> Changes {
+        let mut changes = [0i16; BAND_COUNT];
+        for (b, band) in bands.iter().enumerate() {
+            let level = q8(band.level_q16);
+            let above_floor = q8(band.level_q16 - band.floor_q16);
+            let prev = self.prev.get(b).copied().unwrap_or(0) as i32;
+            let change = (level - prev).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
+            if let Some(p) = self.prev.get_mut(b) {
+                *p = level as i16;
+            }
+            if let Some(c) = changes.get_mut(b) {
+                *c = change as i16;
+            }
+            if let Some(s) = self.fast.get_mut(b) {
+                avg(s, above_floor, FAST_SHIFT);
+            }
+            if let Some(s) = self.slow.get_mut(b) {
+                avg(s, above_floor, SLOW_SHIFT);
+            }
+            if let Some(s) = self.modulation.get_mut(b) {
+                avg(s, change.abs(), MOD_SHIFT);
+            }
+        }
+        Changes(changes)
+    }
+
+    /// The features of the frame last taken by [`advance`](Self::advance), which gave
+    /// `changes`, with `bands` as given to it. Order: per band (low, middle, high)
+    /// level − floor, level − mean, level change, fast and slow averages of level − floor,
+    /// average |level change|; then the mean noise deviation of each band, and the low and
+    /// middle levels relative to the high one (the spectral tilt).
+    pub fn features(&self, bands: &[BandView; BAND_COUNT], changes: Changes) -> Features {
         let mut out = [0i16; FEATURE_COUNT];
         let mut i = 0;
         let mut put = |v: i32| {
@@ -83,32 +118,13 @@ impl FeatureState {
             i += 1;
         };
         for (b, band) in bands.iter().enumerate() {
-            let level = q8(band.level_q16);
-            let above_floor = q8(band.level_q16 - band.floor_q16);
-            let above_mean = q8(band.level_q16 - band.mean_q16);
-            let prev = self.prev.get(b).copied().unwrap_or(0) as i32;
-            let change = (level - prev).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
-            if let Some(p) = self.prev.get_mut(b) {
-                *p = level as i16;
-            }
-            let fast = self
-                .fast
-                .get_mut(b)
-                .map_or(0, |s| avg(s, above_floor, FAST_SHIFT));
-            let slow = self
-                .slow
-                .get_mut(b)
-                .map_or(0, |s| avg(s, above_floor, SLOW_SHIFT));
-            let modulation = self
-                .modulation
-                .get_mut(b)
-                .map_or(0, |s| avg(s, change.abs(), MOD_SHIFT));
-            put(above_floor);
-            put(above_mean);
-            put(change);
-            put(fast);
-            put(slow);
-            put(modulation);
+            let stat = |s: &[i16; BAND_COUNT]| s.get(b).copied().unwrap_or(0) as i32;
+            put(q8(band.level_q16 - band.floor_q16));
+            put(q8(band.level_q16 - band.mean_q16));
+            put(stat(&changes.0));
+            put(stat(&self.fast));
+            put(stat(&self.slow));
+            put(stat(&self.modulation));
         }
         for band in bands {
             put(q8(band.mean_dev_q16));
@@ -117,5 +133,27 @@ impl FeatureState {
         put(low - high);
         put(mid - high);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn averages_stay_within_the_limit_without_a_clamp() {
+        let values = (-FEATURE_LIMIT..=FEATURE_LIMIT)
+            .step_by(97)
+            .chain([FEATURE_LIMIT]);
+        for s in values.clone() {
+            for v in values.clone() {
+                for shift in [0, 1, FAST_SHIFT, MOD_SHIFT, SLOW_SHIFT] {
+                    let mut state = s as i16;
+                    avg(&mut state, v, shift);
+                    let clamped = (s + ((v - s) >> shift)).clamp(-FEATURE_LIMIT, FEATURE_LIMIT);
+                    assert_eq!(i32::from(state), clamped, "{s} towards {v} >> {shift}");
+                }
+            }
+        }
     }
 }

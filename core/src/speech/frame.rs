@@ -18,7 +18,7 @@
 //! network accepts cannot hold them down.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
-use super::features::{BandView, FeatureState, Features};
+use super::features::{BandView, FeatureState, Features, FEATURE_COUNT};
 use super::log2::DB_Q16;
 use super::net;
 use super::noise_floor::{bound, NoiseFloor, Speed, NO_CAP_Q16};
@@ -210,7 +210,10 @@ impl FrameClassifier {
     /// the frame's level if it completed.
     pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {
         let (used, levels) = self.bands.feed(samples);
-        (used, levels.map(|l| self.judge(l).0))
+        (
+            used,
+            levels.map(|l| self.judge_with(l, net::logit_q8, None).0),
+        )
     }
 
     /// [`feed`](Self::feed), also returning the completed frame's network features and
@@ -228,19 +231,35 @@ impl FrameClassifier {
         samples: &[i16],
     ) -> (usize, Option<(FrameLevel, Features, i32)>) {
         let (used, levels) = self.bands.feed(samples);
-        (used, levels.map(|l| self.judge_with(l, |_| 0)))
+        (used, levels.map(|l| self.judge_traced(l, |_| 0)))
     }
 
     fn judge(&mut self, levels: BandLevelsQ16) -> (FrameLevel, Features, i32) {
-        self.judge_with(levels, net::logit_q8)
+        self.judge_traced(levels, net::logit_q8)
     }
 
-    fn judge_with(
+    /// [`judge_with`](Self::judge_with), also returning the frame's features.
+    fn judge_traced(
         &mut self,
         levels: BandLevelsQ16,
         network: impl Fn(&Features) -> i32,
     ) -> (FrameLevel, Features, i32) {
-        let levels = levels.map(bound);
+        let mut features = [0; FEATURE_COUNT];
+        let (level, logit) = self.judge_with(levels, network, Some(&mut features));
+        (level, features, logit)
+    }
+
+    /// Judges a frame from its band levels with `network`; returns the verdict and the
+    /// logit (0 while learning, `i32::MIN` where the network was not needed), and writes the
+    /// frame's features to `trace` if given.
+    fn judge_with(
+        &mut self,
+        levels: BandLevelsQ16,
+        network: impl Fn(&Features) -> i32,
+        trace: Option<&mut Features>,
+    ) -> (FrameLevel, i32) {
+        let [low_level, mid_level, high_level] = levels;
+        let levels = [bound(low_level), bound(mid_level), bound(high_level)];
         if self.frames_seen == 0 {
             self.floors = levels.map(NoiseFloor::starting_at);
         }
@@ -252,20 +271,23 @@ impl FrameClassifier {
         for (floor, &level) in self.floors.iter_mut().zip(&levels) {
             floor.observe_bounded(level, new_block);
         }
-        let views: [BandView; BAND_COUNT] = core::array::from_fn(|b| {
-            let floor = self
-                .floors
-                .get(b)
-                .copied()
-                .unwrap_or(NoiseFloor::starting_at(0));
-            BandView {
-                level_q16: levels.get(b).copied().unwrap_or(0),
-                floor_q16: floor.floor_q16(),
-                mean_q16: floor.mean_q16(),
-                mean_dev_q16: floor.mean_dev_q16(),
-            }
-        });
-        let features = self.features.update(&views);
+        let view = |floor: &NoiseFloor, level_q16: i32| BandView {
+            level_q16,
+            floor_q16: floor.floor_q16(),
+            mean_q16: floor.mean_q16(),
+            mean_dev_q16: floor.mean_dev_q16(),
+        };
+        let [low, mid, high] = &self.floors;
+        let [low_level, mid_level, high_level] = levels;
+        let views = [
+            view(low, low_level),
+            view(mid, mid_level),
+            view(high, high_level),
+        ];
+        // The statistics take every frame; the features themselves are only worked out
+        // when the network runs or a trace wants them.
+        let changes = self.features.advance(&views);
+        let features = || self.features.features(&views, changes);
         if self.frames_seen < LEARN_FRAMES || self.learning {
             let mut speed = if self.frames_seen < LEARN_FRAMES {
                 FIRST_SPEED
@@ -279,10 +301,13 @@ impl FrameClassifier {
             self.frames_seen = self.frames_seen.saturating_add(1);
             self.speech_run = 0;
             self.since_learning = 0;
-            for (floor, level) in self.floors.iter_mut().zip(levels) {
+            for (floor, &level) in self.floors.iter_mut().zip(&levels) {
                 floor.learn_bounded(level, speed);
             }
-            return (FrameLevel::Noise, features, 0);
+            if let Some(out) = trace {
+                *out = features();
+            }
+            return (FrameLevel::Noise, 0);
         }
         // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
         // 6 dB, so these sums cannot overflow.
@@ -296,7 +321,7 @@ impl FrameClassifier {
         let weak_q16 = strong_q16 / WEAK_DIVISOR;
         // Below half the weak threshold no verdict depends on the network: skip it.
         let logit = if score_q16 >= weak_q16 / 2 {
-            network(&features)
+            network(&features())
         } else {
             i32::MIN
         };
@@ -324,17 +349,20 @@ impl FrameClassifier {
         self.since_learning = self.since_learning.saturating_add(1);
         if verdict == FrameLevel::Noise || score_q16 < weak_q16 {
             self.speech_run = 0;
-            for (floor, level) in self.floors.iter_mut().zip(levels) {
+            for (floor, &level) in self.floors.iter_mut().zip(&levels) {
                 floor.learn_bounded(level, speed);
             }
         } else {
             self.speech_run = self.speech_run.saturating_add(1);
             let steps = (self.speech_run / RISE_RUN_FRAMES_PER_STEP).min(RISE_MAX_STEPS);
             let rise = RISE_BASE_Q16 * (1 + steps as i32);
-            for (floor, level) in self.floors.iter_mut().zip(levels) {
+            for (floor, &level) in self.floors.iter_mut().zip(&levels) {
                 floor.hold_bounded(level, rise, TRACK_SPEED);
             }
         }
-        (verdict, features, logit)
+        if let Some(out) = trace {
+            *out = features();
+        }
+        (verdict, logit)
     }
 }

@@ -9,14 +9,11 @@
 pub const DB_Q16: i32 = 21_771;
 
 /// log2(1 + i/32) in Q16, i = 0..=32.
-const FRACTION_Q16: [u16; 32] = [
+const FRACTION_Q16: [u32; 33] = [
     0, 2909, 5732, 8473, 11136, 13727, 16248, 18704, 21098, 23433, 25711, 27936, 30109, 32234,
     34312, 36346, 38336, 40286, 42196, 44068, 45904, 47705, 49472, 51207, 52911, 54584, 56229,
-    57845, 59434, 60997, 62534, 64047,
+    57845, 59434, 60997, 62534, 64047, 65536,
 ];
-
-/// The last table entry, log2(2) = 1.0, kept apart so the table index never runs past 31.
-const FRACTION_END_Q16: i32 = 65_536;
 
 /// log2(`x`) in Q16; `x = 0` gives 0 (callers add a bias so energies are never 0).
 pub fn log2_q16(x: u64) -> i32 {
@@ -24,15 +21,13 @@ pub fn log2_q16(x: u64) -> i32 {
         return 0;
     }
     let int_part = 63 - x.leading_zeros() as i32;
-    // Normalize so the leading 1 sits at bit 63; the next 5 bits index the table and the
-    // 11 bits after them interpolate.
-    let normalized = x << x.leading_zeros();
-    let index = ((normalized >> 58) & 0x1F) as usize;
-    let between_q11 = ((normalized >> 47) & 0x7FF) as i32;
+    // Normalize so the leading 1 sits at bit 63 (bit 31 of the upper half); the next 5 bits
+    // index the table and the 11 bits after them interpolate.
+    let top = ((x << x.leading_zeros()) >> 32) as u32;
+    let index = ((top >> 26) & 0x1F) as usize;
+    let between_q11 = ((top >> 15) & 0x7FF) as i32;
     let lo = FRACTION_Q16.get(index).copied().unwrap_or(0) as i32;
-    let hi = FRACTION_Q16
-        .get(index + 1)
-        .map_or(FRACTION_END_Q16, |&v| v as i32);
+    let hi = FRACTION_Q16.get(index + 1).copied().unwrap_or(0) as i32;
     let fraction = lo + (((hi - lo) * between_q11) >> 11);
     (int_part << 16) + fraction
 }

@@ -149,6 +149,9 @@ impl NoiseFloor {
     }
 
     /// [`learn_noise`](Self::learn_noise) for a level already [`bound`]ed.
+    // Inlined so that each caller's speed folds into the code (its shifts and caps become
+    // constants) rather than being read from memory by one shared copy.
+    #[inline(always)]
     pub(crate) fn learn_bounded(&mut self, level: i32, speed: Speed) {
         // Every level and estimate is within MIN_FLOOR_Q16..=MAX_LEVEL_Q16 and every
         // deviation within MIN_DEV_Q16..=MAX_DEV_Q16, so the plain arithmetic below cannot
