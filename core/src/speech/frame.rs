@@ -119,7 +119,7 @@ const GATE_STRONG_Q8: i32 = 512;
 const GATE_WEAK_Q8: i32 = -512;
 /// A frame the network is sure of needs less excess: it is strong with a logit of at least
 /// 5 (p ≥ 0.99) over the weak threshold, weak with a logit of at least 1 (p ≥ 0.73) over
-/// half the weak threshold. Speech at 0 dB SNR rarely clears the strong threshold; a frame
+/// a third of the weak threshold. Speech at 0 dB SNR rarely clears the strong threshold; a frame
 /// below every floor (such as the quiet after a tone learnt as noise) is never speech.
 const NET_STRONG_Q8: i32 = 1280;
 const NET_WEAK_Q8: i32 = 256;
@@ -294,8 +294,8 @@ impl FrameClassifier {
         }
         let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
         let weak_q16 = strong_q16 / WEAK_DIVISOR;
-        // Below half the weak threshold no verdict depends on the network: skip it.
-        let logit = if score_q16 >= weak_q16 / 2 {
+        // Below a third of the weak threshold no verdict depends on the network: skip it.
+        let logit = if score_q16 >= weak_q16 / 3 {
             network(&features)
         } else {
             i32::MIN
@@ -310,7 +310,7 @@ impl FrameClassifier {
         {
             FrameLevel::Strong
         } else if (score_q16 >= weak_q16 && logit >= GATE_WEAK_Q8)
-            || (score_q16 >= weak_q16 / 2 && logit >= net_weak)
+            || (score_q16 >= weak_q16 / 3 && logit >= net_weak)
         {
             FrameLevel::Weak
         } else {
