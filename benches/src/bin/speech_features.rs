@@ -5,18 +5,20 @@
 //!
 //! The training set keeps clear of everything `speech_eval` reports or is tuned on: it uses
 //! only the usable Asterisk prompts that are in none of the draws at offsets 0 (the reported
-//! table), 1 and 2 (the tuning draws), and seeds from 900,000,000 up for the noise and music
-//! (the evaluation's draws use seeds below 100,000,000). Each prompt is mixed as the
-//! evaluation mixes it (3 s lead learnt as noise, the prompt, 2 s more) under every
-//! condition of the table and a few harder ones; noise and music alone are added at the
+//! table), 1 and 2 (the tuning draws) and not among `speech_deaf`'s answers, and seeds from
+//! 900,000,000 up for the noise and music (the evaluation's draws use seeds below
+//! 100,000,000). Each prompt is mixed as the evaluation mixes it (3 s lead learnt as noise,
+//! the prompt, 2 s more) under every condition of the table and a few harder ones (the music
+//! style varying with the prompt), and put in the "never deaf" situations of `speech_deaf`
+//! (its `build`, with these prompts and seeds); noise and music alone are added at the
 //! levels the table uses. Features come from `FrameClassifier::feed_untrained`, the detector's
 //! own code; frames of the learning lead are skipped.
 //!
 //! Label of a frame: 1 (speech) if the clean prompt's frame is within 15 dB of the prompt's
 //! speech RMS, 2 (ignored) if it is quieter but still above −55 dBFS and inside the truth
 //! span (soft speech the noise may bury), else 0, or 3 where that noise is music (music
-//! alone, or the music around a prompt), 4 where it is babble. Output: `RSF1`, the feature count (u32),
-//! then per frame the features (i16) and the label (u8), little-endian.
+//! alone, or the music around a prompt), 4 where it is babble. Output: `RSF1`, the feature
+//! count (u32), then per frame the features (i16) and the label (u8), little-endian.
 
 use std::io::Write;
 
