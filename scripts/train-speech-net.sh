@@ -1,12 +1,15 @@
 #!/bin/sh
 # Trains the speech detector's frame network and regenerates core/src/speech/net_weights.rs.
 # 1. `speech_features` (benches) runs the detector's own fixed-point code over the training
-#    set (Asterisk prompts that are in neither the reported test draw nor the two tuning
-#    draws, under white/pink/brown noise, babble and synthesized music at several SNRs, and
-#    noise and music alone, all drawn with seeds apart from the evaluation's) and dumps each
-#    judged frame's features with its label.
-# 2. scripts/train_speech_net.py (numpy, in a venv made here) fits the network, quantizes
-#    it to the integer form core/src/speech/net.rs runs, and writes the weights.
+#    set (Asterisk prompts that are in neither the reported test draw, the two tuning
+#    draws nor speech_deaf's answers, under white/pink/brown noise, babble and every style
+#    of synthesized music at several SNRs, in the "never deaf" situations (the caller
+#    already talking or talking over the prompt, a click or a tone while learning), and
+#    noise and music alone, all drawn with seeds apart from the evaluation's) and dumps
+#    each judged frame's features with its label (music and babble frames labelled apart).
+# 2. scripts/train_speech_net.py (numpy, in a venv made here) fits the network (music
+#    frames weighing 12 times as much as other noise frames), quantizes it to the integer
+#    form core/src/speech/net.rs runs, and writes the weights.
 # Deterministic: the dump is made with an untrained network in place (every logit 0, the
 # excess thresholds alone deciding; `FrameClassifier::feed_untrained`), so it does not
 # depend on the committed weights, and a run reproduces them. Takes a few minutes.

@@ -2,8 +2,11 @@
 """Trains the speech detector's frame network and writes core/src/speech/net_weights.rs.
 
 Input: the feature dump written by `speech_features` (benches): a little header, then per
-frame its features (int16) and a label byte (0 noise or music, 1 speech, 2 ignore: the
-faint parts of speech that the noise buries). The network is a two-layer perceptron
+frame its features (int16) and a label byte (0 noise, 1 speech, 2 ignore: the
+faint parts of speech that the noise buries, 3 music, 4 babble, both without the answer's
+speech: noise to the network, weighed MUSIC_WEIGHT and BABBLE_WEIGHT times as much as other
+noise frames, since these speech-like sounds are where the excess thresholds alone fail
+most). The network is a two-layer perceptron
 (ReLU hidden layer, logistic output), trained in float with numpy, then quantized to the
 integer form `core/src/speech/net.rs` runs; the script evaluates the quantized network
 with the same integer arithmetic and prints its frame accuracy.
@@ -16,6 +19,8 @@ import numpy as np
 FEATURE_LIMIT = 8191
 WEIGHT_LIMIT = 4095
 HIDDEN_LIMIT = 32767
+MUSIC_WEIGHT = 12.0
+BABBLE_WEIGHT = 1.0
 
 
 def load(path):
@@ -33,14 +38,18 @@ def load(path):
 def train(x, y, hidden, epochs, seed):
     rng = np.random.default_rng(seed)
     keep = y != 2
-    x, y = x[keep], y[keep].astype(np.float32)
+    x, y = x[keep], y[keep]
+    music = y == 3
+    babble = y == 4
+    y = (y == 1).astype(np.float32)
     mu = x.mean(0)
     sd = x.std(0) + 1.0
     xn = (x - mu) / sd
     n, d = xn.shape
     pos = y.mean()
     # Balance the classes: each weighs half.
-    wt = np.where(y > 0.5, 0.5 / pos, 0.5 / (1 - pos)).astype(np.float32)
+    neg = np.where(music, MUSIC_WEIGHT, np.where(babble, BABBLE_WEIGHT, 1.0))
+    wt = np.where(y > 0.5, 0.5 / pos, 0.5 * neg / neg[y < 0.5].sum() * n).astype(np.float32)
     w1 = rng.normal(0, 1 / np.sqrt(d), (d, hidden)).astype(np.float32)
     b1 = np.zeros(hidden, np.float32)
     w2 = rng.normal(0, 1 / np.sqrt(hidden), hidden).astype(np.float32)
@@ -157,13 +166,15 @@ def main():
     w1, b1, w2, b2 = train(x, y, hidden, epochs, seed=1)
     q = quantize(w1, b1, w2, b2)
     keep = y != 2
+    music = y[keep] >= 3
     zf = np.maximum(x[keep] @ w1 + b1, 0) @ w2 + b2
     zi = int_logit(x[keep], q) / 256
-    yk = y[keep]
+    yk = np.where(y[keep] >= 3, 0, y[keep])
     for name, z in (("float", zf), ("integer", zi)):
         acc_s = np.mean(z[yk == 1] > 0)
         acc_n = np.mean(z[yk == 0] <= 0)
-        print(f"{name}: speech frames {acc_s:.3f} right, noise frames {acc_n:.3f} right", file=sys.stderr)
+        acc_m = np.mean(z[music] <= 0)
+        print(f"{name}: speech frames {acc_s:.3f} right, noise frames {acc_n:.3f} right, music/babble frames {acc_m:.3f}", file=sys.stderr)
     write_rs(out, q, x.shape[1], f"{hidden} hidden units, {len(y)} training frames.")
 
 

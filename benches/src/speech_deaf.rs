@@ -70,6 +70,8 @@ pub struct DeafCase {
     pub listen: usize,
     /// The reference onset.
     pub reference: usize,
+    /// Where the answer's first sample lands (its clean frames start there).
+    pub start: usize,
 }
 
 fn add_at(out: &mut [f64], at: usize, x: impl IntoIterator<Item = f64>) {
@@ -172,6 +174,7 @@ pub fn build(scenario: Scenario, answer: &Prompt, other: &Prompt, seed: u64) -> 
         learn,
         listen,
         reference,
+        start,
     })
 }
 

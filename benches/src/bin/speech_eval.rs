@@ -176,10 +176,11 @@ fn main() -> Result<(), String> {
                         got.map_or(i64::MIN, |g| (g as i64 - want as i64) / 8)
                     };
                     eprintln!(
-                        "{:?} onset {} ms end {} ms {}",
+                        "{:?} onset {} ms end {} ms seed {} {}",
                         judge(answer, case.onset, case.end),
                         err(answer.onset, case.onset),
                         err(answer.end, case.end),
+                        case_seed,
                         prompt.path.display()
                     );
                 }

@@ -5,33 +5,81 @@
 //!
 //! The training set keeps clear of everything `speech_eval` reports or is tuned on: it uses
 //! only the usable Asterisk prompts that are in none of the draws at offsets 0 (the reported
-//! table), 1 and 2 (the tuning draws), and seeds from 900,000,000 up for the noise and music
-//! (the evaluation's draws use seeds below 100,000,000). Each prompt is mixed as the
-//! evaluation mixes it (3 s lead learnt as noise, the prompt, 2 s more) under every
-//! condition of the table and a few harder ones; noise and music alone are added at the
+//! table), 1 and 2 (the tuning draws) and not among `speech_deaf`'s answers, and seeds from
+//! 900,000,000 up for the noise and music (the evaluation's draws use seeds below
+//! 100,000,000). Each prompt is mixed as the evaluation mixes it (3 s lead learnt as noise,
+//! the prompt, 2 s more) under every condition of the table and a few harder ones (the music
+//! style varying with the prompt), and put in the "never deaf" situations of `speech_deaf`
+//! (its `build`, with these prompts and seeds); noise and music alone are added at the
 //! levels the table uses. Features come from `FrameClassifier::feed_untrained`, the detector's
 //! own code; frames of the learning lead are skipped.
 //!
 //! Label of a frame: 1 (speech) if the clean prompt's frame is within 15 dB of the prompt's
 //! speech RMS, 2 (ignored) if it is quieter but still above −55 dBFS and inside the truth
-//! span (soft speech the noise may bury), else 0. Output: `RSF1`, the feature count (u32),
-//! then per frame the features (i16) and the label (u8), little-endian.
+//! span (soft speech the noise may bury), else 0, or 3 where that noise is music (music
+//! alone, or the music around a prompt), 4 where it is babble. Output: `RSF1`, the feature
+//! count (u32), then per frame the features (i16) and the label (u8), little-endian.
 
 use std::io::Write;
 
-use recresp_benches::corpus;
+use recresp_benches::corpus::{self, Prompt};
 use recresp_benches::music::Style;
 use recresp_benches::noise::NoiseKind;
+use recresp_benches::speech_deaf::{self, Scenario};
 use recresp_benches::speech_testset::{
-    ground_truth, is_speech_prompt, make_case, music_only, noise_only, select, Condition, FRAME,
-    LEAD_SAMPLES,
+    ground_truth, is_speech_prompt, make_case, music_only, noise_only, select, Condition, Truth,
+    FRAME, LEAD_SAMPLES,
 };
 use recresp_core::speech::FrameClassifier;
 use recresp_core::speech::FEATURE_COUNT;
 use recresp_core::SampleRate;
 
+/// The "never deaf" scenarios in the training set (all but the click right after a reset,
+/// which has no learning lead).
+const DEAF_SCENARIOS: [Scenario; 4] = [
+    Scenario::AlreadyTalking,
+    Scenario::OverPrompt,
+    Scenario::Click,
+    Scenario::ToneBurst,
+];
+
 /// Seeds of the training draws start here.
 const SEED_BASE: u64 = 900_000_000;
+
+/// Labels of a frame of music, or of babble, without the answer's speech (noise to the
+/// network, kept apart so the training can weigh these speech-like sounds).
+const MUSIC: u8 = 3;
+const BABBLE: u8 = 4;
+
+/// A frame's label under music or babble: its noise frames are `kind`.
+fn noise_as(label: u8, kind: u8) -> u8 {
+    if label == 0 {
+        kind
+    } else {
+        label
+    }
+}
+
+/// The label of each frame of a clean prompt (see the module docs).
+fn frame_labels(prompt: &Prompt, truth: &Truth) -> Vec<u8> {
+    let speech_db = 20.0 * (truth.speech_rms / 32768.0).log10();
+    prompt
+        .samples
+        .chunks(FRAME)
+        .enumerate()
+        .map(|(f, fr)| {
+            let db = frame_db(fr);
+            let inside = (truth.onset..truth.end).contains(&(f * FRAME));
+            if db >= speech_db - 15.0 {
+                1
+            } else if inside && db > -55.0 {
+                2
+            } else {
+                0
+            }
+        })
+        .collect()
+}
 
 fn frame_db(frame: &[i16]) -> f64 {
     let ms = frame.iter().map(|&s| (s as f64).powi(2)).sum::<f64>() / frame.len() as f64;
@@ -75,6 +123,10 @@ fn main() -> Result<(), String> {
             excluded.insert(p.path.clone());
         }
     }
+    // Nor the answers of the "never deaf" scenarios (`speech_deaf`).
+    for p in speech_deaf::answers(&corpus) {
+        excluded.insert(p.path.clone());
+    }
     let pool = select(&corpus, 0).babble_pool;
     let train: Vec<_> = corpus
         .iter()
@@ -97,23 +149,7 @@ fn main() -> Result<(), String> {
     out.extend_from_slice(&(FEATURE_COUNT as u32).to_le_bytes());
     let mut frames = 0;
     for (pi, (prompt, truth)) in train.iter().enumerate() {
-        let speech_db = 20.0 * (truth.speech_rms / 32768.0).log10();
-        let labels: Vec<u8> = prompt
-            .samples
-            .chunks(FRAME)
-            .enumerate()
-            .map(|(f, fr)| {
-                let db = frame_db(fr);
-                let inside = (truth.onset..truth.end).contains(&(f * FRAME));
-                if db >= speech_db - 15.0 {
-                    1
-                } else if inside && db > -55.0 {
-                    2
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let labels = frame_labels(prompt, truth);
         let lead_frames = LEAD_SAMPLES / FRAME;
         let label = |i: usize| {
             i.checked_sub(lead_frames)
@@ -122,17 +158,49 @@ fn main() -> Result<(), String> {
                 .unwrap_or(0)
         };
         for (ci, &condition) in conditions.iter().enumerate() {
-            let seed = SEED_BASE + (pi * 100 + ci) as u64;
+            // pi * 101: the music style (seed mod 5) varies with the prompt, so every
+            // music condition covers every style.
+            let seed = SEED_BASE + (pi * 101 + ci) as u64;
             let case = make_case(prompt, *truth, condition, seed, &pool);
+            frames += match condition {
+                Condition::Music(_) => {
+                    dump(&mut out, &case.samples, &|i| noise_as(label(i), MUSIC))
+                }
+                Condition::Babble(_) => {
+                    dump(&mut out, &case.samples, &|i| noise_as(label(i), BABBLE))
+                }
+                _ => dump(&mut out, &case.samples, &label),
+            };
+        }
+    }
+    // The "never deaf" situations (the caller already talking or talking over the prompt,
+    // a click or a tone while learning), so the network also sees speech judged against
+    // floors and means that learnt something loud.
+    for (pi, (prompt, truth)) in train.iter().enumerate() {
+        let labels = frame_labels(prompt, truth);
+        let other = train[(pi + 1) % train.len()].0;
+        for (si, scenario) in DEAF_SCENARIOS.into_iter().enumerate() {
+            let seed = SEED_BASE + 70_000_000 + (pi * 10 + si) as u64;
+            let Some(case) = speech_deaf::build(scenario, prompt, other, seed) else {
+                continue;
+            };
+            let label = |i: usize| {
+                (i * FRAME)
+                    .checked_sub(case.start)
+                    .and_then(|at| labels.get(at / FRAME))
+                    .copied()
+                    .unwrap_or(0)
+            };
             frames += dump(&mut out, &case.samples, &label);
         }
     }
     let none = |_: usize| 0u8;
+    let music = |_: usize| MUSIC;
     for k in 0..4u64 {
         for (si, style) in Style::ALL.into_iter().enumerate() {
             for dbfs in [-45.0, -30.0, -20.0] {
                 let seed = SEED_BASE + 50_000_000 + k * 1000 + si as u64 * 10 + (-dbfs) as u64;
-                frames += dump(&mut out, &music_only(style, dbfs, 30, seed), &none);
+                frames += dump(&mut out, &music_only(style, dbfs, 30, seed), &music);
             }
         }
         for kind in NoiseKind::ALL {

@@ -74,10 +74,15 @@ fn main() -> Result<(), String> {
         let floors = classifier.floors_q16();
         let devs = classifier.devs_q16();
         let means = classifier.means_q16();
-        let (_, verdict) = classifier.feed(frame);
-        if let (Some(l), Some(v)) = (levels, verdict) {
+        let (_, traced) = classifier.feed_traced(frame);
+        if let (Some(l), Some((v, _, logit))) = (levels, traced) {
+            let logit = if logit == i32::MIN {
+                f64::NAN
+            } else {
+                logit as f64 / 256.0
+            };
             println!(
-                "{:6} ms  level {:6.1} {:6.1} {:6.1}  floor {:6.1} {:6.1} {:6.1}  mean {:6.1} {:6.1} {:6.1}  dev {:4.1} {:4.1} {:4.1}  {:?}",
+                "{:6} ms  level {:6.1} {:6.1} {:6.1}  floor {:6.1} {:6.1} {:6.1}  mean {:6.1} {:6.1} {:6.1}  dev {:4.1} {:4.1} {:4.1}  logit {:5.1}  {:?}",
                 i * 10,
                 dbfs(l[0]),
                 dbfs(l[1]),
@@ -91,6 +96,7 @@ fn main() -> Result<(), String> {
                 devs[0] as f64 / 65536.0 * 3.0103,
                 devs[1] as f64 / 65536.0 * 3.0103,
                 devs[2] as f64 / 65536.0 * 3.0103,
+                logit,
                 v
             );
         }

@@ -112,16 +112,16 @@ const STRONG_STEP_Q16: i32 = 6 * DB_Q16 / 100;
 const WEAK_DIVISOR: i32 = 3;
 
 /// A frame over the strong (weak) excess threshold is strong (weak) only if the network
-/// does not call it noise or music: its logit (Q8) is at least 0 (p ≥ 0.5) for strong and
-/// −2 (p ≥ 0.12) for weak. So music and babble that stand above the noise floors are kept
-/// from starting or prolonging speech.
-const GATE_STRONG_Q8: i32 = 0;
+/// does not call it noise or music: its logit (Q8) is at least 2 (p ≥ 0.88) for strong and
+/// −2 (p ≥ 0.12) for weak. So music (drum hits, notes), babble and breaths that stand above
+/// the noise floors are kept from starting or prolonging speech.
+const GATE_STRONG_Q8: i32 = 512;
 const GATE_WEAK_Q8: i32 = -512;
 /// A frame the network is sure of needs less excess: it is strong with a logit of at least
-/// 4 (p ≥ 0.98) over the weak threshold, weak with a logit of at least 1 (p ≥ 0.73) over
-/// half the weak threshold. Speech at 0 dB SNR rarely clears the strong threshold; a frame
+/// 5 (p ≥ 0.99) over the weak threshold, weak with a logit of at least 1 (p ≥ 0.73) over
+/// a third of the weak threshold. Speech at 0 dB SNR rarely clears the strong threshold; a frame
 /// below every floor (such as the quiet after a tone learnt as noise) is never speech.
-const NET_STRONG_Q8: i32 = 1024;
+const NET_STRONG_Q8: i32 = 1280;
 const NET_WEAK_Q8: i32 = 256;
 /// How much each sensitivity point below (above) 50 raises (lowers) the network's
 /// thresholds: 1/4 of a logit unit (never below the gates above).
@@ -319,8 +319,8 @@ impl FrameClassifier {
         }
         let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
         let weak_q16 = strong_q16 / WEAK_DIVISOR;
-        // Below half the weak threshold no verdict depends on the network: skip it.
-        let logit = if score_q16 >= weak_q16 / 2 {
+        // Below a third of the weak threshold no verdict depends on the network: skip it.
+        let logit = if score_q16 >= weak_q16 / 3 {
             network(&features())
         } else {
             i32::MIN
@@ -335,7 +335,7 @@ impl FrameClassifier {
         {
             FrameLevel::Strong
         } else if (score_q16 >= weak_q16 && logit >= GATE_WEAK_Q8)
-            || (score_q16 >= weak_q16 / 2 && logit >= net_weak)
+            || (score_q16 >= weak_q16 / 3 && logit >= net_weak)
         {
             FrameLevel::Weak
         } else {
