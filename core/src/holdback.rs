@@ -82,9 +82,10 @@ impl Store for Linear {
     }
 }
 
-/// The longest run [`MuLaw`] decodes in one piece on the stack: 20 ms at 8 kHz, so that
-/// the recorder's 10 ms block and the part of an 8 ms DTMF block before it decode together.
-pub const DECODE_PIECE: usize = 160;
+/// The longest run [`MuLaw`] decodes in one piece on the stack: at 8 kHz, the recorder's
+/// 10 ms block and whatever the DTMF detector takes with it (the rest of an 8 ms block, or
+/// the one block that decides a group) always fit: 80 + 64 samples.
+pub const DECODE_PIECE: usize = 144;
 
 /// Samples [`MuLaw`] decodes per [`Event::Captured`](crate::Event::Captured) slice.
 pub const MULAW_OUT: usize = 40;

@@ -29,10 +29,13 @@ pub const LATE: u32 = 23;
 /// Packet of each period that arrives twice.
 pub const TWICE: u32 = 30;
 
-/// Packetizes frames and delivers them as the network would.
+/// Packetizes frames and delivers them as the network would. The packets are built in the
+/// network's own two buffers (one may hold the late packet), not on the stack.
 pub struct Network {
     sent: u32,
-    held: Option<([u8; PACKET_BYTES], usize)>,
+    packets: [[u8; PACKET_BYTES]; 2],
+    /// The late packet: its buffer and length.
+    held: Option<(usize, usize)>,
 }
 
 impl Network {
@@ -40,6 +43,7 @@ impl Network {
     pub const fn new() -> Self {
         Network {
             sent: 0,
+            packets: [[0; PACKET_BYTES]; 2],
             held: None,
         }
     }
@@ -49,9 +53,16 @@ impl Network {
     pub fn send(&mut self, frame: &[u8], mut deliver: impl FnMut(&[u8])) {
         let k = self.sent;
         self.sent = self.sent.wrapping_add(1);
-        let mut packet = [0u8; PACKET_BYTES];
+        // The buffer the late packet does not hold.
+        let slot = match self.held {
+            Some((0, _)) => 1,
+            _ => 0,
+        };
+        let Some(packet) = self.packets.get_mut(slot) else {
+            return;
+        };
         let n = write_packet(
-            &mut packet,
+            packet,
             match LAW {
                 Law::Ulaw => PT_PCMU,
                 Law::Alaw => PT_PCMA,
@@ -68,16 +79,24 @@ impl Network {
             return;
         }
         if phase == LATE {
-            self.held = Some((packet, n));
+            self.held = Some((slot, n));
             return;
         }
-        let bytes = packet.get(..n).unwrap_or(&[]);
+        let bytes = self.bytes(slot, n);
         deliver(bytes);
         if phase == TWICE {
             deliver(bytes);
         }
         if let Some((late, m)) = self.held.take() {
-            deliver(late.get(..m).unwrap_or(&[]));
+            deliver(self.bytes(late, m));
         }
+    }
+
+    /// The first `n` bytes of packet buffer `slot`.
+    fn bytes(&self, slot: usize, n: usize) -> &[u8] {
+        self.packets
+            .get(slot)
+            .and_then(|p| p.get(..n))
+            .unwrap_or(&[])
     }
 }

@@ -6,8 +6,8 @@
 //!
 //! Shared, as source, by the firmware and the host test, so both run literally the same code.
 //! Uses only `core` and `recresp-core` (feature `json`); nothing allocates. What a call
-//! keeps besides the recorder is the caller's: the parsed request and the RTP receiver
-//! ([`CallMemory`]) and the room for the JSON documents ([`JsonBuffer`]), so a firmware can
+//! keeps besides the recorder is the caller's: the parsed request, the RTP receiver and the
+//! simulated network's packet buffers ([`CallMemory`]) and the room for the JSON documents ([`JsonBuffer`]), so a firmware can
 //! keep them in statics rather than on the stack; the rest is on the stack, a few hundred
 //! bytes. The recording is not stored: its samples are counted and checksummed
 //! ([`Fnv1a32`]) as they come out.
@@ -104,12 +104,17 @@ pub trait Hooks {
 }
 
 /// What one call keeps besides the recorder and the document buffer ([`JsonBuffer`]): the
-/// parsed request (its `clientContext` is echoed in both documents) and the channel's RTP
-/// receiver. About 3 KB on a 32-bit target: a firmware keeps it in a static, initialised by
+/// parsed request (its `clientContext` is echoed in both documents), the channel's RTP
+/// receiver, and the simulated network's packets and line-noise frame, as a device keeps
+/// its packet buffers. About 3.3 KB on a 32-bit target: a firmware keeps it in a static, initialised by
 /// the `const` [`CallMemory::new`] (so it is never built on the stack).
 pub struct CallMemory {
     settings: Settings,
     receiver: ChannelReceiver,
+    /// The simulated network's packets.
+    network: Network,
+    /// A frame of line noise, sent when the caller's clip is not playing.
+    line_noise: [u8; FRAME_SAMPLES],
 }
 
 /// A receiver as a call starts with it: assigned from this constant, it is copied in place.
@@ -133,6 +138,8 @@ impl CallMemory {
         CallMemory {
             settings: Settings::new(),
             receiver: FRESH_RECEIVER,
+            network: Network::new(),
+            line_noise: [0; FRAME_SAMPLES],
         }
     }
 }
@@ -160,7 +167,12 @@ pub fn run(
     clip: &[u8],
     hooks: &mut impl Hooks,
 ) -> Result<Outcome, RunError> {
-    let CallMemory { settings, receiver } = memory;
+    let CallMemory {
+        settings,
+        receiver,
+        network,
+        line_noise: generated,
+    } = memory;
     let options = parse(scenario.request, settings)?;
     let operation_id = derive_operation_id(scenario.call_id, scenario.request);
     let op = OperationRef {
@@ -183,8 +195,7 @@ pub fn run(
     let mut line_noise = Lcg::new(LINE_NOISE_SEED);
     let lead_in_frames = scenario.lead_in_ms / BLOCK_MS;
     let mut frames = clip.chunks(FRAME_SAMPLES);
-    let mut generated = [0u8; FRAME_SAMPLES];
-    let mut network = Network::new();
+    *network = Network::new();
     *receiver = FRESH_RECEIVER;
     for frame_index in 0..MAX_FRAMES {
         let from_clip = if frame_index < lead_in_frames {
@@ -195,7 +206,7 @@ pub fn run(
         let frame = match from_clip {
             Some(f) => f,
             None => {
-                line_noise_g711(&mut line_noise, LINE_NOISE_PEAK, LAW, &mut generated);
+                line_noise_g711(&mut line_noise, LINE_NOISE_PEAK, LAW, generated);
                 &generated[..]
             }
         };
