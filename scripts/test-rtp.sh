@@ -154,7 +154,29 @@ PYEOF
 run rtp-key-impaired --rtp "$WORK/key-impaired.pcapng"
 same wav-key rtp-key-impaired
 stats rtp-key-impaired
-grep -q 'lost_packets: 3,' "$WORK/rtp-key-impaired.err" || { echo "FAIL: expected 3 lost packets"; exit 1; }
+# The three dropped packets are lost. GStreamer's mux may itself send a packet after one 8 or
+# more sequence numbers ahead of it (it interleaves the events with the audio in real time),
+# and the receiver passes over such a packet as lost (8 is its reorder window): those are
+# counted from the capture and allowed on top.
+passed_over=$("$PY" - "$WORK/key.pcap" "$first_event" <<'PYEOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read(); off, seqs = 24, []
+while off < len(d):
+    incl = struct.unpack("<I", d[off + 8:off + 12])[0]
+    seqs.append(struct.unpack(">H", d[off + 16 + 44:off + 16 + 46])[0])
+    off += 16 + incl
+e = int(sys.argv[2])
+seqs[e + 1], seqs[e + 3] = seqs[e + 3], seqs[e + 1]
+seqs = [s for i, s in enumerate(seqs) if i not in (40, 41, e)]
+ahead = lambda a, b: 0 < (a - b) % 65536 < 32768
+late = sum(any(ahead(b, a) and (b - a) % 65536 >= 8 for b in seqs[:i]) for i, a in enumerate(seqs))
+print(late)
+PYEOF
+)
+lost=$(grep -o 'lost_packets: [0-9]*' "$WORK/rtp-key-impaired.err" | grep -o '[0-9]*$')
+echo "   lost packets: $lost (3 dropped; the sender passed $passed_over over itself)"
+[ "$lost" -ge 3 ] && [ "$lost" -le $((3 + passed_over)) ] ||
+  { echo "FAIL: expected 3 lost packets, and at most $passed_over more"; exit 1; }
 
 echo "== RTP fuzz: 10 M mutated packets through the parser and receiver (fuzz profile)"
 RTP_FUZZ_EXECS=${RTP_FUZZ_EXECS:-10000000} cargo test -q --profile fuzz -p recresp-core \
