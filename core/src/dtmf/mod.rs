@@ -197,7 +197,7 @@ impl DtmfDetector {
     /// any key to pass the level check (`Thresholds::is_too_quiet`), its remaining samples
     /// skip the resonators, which cannot change the block's class.
     ///
-    /// When the detector is idle and `samples` hold a group of [`GROUP_BLOCKS`] whole blocks
+    /// When the detector is idle and `samples` hold a group of four whole blocks
     /// from the current position, its last block is measured first: if even its strongest
     /// pair of tones fails the edge checks, it is `Nothing` whatever came before it, the
     /// blocks before it cannot cause an event (fewer than a key needs), and all leave the
