@@ -12,7 +12,7 @@
 use super::bands::BAND_COUNT;
 
 /// Number of features per frame.
-pub const FEATURE_COUNT: usize = 23;
+pub const FEATURE_COUNT: usize = 30;
 
 /// Largest magnitude of a feature (32 octaves of power in Q8).
 pub const FEATURE_LIMIT: i32 = 8191;
@@ -55,6 +55,12 @@ pub struct FeatureState {
     modulation: [i16; BAND_COUNT],
     /// Slow average of level − floor.
     slow: [i16; BAND_COUNT],
+    /// Average of the signed level change.
+    trend: [i16; BAND_COUNT],
+    /// Last frame's level change.
+    prev_change: [i16; BAND_COUNT],
+    /// Average of |change of the low − high tilt|.
+    tilt_mod: i16,
 }
 
 fn q8(q16: i32) -> i32 {
@@ -72,13 +78,14 @@ fn avg(state: &mut i16, value: i32, shift: u32) {
 /// What [`FeatureState::features`] needs of a frame besides the statistics: each band's
 /// level change (Q8, clamped), as [`FeatureState::advance`] found it.
 #[derive(Clone, Copy, Debug)]
-pub struct Changes([i16; BAND_COUNT]);
+pub struct Changes([i16; BAND_COUNT], [i16; BAND_COUNT]);
 
 impl FeatureState {
     /// Takes a frame and updates the statistics (every frame must be taken, whether or not
     /// its features are wanted); its features are then [`features`](Self::features).
     pub fn advance(&mut self, bands: &[BandView; BAND_COUNT]) -> Changes {
         let mut changes = [0i16; BAND_COUNT];
+        let prev_changes = self.prev_change;
         for (b, band) in bands.iter().enumerate() {
             let level = q8(band.level_q16);
             let above_floor = q8(band.level_q16 - band.floor_q16);
@@ -99,8 +106,16 @@ impl FeatureState {
             if let Some(s) = self.modulation.get_mut(b) {
                 avg(s, change.abs(), MOD_SHIFT);
             }
+            if let Some(s) = self.trend.get_mut(b) {
+                avg(s, change, MOD_SHIFT);
+            }
         }
-        Changes(changes)
+        self.prev_change = changes;
+        let tilt_change = (changes[0] as i32 - changes[2] as i32)
+            .abs()
+            .min(FEATURE_LIMIT);
+        avg(&mut self.tilt_mod, tilt_change, MOD_SHIFT);
+        Changes(changes, prev_changes)
     }
 
     /// The features of the frame last taken by [`advance`](Self::advance), which gave
@@ -126,6 +141,12 @@ impl FeatureState {
             put(stat(&self.slow));
             put(stat(&self.modulation));
         }
+        for b in 0..BAND_COUNT {
+            let stat = |s: &[i16; BAND_COUNT]| s.get(b).copied().unwrap_or(0) as i32;
+            put(stat(&self.trend));
+            put((stat(&changes.0) - stat(&changes.1)).abs());
+        }
+        put(self.tilt_mod as i32);
         for band in bands {
             put(q8(band.mean_dev_q16));
         }

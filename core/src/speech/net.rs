@@ -89,7 +89,7 @@ fn group_sums(
     [s0, s1, s2, s3]
 }
 
-const _: () = assert!(HIDDEN <= UNITS && FEATURE_COUNT <= 23);
+const _: () = assert!(HIDDEN <= UNITS && FEATURE_COUNT <= 30);
 
 #[cfg(test)]
 mod tests {
