@@ -12,7 +12,7 @@
 use super::bands::BAND_COUNT;
 
 /// Number of features per frame.
-pub const FEATURE_COUNT: usize = 30;
+pub const FEATURE_COUNT: usize = 27;
 
 /// Largest magnitude of a feature (32 octaves of power in Q8).
 pub const FEATURE_LIMIT: i32 = 8191;
@@ -57,8 +57,6 @@ pub struct FeatureState {
     slow: [i16; BAND_COUNT],
     /// Average of the signed level change.
     trend: [i16; BAND_COUNT],
-    /// Last frame's level change.
-    prev_change: [i16; BAND_COUNT],
     /// Average of |change of the low − high tilt|.
     tilt_mod: i16,
 }
@@ -78,14 +76,13 @@ fn avg(state: &mut i16, value: i32, shift: u32) {
 /// What [`FeatureState::features`] needs of a frame besides the statistics: each band's
 /// level change (Q8, clamped), as [`FeatureState::advance`] found it.
 #[derive(Clone, Copy, Debug)]
-pub struct Changes([i16; BAND_COUNT], [i16; BAND_COUNT]);
+pub struct Changes([i16; BAND_COUNT]);
 
 impl FeatureState {
     /// Takes a frame and updates the statistics (every frame must be taken, whether or not
     /// its features are wanted); its features are then [`features`](Self::features).
     pub fn advance(&mut self, bands: &[BandView; BAND_COUNT]) -> Changes {
         let mut changes = [0i16; BAND_COUNT];
-        let prev_changes = self.prev_change;
         for (b, band) in bands.iter().enumerate() {
             let level = q8(band.level_q16);
             let above_floor = q8(band.level_q16 - band.floor_q16);
@@ -110,12 +107,11 @@ impl FeatureState {
                 avg(s, change, MOD_SHIFT);
             }
         }
-        self.prev_change = changes;
         let tilt_change = (changes[0] as i32 - changes[2] as i32)
             .abs()
             .min(FEATURE_LIMIT);
         avg(&mut self.tilt_mod, tilt_change, MOD_SHIFT);
-        Changes(changes, prev_changes)
+        Changes(changes)
     }
 
     /// The features of the frame last taken by [`advance`](Self::advance), which gave
@@ -144,7 +140,6 @@ impl FeatureState {
         for b in 0..BAND_COUNT {
             let stat = |s: &[i16; BAND_COUNT]| s.get(b).copied().unwrap_or(0) as i32;
             put(stat(&self.trend));
-            put((stat(&changes.0) - stat(&changes.1)).abs());
         }
         put(self.tilt_mod as i32);
         for band in bands {
