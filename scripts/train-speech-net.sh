@@ -6,9 +6,11 @@
 #    of synthesized music at several SNRs, in the "never deaf" situations (the caller
 #    already talking or talking over the prompt, a click or a tone while learning), and
 #    noise and music alone, all drawn with seeds apart from the evaluation's) and dumps
-#    each judged frame's features with its label (music and babble frames labelled apart).
+#    each judged frame's features with its label (music and babble frames labelled apart,
+#    and frames too quiet for the network to be consulted flagged).
 # 2. scripts/train_speech_net.py (numpy, in a venv made here) fits the network (music
-#    frames weighing 12 times as much as other noise frames), quantizes it to the integer
+#    frames weighing 12 times as much as other noise frames, and the frames it is consulted
+#    on 10 times as much as the quiet ones), quantizes it to the integer
 #    form core/src/speech/net.rs runs, and writes the weights.
 # Deterministic: the dump is made with an untrained network in place (every logit 0, the
 # excess thresholds alone deciding; `FrameClassifier::feed_untrained`), so it does not

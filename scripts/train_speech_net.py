@@ -6,7 +6,10 @@ frame its features (int16) and a label byte (0 noise, 1 speech, 2 ignore: the
 faint parts of speech that the noise buries, 3 music, 4 babble, both without the answer's
 speech: noise to the network, weighed MUSIC_WEIGHT and BABBLE_WEIGHT times as much as other
 noise frames, since these speech-like sounds are where the excess thresholds alone fail
-most). The network is a two-layer perceptron
+most). The label's top bit (0x80) marks a frame too quiet for the detector to consult the
+network (its excess under a third of the weak threshold): the frames that are consulted,
+where the network's verdict decides, weigh CONSULTED_WEIGHT times as much within their
+class. The network is a two-layer perceptron
 (ReLU hidden layer, logistic output), trained in float with numpy, then quantized to the
 integer form `core/src/speech/net.rs` runs; the script evaluates the quantized network
 with the same integer arithmetic and prints its frame accuracy.
@@ -21,6 +24,7 @@ WEIGHT_LIMIT = 4095
 HIDDEN_LIMIT = 32767
 MUSIC_WEIGHT = 12.0
 BABBLE_WEIGHT = 1.0
+CONSULTED_WEIGHT = 10.0
 
 
 def load(path):
@@ -32,13 +36,14 @@ def load(path):
     raw = raw[: len(raw) // row * row].reshape(-1, row)
     x = raw[:, : 2 * n_features].copy().view("<i2").astype(np.float32)
     y = raw[:, 2 * n_features]
-    return x, y
+    quiet = (y & 0x80) != 0
+    return x, y & 0x7F, quiet
 
 
-def train(x, y, hidden, epochs, seed):
+def train(x, y, quiet, hidden, epochs, seed):
     rng = np.random.default_rng(seed)
     keep = y != 2
-    x, y = x[keep], y[keep]
+    x, y, quiet = x[keep], y[keep], quiet[keep]
     music = y == 3
     babble = y == 4
     y = (y == 1).astype(np.float32)
@@ -46,10 +51,11 @@ def train(x, y, hidden, epochs, seed):
     sd = x.std(0) + 1.0
     xn = (x - mu) / sd
     n, d = xn.shape
-    pos = y.mean()
     # Balance the classes: each weighs half.
     neg = np.where(music, MUSIC_WEIGHT, np.where(babble, BABBLE_WEIGHT, 1.0))
-    wt = np.where(y > 0.5, 0.5 / pos, 0.5 * neg / neg[y < 0.5].sum() * n).astype(np.float32)
+    neg = neg * np.where(quiet, 1.0, CONSULTED_WEIGHT)
+    posw = np.where(quiet, 1.0, CONSULTED_WEIGHT)
+    wt = np.where(y > 0.5, 0.5 * posw / posw[y > 0.5].sum() * n, 0.5 * neg / neg[y < 0.5].sum() * n).astype(np.float32)
     w1 = rng.normal(0, 1 / np.sqrt(d), (d, hidden)).astype(np.float32)
     b1 = np.zeros(hidden, np.float32)
     w2 = rng.normal(0, 1 / np.sqrt(hidden), hidden).astype(np.float32)
@@ -161,9 +167,9 @@ def main():
     dump, out = sys.argv[1], sys.argv[2]
     hidden = int(sys.argv[3]) if len(sys.argv) > 3 else 8
     epochs = int(sys.argv[4]) if len(sys.argv) > 4 else 6
-    x, y = load(dump)
+    x, y, quiet = load(dump)
     print(f"{len(y)} frames: {np.mean(y == 1):.3f} speech, {np.mean(y == 2):.3f} ignored", file=sys.stderr)
-    w1, b1, w2, b2 = train(x, y, hidden, epochs, seed=1)
+    w1, b1, w2, b2 = train(x, y, quiet, hidden, epochs, seed=1)
     q = quantize(w1, b1, w2, b2)
     keep = y != 2
     music = y[keep] >= 3

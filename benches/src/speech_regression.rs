@@ -7,9 +7,12 @@
 #[cfg(test)]
 mod tests {
     use crate::corpus;
+    use crate::music::Style;
     use crate::noise::NoiseKind;
     use crate::speech_score::{judge, run_recresp, Answer, Verdict};
-    use crate::speech_testset::{make_case, noise_only, select, Condition, LEAD_SAMPLES};
+    use crate::speech_testset::{
+        make_case, music_only, noise_only, select, Condition, LEAD_SAMPLES,
+    };
 
     fn success_percent(condition: Condition) -> f64 {
         let corpus = corpus::load_default().expect("speech corpus");
@@ -69,7 +72,7 @@ mod tests {
         }
     }
 
-    /// Issue 9's goal is 80 % for every colour at 0 dB: met (96, 85 and 80 % on this draw);
+    /// Issue 9's goal is 80 % for every colour at 0 dB: met (96, 87 and 82 % on this draw);
     /// white must not fall below 95 %, pink below 85 %, brown below the goal.
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
@@ -94,14 +97,33 @@ mod tests {
         assert!(p >= 90.0, "{}: {p} %", c.label());
     }
 
-    /// Issue 9's goal is 90 % with music 10 dB under the speech; not met yet (86 % on this
-    /// draw): it must not fall below 85 %.
+    /// Issue 9's goal is 90 % with music 10 dB under the speech: met (91 % on this draw).
     #[test]
     #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-    fn music_at_10_db_is_at_least_85_percent() {
+    fn music_at_10_db_is_at_least_90_percent() {
         let c = Condition::Music(10.0);
         let p = success_percent(c);
-        assert!(p >= 85.0, "{}: {p} %", c.label());
+        assert!(p >= 90.0, "{}: {p} %", c.label());
+    }
+
+    /// Issue 9's goal: no onset on 30 s of music alone at −45, −30 and −20 dBFS, after the
+    /// 3 s lead the detector learns from (the music-only rows of `speech_eval`, same seeds).
+    #[test]
+    #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
+    fn music_alone_never_starts() {
+        for dbfs in [-45.0, -30.0, -20.0] {
+            for (si, style) in Style::ALL.into_iter().enumerate() {
+                let x = music_only(style, dbfs, 30, 8_000 + si as u64 * 100 + (-dbfs) as u64);
+                let events = run_recresp(&x, LEAD_SAMPLES);
+                let answer = Answer::from_events(&events, LEAD_SAMPLES as u64);
+                assert_eq!(
+                    answer.onset,
+                    None,
+                    "{} {dbfs} dBFS: {events:?}",
+                    style.name()
+                );
+            }
+        }
     }
 
     #[test]

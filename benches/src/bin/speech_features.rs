@@ -17,7 +17,8 @@
 //! Label of a frame: 1 (speech) if the clean prompt's frame is within 15 dB of the prompt's
 //! speech RMS, 2 (ignored) if it is quieter but still above −55 dBFS and inside the truth
 //! span (soft speech the noise may bury), else 0, or 3 where that noise is music (music
-//! alone, or the music around a prompt), 4 where it is babble. Output: `RSF1`, the feature
+//! alone, or the music around a prompt), 4 where it is babble; the top bit (0x80) is set on
+//! frames too quiet for the detector to consult the network. Output: `RSF1`, the feature
 //! count (u32), then per frame the features (i16) and the label (u8), little-endian.
 
 use std::io::Write;
@@ -50,6 +51,9 @@ const SEED_BASE: u64 = 900_000_000;
 /// network, kept apart so the training can weigh these speech-like sounds).
 const MUSIC: u8 = 3;
 const BABBLE: u8 = 4;
+
+/// Flag added to the label of a frame too quiet for the network to be consulted.
+const QUIET: u8 = 0x80;
 
 /// A frame's label under music or babble: its noise frames are `kind`.
 fn noise_as(label: u8, kind: u8) -> u8 {
@@ -97,7 +101,7 @@ fn dump(out: &mut Vec<u8>, x: &[i16], label: &dyn Fn(usize) -> u8) -> usize {
             c.set_learning(false);
         }
         let (_, traced) = c.feed_untrained(chunk);
-        let Some((_, features, _)) = traced else {
+        let Some((_, features, logit)) = traced else {
             continue;
         };
         if i * FRAME < LEAD_SAMPLES {
@@ -106,7 +110,7 @@ fn dump(out: &mut Vec<u8>, x: &[i16], label: &dyn Fn(usize) -> u8) -> usize {
         for f in features {
             out.extend_from_slice(&f.to_le_bytes());
         }
-        out.push(label(i));
+        out.push(label(i) | if logit == i32::MIN { QUIET } else { 0 });
         n += 1;
     }
     n

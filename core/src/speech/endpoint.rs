@@ -24,10 +24,9 @@ pub struct Endpointer {
     strong_run: u8,
     /// Consecutive weak-or-strong frames, saturating.
     active_run: u8,
-    /// Consecutive noise frames while in speech, saturating.
+    /// Consecutive noise frames while in speech (the frames since the last one that was
+    /// not noise), saturating.
     quiet_run: u16,
-    /// One past the last sample of the last frame that was not noise.
-    last_active_end: u64,
 }
 
 impl Endpointer {
@@ -43,7 +42,6 @@ impl Endpointer {
             strong_run: 0,
             active_run: 0,
             quiet_run: 0,
-            last_active_end: 0,
         }
     }
 
@@ -86,7 +84,6 @@ impl Endpointer {
             0
         };
         if active {
-            self.last_active_end = frame_end;
             self.quiet_run = 0;
         }
         if self.in_speech {
@@ -94,9 +91,13 @@ impl Endpointer {
                 self.quiet_run = self.quiet_run.saturating_add(1);
                 if self.quiet_run >= self.hang_frames {
                     self.in_speech = false;
+                    // The end of the last frame that was not noise, plus the tail.
+                    let quiet = u64::from(self.quiet_run).saturating_mul(frame_len);
                     let tail = u64::from(self.tail_frames).saturating_mul(frame_len);
-                    let end = self.last_active_end.saturating_add(tail).min(frame_end);
-                    on_event(SpeechEvent::End { end });
+                    let end = frame_end.saturating_sub(quiet).saturating_add(tail);
+                    on_event(SpeechEvent::End {
+                        end: end.min(frame_end),
+                    });
                 }
             }
         } else if self.strong_run >= self.onset_frames {

@@ -1,7 +1,8 @@
 //! Per-frame features for the speech/non-speech network ([`super::net`]): where each band's
 //! level stands against its noise floor and mean, how fast it changes, and short-term
 //! statistics of both, so the network sees the rhythm of syllables (speech) apart from
-//! steady tones, drum hits and noise.
+//! steady tones, drum hits and noise, and the steady decay and fixed spectral shape of a
+//! struck note apart from the rise and fall and the moving shape of a syllable.
 //!
 //! Everything is in Q8 log2 units (256 = one octave of power = 3.01 dB): a Q16 level shifted
 //! right by 8. Each feature is clamped to ±[`FEATURE_LIMIT`] so the network's integer sums
@@ -12,7 +13,7 @@
 use super::bands::BAND_COUNT;
 
 /// Number of features per frame.
-pub const FEATURE_COUNT: usize = 23;
+pub const FEATURE_COUNT: usize = 27;
 
 /// Largest magnitude of a feature (32 octaves of power in Q8).
 pub const FEATURE_LIMIT: i32 = 8191;
@@ -55,6 +56,12 @@ pub struct FeatureState {
     modulation: [i16; BAND_COUNT],
     /// Slow average of level − floor.
     slow: [i16; BAND_COUNT],
+    /// Average of the signed level change: near 0 over syllables, which rise and fall,
+    /// steadily negative while a struck note (piano, bass, drum) decays.
+    trend: [i16; BAND_COUNT],
+    /// Average of |change of the low − high tilt|: the spectrum's shape moves from vowel to
+    /// consonant in speech, and much less within a note.
+    tilt_modulation: i16,
 }
 
 fn q8(q16: i32) -> i32 {
@@ -99,14 +106,21 @@ impl FeatureState {
             if let Some(s) = self.modulation.get_mut(b) {
                 avg(s, change.abs(), MOD_SHIFT);
             }
+            if let Some(s) = self.trend.get_mut(b) {
+                avg(s, change, MOD_SHIFT);
+            }
         }
+        let [low, _, high] = changes;
+        let tilt_change = (i32::from(low) - i32::from(high)).abs().min(FEATURE_LIMIT);
+        avg(&mut self.tilt_modulation, tilt_change, MOD_SHIFT);
         Changes(changes)
     }
 
     /// The features of the frame last taken by [`advance`](Self::advance), which gave
     /// `changes`, with `bands` as given to it. Order: per band (low, middle, high)
     /// level − floor, level − mean, level change, fast and slow averages of level − floor,
-    /// average |level change|; then the mean noise deviation of each band, and the low and
+    /// average |level change|; then each band's average signed level change, the average
+    /// |change of the spectral tilt|, the mean noise deviation of each band, and the low and
     /// middle levels relative to the high one (the spectral tilt).
     pub fn features(&self, bands: &[BandView; BAND_COUNT], changes: Changes) -> Features {
         let mut out = [0i16; FEATURE_COUNT];
@@ -126,6 +140,10 @@ impl FeatureState {
             put(stat(&self.slow));
             put(stat(&self.modulation));
         }
+        for &trend in &self.trend {
+            put(trend.into());
+        }
+        put(self.tilt_modulation.into());
         for band in bands {
             put(q8(band.mean_dev_q16));
         }

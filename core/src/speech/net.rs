@@ -5,7 +5,7 @@
 //! The weights ([`super::net_weights`]) are `const` (flash, not per-channel state), trained
 //! offline by `scripts/train-speech-net.sh` on features dumped by the very code below, and
 //! chosen by the generator so that no sum can overflow: |feature| ≤ 8191, |weight| ≤ 4095,
-//! |bias| ≤ 2^29, at most 23 inputs and 8 hidden units, hidden units ≤ 32767.
+//! |bias| ≤ 2^29, at most 27 inputs and 8 hidden units, hidden units ≤ 32767.
 
 use super::features::{Features, FEATURE_COUNT};
 use super::net_weights::{
@@ -89,7 +89,7 @@ fn group_sums(
     [s0, s1, s2, s3]
 }
 
-const _: () = assert!(HIDDEN <= UNITS && FEATURE_COUNT <= 23);
+const _: () = assert!(HIDDEN <= UNITS && FEATURE_COUNT <= 27);
 
 #[cfg(test)]
 mod tests {
