@@ -51,7 +51,9 @@ def train(x, y, quiet, hidden, epochs, seed):
     sd = x.std(0) + 1.0
     xn = (x - mu) / sd
     n, d = xn.shape
-    # Balance the classes: each weighs half.
+    # Balance the classes: each weighs half. Within a class, the frames the detector consults
+    # the network on weigh CONSULTED_WEIGHT times the quiet ones, and among noise frames,
+    # music and babble weigh MUSIC_WEIGHT and BABBLE_WEIGHT times the others.
     neg = np.where(music, MUSIC_WEIGHT, np.where(babble, BABBLE_WEIGHT, 1.0))
     neg = neg * np.where(quiet, 1.0, CONSULTED_WEIGHT)
     posw = np.where(quiet, 1.0, CONSULTED_WEIGHT)
