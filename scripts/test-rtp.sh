@@ -154,12 +154,12 @@ PYEOF
 run rtp-key-impaired --rtp "$WORK/key-impaired.pcapng"
 same wav-key rtp-key-impaired
 stats rtp-key-impaired
-# The three dropped packets are lost. On top of them, the capture itself may lack a sequence
-# number (GStreamer's mux interleaves the events with the audio in real time, and the
-# unimpaired run stops at the first event packet, before anything missing just after it),
-# or carry a packet sent after one 8 or more sequence numbers ahead of it, which the receiver
-# passes over as lost (8 is its reorder window): both are counted from the capture and
-# allowed on top.
+# The three dropped packets are lost. So is any sequence number the capture itself lacks, and
+# any packet GStreamer sent after one 8 or more sequence numbers ahead of it (its mux
+# interleaves the events with the audio in real time), which the receiver passes over as
+# lost (8 is its reorder window): both are counted from the capture (normally none) and
+# allowed on top. Packets still waiting in the reorder window when the # ends the operation
+# are neither played nor counted.
 extra=$("$PY" - "$WORK/key.pcap" "$first_event" <<'PYEOF'
 import struct, sys
 d = open(sys.argv[1], "rb").read(); off, seqs = 24, []

@@ -261,7 +261,11 @@ pub struct Replay {
     pub errors: Vec<String>,
 }
 
-/// Pushes the packets into `recorder` through an RTP receiver, then flushes it.
+/// Pushes the packets into `recorder` through an RTP receiver until the operation
+/// completes. If the capture ends first, the stream has ended: the receiver is flushed, so
+/// the packets it still holds are played. Once the operation has completed, nothing more is
+/// played, and packets still in the reorder window (waiting for one not yet arrived) are
+/// neither played nor counted as lost.
 pub fn replay(
     packets: &[Vec<u8>],
     config: RtpConfig,
@@ -278,7 +282,9 @@ pub fn replay(
             break;
         }
     }
-    rx.flush(recorder, &mut *on_event);
+    if recorder.is_running() {
+        rx.flush(recorder, &mut *on_event);
+    }
     Replay {
         stats: rx.stats(),
         errors,
@@ -356,6 +362,53 @@ mod tests {
             p
         )
         .is_err());
+    }
+
+    /// An RTP packet of SSRC 7.
+    fn rtp(seq: u16, timestamp: u32, payload_type: u8, payload: &[u8]) -> Vec<u8> {
+        let mut p = vec![0x80, payload_type];
+        p.extend_from_slice(&seq.to_be_bytes());
+        p.extend_from_slice(&timestamp.to_be_bytes());
+        p.extend_from_slice(&7u32.to_be_bytes());
+        p.extend_from_slice(payload);
+        p
+    }
+
+    /// Replays 20 ms PCMU packets 1..=19, then packet 22, then an RFC 4733 `#` as packet 20,
+    /// into a recorder that stops on `#`; returns the receiver's counters and whether the
+    /// operation completed.
+    fn replay_key_with_a_packet_ahead(config: RtpConfig) -> (RtpStats, bool) {
+        use recresp_core::{Digit, DigitSet, PromptAudio, RecordOptions};
+        let mut recorder: Recorder = Recorder::new(SampleRate::Hz8000).unwrap();
+        let options = RecordOptions {
+            play_beep: false,
+            stop_tones: DigitSet::EMPTY.with(Digit::Pound),
+            ..RecordOptions::default()
+        };
+        recorder.start(options, PromptAudio::None);
+        let audio = |seq: u16| rtp(seq, u32::from(seq) * 160, 0, &[0xFF; 160]);
+        let mut packets: Vec<Vec<u8>> = (1..20).map(audio).collect();
+        packets.push(audio(22));
+        // Event 11 (#), end bit clear, volume 10, 640 samples so far.
+        packets.push(rtp(20, 20 * 160, 101, &[11, 10, 0x02, 0x80]));
+        let mut completed = false;
+        let seen = replay(&packets, config, &mut recorder, &mut |e| {
+            completed |= matches!(e, Event::Completed(_));
+        });
+        (seen.stats, completed)
+    }
+
+    #[test]
+    fn nothing_is_played_or_counted_lost_after_the_operation_completes() {
+        let config = RtpConfig {
+            telephone_event_pt: Some(101),
+            ..RtpConfig::DEFAULT
+        };
+        let (stats, completed) = replay_key_with_a_packet_ahead(config);
+        assert!(completed, "the # ends the operation");
+        // Packet 22 waits in the reorder window for packet 21; the operation is over before
+        // that comes, so packet 22 is neither played nor the gap before it counted as lost.
+        assert_eq!((stats.played, stats.lost_packets), (20, 0), "{stats:?}");
     }
 
     #[test]
