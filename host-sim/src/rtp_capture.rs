@@ -377,8 +377,12 @@ mod tests {
     /// Replays 20 ms PCMU packets 1..=19, then packet 22, then an RFC 4733 `#` as packet 20,
     /// into a recorder that stops on `#`; returns the receiver's counters and whether the
     /// operation completed.
-    fn replay_key_with_a_packet_ahead(config: RtpConfig) -> (RtpStats, bool) {
+    fn replay_key_with_a_packet_ahead() -> (RtpStats, bool) {
         use recresp_core::{Digit, DigitSet, PromptAudio, RecordOptions};
+        let config = RtpConfig {
+            telephone_event_pt: Some(101),
+            ..RtpConfig::DEFAULT
+        };
         let mut recorder: Recorder = Recorder::new(SampleRate::Hz8000).unwrap();
         let options = RecordOptions {
             play_beep: false,
@@ -400,11 +404,7 @@ mod tests {
 
     #[test]
     fn nothing_is_played_or_counted_lost_after_the_operation_completes() {
-        let config = RtpConfig {
-            telephone_event_pt: Some(101),
-            ..RtpConfig::DEFAULT
-        };
-        let (stats, completed) = replay_key_with_a_packet_ahead(config);
+        let (stats, completed) = replay_key_with_a_packet_ahead();
         assert!(completed, "the # ends the operation");
         // Packet 22 waits in the reorder window for packet 21; the operation is over before
         // that comes, so packet 22 is neither played nor the gap before it counted as lost.
