@@ -59,6 +59,6 @@ for log in qemu-cortex-m3.log qemu-cortex-m4f.log qemu-cortex-m3-dev.log; do
   echo "== host and firmware agree ($log)"
   RECRESP_FIRMWARE_LOG="$ROOT/firmware-example/target/$log" \
     RECRESP_FIRMWARE_MANY_LOG="$ROOT/firmware-example/target/qemu-many-channels.log" \
-    cargo test -p recresp-host-sim --test firmware_scenarios
+    cargo test -p recresp-host-sim --test firmware_scenarios -- --include-ignored
 done
 echo "== firmware example passed"

@@ -15,6 +15,11 @@ APT_PACKAGES=(
   pkg-config
 )
 
+# Golden files are compared here, never rewritten (see host-sim/tests/golden_file), and the
+# run must leave every tracked file as it found it.
+unset RECRESP_BLESS
+tracked_before=$(git diff HEAD 2>/dev/null | sha256sum)
+
 ensure_apt "${APT_PACKAGES[@]}"
 ensure_target thumbv7m-none-eabi
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
@@ -43,4 +48,10 @@ echo "== RTP in, against GStreamer and tcpdump, and the RTP fuzz run (scripts/te
 ./scripts/test-rtp.sh
 echo "== recresp-core public API docs (scripts/test-api.sh)"
 ./scripts/test-api.sh
+echo "== the tests changed no tracked file"
+if [ "$(git diff HEAD 2>/dev/null | sha256sum)" != "$tracked_before" ]; then
+  git status --short --untracked-files=no >&2
+  echo "the test run changed tracked files (above)" >&2
+  exit 1
+fi
 echo "== all tests passed"

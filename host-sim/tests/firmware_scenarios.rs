@@ -7,13 +7,16 @@
 //! checksum, notification checksum, frames) must equal the committed
 //! `tests/golden/firmware-outcomes.txt`, in a plain `cargo test`. Bit-exactness with the
 //! target: `scripts/test-firmware.sh` runs the image under QEMU, saves its decoded log and runs
-//! this test with `RECRESP_FIRMWARE_LOG` naming it; the firmware's `outcome` lines must then
-//! equal the same golden file. `RECRESP_BLESS=1` rewrites the golden file from the host's run
+//! this test with `RECRESP_FIRMWARE_LOG` naming it and `--include-ignored`; the firmware's
+//! `outcome` lines must then equal the same golden file (the comparison is ignored in a plain
+//! `cargo test`, and fails when asked for without the log). `RECRESP_BLESS=1` rewrites the golden file from the host's run
 //! (for a change that is meant to change the outcomes; the diff shows what changed).
 //!
 //! The many-channel image (`many.rs`, 64 recorders side by side) is checked the same way
 //! against `tests/golden/firmware-many-outcomes.txt`, and against the firmware's log given in
 //! `RECRESP_FIRMWARE_MANY_LOG`.
+
+mod golden_file;
 
 #[allow(dead_code)]
 #[path = "../../firmware-example/src/scenarios.rs"]
@@ -175,20 +178,21 @@ fn host_lines() -> String {
 #[test]
 fn the_host_gives_the_golden_outcomes() {
     let host = host_lines();
-    if std::env::var_os("RECRESP_BLESS").is_some() {
-        std::fs::write(GOLDEN, &host).expect("write the golden file");
-    }
-    let golden = std::fs::read_to_string(GOLDEN).expect("read the golden file");
-    assert_eq!(host, golden, "host (left) and golden file (right) differ");
+    golden_file::check(GOLDEN, &host, "host");
+}
+
+/// The firmware's log named by `var`, which scripts/test-firmware.sh sets; a run that asks
+/// for the comparison without it fails.
+fn firmware_log(var: &str) -> String {
+    let path = std::env::var_os(var)
+        .unwrap_or_else(|| panic!("{var} names no firmware log: run scripts/test-firmware.sh"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path:?}: {e}"))
 }
 
 #[test]
+#[ignore = "needs the firmware's QEMU log: scripts/test-firmware.sh runs it"]
 fn the_firmware_under_qemu_gives_the_golden_outcomes() {
-    let Some(path) = std::env::var_os("RECRESP_FIRMWARE_LOG") else {
-        eprintln!("RECRESP_FIRMWARE_LOG not set: the golden file is checked against the host only");
-        return;
-    };
-    let log = std::fs::read_to_string(&path).expect("read the firmware log");
+    let log = firmware_log("RECRESP_FIRMWARE_LOG");
     let firmware: String = log
         .lines()
         .filter_map(|l| {
@@ -259,22 +263,13 @@ fn the_many_channel_run_gives_the_golden_outcomes() {
         .filter_map(|l| l.split_whitespace().nth(5))
         .collect();
     assert_eq!(stop_key.len(), many::CHANNELS / SCENARIOS.len(), "{host}");
-    if std::env::var_os("RECRESP_BLESS").is_some() {
-        std::fs::write(GOLDEN_MANY, &host).expect("write the golden file");
-    }
-    let golden = std::fs::read_to_string(GOLDEN_MANY).expect("read the golden file");
-    assert_eq!(host, golden, "host (left) and golden file (right) differ");
+    golden_file::check(GOLDEN_MANY, &host, "host");
 }
 
 #[test]
+#[ignore = "needs the many-channel image's QEMU log: scripts/test-firmware.sh runs it"]
 fn the_many_channel_firmware_gives_the_golden_outcomes() {
-    let Some(path) = std::env::var_os("RECRESP_FIRMWARE_MANY_LOG") else {
-        eprintln!(
-            "RECRESP_FIRMWARE_MANY_LOG not set: the golden file is checked against the host only"
-        );
-        return;
-    };
-    let log = std::fs::read_to_string(&path).expect("read the firmware log");
+    let log = firmware_log("RECRESP_FIRMWARE_MANY_LOG");
     let firmware: String = log
         .lines()
         .filter_map(|l| {

@@ -1,7 +1,9 @@
 //! A golden CLI run: `recresp-sim demo` must write the recording whose length and FNV-1a 64
 //! checksum are committed in `tests/golden/demo-recording.txt`, so a change to the core that
 //! changes a single recorded sample fails a plain `cargo test`. `RECRESP_BLESS=1` rewrites the
-//! file (for a change meant to change the recording; the diff shows it).
+//! file (for a change meant to change the recording; the diff shows it; see `golden_file`).
+
+mod golden_file;
 
 use std::process::Command;
 
@@ -32,12 +34,5 @@ fn the_demo_recording_is_the_golden_one() {
         reader.spec().sample_rate,
         Fnv1a64::of(&wav)
     );
-    if std::env::var_os("RECRESP_BLESS").is_some() {
-        std::fs::write(GOLDEN, &line).expect("write the golden file");
-    }
-    let golden = std::fs::read_to_string(GOLDEN).expect("read the golden file");
-    assert_eq!(
-        line, golden,
-        "this run (left) and the golden file (right) differ"
-    );
+    golden_file::check(GOLDEN, &line, "this run");
 }
