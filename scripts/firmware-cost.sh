@@ -9,7 +9,16 @@
 #    the TCG plugin in firmware-example/qemu-plugin, turned into channels per 100 MHz core at
 #    one instruction per cycle, and attributed to source files.
 # Needs what scripts/test-firmware.sh installs, plus gcc and python3.
+# With --check (scripts/test-firmware.sh), it also fails when a figure misses its goal:
+# instructions per frame, channels per core and the code's flash (the recorder's state and
+# the peak stack are checked by the firmware itself).
 set -euo pipefail
+CHECK=0
+[ "${1:-}" = --check ] && CHECK=1
+# The goals, as the README states them.
+GOAL_INSTRUCTIONS_PER_FRAME=6000
+GOAL_CHANNELS_PER_CORE=160
+GOAL_CODE_FLASH_BYTES=$((64 * 1024))
 cd "$(dirname "$0")/../firmware-example"
 FW=$PWD
 # FIRMWARE_TARGET=thumbv7em-none-eabihf measures the Cortex-M4F build on mps2-an386 instead.
@@ -65,3 +74,18 @@ grep -E "recorders of|peak stack|many channels:" "$OUT/many.log" | sed "s/^INFO 
 echo "== where the instructions go (per frame, by recresp source file)"
 "$TOOLS/llvm-objdump" -d -l --no-show-raw-insn "$ELF" > "$OUT/disassembly.txt"
 python3 "$FW/qemu-plugin/attribute.py" "$OUT/disassembly.txt" "$OUT/blocks.txt" "$frames"
+
+if [ "$CHECK" = 1 ]; then
+  echo "== figures against their goals"
+  code=$((text + data - audio))
+  channels=$((100000000 / 100 / per_frame))
+  failed=0
+  check() { # NAME VALUE OP GOAL
+    if [ "$2" "$3" "$4" ]; then echo "  $1: $2 (goal $3 $4): met"
+    else echo "  $1: $2 (goal $3 $4): NOT MET" >&2; failed=1; fi
+  }
+  check "instructions per 10 ms frame" "$per_frame" -le "$GOAL_INSTRUCTIONS_PER_FRAME"
+  check "channels per 100 MHz core" "$channels" -ge "$GOAL_CHANNELS_PER_CORE"
+  check "code flash (bytes)" "$code" -le "$GOAL_CODE_FLASH_BYTES"
+  exit "$failed"
+fi

@@ -97,11 +97,12 @@ CASES=(
 )
 SOUNDS=/usr/share/asterisk/sounds/en_US_f_Allison
 for name in vm-intro vm-goodbye beep auth-thankyou hello-world; do
-  if [ -f "$SOUNDS/$name.wav" ]; then
-    CASES+=("quick.json|$SOUNDS/$name.wav|" "capped.json|$SOUNDS/$name.wav|--hang-up-at-end"
-            "demo/request.json|$SOUNDS/$name.wav|--media $WORK/demo/media")
-  fi
+  [ -f "$SOUNDS/$name.wav" ] || { echo "missing $SOUNDS/$name.wav (asterisk-core-sounds-en-wav)" >&2; exit 1; }
+  CASES+=("quick.json|$SOUNDS/$name.wav|" "capped.json|$SOUNDS/$name.wav|--hang-up-at-end"
+          "demo/request.json|$SOUNDS/$name.wav|--media $WORK/demo/media")
 done
+# Every case above, and the refused request below.
+EXPECTED_CASES=$((${#CASES[@]} + 1))
 
 passed=0
 failed=0
@@ -117,11 +118,14 @@ for case in "${CASES[@]}"; do
   "$SIM" run --request "$request" --caller "$caller" --recording rec.wav \
     --notification note.json $extra >/dev/null
   sim_files=$(ls)
-  mkdir -p ../sim && rm -f ../sim/* && mv ./* ../sim/ 2>/dev/null || true
+  rm -rf ../sim && mkdir ../sim
+  # recresp-sim always writes the notification; the comparison is of what it wrote.
+  ok=1
+  [ -f note.json ] || { echo "  recresp-sim wrote no notification" >&2; ok=0; }
+  [ -z "$sim_files" ] || mv ./* ../sim/
   # shellcheck disable=SC2086
   "$OUT/record" --request "$request" --caller "$caller" --recording rec.wav \
     --notification note.json $extra >/dev/null 2>"$WORK/record.log"
-  ok=1
   [ "$(ls)" = "$sim_files" ] || ok=0
   for f in $sim_files; do
     cmp -s "$f" "../sim/$f" || ok=0
@@ -154,6 +158,7 @@ fi
 
 echo "record.c comparison: $passed passed, $failed failed"
 [ "$failed" = 0 ]
+[ "$passed" = "$EXPECTED_CASES" ] || { echo "expected $EXPECTED_CASES cases, ran $passed" >&2; exit 1; }
 
 echo "== embedded example: host and Cortex-M3 (QEMU mps2-an385) print the same bytes"
 cargo build --release -p recresp-ffi --target thumbv7m-none-eabi --no-default-features

@@ -61,4 +61,6 @@ for log in qemu-cortex-m3.log qemu-cortex-m4f.log qemu-cortex-m3-dev.log; do
     RECRESP_FIRMWARE_MANY_LOG="$ROOT/firmware-example/target/qemu-many-channels.log" \
     cargo test -p recresp-host-sim --test firmware_scenarios -- --include-ignored
 done
+echo "== Cortex-M3 cost figures against their goals (scripts/firmware-cost.sh --check)"
+scripts/firmware-cost.sh --check
 echo "== firmware example passed"

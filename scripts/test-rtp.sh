@@ -101,9 +101,8 @@ run rtp --rtp "$WORK/plain.pcap"
 same wav rtp
 stats rtp
 grep -q maxSilenceTimeout "$WORK/rtp.json" || { echo "FAIL: expected maxSilenceTimeout"; exit 1; }
-if cmp -s "$WORK/wav.out" "$WORK/rtp.out"; then
-  echo "   (the whole output is identical, recording included)"
-fi
+cmp "$WORK/wav.out" "$WORK/rtp.out" || { echo "FAIL: run --rtp printed other than run --caller"; exit 1; }
+echo "   (the whole output is identical)"
 
 echo "== stream chosen by --ssrc and by --port gives the same run"
 run by-ssrc --rtp "$WORK/plain.pcap" --ssrc 0x5EC00001

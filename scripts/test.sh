@@ -38,6 +38,8 @@ echo "== tests (debug: overflow checks on)"
 cargo test --workspace
 echo "== corpus and signal-suite tests (release)"
 cargo test --workspace --release
+echo "== speech detector cost against its goal (scripts/speech-cost.sh --check, callgrind)"
+./scripts/speech-cost.sh --check
 echo "== C API (scripts/test-ffi.sh)"
 ./scripts/test-ffi.sh
 echo "== firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)"

@@ -15,8 +15,8 @@ pub struct Prompt {
 }
 
 /// Every WAV under `dir` (recursively), sorted by path, read as 16-bit mono 8 kHz.
-/// Files in another format are skipped. Returns an error if the folder is missing or empty,
-/// so an evaluation never passes on no data.
+/// Returns an error if the folder is missing or empty, or if any file cannot be read or is
+/// in another format, so an evaluation never runs on less data than it says.
 pub fn load(dir: &Path) -> Result<Vec<Prompt>, String> {
     let mut paths = Vec::new();
     collect(dir, &mut paths).map_err(|e| {
@@ -28,17 +28,23 @@ pub fn load(dir: &Path) -> Result<Vec<Prompt>, String> {
     paths.sort();
     let mut prompts = Vec::new();
     for path in paths {
-        let Ok(reader) = hound::WavReader::open(&path) else {
-            continue;
-        };
+        let reader =
+            hound::WavReader::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let spec = reader.spec();
         if spec.channels != 1 || spec.sample_rate != 8000 || spec.bits_per_sample != 16 {
-            continue;
+            return Err(format!(
+                "{}: {} channels, {} Hz, {} bits: not 16-bit mono 8 kHz",
+                path.display(),
+                spec.channels,
+                spec.sample_rate,
+                spec.bits_per_sample
+            ));
         }
-        let samples: Result<Vec<i16>, _> = reader.into_samples::<i16>().collect();
-        if let Ok(samples) = samples {
-            prompts.push(Prompt { path, samples });
-        }
+        let samples = reader
+            .into_samples::<i16>()
+            .collect::<Result<Vec<i16>, _>>()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        prompts.push(Prompt { path, samples });
     }
     if prompts.is_empty() {
         return Err(format!(

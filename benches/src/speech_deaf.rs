@@ -255,11 +255,11 @@ mod tests {
     fn nothing_on_the_line_while_learning_makes_the_detector_deaf() {
         let corpus = corpus::load_default().expect("speech corpus");
         let answers = answers(&corpus);
-        assert!(answers.len() >= 8, "{} answers", answers.len());
+        assert_eq!(answers.len(), 15, "15 answers");
         let mut failures = Vec::new();
         for scenario in Scenario::ALL {
             let results = run(scenario, &answers);
-            assert!(results.len() >= 8, "{scenario:?}: {} cases", results.len());
+            assert_eq!(results.len(), 15, "{scenario:?}: 15 cases");
             for (name, err) in results {
                 if !in_window(err) {
                     failures.push(format!("{}: {name}: {err:?} ms", scenario.label()));
