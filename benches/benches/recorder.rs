@@ -5,9 +5,10 @@
 //! 8000 for times real time.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use recresp_core::MediaInput;
 use recresp_core::PromptAudio;
 use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
-use recresp_harness::{drive, Feed, Input, Script, Step};
+use recresp_harness::{drive, Feed, Script, Step};
 
 /// 20 times: 2 s of the voice, then a key that is not a stop tone, 3 s in all; line noise
 /// under all of it.
@@ -62,7 +63,7 @@ fn bench(c: &mut Criterion) {
                 };
                 drive(
                     &mut rec,
-                    &[Input::Pcm(&audio)],
+                    &[MediaInput::Pcm(&audio)],
                     &Feed::new(&frame),
                     &mut count,
                 );

@@ -19,8 +19,7 @@ const G711_ULAW: c_int = 1;
 extern "C" {
     fn g711_init(s: *mut G711State, mode: c_int) -> *mut G711State;
     fn g711_encode(s: *mut G711State, g711_data: *mut u8, amp: *const i16, len: c_int) -> c_int;
-    fn g711_decode(s: *mut G711State, amp: *mut i16, g711_data: *const u8, bytes: c_int)
-        -> c_int;
+    fn g711_decode(s: *mut G711State, amp: *mut i16, g711_data: *const u8, bytes: c_int) -> c_int;
     fn g711_free(s: *mut G711State) -> c_int;
 }
 

@@ -46,8 +46,8 @@ fn onsets_within_10_ms_and_reports_within_45_ms() {
             // Cases whose keys were not all found have no timing to check; no more of them
             // than the group's pass rate allows (the noise group allows 1 %), so no group
             // passes here on cases it left out.
-            let allowed = ((1.0 - g.required_pass_rate) * with_keys.clone().count() as f64)
-                .floor() as usize;
+            let allowed =
+                ((1.0 - g.required_pass_rate) * with_keys.clone().count() as f64).floor() as usize;
             let mut untimed = 0;
             for c in with_keys {
                 // Chunks of 16 samples: a report is seen at most 15 samples late, which only

@@ -10,7 +10,11 @@ fn every_sample_encodes_as_spandsp_encodes_it() {
     let samples: Vec<i16> = (i16::MIN..=i16::MAX).collect();
     for law in [Law::Ulaw, Law::Alaw] {
         let reference = spandsp_g711::encode(law, &samples);
-        assert_eq!(reference.len(), samples.len(), "{law:?}: SpanDSP encoded all");
+        assert_eq!(
+            reference.len(),
+            samples.len(),
+            "{law:?}: SpanDSP encoded all"
+        );
         let differing: Vec<(i16, u8, u8)> = samples
             .iter()
             .zip(&reference)

@@ -17,7 +17,7 @@ mod sealed {
 }
 
 /// How the hold-back ring stores a sample. Implemented by [`Linear`] and [`MuLaw`] only.
-pub trait Store: sealed::Sealed + Clone + core::fmt::Debug {
+pub trait Store: sealed::Sealed + Clone + core::fmt::Debug + 'static {
     /// One stored sample.
     type Unit: Copy + core::fmt::Debug + 'static;
     /// Room for decoded samples handed to the host (empty when none need decoding).

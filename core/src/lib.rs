@@ -71,6 +71,7 @@ mod g711;
 mod holdback;
 #[cfg(feature = "json")]
 pub mod json;
+pub mod media;
 mod queue;
 mod rate;
 mod recorder;
@@ -94,6 +95,7 @@ pub use json::{
     derive_operation_id, parse_request, parse_request_into, write_notification,
     write_running_operation, OperationRef, Recording, Request, RequestError, WriteError,
 };
+pub use media::{MediaInput, MediaSink};
 pub use queue::{MediaOp, MediaQueue, OpId, QueueEvent, QueueFull};
 pub use rate::SampleRate;
 pub use recorder::{

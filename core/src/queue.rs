@@ -10,7 +10,7 @@ use heapless::Deque;
 
 use crate::completion::{CompletionReason, PlayPromptCompletionReason};
 use crate::event::{Completion, Event};
-use crate::g711::Law;
+use crate::media::{MediaInput, MediaSink};
 use crate::recorder::{CapacityError, PromptAudio, Recorder, DEFAULT_CAPACITY};
 use crate::settings::RecordOptions;
 use crate::SampleRate;
@@ -187,25 +187,6 @@ impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
         })
     }
 
-    /// Pushes 16-bit PCM caller audio; returns how many samples were consumed.
-    pub fn push_pcm(&mut self, frame: &[i16]) -> usize {
-        self.consume(frame.len() as u64, |r, from| {
-            r.push_pcm(frame.get(from as usize..).unwrap_or(&[])) as u64
-        }) as usize
-    }
-
-    /// Pushes G.711 caller audio; returns how many bytes were consumed.
-    pub fn push_g711(&mut self, bytes: &[u8], law: Law) -> usize {
-        self.consume(bytes.len() as u64, |r, from| {
-            r.push_g711(bytes.get(from as usize..).unwrap_or(&[]), law) as u64
-        }) as usize
-    }
-
-    /// Reports `samples` of lost media; returns how many were consumed.
-    pub fn push_lost(&mut self, samples: u64) -> u64 {
-        self.consume(samples, |r, from| r.push_lost(samples - from))
-    }
-
     /// The next event; poll until `None` after every input or command.
     pub fn poll(&mut self) -> Option<QueueEvent<'_>> {
         if let Some(n) = self.notices.pop_front() {
@@ -266,9 +247,16 @@ impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
         }
     }
 
-    /// Feeds `len` samples to whatever runs, moving on as operations end. `push(r, from)`
-    /// gives the recorder the input from `from` on and returns what it consumed.
-    fn consume(&mut self, len: u64, mut push: impl FnMut(&mut Recorder<N>, u64) -> u64) -> u64 {
+    /// Feeds `input` to whatever runs, moving on as operations end. A key goes to the
+    /// running recordResponse, if any.
+    fn consume(&mut self, input: MediaInput<'_>) -> u64 {
+        if let MediaInput::Digit { .. } = input {
+            if let Some(Running::Record { .. }) = self.running {
+                self.recorder.push(input);
+            }
+            return 0;
+        }
+        let len = input.len();
         let mut used = 0;
         while used < len {
             match self.running {
@@ -286,7 +274,7 @@ impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
                         // Output of the ended operation must be polled before the next starts.
                         return used;
                     }
-                    let n = push(&mut self.recorder, used);
+                    let n = self.recorder.push(input.after(used));
                     used += n;
                     if n == 0 || used < len {
                         // Output must be polled, or the operation ended part way.
@@ -303,6 +291,29 @@ impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
         // start, which leaves room for a later `cancel_all` (one per operation) as well; with
         // Q ≤ 6 the buffer cannot overflow.
         let _ = self.notices.push_back(n);
+    }
+}
+
+/// The queue takes the call's media: a playPrompt lets it pass (its time counts towards the
+/// prompt's end), a recordResponse's recorder takes it, and media while nothing runs is
+/// consumed and dropped. A push stops short where an operation's output must be polled
+/// before the next one starts.
+impl<const Q: usize, const N: usize> MediaSink for MediaQueue<Q, N> {
+    type Event<'a>
+        = QueueEvent<'a>
+    where
+        Self: 'a;
+
+    fn rate(&self) -> SampleRate {
+        self.recorder.rate()
+    }
+
+    fn push(&mut self, input: MediaInput<'_>) -> u64 {
+        self.consume(input)
+    }
+
+    fn poll(&mut self) -> Option<QueueEvent<'_>> {
+        MediaQueue::poll(self)
     }
 }
 

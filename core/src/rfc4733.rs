@@ -4,8 +4,11 @@
 //! volume, duration). [`Rfc4733Tracker`] turns a stream of such packets into the same
 //! [`DtmfEvent`]s the tone detector gives: one `Start` per event (packets of one event share
 //! its RTP timestamp), and one `End` on the first packet with the E bit (the end packet is
-//! usually sent three times). Positions are RTP timestamp ticks since a base timestamp
-//! given by the host; with the audio's RTP clock they are sample positions.
+//! usually sent three times). A key held longer than one event's 16-bit duration can say is
+//! sent as segments (RFC 4733 §2.5.1.3): a segment of the same key that starts where the
+//! previous one's duration ends, while it has not ended, continues the same key. Positions
+//! are RTP timestamp ticks since a base timestamp given by the host; with the audio's RTP
+//! clock they are sample positions.
 //!
 //! Assumes events 0–15 (the sixteen DTMF keys); other events are a typed error.
 
@@ -83,11 +86,24 @@ impl TelephoneEvent {
 /// The event being received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Current {
+    /// The timestamp of its current segment.
     timestamp: u32,
     digit: Digit,
     onset: u64,
+    /// Ticks of its earlier segments.
+    before: u64,
+    /// Longest duration received for the current segment.
     duration: u16,
     ended: bool,
+}
+
+impl Current {
+    /// One past its last tick so far.
+    fn end(&self) -> u64 {
+        self.onset
+            .saturating_add(self.before)
+            .saturating_add(self.duration as u64)
+    }
 }
 
 /// Turns telephone-event packets into [`DtmfEvent`]s.
@@ -138,7 +154,29 @@ impl Rfc4733Tracker {
                     cur.ended = true;
                     on_event(DtmfEvent::End {
                         digit: cur.digit,
-                        end: cur.onset.saturating_add(cur.duration as u64),
+                        end: cur.end(),
+                    });
+                }
+                return Ok(());
+            }
+            Some(ref mut cur)
+                if !cur.ended && cur.digit == ev.digit && {
+                    // A segment starts where the previous one's duration ends, at most 0xFFFF
+                    // ticks after it (later if the previous one's last packets were lost).
+                    let since = rtp_timestamp.wrapping_sub(cur.timestamp);
+                    since >= cur.duration as u32 && since > 0 && since <= u16::MAX as u32
+                } =>
+            {
+                // The next segment of a long key.
+                let since = rtp_timestamp.wrapping_sub(cur.timestamp);
+                cur.before = cur.before.saturating_add(since as u64);
+                cur.timestamp = rtp_timestamp;
+                cur.duration = ev.duration;
+                if ev.end {
+                    cur.ended = true;
+                    on_event(DtmfEvent::End {
+                        digit: cur.digit,
+                        end: cur.end(),
                     });
                 }
                 return Ok(());
@@ -165,6 +203,7 @@ impl Rfc4733Tracker {
             timestamp: rtp_timestamp,
             digit: ev.digit,
             onset,
+            before: 0,
             duration: ev.duration,
             ended: ev.end,
         });
@@ -179,7 +218,7 @@ impl Rfc4733Tracker {
                 cur.ended = true;
                 on_event(DtmfEvent::End {
                     digit: cur.digit,
-                    end: cur.onset.saturating_add(cur.duration as u64),
+                    end: cur.end(),
                 });
             }
         }
@@ -244,6 +283,49 @@ mod tests {
             tracker.packet(*ts, p, &mut |e| out.push(e)).unwrap();
         }
         out
+    }
+
+    #[test]
+    fn a_key_sent_as_segments_is_one_key() {
+        // A key held for 10 s at 8 kHz (80,000 ticks): a first segment of 0xFFFF ticks, then
+        // one of the rest starting where the first ends (RFC 4733 §2.5.1.3).
+        let mut t = Rfc4733Tracker::new(0);
+        let second = 1000 + u16::MAX as u32;
+        let ev = run(
+            &mut t,
+            &[
+                (1000, payload(11, false, 10, 160)),
+                (1000, payload(11, false, 10, 40_000)),
+                (1000, payload(11, false, 10, u16::MAX)),
+                (second, payload(11, false, 10, 160)),
+                (second, payload(11, false, 10, 14_465)),
+                (second, payload(11, true, 10, 14_465)),
+                (second, payload(11, true, 10, 14_465)),
+            ],
+        );
+        assert_eq!(
+            ev,
+            vec![
+                DtmfEvent::Start {
+                    digit: Digit::Pound,
+                    onset: 1000
+                },
+                DtmfEvent::End {
+                    digit: Digit::Pound,
+                    end: 81_000
+                },
+            ]
+        );
+        // A second press of the same key after its end is a new key.
+        let ev = run(
+            &mut t,
+            &[
+                (90_000, payload(11, false, 10, 160)),
+                (90_000, payload(11, true, 10, 800)),
+            ],
+        );
+        assert_eq!(ev.len(), 2);
+        assert!(matches!(ev[0], DtmfEvent::Start { onset: 90_000, .. }));
     }
 
     #[test]

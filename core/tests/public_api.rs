@@ -4,6 +4,7 @@
 //! checks, through those names only, one documented behaviour of what it imports.
 #![cfg(feature = "json")]
 
+use recresp_core::media::feed;
 use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
 use recresp_core::{
     alaw_to_linear, call_terminated, derive_operation_id, linear_to_alaw, linear_to_ulaw,
@@ -20,6 +21,7 @@ use recresp_core::{
     TIMEOUT_MAX_S, TIMEOUT_MIN_S, TRAILING_GUARD_DEFAULT_MS, TRAILING_GUARD_MAX_MS, URI_CAPACITY,
 };
 use recresp_core::{json, rtp};
+use recresp_core::{MediaInput, MediaSink};
 
 const RATE: SampleRate = SampleRate::Hz8000;
 
@@ -39,7 +41,7 @@ fn voice_then_key(voice_ms: u32, key_ms: u32) -> Vec<i16> {
 fn run<const N: usize, S: Store>(rec: &mut Recorder<N, S>, input: &[i16]) -> Option<Completion> {
     let mut done = None;
     for frame in input.chunks(RATE.samples_in_ms(20) as usize) {
-        rec.feed_pcm(frame, |e| {
+        feed(rec, MediaInput::Pcm(frame), &mut |e| {
             if let Event::Completed(c) = e {
                 done = Some(c);
             }
@@ -199,7 +201,7 @@ fn ring_capacity_and_storage_are_the_hosts_choice() {
         for frame in x.chunks((BLOCK_MS * RATE.per_ms()) as usize) {
             let mut rest = frame;
             while !rest.is_empty() {
-                let n = rec.push_g711(rest, Law::Ulaw);
+                let n = rec.push(MediaInput::G711(rest, Law::Ulaw)) as usize;
                 rest = &rest[n..];
                 let mut polled = false;
                 while let Some(e) = rec.poll() {
@@ -254,7 +256,7 @@ fn the_media_queue_runs_a_prompt_then_a_record() {
     for _ in 0..10 {
         let mut rest = &silence[..];
         while !rest.is_empty() {
-            let n = q.push_pcm(rest);
+            let n = q.push(MediaInput::Pcm(rest)) as usize;
             rest = &rest[n..];
             let mut polled = false;
             while let Some(e) = q.poll() {

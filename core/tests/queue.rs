@@ -5,6 +5,7 @@ use common::*;
 use recresp_core::{
     Event, MediaOp, MediaQueue, OpId, PromptAudio, QueueEvent, QueueFull, SampleRate,
 };
+use recresp_core::{MediaInput, MediaSink};
 
 const RATE: SampleRate = SampleRate::Hz8000;
 
@@ -23,7 +24,7 @@ fn drive(q: &mut MediaQueue, samples: usize) -> Vec<String> {
     let silence = vec![0i16; samples];
     let mut rest = &silence[..];
     loop {
-        let n = q.push_pcm(rest);
+        let n = q.push(MediaInput::Pcm(rest)) as usize;
         rest = &rest[n..];
         while let Some(e) = q.poll() {
             log.push(describe(&e));

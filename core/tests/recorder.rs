@@ -4,12 +4,14 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use recresp_core::media::feed;
 use recresp_core::Beep;
 use recresp_core::CompletionReason as R;
 use recresp_core::Law;
 use recresp_core::{Digit, OperationStatus, SampleRate};
+use recresp_core::{MediaInput, MediaSink};
 use recresp_core::{PromptAudio, Recorder, PRE_ROLL_MS};
-use recresp_harness::{drive, Feed, Input};
+use recresp_harness::{drive, Feed};
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
 
@@ -199,7 +201,7 @@ fn commands_end_the_operation_with_their_reasons() {
     let mut o = options(5, 5, 5);
     o.play_beep = true;
     rec.start(o, PromptAudio::None);
-    assert!(rec.push_pcm(&[0; 400]) == 400);
+    assert!(rec.push(MediaInput::Pcm(&[0; 400])) as usize == 400);
     while rec.poll().is_some() {}
     rec.beep_failed().unwrap();
     let c = completion_of(&mut rec);
@@ -211,7 +213,7 @@ fn commands_end_the_operation_with_their_reasons() {
 
     rec.start(options(5, 5, 5), PromptAudio::None);
     assert!(rec.beep_failed().is_err(), "no beep is playing");
-    rec.push_pcm(&[0; 1000]);
+    rec.push(MediaInput::Pcm(&[0; 1000])) as usize;
     rec.cancel().unwrap();
     let c = completion_of(&mut rec);
     assert_eq!(
@@ -252,22 +254,22 @@ fn lost_media_ends_with_media_receive_timeout() {
     let mut o = options(30, 5, 30);
     o.media_timeout_ms = 2000;
     rec.start(o, PromptAudio::None);
-    rec.push_pcm(&[0; 800]);
+    rec.push(MediaInput::Pcm(&[0; 800])) as usize;
     // 1.5 s lost, media comes back, then lost for good.
-    assert_eq!(rec.push_lost(12_000), 12_000);
-    rec.push_pcm(&[0; 80]);
+    assert_eq!(rec.push(MediaInput::Lost(12_000)), 12_000);
+    rec.push(MediaInput::Pcm(&[0; 80])) as usize;
     while rec.poll().is_some() {}
     let mut lost = 0;
     while rec.is_running() {
-        lost += rec.push_lost(160);
+        lost += rec.push(MediaInput::Lost(160));
         while rec.poll().is_some() {}
     }
     assert_eq!(lost, 16_000);
     // The last lost run started at 800 + 12000 + 80.
     let mut rec2: Recorder = Recorder::new(rate).unwrap();
     rec2.start(o, PromptAudio::None);
-    rec2.push_pcm(&[0; 12_880]);
-    rec2.push_lost(100_000);
+    rec2.push(MediaInput::Pcm(&[0; 12_880])) as usize;
+    rec2.push(MediaInput::Lost(100_000));
     let c = completion_of(&mut rec2);
     assert_eq!(
         (c.reason, c.at, c.result_info.subcode),
@@ -282,7 +284,9 @@ fn hang_up_keeps_what_was_captured() {
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(options(5, 5, 30), PromptAudio::None);
     let mut run = Run::default();
-    rec.feed_pcm(&input, |e| record_event(&mut run, e));
+    feed(&mut rec, MediaInput::Pcm(&input), &mut |e| {
+        record_event(&mut run, e)
+    });
     rec.hang_up().unwrap();
     while let Some(e) = rec.poll() {
         record_event(&mut run, e);
@@ -299,7 +303,7 @@ fn hang_up_keeps_what_was_captured() {
 
     // Hanging up before the caller spoke: failed, nothing recorded.
     rec.start(options(5, 5, 30), PromptAudio::None);
-    rec.push_pcm(&[0; 4000]);
+    rec.push(MediaInput::Pcm(&[0; 4000])) as usize;
     rec.hang_up().unwrap();
     let c = completion_of(&mut rec);
     assert_eq!(
@@ -324,7 +328,7 @@ fn g711_input_matches_decoded_pcm() {
         let mut got = Run::default();
         drive(
             &mut rec,
-            &[Input::G711(&bytes, law)],
+            &[MediaInput::G711(&bytes, law)],
             &Feed::new(&[160]),
             &mut got,
         );
@@ -342,18 +346,24 @@ fn an_rfc4733_digit_stops_like_an_in_band_one() {
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(o, PromptAudio::None);
     let mut run = Run::default();
-    rec.feed_pcm(&input, |e| record_event(&mut run, e));
-    rec.handle_digit(Digit::Pound, 19_600).unwrap();
-    while let Some(e) = rec.poll() {
-        record_event(&mut run, e);
-    }
+    feed(&mut rec, MediaInput::Pcm(&input), &mut |e| {
+        record_event(&mut run, e)
+    });
+    let ago = rec.position() - 19_600;
+    let key = MediaInput::Digit {
+        digit: Digit::Pound,
+        ago,
+    };
+    feed(&mut rec, key, &mut |e| record_event(&mut run, e));
     let c = run.completion();
     let (_, start) = run.speech_started().unwrap();
     assert_eq!(
         (c.reason, start + c.recorded_samples),
         (R::StopToneDetected, 19_600)
     );
-    assert!(rec.handle_digit(Digit::Pound, 0).is_err());
+    // After the end, a key is ignored.
+    assert_eq!(rec.push(key), 0);
+    assert!(rec.poll().is_none());
 }
 
 #[test]
@@ -386,8 +396,12 @@ fn a_recorder_built_in_place_runs_like_a_returned_one() {
         returned.start(o, prompt);
         let silence = vec![0i16; input.len()];
         for frame in input.chunks(160).chain(silence.chunks(160)) {
-            placed.feed_pcm(frame, |e| record_event(&mut a, e));
-            returned.feed_pcm(frame, |e| record_event(&mut b, e));
+            feed(placed, MediaInput::Pcm(frame), &mut |e| {
+                record_event(&mut a, e)
+            });
+            feed(&mut returned, MediaInput::Pcm(frame), &mut |e| {
+                record_event(&mut b, e)
+            });
         }
         assert!(!placed.is_running());
         assert_eq!(a.completion(), b.completion());
@@ -491,7 +505,7 @@ fn lost_media_times_out_at_the_same_sample_however_it_is_reported() {
         for &p in parts {
             let mut left = p;
             while left > 0 && rec.is_running() {
-                left -= rec.push_lost(left);
+                left -= rec.push(MediaInput::Lost(left));
                 while let Some(e) = rec.poll() {
                     record_event(&mut run, e);
                 }
@@ -518,10 +532,12 @@ fn a_stop_tone_is_not_overwritten_by_a_clock_in_the_same_step() {
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(o, PromptAudio::None);
     let mut run = Run::default();
-    rec.feed_pcm(&input, |e| record_event(&mut run, e));
+    feed(&mut rec, MediaInput::Pcm(&input), &mut |e| {
+        record_event(&mut run, e)
+    });
     let mut left = 1000u64;
     while rec.is_running() && left > 0 {
-        left -= rec.push_lost(left);
+        left -= rec.push(MediaInput::Lost(left));
         while let Some(e) = rec.poll() {
             record_event(&mut run, e);
         }
@@ -563,7 +579,7 @@ fn run_op(rec: &mut Recorder, o: recresp_core::RecordOptions, input: &[i16]) -> 
     let mut used = 0;
     let mut reason = None;
     while reason.is_none() && used < input.len() {
-        used += rec.push_pcm(&input[used..(used + 80).min(input.len())]);
+        used += rec.push(MediaInput::Pcm(&input[used..(used + 80).min(input.len())])) as usize;
         while let Some(e) = rec.poll() {
             if let recresp_core::Event::Completed(c) = e {
                 reason = Some(c.reason);

@@ -10,10 +10,11 @@ use common::*;
 use proptest::prelude::*;
 use recresp_core::CompletionReason as R;
 use recresp_core::Law;
+use recresp_core::MediaInput;
 use recresp_core::Store;
 use recresp_core::{required_capacity, MuLaw, PromptAudio, Recorder};
 use recresp_core::{Digit, RecordOptions, SampleRate};
-use recresp_harness::{drive, Feed, Input};
+use recresp_harness::{drive, Feed};
 
 /// A piece of the caller's side of the call.
 #[derive(Clone, Debug)]
@@ -25,11 +26,11 @@ enum Seg {
 
 impl Seg {
     /// The piece as the drive loop takes it.
-    fn input(&self) -> Input<'_> {
+    fn input(&self) -> MediaInput<'_> {
         match self {
-            Seg::Pcm(s) => Input::Pcm(s),
-            Seg::G711(b, law) => Input::G711(b, *law),
-            Seg::Lost(n) => Input::Lost(*n),
+            Seg::Pcm(s) => MediaInput::Pcm(s),
+            Seg::G711(b, law) => MediaInput::G711(b, *law),
+            Seg::Lost(n) => MediaInput::Lost(*n),
         }
     }
 }
@@ -65,7 +66,7 @@ fn run_call<const N: usize, S: Store>(
     let mut rec: Recorder<N, S> = Recorder::new(rate).unwrap();
     rec.start(options, prompt);
     let mut run = Run::default();
-    let inputs: Vec<Input<'_>> = call.iter().map(Seg::input).collect();
+    let inputs: Vec<MediaInput<'_>> = call.iter().map(Seg::input).collect();
     let feed = Feed::new(&feeding.chunks)
         .poll_every(feeding.poll_every)
         .then(SILENCE_AFTER);

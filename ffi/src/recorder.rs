@@ -9,8 +9,8 @@ use core::ffi::{c_char, c_void};
 
 use heapless::String;
 use recresp_core::{
-    CommandError, Completion, Digit, Event, Law, PromptAudio, Recorder, SampleRate,
-    CLIENT_CONTEXT_CAPACITY,
+    CommandError, Completion, Digit, Event, Law, MediaInput, MediaSink, PromptAudio, Recorder,
+    SampleRate, CLIENT_CONTEXT_CAPACITY,
 };
 
 use crate::event::{recresp_completion, recresp_event, MESSAGE_CAPACITY};
@@ -286,7 +286,7 @@ pub unsafe extern "C" fn recresp_recorder_push_pcm(
         // SAFETY: forwarded contract.
         unsafe { write_out(consumed, 0) }?;
         running(r)?;
-        let n = r.recorder.push_pcm(frame);
+        let n = r.recorder.push(MediaInput::Pcm(frame)) as usize;
         // SAFETY: checked above.
         unsafe { write_out(consumed, n) }
     })
@@ -330,7 +330,7 @@ pub unsafe extern "C" fn recresp_recorder_push_g711(
             _ => return Err(recresp_result::InvalidArgument),
         };
         running(r)?;
-        let n = r.recorder.push_g711(frame, law);
+        let n = r.recorder.push(MediaInput::G711(frame, law)) as usize;
         // SAFETY: checked above.
         unsafe { write_out(consumed, n) }
     })
@@ -355,7 +355,7 @@ pub unsafe extern "C" fn recresp_recorder_push_lost(
         // SAFETY: forwarded contract.
         unsafe { write_out(consumed, 0) }?;
         running(r)?;
-        let n = r.recorder.push_lost(samples);
+        let n = r.recorder.push(MediaInput::Lost(samples));
         // SAFETY: checked above.
         unsafe { write_out(consumed, n) }
     })
@@ -379,7 +379,10 @@ pub unsafe extern "C" fn recresp_recorder_handle_digit(
         let r = unsafe { handle_mut(recorder) }?;
         let digit =
             Digit::from_index(event_code as usize).ok_or(recresp_result::InvalidArgument)?;
-        command(r.recorder.handle_digit(digit, onset))
+        running(r)?;
+        let ago = r.recorder.position().saturating_sub(onset);
+        r.recorder.push(MediaInput::Digit { digit, ago });
+        Ok(())
     })
 }
 

@@ -20,7 +20,7 @@ use crate::storage::{free_handle, init_in_caller_storage, new_in_heap, Handle, O
 
 /// Bytes of storage a `recresp_rtp` needs for `recresp_rtp_init_in` (on every target;
 /// `recresp_rtp_storage_size` gives the exact size on this one).
-pub const RECRESP_RTP_STORAGE_SIZE: usize = 3072;
+pub const RECRESP_RTP_STORAGE_SIZE: usize = 4608;
 
 /// `telephone_event_pt` for a stream without RFC 4733 telephone events.
 pub const RECRESP_RTP_NO_EVENTS: u32 = 0xFFFF_FFFF;
@@ -74,6 +74,8 @@ pub enum recresp_rtp_fate {
     Late = 2,
     /// From the SSRC the stream just left; dropped.
     OldSource = 3,
+    /// An RTCP packet sharing the port (RFC 5761); passed over.
+    Rtcp = 4,
 }
 
 impl From<Fate> for recresp_rtp_fate {
@@ -83,6 +85,7 @@ impl From<Fate> for recresp_rtp_fate {
             Fate::Duplicate => recresp_rtp_fate::Duplicate,
             Fate::Late => recresp_rtp_fate::Late,
             Fate::OldSource => recresp_rtp_fate::OldSource,
+            Fate::Rtcp => recresp_rtp_fate::Rtcp,
         }
     }
 }

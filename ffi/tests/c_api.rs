@@ -3,6 +3,7 @@
 //! size and for G.711 input; and the error codes of the boundary checks.
 #![allow(unsafe_code, missing_docs)]
 
+use recresp_core::MediaInput;
 use std::ffi::CStr;
 use std::ptr;
 
@@ -16,7 +17,7 @@ use recresp_core::json::{self as core_json, OperationRef, Recording};
 use recresp_core::Law;
 use recresp_core::PromptAudio;
 use recresp_core::{Completion, Digit, Event, Recorder, SampleRate};
-use recresp_harness::{drive, Feed, Input, Script, Step, Then};
+use recresp_harness::{drive, Feed, Script, Step, Then};
 
 const REQUEST: &str = r##"{"clientContext":"c-api \"test\"","playBeep":true,
   "initialSilenceTimeoutInSeconds":3,"maxSilenceTimeoutInSeconds":2,
@@ -189,7 +190,7 @@ fn run_core(samples: &[i16], rate: SampleRate) -> (Vec<i16>, Completion, String)
     let feed = Feed::new(&[]).then(Then::Silence {
         max_frames: usize::MAX,
     });
-    let c = drive(&mut rec, &[Input::Pcm(samples)], &feed, &mut on).unwrap();
+    let c = drive(&mut rec, &[MediaInput::Pcm(samples)], &feed, &mut on).unwrap();
     let op = core_json::derive_operation_id(CALL_ID, REQUEST);
     let mut buf = vec![0u8; 8192];
     let n = core_json::write_notification(

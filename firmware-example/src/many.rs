@@ -12,6 +12,7 @@ use recresp_core::json::parse_request_into;
 use recresp_core::Event;
 use recresp_core::BLOCK_MS;
 use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
+use recresp_core::{MediaInput, MediaSink};
 use recresp_harness::rng::Lcg;
 use recresp_harness::script::line_noise_g711;
 use recresp_harness::Fnv1a32;
@@ -218,7 +219,7 @@ fn push_frame(
     let mut end = None;
     while !rest.is_empty() && end.is_none() {
         hooks.before_push();
-        let used = recorder.push_g711(rest, LAW);
+        let used = recorder.push(MediaInput::G711(rest, LAW)) as usize;
         hooks.after_push();
         rest = rest.get(used..).unwrap_or(&[]);
         loop {

@@ -2,16 +2,15 @@
 //! every event it gives to a [`Sink`], and after the audio ends does what the caller's line
 //! does ([`Then`]): nothing, hang up, or stay open and silent until a clock ends the
 //! operation. Every host in this repository that runs a recorder over audio it has whole
-//! uses it; hosts that receive audio packet by packet (RTP) keep their own loop.
+//! uses it (its pushes of chosen sizes are how the tests show that chunking changes
+//! nothing); media that comes packet by packet goes through the RTP receiver, which feeds
+//! its sink with the core's `media::feed`.
 //!
 //! It assumes the recorder has been started. Push sizes cycle through [`Feed::chunks`];
 //! events are drained after every push (or every few pushes, to test lazy polling), and
 //! always after a push that stopped short, as the recorder's API requires.
 
-use recresp_core::Law;
-use recresp_core::Recorder;
-use recresp_core::Store;
-use recresp_core::{Completion, Event};
+use recresp_core::{Completion, Event, MediaInput, MediaSink, Recorder, Store};
 
 use crate::fnv::Fnv1a32;
 
@@ -53,33 +52,6 @@ impl Sink for Tally {
         if let Event::Captured(audio) = event {
             self.add(audio);
         }
-    }
-}
-
-/// A piece of the caller's side of the call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Input<'a> {
-    /// 16-bit PCM at the recorder's rate.
-    Pcm(&'a [i16]),
-    /// G.711 bytes at the recorder's rate.
-    G711(&'a [u8], Law),
-    /// This many samples lost in transit.
-    Lost(u64),
-}
-
-impl Input<'_> {
-    /// Length in samples.
-    pub fn len(&self) -> usize {
-        match self {
-            Input::Pcm(s) => s.len(),
-            Input::G711(b, _) => b.len(),
-            Input::Lost(n) => usize::try_from(*n).unwrap_or(usize::MAX),
-        }
-    }
-
-    /// Whether it holds no samples.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -153,7 +125,7 @@ impl<'a> Feed<'a> {
 /// seen, which `sink` gets too).
 pub fn drive<const N: usize, S: Store>(
     recorder: &mut Recorder<N, S>,
-    call: &[Input<'_>],
+    call: &[MediaInput<'_>],
     feed: &Feed<'_>,
     sink: &mut impl Sink,
 ) -> Option<Completion> {
@@ -162,7 +134,7 @@ pub fn drive<const N: usize, S: Store>(
     let mut pushes = 0usize;
     let mut k = 0usize;
     'call: for input in call {
-        let len = input.len();
+        let len = usize::try_from(input.len()).unwrap_or(usize::MAX);
         let mut at = 0;
         while at < len {
             let chunk = match feed.chunks.len() {
@@ -172,11 +144,8 @@ pub fn drive<const N: usize, S: Store>(
             k += 1;
             let end = at + chunk.clamp(1, len - at);
             while at < end {
-                let used = match *input {
-                    Input::Pcm(s) => recorder.push_pcm(s.get(at..end).unwrap_or(&[])),
-                    Input::G711(b, law) => recorder.push_g711(b.get(at..end).unwrap_or(&[]), law),
-                    Input::Lost(_) => recorder.push_lost((end - at) as u64) as usize,
-                };
+                let piece = input.after(at as u64).first((end - at) as u64);
+                let used = recorder.push(piece) as usize;
                 pushes += 1;
                 let short = used < end - at;
                 at += used.min(end - at);
@@ -202,7 +171,7 @@ pub fn drive<const N: usize, S: Store>(
             while recorder.is_running() && frames < max_frames {
                 let mut rest = &silence[..];
                 loop {
-                    let used = recorder.push_pcm(rest);
+                    let used = recorder.push(MediaInput::Pcm(rest)) as usize;
                     rest = rest.get(used..).unwrap_or(&[]);
                     drain(recorder, &mut completion, sink);
                     if rest.is_empty() {
@@ -266,7 +235,7 @@ mod tests {
         let mut recorder: Recorder = Recorder::new(RATE).unwrap();
         recorder.start(options(), PromptAudio::None);
         let mut tally = Tally::default();
-        let c = drive(&mut recorder, &[Input::Pcm(&audio)], feed, &mut tally);
+        let c = drive(&mut recorder, &[MediaInput::Pcm(&audio)], feed, &mut tally);
         (c, tally)
     }
 

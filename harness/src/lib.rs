@@ -16,7 +16,7 @@ pub mod fnv;
 pub mod rng;
 pub mod script;
 
-pub use drive::{drive, Feed, Input, Sink, Tally, Then};
+pub use drive::{drive, Feed, Sink, Tally, Then};
 pub use fnv::{Fnv1a32, Fnv1a64};
 pub use rng::{Lcg, SplitMix64};
 pub use script::{Script, Step};

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use recresp_core::json::{self, OperationRef, Recording};
-use recresp_core::PromptAudio;
 use recresp_core::{Completion, Event, Recorder, SampleRate};
-use recresp_harness::{drive, Feed, Input, Then};
+use recresp_core::{MediaInput, PromptAudio};
+use recresp_harness::{drive, Feed, Then};
 
 use crate::wav::{read_wav, CallerAudio};
 
@@ -95,7 +95,7 @@ impl Plan {
             let feed = Feed::new(&[FRAME]).stop_when_done();
             drive(
                 recorder,
-                &[Input::Pcm(&caller.samples)],
+                &[MediaInput::Pcm(&caller.samples)],
                 &feed,
                 &mut on_event,
             );

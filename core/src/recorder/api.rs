@@ -6,18 +6,17 @@ use core::mem::MaybeUninit;
 
 use heapless::Deque;
 
-use super::step::Source;
 use super::{
     required_capacity, CapacityError, CommandError, DetectorConfig, Phase, PromptAudio, Recorder,
 };
 use crate::completion::{call_terminated, CompletionReason};
 use crate::dtmf::DtmfDetector;
 use crate::event::Event;
-use crate::g711::Law;
 use crate::holdback::{HoldBack, Store};
+use crate::media::{MediaInput, MediaSink};
 use crate::settings::RecordOptions;
 use crate::speech::SpeechDetector;
-use crate::{Digit, SampleRate};
+use crate::SampleRate;
 
 impl<const N: usize, S: Store> Recorder<N, S> {
     /// An idle recorder for caller audio at `rate`, with the detectors' default settings.
@@ -129,50 +128,6 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         }
     }
 
-    /// Pushes 16-bit PCM caller audio; returns how many samples were consumed: all of them,
-    /// unless output must be polled first or the operation ended part way (the rest belongs
-    /// to whatever runs next; pushing it again to this recorder ignores it).
-    pub fn push_pcm(&mut self, frame: &[i16]) -> usize {
-        self.consume(Source::Pcm(frame)) as usize
-    }
-
-    /// Pushes G.711 caller audio (one byte per sample); returns how many bytes were consumed.
-    pub fn push_g711(&mut self, bytes: &[u8], law: Law) -> usize {
-        self.consume(Source::G711(bytes, law)) as usize
-    }
-
-    /// Reports `samples` of time in which no media arrived (lost packets). The time counts on
-    /// every clock and is recorded as silence; [`RecordOptions::media_timeout_ms`] of it in a
-    /// row ends the operation with `mediaReceiveTimeout`. Returns how many were consumed.
-    pub fn push_lost(&mut self, samples: u64) -> u64 {
-        self.consume(Source::Lost(samples))
-    }
-
-    /// Pushes PCM and hands every event to `on_event` until the whole frame is consumed.
-    pub fn feed_pcm(&mut self, mut frame: &[i16], mut on_event: impl FnMut(Event<'_>)) {
-        loop {
-            let n = self.push_pcm(frame);
-            frame = frame.get(n..).unwrap_or(&[]);
-            while let Some(e) = self.poll() {
-                on_event(e);
-            }
-            if frame.is_empty() {
-                break;
-            }
-        }
-    }
-
-    /// A DTMF key received out of band (RFC 4733), whose tone began at `onset` (clamped to
-    /// the current position). It is acted on at once, at the current position, like an
-    /// in-band detection at the end of a block.
-    pub fn handle_digit(&mut self, digit: Digit, onset: u64) -> Result<(), CommandError> {
-        if !self.is_running() {
-            return Err(CommandError::NotRunning);
-        }
-        self.on_tone(digit, onset.min(self.pos));
-        Ok(())
-    }
-
     /// Cancels the operation (Graph's cancelMediaProcessing, or a barge-in): it ends
     /// `operationCanceled`, status `failed`.
     pub fn cancel(&mut self) -> Result<(), CommandError> {
@@ -234,5 +189,31 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         }
         self.complete_with(reason, self.pos);
         Ok(())
+    }
+}
+
+/// The recorder takes the caller's media for its operation. A push consumes everything,
+/// unless output must be polled first or the operation ended part way (the rest belongs to
+/// whatever runs next; pushing it again to this recorder ignores it). [`MediaInput::Lost`]
+/// counts on every clock and is recorded as silence; [`RecordOptions::media_timeout_ms`] of
+/// it in a row ends the operation `mediaReceiveTimeout`. A [`MediaInput::Digit`] is acted on
+/// at once, at the current position, like an in-band detection at the end of a block (its
+/// onset no earlier than the operation's start).
+impl<const N: usize, S: Store> MediaSink for Recorder<N, S> {
+    type Event<'a>
+        = Event<'a>
+    where
+        Self: 'a;
+
+    fn rate(&self) -> SampleRate {
+        self.rate
+    }
+
+    fn push(&mut self, input: MediaInput<'_>) -> u64 {
+        self.consume(input)
+    }
+
+    fn poll(&mut self) -> Option<Event<'_>> {
+        Recorder::poll(self)
     }
 }

@@ -17,12 +17,13 @@
 //!
 //! # Method groups
 //! - Setup: [`Recorder::new`] or [`Recorder::with_config`], [`Recorder::start`].
-//! - Input: [`Recorder::push_pcm`], [`Recorder::push_g711`], [`Recorder::push_lost`]
-//!   (each returns how much it consumed), [`Recorder::handle_digit`] (RFC 4733).
+//! - Input: [`MediaSink::push`](crate::MediaSink::push) of a [`MediaInput`](crate::MediaInput)
+//!   (samples, G.711 bytes, silence, lost media, an out-of-band key; it returns how much it
+//!   consumed).
 //! - Commands: [`Recorder::cancel`], [`Recorder::hang_up`], [`Recorder::beep_failed`],
 //!   [`Recorder::fail`].
 //! - Output: [`Recorder::poll`], until it returns `None`, after every input or command.
-//!   [`Recorder::feed_pcm`] does push-and-poll in one call.
+//!   [`media::feed`](crate::media::feed) does push-and-poll in one call.
 //!
 //! An input call consumes less than it was given when undrained output fills the recorder
 //! (poll, then push the rest) or when the operation ended part way (the rest belongs to

@@ -10,32 +10,20 @@ use crate::beep::Beep;
 use crate::completion::CompletionReason;
 use crate::dtmf::{DtmfDetector, DtmfEvent};
 use crate::event::Notice;
-use crate::g711::Law;
 use crate::holdback::Store;
+use crate::media::MediaInput;
 use crate::speech::{SpeechDetector, SpeechEvent};
 use crate::Digit;
 
-/// Where input samples come from.
-#[derive(Clone, Copy)]
-pub(super) enum Source<'a> {
-    Pcm(&'a [i16]),
-    G711(&'a [u8], Law),
-    Lost(u64),
-}
-
-impl Source<'_> {
-    fn len(&self) -> u64 {
-        match *self {
-            Source::Pcm(s) => s.len() as u64,
-            Source::G711(b, _) => b.len() as u64,
-            Source::Lost(n) => n,
-        }
-    }
-}
-
 impl<const N: usize, S: Store> Recorder<N, S> {
     /// Consumes input until it is used up, the operation ends, or output must be polled.
-    pub(super) fn consume(&mut self, src: Source<'_>) -> u64 {
+    pub(super) fn consume(&mut self, src: MediaInput<'_>) -> u64 {
+        if let MediaInput::Digit { digit, ago } = src {
+            if self.is_running() {
+                self.on_tone(digit, self.pos.saturating_sub(ago));
+            }
+            return 0;
+        }
         let total = src.len();
         let mut used = 0;
         while used < total {
@@ -49,7 +37,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
                 break;
             }
             // A run of lost media starts its clock before the step's length is chosen.
-            if matches!(src, Source::Lost(_)) {
+            if matches!(src, MediaInput::Lost(_)) {
                 self.lost_since.get_or_insert(self.pos);
             } else {
                 self.lost_since = None;
@@ -64,24 +52,26 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             // per-sample work to the conversion into the ring's store.
             let (from, n_usize) = (used as usize, n as usize);
             let _ = match src {
-                Source::Pcm(s) => {
+                MediaInput::Pcm(s) => {
                     let s = s.get(from..from + n_usize).unwrap_or(&[]);
                     self.ring.append(n_usize, |dst, at| {
                         S::store_pcm(dst, s.get(at..).unwrap_or(&[]));
                         dst.len()
                     })
                 }
-                Source::G711(b, law) => {
+                MediaInput::G711(b, law) => {
                     let b = b.get(from..from + n_usize).unwrap_or(&[]);
                     self.ring.append(n_usize, |dst, at| {
                         S::store_g711(dst, b.get(at..).unwrap_or(&[]), law);
                         dst.len()
                     })
                 }
-                Source::Lost(_) => self.ring.append(n_usize, |dst, _| {
-                    dst.fill(S::SILENCE);
-                    dst.len()
-                }),
+                MediaInput::Silence(_) | MediaInput::Lost(_) | MediaInput::Digit { .. } => {
+                    self.ring.append(n_usize, |dst, _| {
+                        dst.fill(S::SILENCE);
+                        dst.len()
+                    })
+                }
             };
             used += n;
             self.pos += n;

@@ -71,6 +71,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
 mod tests {
     use crate::dtmf::{DtmfDetector, DtmfEvent};
     use crate::event::Event;
+    use crate::media::{feed, MediaInput};
     use crate::recorder::{PromptAudio, Recorder};
     use crate::synth::add_dtmf;
     use crate::{Digit, RecordOptions, SampleRate};
@@ -99,13 +100,13 @@ mod tests {
                 }
             };
             // 130 ms is a recorder block's end inside a DTMF block (128–136 ms).
-            rec.feed_pcm(&input[..at(130)], &mut collect);
+            feed(&mut rec, MediaInput::Pcm(&input[..at(130)]), &mut collect);
             assert!(
                 rec.dtmf.position() < rec.pos,
                 "audio waits for the DTMF detector"
             );
             rec.open_window(rec.pos - 2);
-            rec.feed_pcm(&input[at(130)..], &mut collect);
+            feed(&mut rec, MediaInput::Pcm(&input[at(130)..]), &mut collect);
             let mut expected = Vec::new();
             DtmfDetector::new(rate).push(&input, &mut |e| {
                 if let DtmfEvent::Start { digit, onset } = e {

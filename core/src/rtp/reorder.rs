@@ -33,6 +33,8 @@ pub struct Playable<'a> {
     pub timestamp: u32,
     /// What the payload is.
     pub media: Media,
+    /// The marker bit (for audio: the first packet of a talkspurt).
+    pub marker: bool,
     /// The payload.
     pub payload: &'a [u8],
 }
@@ -46,19 +48,23 @@ pub struct Slot<const P: usize> {
     pub timestamp: u32,
     /// What the payload is.
     pub media: Media,
+    /// The marker bit.
+    pub marker: bool,
     len: usize,
     data: [u8; P],
 }
 
 impl<const P: usize> Slot<P> {
     /// A slot holding `payload`, or `None` if it is longer than `P`.
-    pub fn new(seq: u16, timestamp: u32, media: Media, payload: &[u8]) -> Option<Self> {
+    pub fn new(packet: Playable<'_>) -> Option<Self> {
         let mut data = [0u8; P];
+        let payload = packet.payload;
         data.get_mut(..payload.len())?.copy_from_slice(payload);
         Some(Slot {
-            seq,
-            timestamp,
-            media,
+            seq: packet.seq,
+            timestamp: packet.timestamp,
+            media: packet.media,
+            marker: packet.marker,
             len: payload.len(),
             data,
         })
@@ -75,6 +81,7 @@ impl<const P: usize> Slot<P> {
             seq: self.seq,
             timestamp: self.timestamp,
             media: self.media,
+            marker: self.marker,
             payload: self.payload(),
         }
     }
@@ -282,7 +289,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn slot(seq: u16) -> Slot<4> {
-        Slot::new(seq, seq as u32 * 160, Media::Audio(Law::Ulaw), &[seq as u8]).unwrap()
+        Slot::new(Playable {
+            seq,
+            timestamp: seq as u32 * 160,
+            media: Media::Audio(Law::Ulaw),
+            marker: false,
+            payload: &[seq as u8],
+        })
+        .unwrap()
     }
 
     /// Feeds arrivals through place/arrive/pop/insert/pop; returns the released order.
@@ -328,11 +342,19 @@ mod tests {
 
     #[test]
     fn slot_capacity() {
-        assert!(Slot::<2>::new(0, 0, Media::Event, &[1, 2, 3]).is_none());
-        assert_eq!(
-            Slot::<2>::new(0, 0, Media::Event, &[1]).unwrap().payload(),
-            &[1]
-        );
+        let packet = Playable {
+            seq: 0,
+            timestamp: 0,
+            media: Media::Event,
+            marker: false,
+            payload: &[1, 2, 3],
+        };
+        assert!(Slot::<2>::new(packet).is_none());
+        let packet = Playable {
+            payload: &[1],
+            ..packet
+        };
+        assert_eq!(Slot::<2>::new(packet).unwrap().payload(), &[1]);
     }
 
     proptest! {

@@ -4,9 +4,10 @@
 #![allow(dead_code)]
 
 use recresp_core::Completion;
+use recresp_core::MediaInput;
 use recresp_core::PromptAudio;
 use recresp_core::{Digit, Event, RecordOptions, Recorder, SampleRate};
-use recresp_harness::{drive, Feed, Input, Script, Sink, Step, Then};
+use recresp_harness::{drive, Feed, Script, Sink, Step, Then};
 
 /// After the caller's audio, the line stays silent until the operation ends, for at most
 /// this many 20 ms pushes.
@@ -101,7 +102,7 @@ pub fn run_chunked(
     rec.start(options, prompt);
     let mut run = Run::default();
     let feed = Feed::new(chunks).then(SILENCE_AFTER);
-    drive(&mut rec, &[Input::Pcm(input)], &feed, &mut run);
+    drive(&mut rec, &[MediaInput::Pcm(input)], &feed, &mut run);
     run
 }
 

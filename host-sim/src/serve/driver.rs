@@ -13,8 +13,8 @@ use std::path::Path;
 
 use recresp_core::json;
 use recresp_core::{
-    CompletionReason, DtmfDetector, DtmfEvent, Event, MediaOp, MediaQueue, OpId, OperationRef,
-    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate,
+    CompletionReason, DtmfDetector, DtmfEvent, Event, MediaInput, MediaOp, MediaQueue, MediaSink,
+    OpId, OperationRef, OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate,
 };
 use serde_json::Value;
 
@@ -281,7 +281,7 @@ impl CallState {
                 let k = src.len().min(n);
                 frame[..k].copy_from_slice(&src[..k]);
             }
-            let used = self.queue.push_pcm(&frame[..n]).min(n);
+            let used = (self.queue.push(MediaInput::Pcm(&frame[..n])) as usize).min(n);
             self.detect_tones(&frame[..used], shared);
             if let Some(p) = self.prompt_left.as_mut() {
                 *p = p.saturating_sub(used as u64);
