@@ -847,6 +847,189 @@ mod tests {
         assert_eq!(stats.lost_samples, 0);
     }
 
+    fn marked(pt: u8, seq: u16, ts: u32, payload: &[u8]) -> Vec<u8> {
+        let mut buf = vec![0u8; 12 + payload.len()];
+        let n = write_packet(&mut buf, pt, true, seq, ts, SSRC, payload).unwrap();
+        buf.truncate(n);
+        buf
+    }
+
+    #[test]
+    fn a_suppressed_pause_is_silence_not_lost_media() {
+        // Five packets, then the sender stops for 2 s without comfort noise and resumes with
+        // the marker bit and the next sequence number (RFC 3551 §4.1's silence suppression).
+        let audio = ulaw_voice(1000);
+        let mut pkts = packets(&audio[..800], 0, 0);
+        pkts.push(marked(PT_PCMU, 5, 800 + 16_000, &audio[..160]));
+        let (_, pos, stats) = receive(cfg(), &pkts);
+        assert_eq!(pos, 800 + 16_000 + 160);
+        assert_eq!((stats.silence_samples, stats.lost_samples), (16_000, 0));
+        // Without the marker, or with a sequence number missing, the pause is lost media.
+        let mut unmarked = packets(&audio[..800], 0, 0);
+        unmarked.push(packet(PT_PCMU, 5, 800 + 16_000, SSRC, &audio[..160]));
+        let mut gap = packets(&audio[..800], 0, 0);
+        gap.push(marked(PT_PCMU, 6, 800 + 16_000, &audio[..160]));
+        for pkts in [unmarked, gap] {
+            let (_, _, stats) = receive(cfg(), &pkts);
+            assert_eq!((stats.silence_samples, stats.lost_samples), (0, 16_000));
+        }
+    }
+
+    #[test]
+    fn a_long_key_sent_as_segments_stops_once_and_a_key_held_from_the_prompt_never() {
+        // '#' from 0.5 s over the prompt (2 s), held 9 s: a first segment of 0xFFFF ticks
+        // and a second one, while the audio goes on. It began over the prompt, so it never
+        // stops the operation; its second segment is the same press, not a new one.
+        let mut options = options();
+        options.max_record_duration_s = 30;
+        let mut rec: Recorder = Recorder::new(SampleRate::Hz8000).unwrap();
+        rec.start(options, PromptAudio::Ready { samples: 16_000 });
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        let mut tones = 0;
+        let mut done = None;
+        let silence = [0xFFu8; FRAME];
+        let second = 4000 + u16::MAX as u32;
+        for i in 0..600u32 {
+            let ts = i * FRAME as u32;
+            let mut pkts = vec![packet(PT_PCMU, (2 * i) as u16, ts, SSRC, &silence)];
+            let (start, held) = if ts < second {
+                (4000, ts.saturating_sub(4000))
+            } else {
+                (second, ts - second)
+            };
+            if ts >= 4000 && ts < 4000 + 72_000 {
+                let d = (held.min(u16::MAX as u32) as u16).to_be_bytes();
+                pkts.push(packet(
+                    PT_EVENT,
+                    (2 * i + 1) as u16,
+                    start,
+                    SSRC,
+                    &[11, 10, d[0], d[1]],
+                ));
+            }
+            for p in pkts {
+                rx.packet(&mut rec, &p, |e| match e {
+                    Event::ToneDetected { .. } => tones += 1,
+                    Event::Completed(c) => done = Some(c.reason),
+                    _ => {}
+                })
+                .unwrap();
+            }
+        }
+        assert_eq!(tones, 1, "one press");
+        assert_ne!(done, Some(crate::CompletionReason::StopToneDetected));
+    }
+
+    #[test]
+    fn rtcp_on_the_port_is_passed_over() {
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        // A sender report (PT 200) and a receiver report (201), as rtcp-mux sends them.
+        for pt in [200u8, 201, 203, 204] {
+            let rtcp = [0x80, pt, 0, 6, 0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0];
+            assert_eq!(rx.packet(&mut rec, &rtcp, |_| {}), Ok(Fate::Rtcp));
+        }
+        assert_eq!(rx.stats().rtcp, 4);
+        assert_eq!((rx.ssrc(), rec.position()), (None, 0));
+    }
+
+    #[test]
+    fn sixty_ms_packets_fit_by_default() {
+        let audio = ulaw_voice(1200);
+        let mut rec = recorder();
+        let mut rx: RtpReceiver = RtpReceiver::new(cfg());
+        for (i, c) in audio.chunks(480).enumerate() {
+            let p = packet(PT_PCMU, i as u16, (i * 480) as u32, SSRC, c);
+            assert_eq!(rx.packet(&mut rec, &p, |_| {}), Ok(Fate::Accepted));
+        }
+        rx.flush(&mut rec, |_| {});
+        assert_eq!(rec.position(), audio.len() as u64);
+    }
+
+    #[test]
+    fn time_without_packets_is_lost_media_and_ends_the_operation() {
+        // Packets for 1 s, then none: the host's clock goes on in 20 ms ticks and the
+        // operation ends mediaReceiveTimeout (5 s of lost media by default) from the end of
+        // the last packet, once the receiver has waited out its delay.
+        let audio = vec![0xFFu8; 8000];
+        let mut rec = recorder();
+        let options = RecordOptions {
+            initial_silence_timeout_s: 10,
+            ..options()
+        };
+        rec.start(options, PromptAudio::None);
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        let done = core::cell::Cell::new(None);
+        let on = |e: Event<'_>| {
+            if let Event::Completed(c) = e {
+                done.set(Some((c.reason, c.at)));
+            }
+        };
+        for p in packets(&audio, 0, 0) {
+            rx.advance(&mut rec, FRAME as u64, on);
+            rx.packet(&mut rec, &p, on).unwrap();
+        }
+        let mut ticks = 0;
+        while done.get().is_none() && ticks < 1000 {
+            rx.advance(&mut rec, FRAME as u64, on);
+            ticks += 1;
+        }
+        let done = done.get();
+        let timeout = RecordOptions::default().media_timeout_ms as u64 * 8;
+        let (reason, at) = done.expect("the operation ends");
+        assert_eq!(reason, crate::CompletionReason::MediaReceiveTimeout);
+        assert_eq!(at, 8000 + timeout);
+        // Exactly the timeout's worth was handed over as lost media.
+        assert_eq!(rx.stats().lost_samples, timeout);
+    }
+
+    #[test]
+    fn a_restarted_receiver_serves_the_next_operation_from_its_first_packet() {
+        let audio = ulaw_voice(1000);
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        for p in packets(&audio, 0, 0) {
+            rx.packet(&mut rec, &p, |_| {}).unwrap();
+        }
+        rx.flush(&mut rec, |_| {});
+        // A second operation starts 10 s later, on a new recorder operation.
+        rec.start(options(), PromptAudio::None);
+        rx.restart();
+        for p in packets(&audio, 500, 88_000) {
+            rx.packet(&mut rec, &p, |_| {}).unwrap();
+        }
+        rx.flush(&mut rec, |_| {});
+        assert_eq!(rec.position(), audio.len() as u64);
+        assert_eq!(rx.stats().lost_samples, 0);
+    }
+
+    #[test]
+    fn a_media_queue_takes_rtp_as_a_recorder_does() {
+        use crate::{MediaOp, MediaQueue, QueueEvent};
+        let audio = ulaw_voice(3000);
+        let pkts = packets(&audio, 0, 0);
+        let (direct, pos, _) = receive(cfg(), &pkts);
+        let mut queue: MediaQueue = MediaQueue::new(SampleRate::Hz8000).unwrap();
+        let op = MediaOp::Record {
+            options: options(),
+            prompt: PromptAudio::None,
+        };
+        queue.submit(op).unwrap();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        let mut out = Out::default();
+        let mut take = |e: QueueEvent<'_>| {
+            if let QueueEvent::Record { event, .. } = e {
+                out.take(event);
+            }
+        };
+        for p in &pkts {
+            rx.packet(&mut queue, p, &mut take).unwrap();
+        }
+        rx.flush(&mut queue, &mut take);
+        assert_eq!(out, direct);
+        assert!(pos > 0);
+    }
+
     #[test]
     fn comfort_noise_fills_the_pause_with_noise() {
         let audio = ulaw_voice(1000);
