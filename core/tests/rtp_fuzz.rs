@@ -6,7 +6,8 @@
 //! noise, telephone events, with CSRCs, a header extension and padding): bit flips,
 //! interesting bytes, truncation, extension, header-bit and sequence/timestamp changes. The
 //! packet is parsed, its slices are checked against the bytes, and it is fed to a long-lived
-//! receiver driving a real recorder. The run fails on any panic (the `fuzz` profile keeps
+//! receiver driving a real recorder; now and then the host's clock moves on
+//! (`RtpReceiver::advance`), with or without packets. The run fails on any panic (the `fuzz` profile keeps
 //! overflow checks and debug assertions on), if the recorder's position ever goes back, if a
 //! refused packet changed the receiver, or if some error variant or packet fate was never
 //! reached (the mutations must cover the parser's branches).
@@ -165,7 +166,7 @@ fn rtp_mutation_fuzz() {
     rec.start(options, PromptAudio::None);
     let mut rx: RtpReceiver<8, 64> = RtpReceiver::new(config);
     let mut errors = [0u64; 11];
-    let mut fates = [0u64; 4];
+    let mut fates = [0u64; 5];
     let mut last_pos = 0;
     let mut parsed = 0u64;
     let mut p = Vec::with_capacity(256);
@@ -211,10 +212,15 @@ fn rtp_mutation_fuzz() {
                 }
             }
         }
+        // The host's clock, now and then: time with or without packets.
+        if rng.next_u32() % 8 == 0 {
+            rx.advance(&mut rec, u64::from(rng.next_u32() % 2000), |_| {});
+        }
         assert!(rec.position() >= last_pos, "exec {i}: position went back");
         last_pos = rec.position();
         if !rec.is_running() {
             rec.start(options, PromptAudio::None);
+            rx.restart();
             last_pos = 0;
         }
     }
@@ -225,7 +231,7 @@ fn rtp_mutation_fuzz() {
     }
     println!(
         "rtp fuzz: {execs} executions, {parsed} parsed; errors {errors:?}; fates \
-         (accepted, duplicate, late, old source) {fates:?}; {:?}",
+         (accepted, duplicate, late, old source, rtcp) {fates:?}; {:?}",
         rx.stats()
     );
     if execs >= 100_000 {
