@@ -97,7 +97,7 @@ pub use json::{
 pub use queue::{MediaOp, MediaQueue, OpId, QueueEvent, QueueFull};
 pub use rate::SampleRate;
 pub use recorder::{
-    required_capacity, CapacityError, CommandError, DetectorConfig, MuLawRecorder,
+    required_capacity, CapacityError, ClockDeadlines, CommandError, DetectorConfig, MuLawRecorder,
     NarrowbandRecorder, PromptAudio, Recorder, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
 };
 pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};

@@ -129,6 +129,7 @@ const NET_STEP_Q8: i32 = 64;
 
 /// How a frame was judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum FrameLevel {
     /// Noise: the floor learns from it.
     Noise,
@@ -157,6 +158,22 @@ pub struct FrameClassifier {
     sensitivity: u8,
     /// Short-term statistics of the network's features.
     features: FeatureState,
+    /// What the last frame judged came to (see [`last_judgement`](Self::last_judgement)).
+    last: Option<Judgement>,
+}
+
+/// What the classifier made of one frame, kept for tracing (see
+/// [`FrameClassifier::last_judgement`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    /// The verdict.
+    pub level: FrameLevel,
+    /// Whether the frame was taken as the line's noise (the first frames after a reset, or
+    /// learning mode): it was then judged noise whatever its excess.
+    pub learning: bool,
+    /// Each band's level above its noise threshold (the higher of the floor plus two floor
+    /// deviations and the mean plus two mean deviations), the positive ones summed, log2 Q16.
+    pub excess_q16: i32,
 }
 
 impl FrameClassifier {
@@ -172,7 +189,34 @@ impl FrameClassifier {
             since_learning: 0,
             sensitivity: sensitivity.min(100),
             features: FeatureState::default(),
+            last: None,
         }
+    }
+
+    /// The last frame judged since reset, if any.
+    pub fn last_judgement(&self) -> Option<Judgement> {
+        self.last
+    }
+
+    /// The weak and strong excess thresholds in force, log2 Q16 (they follow the
+    /// sensitivity).
+    pub fn thresholds_q16(&self) -> (i32, i32) {
+        let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
+        (strong_q16 / WEAK_DIVISOR, strong_q16)
+    }
+
+    /// The frame's excess over the noise thresholds of the bands, summed (see
+    /// [`Judgement::excess_q16`]).
+    fn excess_q16(&self, levels: &BandLevelsQ16) -> i32 {
+        // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
+        // 6 dB, so these sums cannot overflow.
+        let mut score_q16: i32 = 0;
+        for (floor, &level) in self.floors.iter().zip(levels) {
+            let above_floor = floor.floor_q16() + floor.dev_q16() * DEV_FACTOR;
+            let above_mean = floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR;
+            score_q16 += (level - above_floor.max(above_mean)).max(0);
+        }
+        score_q16
     }
 
     /// Samples per frame.
@@ -289,6 +333,11 @@ impl FrameClassifier {
         let changes = self.features.advance(&views);
         let features = || self.features.features(&views, changes);
         if self.frames_seen < LEARN_FRAMES || self.learning {
+            self.last = Some(Judgement {
+                level: FrameLevel::Noise,
+                learning: true,
+                excess_q16: self.excess_q16(&levels),
+            });
             let mut speed = if self.frames_seen < LEARN_FRAMES {
                 FIRST_SPEED
             } else {
@@ -309,16 +358,8 @@ impl FrameClassifier {
             }
             return (FrameLevel::Noise, 0);
         }
-        // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
-        // 6 dB, so these sums cannot overflow.
-        let mut score_q16: i32 = 0;
-        for (floor, &level) in self.floors.iter().zip(&levels) {
-            let above_floor = floor.floor_q16() + floor.dev_q16() * DEV_FACTOR;
-            let above_mean = floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR;
-            score_q16 += (level - above_floor.max(above_mean)).max(0);
-        }
-        let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
-        let weak_q16 = strong_q16 / WEAK_DIVISOR;
+        let score_q16 = self.excess_q16(&levels);
+        let (weak_q16, strong_q16) = self.thresholds_q16();
         // Below a third of the weak threshold no verdict depends on the network: skip it.
         let logit = if score_q16 >= weak_q16 / 3 {
             network(&features())
@@ -341,6 +382,11 @@ impl FrameClassifier {
         } else {
             FrameLevel::Noise
         };
+        self.last = Some(Judgement {
+            level: verdict,
+            learning: false,
+            excess_q16: score_q16,
+        });
         let speed = if self.since_learning < RECOVER_FRAMES {
             RECOVER_SPEED
         } else {

@@ -42,7 +42,9 @@ pub use endpoint::Endpointer;
 #[doc(hidden)]
 pub use features::FEATURE_COUNT;
 #[doc(hidden)]
-pub use frame::{FrameClassifier, FrameLevel};
+pub use frame::FrameClassifier;
+pub use frame::FrameLevel;
+pub use log2::DB_Q16;
 
 use crate::SampleRate;
 use bands::FRAME_MS;
@@ -92,6 +94,30 @@ impl Default for SpeechConfig {
             min_speech_ms: 30,
         }
     }
+}
+
+/// What the detector made of one 10 ms frame: its verdict and how far it stood above the
+/// line's noise, for tracing and for drawing the detector's decisions (the detector never
+/// needs it). Levels are log2 Q16: 65536 is a doubling of power (3.01 dB), [`DB_Q16`] one dB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct FrameTrace {
+    /// One past the frame's last sample (samples since `new`/`reset`).
+    pub end: u64,
+    /// The verdict the endpointing took.
+    pub level: FrameLevel,
+    /// Whether the frame was taken as the line's noise to learn from (the first 200 ms after
+    /// a reset, and learning mode): it was judged noise whatever its excess.
+    pub learning: bool,
+    /// The frame's level above the noise: each band's level above its noise threshold,
+    /// the positive ones summed, log2 Q16.
+    pub excess_q16: i32,
+    /// The excess at which a frame may be weak speech (enough to continue speech), log2 Q16.
+    pub weak_q16: i32,
+    /// The excess at which a frame may be strong speech (counts towards an onset), log2
+    /// Q16. The network can still veto a frame over a threshold, or accept one a little
+    /// under it: the verdict is the decision, the excess and thresholds the reason.
+    pub strong_q16: i32,
 }
 
 /// Frames kept after the last frame heard as speech when the end is reported (150 ms; never
@@ -197,6 +223,21 @@ impl SpeechDetector {
     /// Whether learning mode is on (see [`set_learning`](Self::set_learning)).
     pub fn learning(&self) -> bool {
         self.classifier.learning()
+    }
+
+    /// What the detector made of the last whole frame it was pushed, if any since reset.
+    pub fn last_frame(&self) -> Option<FrameTrace> {
+        let judgement = self.classifier.last_judgement()?;
+        let frame_len = self.classifier.frame_len() as u64;
+        let (weak_q16, strong_q16) = self.classifier.thresholds_q16();
+        Some(FrameTrace {
+            end: self.position - self.position % frame_len,
+            level: judgement.level,
+            learning: judgement.learning,
+            excess_q16: judgement.excess_q16,
+            weak_q16,
+            strong_q16,
+        })
     }
 
     /// Whether the detector is currently inside speech (after a `Start`, before its `End`).
