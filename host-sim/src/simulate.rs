@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use recresp_core::json::{self, OperationRef, Recording};
 use recresp_core::PromptAudio;
-use recresp_core::{Completion, Event, Recorder, SampleRate};
+use recresp_core::{Completion, Event, Recorder, SampleRate, BLOCK_MS};
 use recresp_harness::{drive, Feed, Input, Then};
 
+use crate::timeline::Timeline;
 use crate::wav::{read_wav, CallerAudio};
 
 /// Samples handed to the recorder per push, like a 20 ms RTP packet at 8 kHz.
@@ -100,6 +101,45 @@ impl Plan {
                 &mut on_event,
             );
         })
+    }
+
+    /// Runs the operation on the caller's audio as [`run`](Self::run) does, one 10 ms block
+    /// per push (the core's results do not depend on the push sizes), and gathers its
+    /// timeline: the events, and after each block the recorder's clocks and its speech
+    /// detector's verdict on the block.
+    pub fn run_timeline(&self, caller: &CallerAudio) -> (Outcome, Timeline) {
+        let rate = caller.rate;
+        let mut timeline = Timeline::new(rate, self.request.options, &caller.samples);
+        let block = rate.samples_in_ms(BLOCK_MS) as usize;
+        let silence = vec![0i16; block];
+        let outcome = self.run_with(rate, |recorder, on_event| {
+            let mut audio = caller.samples.chunks(block);
+            loop {
+                let running = recorder.is_running();
+                // The caller's audio, then the line after it: silence, or a hang-up.
+                let (piece, then) = match audio.next() {
+                    _ if !running => (&[][..], Then::Stop),
+                    Some(piece) => (piece, Then::Stop),
+                    None if self.opts.hang_up_at_end => (&[][..], Then::HangUp),
+                    None => (&silence[..], Then::Stop),
+                };
+                let mut sink = |e: Event<'_>| {
+                    timeline.event(e);
+                    on_event(e);
+                };
+                drive(
+                    recorder,
+                    &[Input::Pcm(piece)],
+                    &Feed::new(&[]).then(then),
+                    &mut sink,
+                );
+                timeline.observe(recorder);
+                if !running || !recorder.is_running() {
+                    break;
+                }
+            }
+        });
+        (outcome, timeline)
     }
 
     /// Runs the operation on caller audio at `rate` that `feed` pushes into the recorder
