@@ -820,7 +820,7 @@ impl<'t> Picture<'t> {
         let mut labels = Labels::default();
         for (i, row) in CLOCK_ROWS.iter().enumerate() {
             let y = rows - 1.0 - i as f64;
-            let (name, length) = row.label(&self.t.options);
+            let (name, _) = row.label(&self.t.options);
             row_name(area, &chart, y, &name)?;
             let runs = self.clock_runs(*row);
             if runs.is_empty() {
@@ -832,7 +832,7 @@ impl<'t> Picture<'t> {
                 text_at(area, (px + 6, py), "did not run", style)?;
             }
             for run in runs {
-                self.draw_clock_run(&mut chart, area, *row, y, length, &run, &mut labels)?;
+                self.draw_clock_run(&mut chart, area, *row, y, &run, &mut labels)?;
             }
         }
         self.end_line(&mut chart, y)?;
@@ -847,10 +847,10 @@ impl<'t> Picture<'t> {
         area: &Area<'_>,
         row: ClockRow,
         y: f64,
-        length: f64,
         run: &ClockRun,
         labels: &mut Labels,
     ) -> Drawn {
+        let (_, length) = row.label(&self.t.options);
         let fired = self
             .completion
             .is_some_and(|c| c.reason == row.reason() && c.at == run.deadline_samples);
