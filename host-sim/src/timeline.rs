@@ -233,7 +233,8 @@ struct ClockRun {
     first_seen: f64,
     last_seen: f64,
     deadline: f64,
-    deadline_samples: u64,
+    /// Whether the operation ended with this clock's reason at this deadline.
+    fired: bool,
 }
 
 /// The timeline, read into what is drawn (times in seconds).
@@ -758,10 +759,10 @@ impl<'t> Picture<'t> {
         }
         let mut labels = Labels::default();
         if highest > cap {
-            let (px, py) = chart.backend_coord(&(self.end, cap));
+            let (px, py) = chart.backend_coord(&(0.0, cap));
             let style = (FONT, 12).into_font().color(&GREY);
             let text = format!("bars stop at {cap:.0} dB");
-            labels.place(area, (px - 4, py + 2), HPos::Right, &[0], &text, style)?;
+            labels.place(area, (px + 4, py - 16), HPos::Left, &[0], &text, style)?;
         }
         self.speech_lines(&mut chart, area, y.clone(), Some(&mut labels))?;
         self.end_line(&mut chart, y)?;
@@ -781,7 +782,9 @@ impl<'t> Picture<'t> {
                     first_seen: self.s(*pos),
                     last_seen: self.s(*pos),
                     deadline: self.s(d),
-                    deadline_samples: d,
+                    fired: self
+                        .completion
+                        .is_some_and(|c| c.reason == row.reason() && c.at == d),
                 }),
                 (None, _) => {}
             }
@@ -817,13 +820,14 @@ impl<'t> Picture<'t> {
             .x_desc("time since the operation started")
             .label_style((FONT, 13))
             .draw()?;
-        let mut labels = Labels::default();
+        let mut runs = Vec::new();
         for (i, row) in CLOCK_ROWS.iter().enumerate() {
             let y = rows - 1.0 - i as f64;
             let (name, _) = row.label(&self.t.options);
             row_name(area, &chart, y, &name)?;
-            let runs = self.clock_runs(*row);
-            if runs.is_empty() {
+            let before = runs.len();
+            runs.extend(self.clock_runs(*row).into_iter().map(|run| (*row, y, run)));
+            if runs.len() == before {
                 let (px, py) = chart.backend_coord(&(0.0, y));
                 let style = (FONT, 13)
                     .into_font()
@@ -831,11 +835,20 @@ impl<'t> Picture<'t> {
                     .pos(Pos::new(HPos::Left, VPos::Center));
                 text_at(area, (px + 6, py), "did not run", style)?;
             }
-            for run in runs {
-                self.draw_clock_run(&mut chart, area, *row, y, &run, &mut labels)?;
-            }
+        }
+        // The clock that fired is labelled first, so that its label takes the best place.
+        runs.sort_by_key(|(_, _, run)| !run.fired);
+        let mut labels = Labels::default();
+        for (row, y, run) in runs {
+            self.draw_clock_run(&mut chart, area, row, y, &run, &mut labels)?;
         }
         self.end_line(&mut chart, y)?;
+        if let Some(c) = self.completion {
+            let (px, py) = chart.backend_coord(&(self.s(c.at), -0.5));
+            let style = (FONT, 13).into_font().style(FontStyle::Bold).color(&BLACK);
+            let text = format!("ended at {:.2} s: {}", self.s(c.at), c.reason.as_str());
+            labels.place(area, (px - 8, py - 8), HPos::Right, &[0], &text, style)?;
+        }
         Ok(())
     }
 
@@ -851,9 +864,7 @@ impl<'t> Picture<'t> {
         labels: &mut Labels,
     ) -> Drawn {
         let (_, length) = row.label(&self.t.options);
-        let fired = self
-            .completion
-            .is_some_and(|c| c.reason == row.reason() && c.at == run.deadline_samples);
+        let fired = run.fired;
         // The clock counts from `length` before its deadline; the recorder reported it from
         // the block ending at `first_seen` (a pause is known only once the speech end is
         // declared).
