@@ -495,13 +495,28 @@ impl<'t> Picture<'t> {
             )])?;
             let (left, mid) = chart.backend_coord(&(p.from, 0.5));
             let (right, _) = chart.backend_coord(&(p.to, 0.5));
-            let size = if right - left > 70 { 16 } else { 12 };
-            if right - left > 7 * p.name.len() as i32 {
-                let style = (FONT, size)
+            let (width, centre) = (right - left, (left + right) / 2);
+            let roomy = width > 70;
+            if width > 7 * p.name.len() as i32 {
+                let style = (FONT, if roomy { 16 } else { 12 })
                     .into_font()
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Center, VPos::Center));
-                text_at(area, ((left + right) / 2, mid), p.name, style)?;
+                let y = if roomy { mid - 7 } else { mid };
+                text_at(area, (centre, y), p.name, style)?;
+            }
+            if roomy && !p.name.is_empty() {
+                let style = (FONT, 12)
+                    .into_font()
+                    .color(&GREY)
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                // The last span runs to the end of the axis, not to a time of its own.
+                let span = if p.name == "done" {
+                    format!("from {:.2} s", p.from)
+                } else {
+                    format!("{:.2}–{:.2} s", p.from, p.to)
+                };
+                text_at(area, (centre, mid + 11), &span, style)?;
             }
         }
         panel_name(area, &chart, 0.5, "phase")?;
