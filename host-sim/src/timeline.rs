@@ -581,7 +581,11 @@ impl<'t> Picture<'t> {
             .configure_mesh()
             .disable_x_mesh()
             .y_labels(5)
-            .y_label_formatter(&|v| format!("{:.2}", if v.abs() < 0.005 { 0.0 } else { *v }))
+            .y_label_formatter(&|v| {
+                let places = if top < 0.1 { 3 } else { 2 };
+                let v = if v.abs() < top / 1000.0 { 0.0 } else { *v };
+                format!("{v:.places$}")
+            })
             .label_style((FONT, 13))
             .draw()?;
         for (from, to, color, _) in &spans {
@@ -831,7 +835,10 @@ impl<'t> Picture<'t> {
             .disable_y_mesh()
             .y_labels(0)
             .x_labels(16)
-            .x_label_formatter(&|v| format!("{v:.1} s"))
+            .x_label_formatter(&|v| {
+                let places = if self.end < 2.0 { 2 } else { 1 };
+                format!("{v:.places$} s")
+            })
             .x_desc("time since the operation started")
             .label_style((FONT, 13))
             .draw()?;
@@ -862,7 +869,13 @@ impl<'t> Picture<'t> {
             let (px, py) = chart.backend_coord(&(self.s(c.at), -0.5));
             let style = (FONT, 13).into_font().style(FontStyle::Bold).color(&BLACK);
             let text = format!("ended at {:.2} s: {}", self.s(c.at), c.reason.as_str());
-            labels.place(area, (px - 8, py - 8), HPos::Right, &[0], &text, style)?;
+            // Left of the line, unless that runs past the start of the axis.
+            let (x, h) = if px > (LEFT + 320) as i32 {
+                (px - 8, HPos::Right)
+            } else {
+                (px + 8, HPos::Left)
+            };
+            labels.place(area, (x, py - 8), h, &[0], &text, style)?;
         }
         Ok(())
     }
