@@ -110,6 +110,12 @@ impl Plan {
     pub fn run_timeline(&self, caller: &CallerAudio) -> (Outcome, Timeline) {
         let rate = caller.rate;
         let mut timeline = Timeline::new(rate, self.request.options, &caller.samples);
+        let prompt = self.request.settings.prompt.as_ref();
+        if let Some(audio) =
+            prompt.and_then(|p| read_prompt(p.uri.as_str(), self.opts.media_dir.as_deref()))
+        {
+            timeline.prompt(audio);
+        }
         let block = rate.samples_in_ms(BLOCK_MS) as usize;
         let silence = vec![0i16; block];
         let outcome = self.run_with(rate, |recorder, on_event| {
@@ -239,6 +245,18 @@ pub fn notification_json(
 /// Finds the prompt by the last path segment of its URI in `media_dir` and measures it in
 /// caller samples. Anything that goes wrong is `Failed` (the operation ends playPromptFailed).
 pub fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> PromptAudio {
+    match read_prompt(uri, media_dir) {
+        Some(prompt) => PromptAudio::Ready {
+            samples: prompt.samples.len() as u64 * caller_rate.hz() as u64
+                / prompt.rate.hz() as u64,
+        },
+        None => PromptAudio::Failed,
+    }
+}
+
+/// The prompt's audio, found by the last path segment of its URI in `media_dir`, if it can
+/// be read.
+pub fn read_prompt(uri: &str, media_dir: Option<&Path>) -> Option<CallerAudio> {
     let name = uri
         .split(['?', '#'])
         .next()
@@ -247,13 +265,7 @@ pub fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate)
         .next()
         .unwrap_or("");
     let (Some(dir), false) = (media_dir, name.is_empty()) else {
-        return PromptAudio::Failed;
+        return None;
     };
-    match read_wav(&dir.join(name)) {
-        Ok(prompt) => PromptAudio::Ready {
-            samples: prompt.samples.len() as u64 * caller_rate.hz() as u64
-                / prompt.rate.hz() as u64,
-        },
-        Err(_) => PromptAudio::Failed,
-    }
+    read_wav(&dir.join(name)).ok()
 }

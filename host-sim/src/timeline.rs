@@ -1,9 +1,9 @@
 //! The timeline picture of one recordResponse operation (`run --timeline`, and `demo`): the
-//! caller's waveform, the recorder's phases, the speech detector's verdict on every 10 ms
+//! caller's waveform and the prompt and beep played to the caller, the recorder's phases, the speech detector's verdict on every 10 ms
 //! frame, the DTMF keys, the clocks and the recording window, over one time axis, so that
 //! whoever looks at it sees why the recording ended where it did.
 //!
-//! Everything but the waveform is what the core reported: its events, each kept with the
+//! Everything but the audio is what the core reported: its events, each kept with the
 //! position at which the host polled it, and, read after every 10 ms block the host pushed,
 //! the recorder's clock deadlines ([`Recorder::deadlines`]) and its speech detector's last
 //! frame ([`Recorder::speech_frame`]). Nothing is worked out again here. Drawn as SVG with
@@ -17,11 +17,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use recresp_core::speech::{FrameLevel, FrameTrace, DB_Q16};
 use recresp_core::{
-    ClockDeadlines, Completion, CompletionReason, Event, RecordOptions, Recorder, SampleRate, Store,
+    Beep, ClockDeadlines, Completion, CompletionReason, Event, RecordOptions, Recorder, SampleRate,
+    Store,
 };
 
 use crate::error::SimError;
-use crate::wav::write_file;
+use crate::wav::{write_file, CallerAudio};
 
 /// Draws `timeline` and writes the SVG to `path`.
 pub fn write(timeline: &Timeline, path: &Path) -> Result<(), SimError> {
@@ -31,6 +32,15 @@ pub fn write(timeline: &Timeline, path: &Path) -> Result<(), SimError> {
     write_file(path, svg.as_bytes())
 }
 
+/// Audio played to the caller, from a position in the operation.
+#[derive(Clone, Debug)]
+struct Played {
+    what: &'static str,
+    /// Where it starts, in caller samples.
+    from: u64,
+    audio: CallerAudio,
+}
+
 /// What the recorder reported over one operation, gathered block by block.
 #[derive(Clone, Debug)]
 pub struct Timeline {
@@ -38,6 +48,8 @@ pub struct Timeline {
     options: RecordOptions,
     /// The caller's audio (drawn as its waveform).
     caller: Vec<i16>,
+    /// What the caller hears: the prompt, and the beep (from its start, in caller samples).
+    played: Vec<Played>,
     /// Events since the last [`observe`](Self::observe), not yet given a position.
     pending: Vec<Event<'static>>,
     /// Every event but the captured audio, with the position at which it was polled.
@@ -55,6 +67,7 @@ impl Timeline {
             rate,
             options,
             caller: caller.to_vec(),
+            played: Vec::new(),
             pending: Vec::new(),
             events: Vec::new(),
             frames: Vec::new(),
@@ -62,8 +75,28 @@ impl Timeline {
         }
     }
 
-    /// Notes an event the recorder gave (captured audio is not kept).
+    /// Notes the prompt the operation plays first.
+    pub fn prompt(&mut self, audio: CallerAudio) {
+        self.played.push(Played {
+            what: "prompt",
+            from: 0,
+            audio,
+        });
+    }
+
+    /// Notes an event the recorder gave (captured audio is not kept); when the beep starts,
+    /// the beep the host plays then.
     pub fn event(&mut self, e: Event<'_>) {
+        if let Event::BeepStarted { at } = e {
+            let mut samples = vec![0; Beep::len(self.rate) as usize];
+            Beep::new(self.rate).fill(&mut samples);
+            let rate = self.rate;
+            self.played.push(Played {
+                what: "beep",
+                from: at,
+                audio: CallerAudio { rate, samples },
+            });
+        }
         let kept = match e {
             Event::Captured(_) => return,
             Event::PromptFinished { at } => Event::PromptFinished { at },
@@ -525,9 +558,15 @@ impl<'t> Picture<'t> {
 
     fn draw_caller(&self, area: &Area<'_>) -> Drawn {
         let hz = self.t.rate.hz() as f64;
-        // Scaled to the loudest sample shown (at least 1 % of full scale).
+        // Scaled to the loudest sample shown, the caller's or played to the caller (at least
+        // 1 % of full scale).
         let shown = self.t.caller.iter().take((self.end * hz) as usize);
-        let peak = shown.map(|s| s.unsigned_abs()).max().unwrap_or(0);
+        let played = self.t.played.iter().flat_map(|p| &p.audio.samples);
+        let peak = shown
+            .chain(played)
+            .map(|s| s.unsigned_abs())
+            .max()
+            .unwrap_or(0);
         let top = (peak as f64 / 32768.0 * 1.4).clamp(0.01, 1.0);
         let y = -top..top;
         // The recording window: the pre-roll, what was kept, and what was cut after it.
@@ -565,14 +604,18 @@ impl<'t> Picture<'t> {
             .iter()
             .map(|(_, _, color, label)| (*color, label.clone()))
             .collect();
-        entries.push((WAVE.to_rgba(), "waveform".to_string()));
+        for played in &self.t.played {
+            let color = if played.what == "beep" { BEEP } else { PROMPT };
+            entries.push((color.to_rgba(), played.what.to_string()));
+        }
+        entries.push((WAVE.to_rgba(), "caller".to_string()));
         let keys = self.keys();
         if !keys.is_empty() {
-            entries.push((KEY.to_rgba(), "DTMF key, onset → acted on".to_string()));
+            entries.push((KEY.to_rgba(), "key: onset → acted on".to_string()));
         }
         let mut chart = self.chart(
             area,
-            "The caller's audio and the recording window",
+            "The line: what the caller hears and says",
             &entries,
             y.clone(),
             false,
@@ -594,28 +637,28 @@ impl<'t> Picture<'t> {
                 color.filled(),
             )])?;
         }
-        // The waveform: the lowest and highest sample under each pixel column; after the
-        // operation ended (the recorder no longer heard it) in grey.
-        let heard_until = self.completion.map_or(usize::MAX, |c| c.at as usize);
-        let columns = chart.plotting_area().get_pixel_range().0.len().max(1);
-        let per_column = self.end * hz / columns as f64;
-        let full_scale = |s: i16| s as f64 / 32768.0;
-        let mut envelopes = [(Vec::new(), Vec::new()), (Vec::new(), Vec::new())];
-        for col in 0..columns {
-            let from = (col as f64 * per_column) as usize;
-            let to = (((col + 1) as f64 * per_column) as usize).max(from + 1);
-            let part = self.t.caller.get(from..to.min(self.t.caller.len()));
-            let Some(part) = part.filter(|p| !p.is_empty()) else {
-                break;
-            };
-            let t = from as f64 / hz;
-            let (upper, lower) = &mut envelopes[usize::from(from >= heard_until)];
-            upper.push((t, full_scale(part.iter().copied().max().unwrap_or(0))));
-            lower.push((t, full_scale(part.iter().copied().min().unwrap_or(0))));
+        // What the caller hears (the prompt, the beep) behind the caller's own audio, which
+        // is grey after the operation ended (the recorder no longer heard it).
+        let column_s = self.end / chart.plotting_area().get_pixel_range().0.len().max(1) as f64;
+        for played in &self.t.played {
+            let color = if played.what == "beep" { BEEP } else { PROMPT };
+            let from = self.s(played.from);
+            let hz = played.audio.rate.hz() as f64;
+            let shape = outline(&played.audio.samples, hz, from, column_s, top);
+            chart.draw_series([Polygon::new(shape, color.mix(0.8).filled())])?;
         }
-        for ((mut upper, lower), color) in envelopes.into_iter().zip([WAVE, NOISE]) {
-            upper.extend(lower.into_iter().rev());
-            chart.draw_series([Polygon::new(upper, color.filled())])?;
+        let shown = &self.t.caller[..self.t.caller.len().min((self.end * hz) as usize)];
+        let heard = self
+            .completion
+            .map_or(shown.len(), |c| c.at as usize)
+            .min(shown.len());
+        let (before, after) = shown.split_at(heard);
+        let outlines = [
+            (outline(before, hz, 0.0, column_s, top), WAVE),
+            (outline(after, hz, heard as f64 / hz, column_s, top), NOISE),
+        ];
+        for (shape, color) in outlines {
+            chart.draw_series([Polygon::new(shape, color.filled())])?;
         }
         // The keys, from their onset to where the recorder acted on them.
         let mut labels = Labels::default();
@@ -645,7 +688,7 @@ impl<'t> Picture<'t> {
         }
         self.speech_lines(&mut chart, area, y.clone(), None)?;
         self.end_line(&mut chart, y)?;
-        panel_name(area, &chart, 0.0, "caller")?;
+        panel_name(area, &chart, 0.0, "line")?;
         Ok(())
     }
 
@@ -983,6 +1026,34 @@ impl Labels {
         let style = font.pos(Pos::new(HPos::Left, VPos::Top));
         text_at(area, (left, at.1 + dy), text, style)
     }
+}
+
+/// The outline of `samples` (at `hz`, starting at `from` seconds) as a polygon: the highest
+/// and the lowest sample in each `column_s` seconds, within ±`top`.
+fn outline(samples: &[i16], hz: f64, from: f64, column_s: f64, top: f64) -> Vec<(f64, f64)> {
+    let per_column = (column_s * hz).max(1.0);
+    let full_scale = |s: i16| (s as f64 / 32768.0).clamp(-top, top);
+    let mut upper = Vec::new();
+    let mut lower = Vec::new();
+    let mut col = 0.0;
+    loop {
+        let (a, b) = (
+            (col * per_column) as usize,
+            ((col + 1.0) * per_column) as usize,
+        );
+        let Some(part) = samples
+            .get(a..b.min(samples.len()))
+            .filter(|p| !p.is_empty())
+        else {
+            break;
+        };
+        let t = from + a as f64 / hz;
+        upper.push((t, full_scale(part.iter().copied().max().unwrap_or(0))));
+        lower.push((t, full_scale(part.iter().copied().min().unwrap_or(0))));
+        col += 1.0;
+    }
+    upper.extend(lower.into_iter().rev());
+    upper
 }
 
 /// Draws `text` at backend pixel `at` in `area` (whose own coordinates start at its corner).
