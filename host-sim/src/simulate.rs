@@ -127,7 +127,11 @@ impl Plan {
                     _ if !running => (&[][..], Then::Stop),
                     Some(piece) => (piece, Then::Stop),
                     None if self.opts.hang_up_at_end => (&[][..], Then::HangUp),
-                    None => (&silence[..], Then::Stop),
+                    // Up to the next block boundary, whatever the length of the audio.
+                    None => {
+                        let into_block = recorder.position() as usize % block;
+                        (&silence[into_block..], Then::Stop)
+                    }
                 };
                 let mut sink = |e: Event<'_>| {
                     timeline.event(e);
