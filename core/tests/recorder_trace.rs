@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use recresp_core::speech::{FrameLevel, FrameTrace, DB_Q16};
 use recresp_core::CompletionReason as R;
-use recresp_core::{ClockDeadlines, PromptAudio, Recorder, SampleRate};
+use recresp_core::{ClockDeadlines, PromptAudio, Recorder, SampleRate, SpeechDetector};
 use recresp_harness::{drive, Feed, Input};
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
@@ -152,5 +152,42 @@ fn the_speech_frames_explain_the_speech_events() {
         let ended = block_with(&blocks, "SpeechEnded");
         assert_eq!(levels(ended - 29, ended + 1), [FrameLevel::Noise; 30]);
         assert_ne!(frames[ended - 30].level, FrameLevel::Noise);
+    }
+}
+
+#[test]
+fn the_detector_reports_its_last_whole_frame_whatever_the_pushes() {
+    for rate in RATES {
+        let frame = ms(rate, 10);
+        let input = voice_at(rate, 1500, 400, 800);
+        // The frames seen when the detector is read after every push.
+        let traces = |chunk: usize| {
+            let mut d = SpeechDetector::new(rate);
+            let mut seen: Vec<FrameTrace> = Vec::new();
+            assert_eq!(d.last_frame(), None);
+            for piece in input.chunks(chunk) {
+                d.push(piece, &mut |_| {});
+                let last = d.last_frame();
+                assert_eq!(last.is_none(), (d.position() as usize) < frame);
+                if let Some(f) = last.filter(|f| seen.last().is_none_or(|s| s.end < f.end)) {
+                    assert_eq!(f.end, d.position() - d.position() % frame as u64);
+                    seen.push(f);
+                }
+            }
+            seen
+        };
+        let by_frame = traces(frame);
+        assert_eq!(by_frame.len(), input.len() / frame);
+        assert!(by_frame.iter().any(|f| f.level == FrameLevel::Strong));
+        // Pushes shorter than a frame are read at every frame's end too.
+        for chunk in [1, 37, frame - 1] {
+            assert_eq!(traces(chunk), by_frame, "pushes of {chunk}");
+        }
+        // A reset forgets it.
+        let mut d = SpeechDetector::new(rate);
+        d.push(&input[..frame], &mut |_| {});
+        assert!(d.last_frame().is_some());
+        d.reset();
+        assert_eq!(d.last_frame(), None);
     }
 }
