@@ -99,7 +99,7 @@ pub use media::{MediaInput, MediaSink};
 pub use queue::{MediaOp, MediaQueue, OpId, QueueEvent, QueueFull};
 pub use rate::SampleRate;
 pub use recorder::{
-    required_capacity, CapacityError, CommandError, DetectorConfig, MuLawRecorder,
+    required_capacity, CapacityError, ClockDeadlines, CommandError, DetectorConfig, MuLawRecorder,
     NarrowbandRecorder, PromptAudio, Recorder, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
 };
 pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};

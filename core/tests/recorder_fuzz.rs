@@ -221,7 +221,7 @@ impl<const N: usize, S: Store> Subject<N, S> {
         // Mostly media, so operations run to their clocks; now and then a command.
         match r % 400 {
             0..=199 => self.push(Kind::Pcm, from, n, exec),
-            200..=239 => self.push(Kind::G711(r % 2 == 0), from, n, exec),
+            200..=239 => self.push(Kind::G711(r.is_multiple_of(2)), from, n, exec),
             240..=279 => self.push(Kind::Silence, from, n, exec),
             280..=289 => self.push(Kind::Lost, from, rng.next_u32() as usize % 20_000, exec),
             290..=294 => {

@@ -1,6 +1,7 @@
 //! `recresp-sim demo`: the whole job on a built-in example. It writes a request, a prompt
 //! and a caller's answer (a synthesized voice, then the `#` key), runs them exactly as
-//! `recresp-sim run` would, and writes the recording and the notification beside them.
+//! `recresp-sim run` would, and writes the recording, the notification and the timeline
+//! picture beside them.
 
 use std::io::Write;
 use std::path::Path;
@@ -12,6 +13,7 @@ use recresp_harness::{Script, Step};
 use crate::error::SimError;
 use crate::http;
 use crate::simulate::{Plan, RunOptions};
+use crate::timeline;
 use crate::wav::{write_wav, CallerAudio};
 
 /// The example request: a prompt, the beep, `#` or `*` to stop, 10 s at most.
@@ -101,10 +103,12 @@ pub fn run(dir: &Path) -> Result<ExitCode, SimError> {
         "  request.json, media/leave-a-message.wav (prompt), caller.wav (the caller)\n"
     )?;
     http::print_response(&mut out, &opts.call_id, &plan)?;
-    let outcome = plan.run(&CallerAudio {
+    let (outcome, timeline) = plan.run_timeline(&CallerAudio {
         rate,
         samples: caller,
     });
+    let timeline_path = dir.join("timeline.svg");
+    timeline::write(&timeline, &timeline_path)?;
     writeln!(out, "What the recorder saw:")?;
     for line in &outcome.log {
         writeln!(out, "  {line}")?;
@@ -128,16 +132,18 @@ pub fn run(dir: &Path) -> Result<ExitCode, SimError> {
         write_wav(&recording_path, rate, rec)?;
         writeln!(
             out,
-            "Recording: {} ({:.3} s), notification: {}",
+            "Recording: {} ({:.3} s), notification: {}, timeline: {}",
             recording_path.display(),
             rec.len() as f64 / rate.hz() as f64,
-            notification_path.display()
+            notification_path.display(),
+            timeline_path.display()
         )?;
     } else {
         writeln!(
             out,
-            "No recording; notification: {}",
-            notification_path.display()
+            "No recording; notification: {}, timeline: {}",
+            notification_path.display(),
+            timeline_path.display()
         )?;
     }
     Ok(ExitCode::SUCCESS)

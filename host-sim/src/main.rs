@@ -1,8 +1,9 @@
 //! `recresp-sim`: runs the recresp core on WAV files and speaks Graph's JSON.
 //!
 //! `run` plays one recordResponse operation over a caller's WAV and prints what Graph would
-//! answer and then notify; `demo` does the same on a built-in example; `dtmf` and `speech`
-//! print what the detectors find in a file.
+//! answer and then notify (and, with `--timeline`, draws what the recorder decided); `demo`
+//! does the same on a built-in example; `dtmf` and `speech` print what the detectors find in
+//! a file.
 mod demo;
 mod dtmf_cmd;
 mod error;
@@ -11,6 +12,7 @@ mod rtp_capture;
 mod serve;
 mod simulate;
 mod speech_cmd;
+mod timeline;
 mod wav;
 
 use std::io::Write;
@@ -82,6 +84,11 @@ struct RunArgs {
     /// Write the completion notification (commsNotifications JSON) here.
     #[arg(long, value_name = "OUT.json")]
     notification: Option<PathBuf>,
+    /// Draw the operation's timeline here (SVG): the caller's waveform, the phases, the
+    /// speech detector's verdicts, the keys, the clocks and the recording window, with the
+    /// completion reason. Not with --rtp.
+    #[arg(long, value_name = "OUT.svg", conflicts_with = "rtp")]
+    timeline: Option<PathBuf>,
     /// The call's id, used in the Location header and resource URLs.
     #[arg(
         long,
@@ -122,7 +129,10 @@ fn main() -> ExitCode {
 
 fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
     // Outputs of an earlier run never survive this one, whatever happens.
-    for path in [&args.recording, &args.notification].into_iter().flatten() {
+    for path in [&args.recording, &args.notification, &args.timeline]
+        .into_iter()
+        .flatten()
+    {
         wav::remove_stale(path)?;
     }
     let request = std::fs::read(&args.request).map_err(|source| SimError::Io {
@@ -145,7 +155,14 @@ fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
         }
     };
     let caller = rtp_capture::CallerInput::load(args.caller.as_deref(), &args.rtp)?;
-    let outcome = caller.run(&plan, args.verbose);
+    let outcome = match (&args.timeline, &caller) {
+        (Some(path), rtp_capture::CallerInput::Wav(audio)) => {
+            let (outcome, timeline) = plan.run_timeline(audio);
+            timeline::write(&timeline, path)?;
+            outcome
+        }
+        _ => caller.run(&plan, args.verbose),
+    };
     // The files are complete, or the run fails, before anything says 200.
     if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {
         wav::write_wav(path, outcome.rate, samples)?;

@@ -7,10 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use recresp_core::json::{self, OperationRef, Recording};
-use recresp_core::{Completion, Event, Recorder, SampleRate};
+use recresp_core::{Completion, Event, Recorder, SampleRate, BLOCK_MS};
 use recresp_core::{MediaInput, PromptAudio};
 use recresp_harness::{drive, Feed, Then};
 
+use crate::timeline::Timeline;
 use crate::wav::{read_wav, CallerAudio};
 
 /// Samples handed to the recorder per push, like a 20 ms RTP packet at 8 kHz.
@@ -100,6 +101,55 @@ impl Plan {
                 &mut on_event,
             );
         })
+    }
+
+    /// Runs the operation on the caller's audio as [`run`](Self::run) does, one 10 ms block
+    /// per push (the core's results do not depend on the push sizes), and gathers its
+    /// timeline: the events, and after each block the recorder's clocks and its speech
+    /// detector's verdict on the block.
+    pub fn run_timeline(&self, caller: &CallerAudio) -> (Outcome, Timeline) {
+        let rate = caller.rate;
+        let mut timeline = Timeline::new(rate, self.request.options, &caller.samples);
+        let prompt = self.request.settings.prompt.as_ref();
+        if let Some(audio) =
+            prompt.and_then(|p| read_prompt(p.uri.as_str(), self.opts.media_dir.as_deref()))
+        {
+            timeline.prompt(audio);
+        }
+        let block = rate.samples_in_ms(BLOCK_MS) as usize;
+        let silence = vec![0i16; block];
+        let outcome = self.run_with(rate, |recorder, on_event| {
+            let mut audio = caller.samples.chunks(block);
+            loop {
+                let running = recorder.is_running();
+                // The caller's audio, then the line after it: silence, or a hang-up.
+                let (piece, then) = match audio.next() {
+                    _ if !running => (&[][..], Then::Stop),
+                    Some(piece) => (piece, Then::Stop),
+                    None if self.opts.hang_up_at_end => (&[][..], Then::HangUp),
+                    // Up to the next block boundary, whatever the length of the audio.
+                    None => {
+                        let into_block = recorder.position() as usize % block;
+                        (&silence[into_block..], Then::Stop)
+                    }
+                };
+                let mut sink = |e: Event<'_>| {
+                    timeline.event(e);
+                    on_event(e);
+                };
+                drive(
+                    recorder,
+                    &[MediaInput::Pcm(piece)],
+                    &Feed::new(&[]).then(then),
+                    &mut sink,
+                );
+                timeline.observe(recorder);
+                if !running || !recorder.is_running() {
+                    break;
+                }
+            }
+        });
+        (outcome, timeline)
     }
 
     /// Runs the operation on caller audio at `rate` that `feed` pushes into the recorder
@@ -199,6 +249,18 @@ pub fn notification_json(
 /// Finds the prompt by the last path segment of its URI in `media_dir` and measures it in
 /// caller samples. Anything that goes wrong is `Failed` (the operation ends playPromptFailed).
 pub fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate) -> PromptAudio {
+    match read_prompt(uri, media_dir) {
+        Some(prompt) => PromptAudio::Ready {
+            samples: prompt.samples.len() as u64 * caller_rate.hz() as u64
+                / prompt.rate.hz() as u64,
+        },
+        None => PromptAudio::Failed,
+    }
+}
+
+/// The prompt's audio, found by the last path segment of its URI in `media_dir`, if it can
+/// be read.
+pub fn read_prompt(uri: &str, media_dir: Option<&Path>) -> Option<CallerAudio> {
     let name = uri
         .split(['?', '#'])
         .next()
@@ -207,13 +269,7 @@ pub fn load_prompt(uri: &str, media_dir: Option<&Path>, caller_rate: SampleRate)
         .next()
         .unwrap_or("");
     let (Some(dir), false) = (media_dir, name.is_empty()) else {
-        return PromptAudio::Failed;
+        return None;
     };
-    match read_wav(&dir.join(name)) {
-        Ok(prompt) => PromptAudio::Ready {
-            samples: prompt.samples.len() as u64 * caller_rate.hz() as u64
-                / prompt.rate.hz() as u64,
-        },
-        Err(_) => PromptAudio::Failed,
-    }
+    read_wav(&dir.join(name)).ok()
 }

@@ -407,6 +407,14 @@ fn demo_runs_on_its_built_in_example() {
     assert!(Path::new(&d.path("out/recording.wav")).exists());
     let note = read_json(&d.path("out/notification.json"));
     assert_eq!(note["value"][0]["resourceData"]["status"], "completed");
+    let texts = svg_texts(&d.path("out/timeline.svg"));
+    assert!(
+        has(&texts, "completionReason: stopToneDetected"),
+        "{texts:?}"
+    );
+    for phase in ["prompt", "beep", "listening", "capturing", "done"] {
+        assert!(texts.iter().any(|t| t == phase), "{phase}: {texts:?}");
+    }
 }
 
 #[test]
@@ -425,8 +433,166 @@ fn help_describes_the_commands() {
         "--media",
         "--recording",
         "--notification",
+        "--timeline",
         "--call-id",
     ] {
         assert!(text.contains(flag), "{flag}");
     }
+}
+
+/// Every text of the SVG at `path` (which must parse as XML, with an `svg` root), trimmed.
+fn svg_texts(path: &str) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("the timeline is well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+/// Whether one of `texts` contains `part`.
+fn has(texts: &[String], part: &str) -> bool {
+    texts.iter().any(|t| t.contains(part))
+}
+
+/// The number of seconds that follows `prefix` in the first text starting with it.
+fn seconds_after(texts: &[String], prefix: &str) -> f64 {
+    let text = texts
+        .iter()
+        .find_map(|t| t.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} in {texts:?}"));
+    let number: String = text
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    number.parse().unwrap()
+}
+
+#[test]
+fn run_draws_what_the_recorder_decided() {
+    let d = Dir::new("timeline");
+    std::fs::write(d.path("req.json"), REQUEST).unwrap();
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let out = sim(&[
+        "run",
+        "--request",
+        &d.path("req.json"),
+        "--caller",
+        &d.path("caller.wav"),
+        "--recording",
+        &d.path("rec.wav"),
+        "--timeline",
+        &d.path("timeline.svg"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let texts = svg_texts(&d.path("timeline.svg"));
+    // The completion, as the notification gives it.
+    assert!(
+        has(
+            &texts,
+            "completionReason: stopToneDetected   ·   status completed   ·   resultInfo 200/8514"
+        ),
+        "{texts:?}"
+    );
+    // The phases that happened, and only those (no prompt, no beep in this request).
+    for phase in ["listening", "capturing", "done"] {
+        assert!(texts.iter().any(|t| t == phase), "{phase}: {texts:?}");
+    }
+    for phase in ["prompt", "beep"] {
+        assert!(!texts.iter().any(|t| t == phase), "{phase}: {texts:?}");
+    }
+    // The speech onset at 1 s and the # key at 3 s, from its onset to where it was acted on.
+    let onset = seconds_after(&texts, "speech start");
+    assert!((0.9..=1.05).contains(&onset), "speech start {onset}");
+    let key = seconds_after(&texts, "key # (stop tone):");
+    assert!((2.97..=3.03).contains(&key), "key onset {key}");
+    assert!(has(&texts, "stop-tone cut"), "{texts:?}");
+    // The recording the picture states is the one written, and it ends where the key began.
+    let samples = hound::WavReader::open(d.path("rec.wav")).unwrap().len();
+    let why = texts
+        .iter()
+        .find(|t| t.starts_with("Why it ended there: the caller pressed #"))
+        .unwrap_or_else(|| panic!("{texts:?}"));
+    let recording = format!("–{key:.2} s ({:.2} s).", samples as f64 / 8000.0);
+    assert!(why.ends_with(&recording), "{why} / {recording}");
+    // Every clock has its row; the two that ran while capturing would have fired later.
+    for row in [
+        "initial silence 5 s",
+        "max silence 5 s",
+        "max duration 10 s",
+        "media timeout 5000 ms",
+    ] {
+        assert!(texts.iter().any(|t| t == row), "{row}: {texts:?}");
+    }
+    assert!(has(&texts, "would fire at"), "{texts:?}");
+    assert!(!has(&texts, "fired at"), "{texts:?}");
+    assert!(has(&texts, "did not run"), "{texts:?}");
+    // The speech detector's verdicts: the threshold lines and its legend.
+    for part in [
+        "strong threshold 5.0 dB",
+        "weak threshold 1.7 dB",
+        "strong speech",
+    ] {
+        assert!(has(&texts, part), "{part}: {texts:?}");
+    }
+}
+
+#[test]
+fn drawing_the_timeline_changes_no_output() {
+    let d = Dir::new("timeline-same");
+    std::fs::write(d.path("req.json"), REQUEST).unwrap();
+    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let run = |tag: &str, timeline: bool| {
+        let (rec, note, svg) = (
+            d.path(&format!("{tag}.wav")),
+            d.path(&format!("{tag}.json")),
+            d.path(&format!("{tag}.svg")),
+        );
+        let mut args = vec![
+            "run".to_string(),
+            "--request".into(),
+            d.path("req.json"),
+            "--caller".into(),
+            d.path("caller.wav"),
+            "--recording".into(),
+            rec.clone(),
+            "--notification".into(),
+            note.clone(),
+        ];
+        if timeline {
+            args.extend(["--timeline".to_string(), svg]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = sim(&args);
+        assert!(out.status.success());
+        // The outputs name the recording's file, which differs.
+        let named = |text: String| text.replace(&format!("{tag}.wav"), "REC.wav");
+        let stdout = named(String::from_utf8(out.stdout).unwrap());
+        let note = named(std::fs::read_to_string(&note).unwrap());
+        (stdout, note, std::fs::read(&rec).unwrap())
+    };
+    let (plain, drawn) = (run("plain", false), run("drawn", true));
+    assert_eq!((&plain.0, &plain.1), (&drawn.0, &drawn.1));
+    assert!(plain.2 == drawn.2, "the recordings differ");
+}
+
+#[test]
+fn a_timeline_is_not_drawn_for_an_rtp_capture() {
+    let out = sim(&[
+        "run",
+        "--request",
+        "req.json",
+        "--rtp",
+        "call.pcap",
+        "--timeline",
+        "t.svg",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--timeline"));
 }

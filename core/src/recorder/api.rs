@@ -6,6 +6,7 @@ use core::mem::MaybeUninit;
 
 use heapless::Deque;
 
+use super::clocks::Clock;
 use super::{
     required_capacity, CapacityError, CommandError, DetectorConfig, Phase, PromptAudio, Recorder,
 };
@@ -15,8 +16,25 @@ use crate::event::Event;
 use crate::holdback::{HoldBack, Store};
 use crate::media::{MediaInput, MediaSink};
 use crate::settings::RecordOptions;
-use crate::speech::SpeechDetector;
+use crate::speech::{FrameTrace, SpeechDetector};
 use crate::SampleRate;
+
+/// Where each of the operation's timeouts fires as things stand, in samples since
+/// [`Recorder::start`]; `None` for a clock that is not running in the current phase (for
+/// tracing and drawing: the recorder itself acts on them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ClockDeadlines {
+    /// `initialSilenceTimeoutInSeconds` after listening began, while listening.
+    pub initial_silence: Option<u64>,
+    /// `maxSilenceTimeoutInSeconds` after the caller's speech ended, while capturing and the
+    /// caller pauses.
+    pub max_silence: Option<u64>,
+    /// `maxRecordDurationInSeconds` after the recording's start, while capturing.
+    pub max_duration: Option<u64>,
+    /// [`RecordOptions::media_timeout_ms`] after media stopped arriving, while it is lost.
+    pub media_timeout: Option<u64>,
+}
 
 impl<const N: usize, S: Store> Recorder<N, S> {
     /// An idle recorder for caller audio at `rate`, with the detectors' default settings.
@@ -86,6 +104,24 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     /// Samples consumed since the operation started.
     pub fn position(&self) -> u64 {
         self.pos
+    }
+
+    /// Where each timeout would fire as things stand now. Read after a push, it tells where
+    /// the clocks stood at the end of it.
+    pub fn deadlines(&self) -> ClockDeadlines {
+        ClockDeadlines {
+            initial_silence: self.deadline(Clock::InitialSilence),
+            max_silence: self.deadline(Clock::MaxSilence),
+            max_duration: self.deadline(Clock::MaxDuration),
+            media_timeout: self.deadline(Clock::MediaTimeout),
+        }
+    }
+
+    /// What the speech detector made of the last 10 ms frame it was given since `start` (its
+    /// positions are the recorder's). The detector judges each block when it ends, so after
+    /// a push that ends on a block boundary this is that block's frame.
+    pub fn speech_frame(&self) -> Option<FrameTrace> {
+        self.speech.last_frame()
     }
 
     /// Whether an operation is running (started and not completed).

@@ -24,6 +24,8 @@
 //!   [`Recorder::fail`].
 //! - Output: [`Recorder::poll`], until it returns `None`, after every input or command.
 //!   [`media::feed`](crate::media::feed) does push-and-poll in one call.
+//! - Getters, for tracing: [`Recorder::position`], [`Recorder::deadlines`] (the clocks),
+//!   [`Recorder::speech_frame`] (the speech detector's last frame).
 //!
 //! An input call consumes less than it was given when undrained output fills the recorder
 //! (poll, then push the rest) or when the operation ended part way (the rest belongs to
@@ -46,6 +48,7 @@ use crate::speech::{SpeechConfig, SpeechDetector};
 use crate::SampleRate;
 
 pub use crate::holdback::{Linear, MuLaw};
+pub use api::ClockDeadlines;
 
 /// Length of a detector block in milliseconds.
 pub const BLOCK_MS: u32 = 10;

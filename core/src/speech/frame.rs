@@ -129,6 +129,7 @@ const NET_STEP_Q8: i32 = 64;
 
 /// How a frame was judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum FrameLevel {
     /// Noise: the floor learns from it.
     Noise,
@@ -136,6 +137,20 @@ pub enum FrameLevel {
     Weak,
     /// Above the strong threshold: counts towards a speech onset.
     Strong,
+}
+
+/// What the classifier made of one frame: the verdict and what it rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    /// The verdict.
+    pub level: FrameLevel,
+    /// Whether the frame was taken as the line's noise (the first frames after a reset, or
+    /// learning mode): it is then noise whatever its excess.
+    pub learning: bool,
+    /// Each band's level above its noise threshold (the higher of the floor plus two floor
+    /// deviations and the mean plus two mean deviations), the positive ones summed, log2
+    /// Q16.
+    pub excess_q16: i32,
 }
 
 /// Band analysis, noise floors and the per-frame decision for one channel.
@@ -206,9 +221,16 @@ impl FrameClassifier {
         self.learning
     }
 
+    /// The weak and strong excess thresholds in force, log2 Q16 (they follow the
+    /// sensitivity).
+    pub fn thresholds_q16(&self) -> (i32, i32) {
+        let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
+        (strong_q16 / WEAK_DIVISOR, strong_q16)
+    }
+
     /// Consumes samples up to the end of the current frame; returns how many were taken and
-    /// the frame's level if it completed.
-    pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<FrameLevel>) {
+    /// the judgement on the frame if it completed.
+    pub fn feed(&mut self, samples: &[i16]) -> (usize, Option<Judgement>) {
         let (used, levels) = self.bands.feed(samples);
         (
             used,
@@ -245,11 +267,11 @@ impl FrameClassifier {
         network: impl Fn(&Features) -> i32,
     ) -> (FrameLevel, Features, i32) {
         let mut features = [0; FEATURE_COUNT];
-        let (level, logit) = self.judge_with(levels, network, Some(&mut features));
-        (level, features, logit)
+        let (judgement, logit) = self.judge_with(levels, network, Some(&mut features));
+        (judgement.level, features, logit)
     }
 
-    /// Judges a frame from its band levels with `network`; returns the verdict and the
+    /// Judges a frame from its band levels with `network`; returns the judgement and the
     /// logit (0 while learning, `i32::MIN` where the network was not needed), and writes the
     /// frame's features to `trace` if given.
     fn judge_with(
@@ -257,7 +279,7 @@ impl FrameClassifier {
         levels: BandLevelsQ16,
         network: impl Fn(&Features) -> i32,
         trace: Option<&mut Features>,
-    ) -> (FrameLevel, i32) {
+    ) -> (Judgement, i32) {
         let [low_level, mid_level, high_level] = levels;
         let levels = [bound(low_level), bound(mid_level), bound(high_level)];
         if self.frames_seen == 0 {
@@ -288,6 +310,14 @@ impl FrameClassifier {
         // when the network runs or a trace wants them.
         let changes = self.features.advance(&views);
         let features = || self.features.features(&views, changes);
+        // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
+        // 6 dB, so these sums cannot overflow.
+        let mut score_q16: i32 = 0;
+        for (floor, &level) in self.floors.iter().zip(&levels) {
+            let above_floor = floor.floor_q16() + floor.dev_q16() * DEV_FACTOR;
+            let above_mean = floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR;
+            score_q16 += (level - above_floor.max(above_mean)).max(0);
+        }
         if self.frames_seen < LEARN_FRAMES || self.learning {
             let mut speed = if self.frames_seen < LEARN_FRAMES {
                 FIRST_SPEED
@@ -307,18 +337,14 @@ impl FrameClassifier {
             if let Some(out) = trace {
                 *out = features();
             }
-            return (FrameLevel::Noise, 0);
+            let judgement = Judgement {
+                level: FrameLevel::Noise,
+                learning: true,
+                excess_q16: score_q16,
+            };
+            return (judgement, 0);
         }
-        // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
-        // 6 dB, so these sums cannot overflow.
-        let mut score_q16: i32 = 0;
-        for (floor, &level) in self.floors.iter().zip(&levels) {
-            let above_floor = floor.floor_q16() + floor.dev_q16() * DEV_FACTOR;
-            let above_mean = floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR;
-            score_q16 += (level - above_floor.max(above_mean)).max(0);
-        }
-        let strong_q16 = STRONG_AT_ZERO_Q16 - STRONG_STEP_Q16 * self.sensitivity as i32;
-        let weak_q16 = strong_q16 / WEAK_DIVISOR;
+        let (weak_q16, strong_q16) = self.thresholds_q16();
         // Below a third of the weak threshold no verdict depends on the network: skip it.
         let logit = if score_q16 >= weak_q16 / 3 {
             network(&features())
@@ -363,6 +389,11 @@ impl FrameClassifier {
         if let Some(out) = trace {
             *out = features();
         }
-        (verdict, logit)
+        let judgement = Judgement {
+            level: verdict,
+            learning: false,
+            excess_q16: score_q16,
+        };
+        (judgement, logit)
     }
 }

@@ -41,8 +41,10 @@ pub use bands::BandAnalyzer;
 pub use endpoint::Endpointer;
 #[doc(hidden)]
 pub use features::FEATURE_COUNT;
+pub use frame::FrameLevel;
 #[doc(hidden)]
-pub use frame::{FrameClassifier, FrameLevel};
+pub use frame::{FrameClassifier, Judgement};
+pub use log2::DB_Q16;
 
 use crate::SampleRate;
 use bands::FRAME_MS;
@@ -94,6 +96,30 @@ impl Default for SpeechConfig {
     }
 }
 
+/// What the detector made of one 10 ms frame: its verdict and how far it stood above the
+/// line's noise, for tracing and for drawing the detector's decisions (the detector never
+/// needs it). Levels are log2 Q16: 65536 is a doubling of power (3.01 dB), [`DB_Q16`] one dB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct FrameTrace {
+    /// One past the frame's last sample (samples since `new`/`reset`).
+    pub end: u64,
+    /// The verdict the endpointing took.
+    pub level: FrameLevel,
+    /// Whether the frame was taken as the line's noise to learn from (the first 200 ms after
+    /// a reset, and learning mode): it was judged noise whatever its excess.
+    pub learning: bool,
+    /// The frame's level above the noise: each band's level above its noise threshold,
+    /// the positive ones summed, log2 Q16 (kept to 1/256 of an octave, 0.012 dB).
+    pub excess_q16: i32,
+    /// The excess at which a frame may be weak speech (enough to continue speech), log2 Q16.
+    pub weak_q16: i32,
+    /// The excess at which a frame may be strong speech (counts towards an onset), log2
+    /// Q16. The network can still veto a frame over a threshold, or accept one a little
+    /// under it: the verdict is the decision, the excess and thresholds the reason.
+    pub strong_q16: i32,
+}
+
 /// Frames kept after the last frame heard as speech when the end is reported (150 ms; never
 /// more than the hang time).
 const TAIL_FRAMES: u8 = 15;
@@ -127,6 +153,18 @@ pub struct SpeechDetector {
     position: u64,
     classifier: FrameClassifier,
     endpointer: Endpointer,
+    /// The last whole frame's judgement, kept for [`last_frame`](Self::last_frame).
+    last: Option<LastFrame>,
+}
+
+/// A frame's judgement in four bytes (they fit in what the detector's alignment leaves
+/// free, so tracing costs no state).
+#[derive(Clone, Copy, Debug)]
+struct LastFrame {
+    level: FrameLevel,
+    learning: bool,
+    /// The excess, log2 Q8 (saturated; three bands' excess stays below 100 dB, 8,500 in Q8).
+    excess_q8: i16,
 }
 
 impl SpeechDetector {
@@ -152,6 +190,7 @@ impl SpeechDetector {
             classifier: FrameClassifier::new(rate, config.sensitivity),
             endpointer: Endpointer::new(run as u8, lookback as u8, hang as u16)
                 .with_tail(TAIL_FRAMES),
+            last: None,
         }
     }
 
@@ -199,6 +238,21 @@ impl SpeechDetector {
         self.classifier.learning()
     }
 
+    /// What the detector made of the last whole frame it was pushed, if any since reset.
+    pub fn last_frame(&self) -> Option<FrameTrace> {
+        let last = self.last?;
+        let frame_len = self.classifier.frame_len() as u64;
+        let (weak_q16, strong_q16) = self.classifier.thresholds_q16();
+        Some(FrameTrace {
+            end: self.position - self.position % frame_len,
+            level: last.level,
+            learning: last.learning,
+            excess_q16: (last.excess_q8 as i32) << 8,
+            weak_q16,
+            strong_q16,
+        })
+    }
+
     /// Whether the detector is currently inside speech (after a `Start`, before its `End`).
     pub fn in_speech(&self) -> bool {
         self.endpointer.in_speech()
@@ -211,12 +265,17 @@ impl SpeechDetector {
         let frame_len = self.classifier.frame_len() as u64;
         let mut rest = samples;
         while !rest.is_empty() {
-            let (used, level) = self.classifier.feed(rest);
+            let (used, judged) = self.classifier.feed(rest);
             self.position = self.position.wrapping_add(used as u64);
             rest = rest.get(used..).unwrap_or(&[]);
-            if let Some(level) = level {
+            if let Some(j) = judged {
+                self.last = Some(LastFrame {
+                    level: j.level,
+                    learning: j.learning,
+                    excess_q8: (j.excess_q16 >> 8).clamp(0, i16::MAX as i32) as i16,
+                });
                 self.endpointer
-                    .frame(level, self.position, frame_len, on_event);
+                    .frame(j.level, self.position, frame_len, on_event);
             }
         }
     }
