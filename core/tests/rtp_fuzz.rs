@@ -213,7 +213,7 @@ fn rtp_mutation_fuzz() {
             }
         }
         // The host's clock, now and then: time with or without packets.
-        if rng.next_u32() % 8 == 0 {
+        if rng.next_u32().is_multiple_of(8) {
             rx.advance(&mut rec, u64::from(rng.next_u32() % 2000), |_| {});
         }
         assert!(rec.position() >= last_pos, "exec {i}: position went back");
