@@ -10,6 +10,7 @@ pub mod music;
 pub mod noise;
 pub mod silero_vad;
 pub mod spandsp;
+pub mod spandsp_g722;
 pub mod speech_deaf;
 pub mod speech_regression;
 pub mod speech_score;

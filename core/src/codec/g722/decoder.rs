@@ -76,6 +76,9 @@ impl G722Decoder {
         let (first_q13, second_q13) = self.synthesis.push(difference, sum);
         // Q13 taps, the synthesis gain of 2, and the 15-bit band signals back to 16 bits:
         // a shift right by 13 − 1 − 1.
-        [saturate_i16(first_q13 >> 11), saturate_i16(second_q13 >> 11)]
+        [
+            saturate_i16(first_q13 >> 11),
+            saturate_i16(second_q13 >> 11),
+        ]
     }
 }

@@ -83,13 +83,13 @@ impl G722Encoder {
         let low = saturate_i16((newer_q13 + older_q13) >> 14);
         let high = saturate_i16((newer_q13 - older_q13) >> 14);
 
-        let low_code =
-            self.low
-                .quantize(saturate_i16(i32::from(low) - i32::from(self.low.estimate())));
+        let low_code = self.low.quantize(saturate_i16(
+            i32::from(low) - i32::from(self.low.estimate()),
+        ));
         self.low.adapt(low_code);
-        let high_code = self
-            .high
-            .quantize(saturate_i16(i32::from(high) - i32::from(self.high.estimate())));
+        let high_code = self.high.quantize(saturate_i16(
+            i32::from(high) - i32::from(self.high.estimate()),
+        ));
         self.high.decode(high_code);
         (high_code << 6) | low_code
     }

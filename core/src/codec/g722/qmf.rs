@@ -43,8 +43,8 @@ impl QmfDelayLine {
         let newest = (usize::from(self.newest) + 1) % PAIRS;
         self.newest = newest as u8;
         self.pairs[newest] = [even_in, odd_in];
-        let (older, recent) = self.pairs.split_at(newest + 1);
-        let newest_first = recent.iter().rev().chain(older.iter().rev());
+        let (up_to_newest, oldest_part) = self.pairs.split_at(newest + 1);
+        let newest_first = up_to_newest.iter().rev().chain(oldest_part.iter().rev());
         let mut even_sum = 0i32;
         let mut odd_sum = 0i32;
         for (pair, taps) in newest_first.zip(PROTOTYPE_Q13.chunks_exact(2)) {
@@ -65,7 +65,12 @@ mod tests {
             assert_eq!(PROTOTYPE_Q13[i], PROTOTYPE_Q13[23 - i]);
         }
         let even: i32 = PROTOTYPE_Q13.iter().step_by(2).map(|&h| i32::from(h)).sum();
-        let odd: i32 = PROTOTYPE_Q13.iter().skip(1).step_by(2).map(|&h| i32::from(h)).sum();
+        let odd: i32 = PROTOTYPE_Q13
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .map(|&h| i32::from(h))
+            .sum();
         assert_eq!((even, odd), (4096, 4096));
     }
 
@@ -78,7 +83,10 @@ mod tests {
             *step = line.push(0, 0);
         }
         for k in 0..12 {
-            let taps = (i32::from(PROTOTYPE_Q13[2 * k]), i32::from(PROTOTYPE_Q13[2 * k + 1]));
+            let taps = (
+                i32::from(PROTOTYPE_Q13[2 * k]),
+                i32::from(PROTOTYPE_Q13[2 * k + 1]),
+            );
             assert_eq!(seen[k], taps, "step {k}");
         }
         assert_eq!(seen[12], (0, 0));
