@@ -107,7 +107,10 @@ impl SpanDspG722Encoder {
     /// Encodes 16 kHz samples, an even number of them, into octets, one per pair.
     #[allow(unsafe_code)]
     pub fn encode(&mut self, samples: &[i16]) -> Vec<u8> {
-        assert!(samples.len().is_multiple_of(2), "SpanDSP encodes whole pairs only");
+        assert!(
+            samples.len().is_multiple_of(2),
+            "SpanDSP encodes whole pairs only"
+        );
         let mut out = Vec::with_capacity(samples.len() / 2);
         for part in samples.chunks(CHUNK) {
             let mut codes = vec![0u8; part.len() / 2];
