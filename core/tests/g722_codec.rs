@@ -219,3 +219,29 @@ proptest! {
         prop_assert_eq!(whole, split);
     }
 }
+
+#[test]
+fn one_second_of_voice_gives_the_firmware_checksums() {
+    // The pipeline of the firmware example's `g722-cost` image, which checks the same two
+    // checksums on the Cortex-M3: the codec is bit for bit the same there.
+    let mut voice = vec![0i16; 16_000];
+    add_voice(&mut voice, 12_000, SampleRate::Hz16000, 1);
+    let mut encoder = G722Encoder::new();
+    let mut codes = vec![0u8; 8_000];
+    for (samples, out) in voice.chunks_exact(160).zip(codes.chunks_exact_mut(80)) {
+        assert_eq!(encoder.encode(samples, out), Ok(80));
+    }
+    let mut decoder = G722Decoder::new();
+    let mut decoded = recresp_harness::Fnv1a32::new();
+    let mut out = [0i16; 160];
+    for frame in codes.chunks_exact(80) {
+        assert_eq!(decoder.decode(frame, &mut out), Ok(160));
+        decoded.samples(&out);
+    }
+    let mut octets = recresp_harness::Fnv1a32::new();
+    octets.bytes(&codes);
+    assert_eq!(
+        (octets.value(), decoded.value()),
+        (0xc88e_d566, 0xc787_cdc7)
+    );
+}
