@@ -105,22 +105,20 @@ impl Predictor {
         self.pole_q14 = [a1 as i16, a2 as i16];
         self.partial = [partial, self.partial[0]];
 
-        // Zeros: leak, then step with the sign of d(n)·d(n−k) (no step when d(n) is zero).
+        // Zeros: leak, then step with the sign of d(n)·d(n−k) (no step when d(n) is zero);
+        // in the same pass, the history shifts by one and the zeros' estimate sums
+        // b_k·d(n−k+1) with the new coefficients.
         let step = if d == 0 { 0 } else { ZERO_STEP_Q14 };
-        for (b, &past) in self.zero_q14.iter_mut().zip(&self.difference) {
-            let signed_step = if (past < 0) != (d < 0) { -step } else { step };
+        let mut newer = d;
+        let mut zero_sum = 0i32;
+        for (b, past) in self.zero_q14.iter_mut().zip(self.difference.iter_mut()) {
+            let older = *past;
+            let signed_step = if (older < 0) != (d < 0) { -step } else { step };
             *b = saturate_i16(signed_step + ((i32::from(*b) * LEAK_FAST_Q15) >> 15));
+            zero_sum += (i32::from(*b) * i32::from(saturate_i16(2 * i32::from(newer)))) >> 15;
+            *past = newer;
+            newer = older;
         }
-        self.difference.copy_within(0..5, 1);
-        self.difference[0] = d;
-
-        // The zeros' estimate, from d(n)..d(n−5) with the new coefficients.
-        let zero_sum: i32 = self
-            .zero_q14
-            .iter()
-            .zip(&self.difference)
-            .map(|(&b, &past)| (i32::from(b) * i32::from(saturate_i16(2 * i32::from(past)))) >> 15)
-            .sum();
         self.zero_estimate = saturate_i16(zero_sum);
         self.estimate = saturate_i16(i32::from(pole_estimate) + i32::from(self.zero_estimate));
     }

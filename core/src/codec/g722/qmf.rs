@@ -18,6 +18,17 @@ const PROTOTYPE_Q13: [i16; 24] = [
 /// Slots in the delay line: one per pair of taps.
 const PAIRS: usize = PROTOTYPE_Q13.len() / 2;
 
+/// The prototype as `[h(2k), h(2k+1)]` pairs.
+const PROTOTYPE_PAIRS_Q13: [[i16; 2]; PAIRS] = {
+    let mut pairs = [[0; 2]; PAIRS];
+    let mut k = 0;
+    while k < PAIRS {
+        pairs[k] = [PROTOTYPE_Q13[2 * k], PROTOTYPE_Q13[2 * k + 1]];
+        k += 1;
+    }
+    pairs
+};
+
 /// The delay line of one QMF side: the last twelve pairs pushed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct QmfDelayLine {
@@ -43,15 +54,18 @@ impl QmfDelayLine {
         let newest = (usize::from(self.newest) + 1) % PAIRS;
         self.newest = newest as u8;
         self.pairs[newest] = [even_in, odd_in];
+        // Newest first: the slots from `newest` down to 0 meet the first taps, then the
+        // slots from the end down to `newest + 1` the rest.
         let (up_to_newest, oldest_part) = self.pairs.split_at(newest + 1);
-        let newest_first = up_to_newest.iter().rev().chain(oldest_part.iter().rev());
-        let mut even_sum = 0i32;
-        let mut odd_sum = 0i32;
-        for (pair, taps) in newest_first.zip(PROTOTYPE_Q13.chunks_exact(2)) {
-            even_sum += i32::from(pair[0]) * i32::from(taps[0]);
-            odd_sum += i32::from(pair[1]) * i32::from(taps[1]);
+        let (first_taps, last_taps) = PROTOTYPE_PAIRS_Q13.split_at(newest + 1);
+        let mut sums = (0i32, 0i32);
+        for (pairs, taps) in [(up_to_newest, first_taps), (oldest_part, last_taps)] {
+            for (pair, tap) in pairs.iter().rev().zip(taps) {
+                sums.0 += i32::from(pair[0]) * i32::from(tap[0]);
+                sums.1 += i32::from(pair[1]) * i32::from(tap[1]);
+            }
         }
-        (even_sum, odd_sum)
+        sums
     }
 }
 
