@@ -60,17 +60,20 @@ impl G722Encoder {
                 available: out.len(),
             });
         }
-        let mut written = 0;
+        let mut slots = out.iter_mut();
         for &sample in samples {
             match self.pending.take() {
                 None => self.pending = Some(sample),
                 Some(first) => {
-                    out[written] = self.encode_pair(first, sample);
-                    written += 1;
+                    let code = self.encode_pair(first, sample);
+                    // There is a slot for every pair (checked above).
+                    if let Some(slot) = slots.next() {
+                        *slot = code;
+                    }
                 }
             }
         }
-        Ok(written)
+        Ok(needed)
     }
 
     /// Encodes two consecutive 16 kHz samples, oldest first, into one octet (a sample waiting
