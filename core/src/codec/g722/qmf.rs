@@ -29,13 +29,11 @@ const PROTOTYPE_PAIRS_Q13: [[i16; 2]; PAIRS] = {
     pairs
 };
 
-/// The delay line of one QMF side: the last twelve pairs pushed.
+/// The delay line of one QMF side: the last twelve pairs pushed, newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct QmfDelayLine {
-    /// `[even-tap input, odd-tap input]` per step, a ring.
+    /// `[even-tap input, odd-tap input]` per step, the newest at index 0.
     pairs: [[i16; 2]; PAIRS],
-    /// Index of the newest pair in `pairs`, always below `PAIRS`.
-    newest: u8,
 }
 
 impl QmfDelayLine {
@@ -43,7 +41,6 @@ impl QmfDelayLine {
     pub(super) const fn new() -> Self {
         QmfDelayLine {
             pairs: [[0; 2]; PAIRS],
-            newest: 0,
         }
     }
 
@@ -51,19 +48,26 @@ impl QmfDelayLine {
     /// twelve newest pairs, `k = 0` being the pair just pushed; the sums carry the Q13 scale
     /// of the taps.
     pub(super) fn push(&mut self, even_in: i16, odd_in: i16) -> (i32, i32) {
-        let newest = (usize::from(self.newest) + 1) % PAIRS;
-        self.newest = newest as u8;
-        self.pairs[newest] = [even_in, odd_in];
-        // Newest first: the slots from `newest` down to 0 meet the first taps, then the
-        // slots from the end down to `newest + 1` the rest.
-        let (up_to_newest, oldest_part) = self.pairs.split_at(newest + 1);
-        let (first_taps, last_taps) = PROTOTYPE_PAIRS_Q13.split_at(newest + 1);
+        // A shift of twelve words costs less than walking a ring in two pieces.
+        let [p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, _] = self.pairs;
+        self.pairs = [
+            [even_in, odd_in],
+            p0,
+            p1,
+            p2,
+            p3,
+            p4,
+            p5,
+            p6,
+            p7,
+            p8,
+            p9,
+            p10,
+        ];
         let mut sums = (0i32, 0i32);
-        for (pairs, taps) in [(up_to_newest, first_taps), (oldest_part, last_taps)] {
-            for (pair, tap) in pairs.iter().rev().zip(taps) {
-                sums.0 += i32::from(pair[0]) * i32::from(tap[0]);
-                sums.1 += i32::from(pair[1]) * i32::from(tap[1]);
-            }
+        for (pair, tap) in self.pairs.iter().zip(&PROTOTYPE_PAIRS_Q13) {
+            sums.0 += i32::from(pair[0]) * i32::from(tap[0]);
+            sums.1 += i32::from(pair[1]) * i32::from(tap[1]);
         }
         sums
     }
