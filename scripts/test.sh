@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libspandsp-dev                 # SpanDSP, the DTMF peer
   libwebrtc-audio-processing-dev # WebRTC VAD, the speech-detection peer
   asterisk-core-sounds-en-wav    # 25 min of 8 kHz speech prompts
+  asterisk-core-sounds-en-g722   # the same prompts coded in G.722 (the G.722 comparison with SpanDSP)
   espeak-ng sox libsox-fmt-base  # DTMF talk-off corpora (scripts/make-talkoff-corpus.sh):
   drascula-music planetblupi-music-midi timgm6mb-soundfont fluidsynth # speech and music
   pkg-config

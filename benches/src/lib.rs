@@ -11,6 +11,7 @@ pub mod noise;
 pub mod silero_vad;
 pub mod spandsp;
 pub mod spandsp_g711;
+pub mod spandsp_g722;
 pub mod speech_deaf;
 pub mod speech_regression;
 pub mod speech_score;

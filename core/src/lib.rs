@@ -47,9 +47,10 @@
     doc = "- Graph's JSON: with the feature `json` (off in this build)."
 )]
 //!
-//! Besides `json`, three modules stay public as namespaces for what belongs to one
+//! Besides `json`, four modules stay public as namespaces for what belongs to one
 //! subsystem beyond those types: [`rtp`] (payload types, writing packets, RFC 4733
-//! telephone events), [`dtmf`] and [`speech`] (each detector's design); [`synth`] makes the
+//! telephone events), [`codec`] (audio codecs: G.722), [`dtmf`] and [`speech`] (each
+//! detector's design); [`synth`] makes the
 //! deterministic test signals (keys, a speech-like voice, noise) that demos, tests and
 //! benchmarks feed in. Every other module is private: its items are internal unless
 //! re-exported here.
@@ -63,6 +64,7 @@ compile_error!("the `defmt` feature is for firmware builds; run the tests withou
 mod fmt;
 
 mod beep;
+pub mod codec;
 mod completion;
 mod digit;
 pub mod dtmf;
