@@ -190,6 +190,31 @@ impl Bot {
     }
 }
 
+/// The notifications about operations and tones: all but the call's own state changes.
+pub fn media_only(all: &[Value]) -> Vec<Value> {
+    all.iter()
+        .filter(|n| {
+            let data = &n["value"][0]["resourceData"];
+            data["@odata.type"] != "#microsoft.graph.call" || !data["toneInfo"].is_null()
+        })
+        .cloned()
+        .collect()
+}
+
+/// The states the call's own notifications carried, in order (`incoming`, `establishing`, ...).
+pub fn call_states(all: &[Value]) -> Vec<String> {
+    all.iter()
+        .map(|n| &n["value"][0]["resourceData"])
+        .filter(|d| d["@odata.type"] == "#microsoft.graph.call" && d["toneInfo"].is_null())
+        .map(|d| d["state"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+/// An id as Graph writes it in resource paths: upper case, no dashes.
+pub fn graph_form(id: &str) -> String {
+    id.replace('-', "").to_uppercase()
+}
+
 /// The resourceData of each notification about operation `op_id`.
 pub fn about(all: &[Value], op_id: &str) -> Vec<Value> {
     all.iter()
