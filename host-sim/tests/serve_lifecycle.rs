@@ -384,3 +384,56 @@ async fn idle_calls_expire() {
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_caller_can_hang_up_when_their_audio_ends() {
+    let dir = setup("audio-ends", &["bye"]);
+    let audio = dir.path("audio");
+    let server = Server::start(&["--audio", audio.to_str().unwrap()]);
+    let bot = Bot::start(BotMode::Ok).await;
+    let c = client();
+    let (s, _) = post_json(
+        &c,
+        &server.url("/recresp/calls"),
+        &json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true}),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let r = c
+        .post(server.url("/beta/communications/calls/bye/answer"))
+        .json(&json!({"acceptedModalities": ["audio"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    // No stop tone and a long silence timeout: the caller's 4 s of audio run out first,
+    // while the answer is being captured.
+    let (s, _, op) = act(
+        &c,
+        &server,
+        "bye",
+        "recordResponse",
+        r#"{"stopTones":[],"playBeep":false,"maxSilenceTimeoutInSeconds":10,"maxRecordDurationInSeconds":60}"#,
+    )
+    .await;
+    assert_eq!(s, 200, "{op}");
+    let op_id = op["id"].as_str().unwrap().to_string();
+    let all = bot
+        .wait_for(WAIT, |a| call_states(a).contains(&"terminated".into()))
+        .await;
+    assert_eq!(
+        call_states(&all),
+        ["incoming", "establishing", "established", "terminated"]
+    );
+    let data = &about(&all, &op_id)[0];
+    assert_eq!(data["status"], "completed", "{data}");
+    assert_eq!(data["completionReason"], "operationCanceled");
+    assert_eq!(data["resultInfo"]["subcode"], 8528);
+    // The operation is notified before the call's end.
+    let at = |pred: &dyn Fn(&Value) -> bool| all.iter().position(|n| pred(n)).unwrap();
+    let op_at = at(&|n| n["value"][0]["resourceData"]["id"] == op_id.as_str());
+    let end_at = at(&|n| n["value"][0]["resourceData"]["state"] == "terminated");
+    assert!(op_at < end_at);
+    let info = &all[end_at]["value"][0]["resourceData"]["resultInfo"];
+    assert_eq!(info["subcode"], 4521);
+}

@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 
 use super::driver::CallState;
 use super::ids::graph_form;
+use super::lifecycle::EndReason;
 use super::Shared;
 
 /// Caller audio fed per turn when running as fast as possible (one second at 16 kHz) before
@@ -93,21 +94,36 @@ impl Calls {
         Some(call)
     }
 
-    /// Removes the call `id` (in either form) and returns it.
-    pub fn remove(&self, id: &str) -> Option<Arc<Call>> {
-        self.map().remove(&graph_form(id))
+    /// Ends the live call `id` (in either form) for `reason`: takes it out of the registry,
+    /// hangs it up (its operations and the call itself are notified) and deletes its
+    /// recordings. `false` when there is no such call.
+    pub fn end(&self, id: &str, reason: EndReason, shared: &Shared) -> bool {
+        let Some(call) = self.map().remove(&graph_form(id)) else {
+            return false;
+        };
+        let call_id = {
+            let mut state = call.lock();
+            state.hang_up(shared, reason);
+            state.id().to_string()
+        };
+        call.wake();
+        shared.recordings.delete_call(&call_id);
+        true
     }
 
-    /// Removes and returns every call no request has named for `ttl`.
-    pub fn remove_idle(&self, ttl: Duration) -> Vec<Arc<Call>> {
+    /// Ends every call no request has named for `ttl`, as Graph ends a call without
+    /// keepAlive.
+    pub fn end_idle(&self, ttl: Duration, shared: &Shared) {
         let now = Instant::now();
-        let mut map = self.map();
-        let idle: Vec<String> = map
+        let idle: Vec<String> = self
+            .map()
             .iter()
             .filter(|(_, c)| c.idle_for(now) >= ttl)
             .map(|(k, _)| k.clone())
             .collect();
-        idle.iter().filter_map(|k| map.remove(k)).collect()
+        for id in idle {
+            self.end(&id, EndReason::Expired, shared);
+        }
     }
 }
 
@@ -129,6 +145,12 @@ async fn drive(call: Arc<Call>, shared: Arc<Shared>) {
                 None => FAST_BUDGET,
             };
             state.step(budget, &shared);
+            if state.caller_left() {
+                let id = state.id().to_string();
+                drop(state);
+                shared.calls.end(&id, EndReason::CallerHungUp, &shared);
+                return;
+            }
             state.busy()
         };
         if !busy {

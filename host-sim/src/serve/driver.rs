@@ -88,6 +88,8 @@ pub struct CallState {
     callback: String,
     /// The API version the call's own notifications (tones) follow.
     version: ApiVersion,
+    /// The caller hangs up once the last sample of their audio has been heard.
+    hang_up_when_audio_ends: bool,
 }
 
 impl CallState {
@@ -127,7 +129,21 @@ impl CallState {
             },
             callback: callback.to_string(),
             version,
+            hang_up_when_audio_ends: false,
         }
+    }
+
+    /// Makes the caller hang up once the last sample of their audio has been heard.
+    pub fn hang_up_when_audio_ends(&mut self) {
+        self.hang_up_when_audio_ends = true;
+    }
+
+    /// Whether the caller has hung up: asked to when their audio ends, and it has.
+    pub fn caller_left(&self) -> bool {
+        self.hang_up_when_audio_ends
+            && !self.ended
+            && !self.audio.is_empty()
+            && self.position >= self.audio.len()
     }
 
     /// The call resource as it is now.

@@ -174,9 +174,7 @@ async fn serve(args: ServeArgs, media: tokio::runtime::Handle) -> ExitCode {
         loop {
             every.tick().await;
             sweeper.recordings.sweep();
-            for call in sweeper.calls.remove_idle(call_ttl) {
-                routes::finish_call(&sweeper, &call, lifecycle::EndReason::Expired);
-            }
+            sweeper.calls.end_idle(call_ttl, &sweeper);
         }
     });
     let header_timeout = Duration::from_millis(args.header_timeout_ms);

@@ -305,7 +305,18 @@ fn start_call(
     let id = new_call_id(shared, v)?;
     let audio = caller_audio(shared, v, &id)?;
     let notify = shared.notifier.start_call(callback.clone());
-    let state = CallState::new(&id, audio, notify, direction, &callback, version);
+    let mut state = CallState::new(&id, audio, notify, direction, &callback, version);
+    if direction == Direction::Incoming {
+        match v.get("hangUpWhenAudioEnds") {
+            None | Some(Value::Null | Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => state.hang_up_when_audio_ends(),
+            Some(_) => {
+                return Err(GraphError::bad_request(
+                    "hangUpWhenAudioEnds must be true or false",
+                ))
+            }
+        }
+    }
     let mut body = state.body();
     if direction == Direction::Outgoing {
         body["state"] = Value::from("establishing");
@@ -346,10 +357,10 @@ async fn create_call(
     reply(&headers, r)
 }
 
-/// `POST /recresp/calls`: the caller dials the bot. `{"callbackUri", "id"?, "audio"?}`: the
-/// incoming call is notified to `callbackUri` (the bot's calling webhook), ringing until the
-/// bot answers, rejects or redirects it. No `Authorization` is needed (this is the caller's
-/// side, not Graph's API).
+/// `POST /recresp/calls`: the caller dials the bot. `{"callbackUri", "id"?, "audio"?,
+/// "hangUpWhenAudioEnds"?}`: the incoming call is notified to `callbackUri` (the bot's calling
+/// webhook), ringing until the bot answers, rejects or redirects it. No `Authorization` is
+/// needed (this is the caller's side, not Graph's API).
 async fn dial(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
     let body = read_body(&shared, body, MAX_BODY).await;
     let r = (|| {
@@ -379,23 +390,11 @@ async fn caller_hangs_up(
 
 /// Ends the live call `id` for `reason`; 204.
 fn end_call(shared: &Shared, id: &str, reason: EndReason) -> Reply {
-    let call = shared
-        .calls
-        .remove(id)
-        .ok_or_else(|| GraphError::not_found(format!("call {id} not found")))?;
-    finish_call(shared, &call, reason);
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// Hangs up a call already out of the registry and drops its recordings.
-pub fn finish_call(shared: &Shared, call: &Call, reason: EndReason) {
-    let call_id = {
-        let mut state = call.lock();
-        state.hang_up(shared, reason);
-        state.id().to_string()
-    };
-    call.wake();
-    shared.recordings.delete_call(&call_id);
+    if shared.calls.end(id, reason, shared) {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(GraphError::not_found(format!("call {id} not found")))
+    }
 }
 
 /// `GET /communications/calls/{id}`.
@@ -486,9 +485,8 @@ async fn action(
                     }
                 }
                 if action != "answer" {
-                    if let Some(c) = shared.calls.remove(&id) {
-                        finish_call(&shared, &c, EndReason::Rejected);
-                    }
+                    // Already hung up (declined): this takes it out of the registry.
+                    shared.calls.end(&id, EndReason::Rejected, &shared);
                 }
                 call.wake();
                 return Ok(StatusCode::ACCEPTED.into_response());
