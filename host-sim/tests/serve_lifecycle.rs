@@ -430,7 +430,7 @@ async fn the_caller_can_hang_up_when_their_audio_ends() {
     assert_eq!(data["completionReason"], "operationCanceled");
     assert_eq!(data["resultInfo"]["subcode"], 8528);
     // The operation is notified before the call's end.
-    let at = |pred: &dyn Fn(&Value) -> bool| all.iter().position(|n| pred(n)).unwrap();
+    let at = |pred: &dyn Fn(&Value) -> bool| all.iter().position(pred).unwrap();
     let op_at = at(&|n| n["value"][0]["resourceData"]["id"] == op_id.as_str());
     let end_at = at(&|n| n["value"][0]["resourceData"]["state"] == "terminated");
     assert!(op_at < end_at);
