@@ -15,7 +15,7 @@ SDKS=("msgraph-beta-sdk==1.66.0" "msgraph-sdk==1.65.0")
 VENV="target/serve-sdk-venv"
 MARK="$VENV/.installed-$(IFS=+; echo "${SDKS[*]}")"
 
-ensure_apt python3 python3-venv curl jq
+ensure_apt python3 python3-venv curl jq openssl
 if [ ! -f "$MARK" ]; then
   echo "== making $VENV with ${SDKS[*]}"
   rm -rf "$VENV"
@@ -180,6 +180,59 @@ for round in 1 2; do
   fi
   echo "  ok: round $round: $(tail -1 "$WORK/walk/round$round.log")"
 done
+
+echo "== an https callback, trusted with --callback-ca"
+mkdir -p "$WORK/tls"
+(
+  cd "$WORK/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
+    -subj "/CN=recresp-sim test CA" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout bot.key -out bot.csr -subj "/CN=127.0.0.1" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext.cnf
+  openssl x509 -req -in bot.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out bot.pem -days 2 \
+    -extfile ext.cnf 2>/dev/null
+  python3 -c '
+import http.server as h, json, ssl, sys
+class Bot(h.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        print(body["value"][0]["resourceData"].get("state"), flush=True)
+        self.send_response(200)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = h.HTTPServer(("127.0.0.1", 0), Bot)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+c.load_cert_chain("bot.pem", "bot.key")
+s.socket = c.wrap_socket(s.socket, server_side=True)
+print(s.server_address[1], flush=True)
+s.serve_forever()' >bot.log 2>bot.err &
+  echo "$!" >bot.pid
+)
+PIDS+=("$(cat "$WORK/tls/bot.pid")")
+for i in $(seq 50); do [ -s "$WORK/tls/bot.log" ] && break; sleep 0.1; done
+HTTPS_BOT="https://127.0.0.1:$(head -1 "$WORK/tls/bot.log")/api/calls"
+MEMORY_KB="" start_server tls --callback-ca "$WORK/tls/ca.pem"
+TLS_SERVER="$ADDR"
+MEMORY_KB="" start_server untrusting --retries 0
+UNTRUSTING="$ADDR"
+for server in "$TLS_SERVER" "$UNTRUSTING"; do
+  curl -sf -o /dev/null -H 'Authorization: Bearer t' -H 'Content-Type: application/json' \
+    -d "{\"callbackUri\":\"$HTTPS_BOT\"}" "$server/v1.0/communications/calls"
+done
+for i in $(seq 100); do
+  [ "$(curl -sf "$TLS_SERVER/recresp/stats" | jq .notifications.delivered)" = 2 ] &&
+    [ "$(curl -sf "$UNTRUSTING/recresp/stats" | jq .notifications.abandoned)" = 2 ] && break
+  sleep 0.1
+done
+if [ "$(tail -n +2 "$WORK/tls/bot.log" | tr '\n' ' ')" != "establishing established " ] ||
+  [ "$(curl -sf "$UNTRUSTING/recresp/stats" | jq .notifications.delivered)" != 0 ]; then
+  echo "FAILED: https delivery" >&2
+  cat "$WORK/tls/bot.log" "$WORK/tls/bot.err" "$WORK/tls.err" "$WORK/untrusting.err" >&2
+  exit 1
+fi
+echo "  ok: with --callback-ca the bot's https endpoint got establishing, established;" \
+  "without it nothing was delivered ($(curl -sf "$UNTRUSTING/recresp/stats" | jq -c .notifications))"
 
 echo "== the server's Rust tests"
 if ! cargo test -p recresp-host-sim --test serve --test serve_lifecycle --test serve_hardening \

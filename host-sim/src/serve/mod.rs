@@ -77,6 +77,11 @@ pub struct ServeArgs {
     /// The secret notification tokens are signed with (HS256).
     #[arg(long, value_name = "SECRET", default_value = jwt::DEFAULT_SECRET)]
     pub token_secret: String,
+    /// A PEM file of certificates (one or more) that `https` callback URIs are trusted by:
+    /// a local bot's self-signed certificate, or the CA that signed it. Without it, no
+    /// `https` callback is trusted.
+    #[arg(long, value_name = "PEM")]
+    pub callback_ca: Option<PathBuf>,
     /// The `aud` claim of notification tokens (the bot's app id).
     #[arg(
         long,
@@ -148,20 +153,48 @@ async fn serve(args: ServeArgs, media: tokio::runtime::Handle) -> ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(args.listen);
+    let roots = match &args.callback_ca {
+        None => Vec::new(),
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| e.to_string()))
+        {
+            Ok(roots) if !roots.is_empty() => roots,
+            Ok(_) => {
+                eprintln!(
+                    "recresp-sim serve: {}: no certificate in it",
+                    path.display()
+                );
+                return ExitCode::from(1);
+            }
+            Err(e) => {
+                eprintln!("recresp-sim serve: {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let notifier = match Notifier::new(
+        RetryPolicy {
+            retries: args.retries,
+            first_backoff: Duration::from_millis(args.backoff_ms),
+            timeout: Duration::from_millis(args.callback_timeout_ms),
+        },
+        TokenSigner::new(&args.token_secret, &args.bot_app_id),
+        roots,
+    ) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("recresp-sim serve: cannot build the HTTP client: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let shared = Arc::new(Shared {
         base_url: format!("http://{addr}"),
         realtime: args.realtime,
         media_dir: args.media.clone(),
         audio_dir: args.audio.clone(),
         recordings: Recordings::new(Duration::from_secs(args.retention)),
-        notifier: Notifier::new(
-            RetryPolicy {
-                retries: args.retries,
-                first_backoff: Duration::from_millis(args.backoff_ms),
-                timeout: Duration::from_millis(args.callback_timeout_ms),
-            },
-            TokenSigner::new(&args.token_secret, &args.bot_app_id),
-        ),
+        notifier,
         calls: Calls::default(),
         media,
         body_timeout: Duration::from_millis(args.body_timeout_ms),

@@ -1,4 +1,5 @@
-//! Posts a call's notifications to its callback URI, one at a time and in order, each with
+//! Posts a call's notifications to its callback URI (`http`, or `https` trusted through the
+//! certificates given to `serve`), one at a time and in order, each with
 //! `Authorization: Bearer <JWT>`. A POST that fails (no connection, a timeout, any status
 //! other than 2xx, a redirect included: redirects are never followed) is tried again after a
 //! pause that doubles each time, up to a fixed number of attempts; the server keeps serving
@@ -76,20 +77,28 @@ impl CallNotifications {
 }
 
 impl Notifier {
-    /// A notifier with `policy` whose tokens `signer` makes.
-    pub fn new(policy: RetryPolicy, signer: TokenSigner) -> Notifier {
-        let client = reqwest::Client::builder()
+    /// A notifier with `policy` whose tokens `signer` makes; `https` callbacks are trusted
+    /// when their certificate chains to one of `roots` (and only then).
+    pub fn new(
+        policy: RetryPolicy,
+        signer: TokenSigner,
+        roots: Vec<reqwest::Certificate>,
+    ) -> Result<Notifier, reqwest::Error> {
+        let client = roots
+            .into_iter()
+            .fold(reqwest::Client::builder(), |b, root| {
+                b.add_root_certificate(root)
+            })
             .timeout(policy.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .build()
-            .expect("a plain HTTP client always builds");
-        Notifier {
+            .build()?;
+        Ok(Notifier {
             client,
             policy,
             signer,
             stats: Arc::new(DeliveryStats::default()),
-        }
+        })
     }
 
     /// The delivery counts.
