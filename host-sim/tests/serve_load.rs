@@ -262,8 +262,8 @@ async fn failing_down_and_slow_bots_get_retries_and_the_server_keeps_serving() {
     }
     println!(
         "serve faults: bot 500 twice → 3 notifications delivered after {} attempts; bot down → {}; a bot \
-         holding its answer did not hold up another call, and got its notification once ({} \
-         attempt)",
+         holding its answer did not hold up another call, and got each notification once ({} \
+         attempts for its 3 notifications)",
         failing.attempts.load(Ordering::SeqCst),
         s["notifications"],
         slow.attempts.load(Ordering::SeqCst),
