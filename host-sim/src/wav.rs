@@ -2,7 +2,7 @@
 //! recording in the same format. Outputs are written atomically: into a temporary file in
 //! the same folder, then renamed over the target, so a reader never sees half a file.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use recresp_core::SampleRate;
@@ -21,30 +21,25 @@ pub struct CallerAudio {
 /// Reads a 16-bit mono PCM WAV at 8 or 16 kHz. Any other format, a truncated file or a
 /// file that is not WAV is a [`SimError::Wav`] that says why.
 pub fn read_wav(path: &Path) -> Result<CallerAudio, SimError> {
-    let bad = |reason: String| SimError::Wav {
+    let bytes = std::fs::read(path).map_err(|source| SimError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    decode_wav(&bytes).map_err(|reason| SimError::Wav {
         path: path.to_path_buf(),
         reason,
-    };
-    let reader = hound::WavReader::open(path).map_err(|e| match e {
-        hound::Error::IoError(source) => SimError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => bad(format!("not a readable WAV file ({other})")),
-    })?;
-    check_and_read(reader).map_err(bad)
+    })
 }
 
-/// Reads a WAV held in memory (an upload), with the same rules as [`read_wav`]; `Err` says
-/// what is wrong with it.
+/// Reads a WAV held in memory (an upload or a file's bytes), with the same rules as
+/// [`read_wav`]; `Err` says what is wrong with it.
+///
+/// Nothing is allocated from the header's sizes: the data chunk's declared length is checked
+/// against the bytes actually present before any sample is read, so a 100-byte file that
+/// claims 4 GiB of samples is refused, not trusted.
 pub fn decode_wav(bytes: &[u8]) -> Result<CallerAudio, String> {
     let reader = hound::WavReader::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a readable WAV file ({e})"))?;
-    check_and_read(reader)
-}
-
-/// Checks the format is one the core takes and reads the samples.
-fn check_and_read<R: Read>(reader: hound::WavReader<R>) -> Result<CallerAudio, String> {
     let spec = reader.spec();
     if spec.channels != 1 {
         return Err(format!(
@@ -60,28 +55,21 @@ fn check_and_read<R: Read>(reader: hound::WavReader<R>) -> Result<CallerAudio, S
     }
     let rate = SampleRate::from_hz(spec.sample_rate)
         .ok_or_else(|| format!("{} Hz; recresp takes 8000 or 16000 Hz", spec.sample_rate))?;
-    // hound has read the header and stands at the first sample; the data is read in blocks
-    // of 64 KiB and converted block by block, not sample by sample through an iterator.
-    let total = reader.len() as usize * 2;
-    let mut samples = Vec::with_capacity(total / 2);
-    let mut data = reader.into_inner();
-    let mut block = vec![0u8; 1 << 16];
-    let mut left = total;
-    while left > 0 {
-        let chunk = &mut block[..left.min(1 << 16)];
-        data.read_exact(chunk).map_err(|e| {
-            format!(
-                "truncated or damaged sample data ({} of {total} bytes: {e})",
-                total - left
-            )
-        })?;
-        samples.extend(
-            chunk
-                .chunks_exact(2)
-                .map(|b| i16::from_le_bytes([b[0], b[1]])),
-        );
-        left -= chunk.len();
+    // hound has read the header and stands at the first sample.
+    let declared = u64::from(reader.len()) * 2;
+    let cursor = reader.into_inner();
+    let start = usize::try_from(cursor.position()).unwrap_or(bytes.len());
+    let data = bytes.get(start..).unwrap_or_default();
+    if declared > data.len() as u64 {
+        return Err(format!(
+            "truncated or damaged: the header declares {declared} bytes of samples, the file holds {}",
+            data.len()
+        ));
     }
+    let samples = data[..declared as usize]
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
     Ok(CallerAudio { rate, samples })
 }
 
@@ -210,5 +198,78 @@ mod tests {
         assert_eq!(back.samples, samples);
         assert_eq!(back.rate, SampleRate::Hz8000);
         let _ = std::fs::remove_dir_all(&d);
+    }
+
+    /// A WAV header for 16-bit mono PCM at 8 kHz whose RIFF and data sizes are given.
+    fn header(riff_size: u32, data_size: u32) -> Vec<u8> {
+        let mut h = Vec::new();
+        h.extend_from_slice(b"RIFF");
+        h.extend_from_slice(&riff_size.to_le_bytes());
+        h.extend_from_slice(b"WAVEfmt ");
+        h.extend_from_slice(&16u32.to_le_bytes());
+        h.extend_from_slice(&1u16.to_le_bytes());
+        h.extend_from_slice(&1u16.to_le_bytes());
+        h.extend_from_slice(&8000u32.to_le_bytes());
+        h.extend_from_slice(&16000u32.to_le_bytes());
+        h.extend_from_slice(&2u16.to_le_bytes());
+        h.extend_from_slice(&16u16.to_le_bytes());
+        h.extend_from_slice(b"data");
+        h.extend_from_slice(&data_size.to_le_bytes());
+        h
+    }
+
+    #[test]
+    fn a_header_claiming_more_than_the_file_holds_is_refused() {
+        let mut wav = header(u32::MAX, u32::MAX - 1);
+        wav.resize(144, 0);
+        let e = decode_wav(&wav).unwrap_err();
+        assert!(e.contains("declares 4294967294 bytes"), "{e}");
+        assert!(e.contains("holds 100"), "{e}");
+        // One byte short of the declared size.
+        let mut short = header(36 + 200, 200);
+        short.resize(44 + 199, 0);
+        assert!(decode_wav(&short).unwrap_err().contains("truncated"));
+        // Exactly the declared size reads; bytes after the data chunk are ignored.
+        let mut exact = header(36 + 200, 200);
+        exact.resize(44 + 200, 1);
+        assert_eq!(decode_wav(&exact).unwrap().samples.len(), 100);
+        exact.extend_from_slice(b"LIST\x04\0\0\0abcd");
+        assert_eq!(decode_wav(&exact).unwrap().samples, vec![0x0101; 100]);
+    }
+
+    #[test]
+    fn odd_headers_are_errors_not_panics() {
+        let good = header(36 + 4, 4);
+        let cases: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            b"RIFF".to_vec(),
+            good[..20].to_vec(),
+            good[..43].to_vec(),
+            {
+                // A fmt chunk that claims 4 GiB.
+                let mut h = good.clone();
+                h[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
+                h
+            },
+            {
+                // An unknown chunk that claims 4 GiB before the data chunk.
+                let mut h = good[..36].to_vec();
+                h.extend_from_slice(b"junk");
+                h.extend_from_slice(&u32::MAX.to_le_bytes());
+                h.extend_from_slice(&[0; 16]);
+                h
+            },
+            {
+                // Zero channels, zero rate.
+                let mut h = good.clone();
+                h[22..24].copy_from_slice(&0u16.to_le_bytes());
+                h[24..28].copy_from_slice(&0u32.to_le_bytes());
+                h
+            },
+        ];
+        for (i, wav) in cases.iter().enumerate() {
+            let r = decode_wav(wav);
+            assert!(r.is_err(), "case {i} was accepted: {r:?}");
+        }
     }
 }

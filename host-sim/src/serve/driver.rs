@@ -19,8 +19,10 @@ use recresp_core::{
 use serde_json::Value;
 
 use super::errors::GraphError;
+use super::lifecycle::{self, Direction, EndReason};
 use super::notifier::CallNotifications;
 use super::operations::{self, OtherOp};
+use super::version::ApiVersion;
 use super::Shared;
 use crate::simulate::{load_prompt, notification_json, running_operation_json};
 use crate::wav::{encode_wav, CallerAudio};
@@ -47,6 +49,17 @@ struct Pending {
     graph_id: String,
     client_context: String,
     kind: Kind,
+    /// The API version it was requested on, which its notification follows.
+    version: ApiVersion,
+}
+
+/// Where the call is in its life (it has ended once `CallState::ended` is true).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Ringing: the bot has not answered, rejected or redirected it yet.
+    Incoming,
+    /// Connected: media actions run.
+    Established,
 }
 
 /// The media state of one call.
@@ -70,12 +83,27 @@ pub struct CallState {
     prompt_left: Option<u64>,
     ended: bool,
     notify: CallNotifications,
+    direction: Direction,
+    phase: Phase,
+    callback: String,
+    /// The API version the call's own notifications (tones) follow.
+    version: ApiVersion,
+    /// The caller hangs up once the last sample of their audio has been heard.
+    hang_up_when_audio_ends: bool,
 }
 
 impl CallState {
     /// A call with the caller's `audio` (silence when `None`, at 16 kHz) whose notifications
-    /// go to `notify`.
-    pub fn new(call_id: &str, audio: Option<CallerAudio>, notify: CallNotifications) -> CallState {
+    /// go to `notify` (at `callback`): ringing when the caller placed it, established when
+    /// the bot did. Nothing is notified yet: see [`CallState::announce`].
+    pub fn new(
+        call_id: &str,
+        audio: Option<CallerAudio>,
+        notify: CallNotifications,
+        direction: Direction,
+        callback: &str,
+        version: ApiVersion,
+    ) -> CallState {
         let audio = audio.unwrap_or(CallerAudio {
             rate: SampleRate::Hz16000,
             samples: Vec::new(),
@@ -94,7 +122,105 @@ impl CallState {
             prompt_left: None,
             ended: false,
             notify,
+            direction,
+            phase: match direction {
+                Direction::Incoming => Phase::Incoming,
+                Direction::Outgoing => Phase::Established,
+            },
+            callback: callback.to_string(),
+            version,
+            hang_up_when_audio_ends: false,
         }
+    }
+
+    /// Makes the caller hang up once the last sample of their audio has been heard.
+    pub fn hang_up_when_audio_ends(&mut self) {
+        self.hang_up_when_audio_ends = true;
+    }
+
+    /// Whether the caller has hung up: asked to when their audio ends, and it has.
+    pub fn caller_left(&self) -> bool {
+        self.hang_up_when_audio_ends
+            && !self.ended
+            && !self.audio.is_empty()
+            && self.position >= self.audio.len()
+    }
+
+    /// The call resource as it is now.
+    pub fn body(&self) -> Value {
+        let state = match (self.ended, self.phase) {
+            (true, _) => "terminated",
+            (false, Phase::Incoming) => "incoming",
+            (false, Phase::Established) => "established",
+        };
+        lifecycle::call_body(&self.call_id, state, self.direction, &self.callback)
+    }
+
+    /// Posts the call's first notifications: the incoming call to the bot's callback when
+    /// the caller placed it; `establishing` then `established` when the bot did.
+    pub fn announce(&mut self, shared: &Shared) {
+        match self.direction {
+            Direction::Incoming => self.post(lifecycle::incoming(&self.call_id), shared),
+            Direction::Outgoing => self.establish(shared),
+        }
+    }
+
+    fn establish(&mut self, shared: &Shared) {
+        self.phase = Phase::Established;
+        for state in ["establishing", "established"] {
+            self.post(lifecycle::state_changed(&self.call_id, state), shared);
+        }
+    }
+
+    /// Posts a call notification (Graph's id form, an etag).
+    fn post(&mut self, mut envelope: Value, shared: &Shared) {
+        operations::finish(&mut envelope, shared.next_etag());
+        self.notify.send(self.version.shape(envelope).to_string());
+    }
+
+    /// Refuses what needs a ringing call once it was answered, and the reverse.
+    fn require(&self, phase: Phase) -> Result<(), GraphError> {
+        match (self.phase, phase) {
+            (a, b) if a == b => Ok(()),
+            (Phase::Incoming, _) => Err(GraphError::bad_request(
+                "the call is not established (state: incoming): answer it first",
+            )),
+            (Phase::Established, _) => Err(GraphError::bad_request(
+                "the call is not incoming: it was already answered",
+            )),
+        }
+    }
+
+    /// call: answer. `body` may give the `callbackUri` for what follows; its `mediaConfig`
+    /// must be service-hosted. Posts `establishing` and `established`.
+    pub fn answer(
+        &mut self,
+        body: &Value,
+        callback: Option<String>,
+        version: ApiVersion,
+        shared: &Shared,
+    ) -> Result<(), GraphError> {
+        self.require(Phase::Incoming)?;
+        check_media_config(body)?;
+        if let Some(url) = callback {
+            self.notify.set_callback(&url);
+            self.callback = url;
+        }
+        self.version = version;
+        self.establish(shared);
+        Ok(())
+    }
+
+    /// call: reject or call: redirect: the call ends without being established.
+    pub fn decline(&mut self, shared: &Shared, reason: EndReason) -> Result<(), GraphError> {
+        self.require(Phase::Incoming)?;
+        self.hang_up(shared, reason);
+        Ok(())
+    }
+
+    /// The call's id, as it was given.
+    pub fn id(&self) -> &str {
+        &self.call_id
     }
 
     /// Whether the call has ended.
@@ -119,8 +245,11 @@ impl CallState {
                 "the caller's audio can only be given before the first media operation",
             ));
         }
-        let notify = self.notify.clone();
-        *self = CallState::new(&self.call_id, Some(audio), notify);
+        self.queue = MediaQueue::new(audio.rate).expect("the default capacity fits every rate");
+        self.dtmf = DtmfDetector::new(audio.rate);
+        self.rate = audio.rate;
+        self.audio = audio.samples;
+        self.position = 0;
         Ok(())
     }
 
@@ -138,7 +267,9 @@ impl CallState {
         &mut self,
         request: &str,
         media_dir: Option<&Path>,
+        version: ApiVersion,
     ) -> Result<(String, String), GraphError> {
+        self.require(Phase::Established)?;
         let json::Request { settings, options } =
             json::parse_request(request).map_err(|e| GraphError::bad_request(e.to_string()))?;
         let prompt = match &settings.prompt {
@@ -168,6 +299,7 @@ impl CallState {
                 kind: Kind::Record {
                     captured: Vec::new(),
                 },
+                version,
             },
         );
         self.touched = true;
@@ -179,7 +311,9 @@ impl CallState {
         &mut self,
         body: &Value,
         media_dir: Option<&Path>,
+        version: ApiVersion,
     ) -> Result<(String, String), GraphError> {
+        self.require(Phase::Established)?;
         let client_context = client_context(body)?;
         let prompts = body
             .get("prompts")
@@ -221,6 +355,7 @@ impl CallState {
                     samples: if failed { 0 } else { samples },
                     failed,
                 },
+                version,
             },
         );
         self.touched = true;
@@ -234,6 +369,7 @@ impl CallState {
         body: &Value,
         shared: &Shared,
     ) -> Result<(String, String), GraphError> {
+        self.require(Phase::Established)?;
         let client_context = client_context(body)?;
         self.queue.cancel_all();
         self.drain(shared, false);
@@ -242,6 +378,7 @@ impl CallState {
 
     /// subscribeToTone: every key the caller presses from now on is notified.
     pub fn subscribe_to_tone(&mut self, body: &Value) -> Result<(String, String), GraphError> {
+        self.require(Phase::Established)?;
         let client_context = client_context(body)?;
         self.tones.get_or_insert(1);
         Ok(self.completed_op(OtherOp::SubscribeToTone, &client_context))
@@ -256,13 +393,21 @@ impl CallState {
 
     /// The call ended: the running recordResponse completes as the core says for a hang-up
     /// (without a recording to fetch, since the call's recordings go with it), everything
-    /// queued is cancelled, and each is notified.
-    pub fn hang_up(&mut self, shared: &Shared) {
+    /// queued is cancelled, and each is notified; then the call itself (`terminating` first
+    /// when the bot hung up, then `terminated`).
+    pub fn hang_up(&mut self, shared: &Shared, reason: EndReason) {
         if self.ended {
             return;
         }
         self.queue.hang_up();
         self.drain(shared, true);
+        if reason == EndReason::BotHungUp {
+            self.post(
+                lifecycle::state_changed(&self.call_id, "terminating"),
+                shared,
+            );
+        }
+        self.post(lifecycle::terminated(&self.call_id, reason), shared);
         self.ended = true;
     }
 
@@ -304,8 +449,8 @@ impl CallState {
             for digit in found {
                 let mut n = operations::tone_notification(&self.call_id, *seq, digit);
                 *seq += 1;
-                operations::stamp_etag(&mut n, shared.next_etag());
-                let _ = self.notify.send(n.to_string());
+                operations::finish(&mut n, shared.next_etag());
+                self.notify.send(self.version.shape(n).to_string());
             }
         }
     }
@@ -323,7 +468,7 @@ impl CallState {
             ..
         } = self;
         while let Some(event) = queue.poll() {
-            let (op, finished) = match event {
+            let (op, version, finished) = match event {
                 QueueEvent::Started { op } => {
                     *prompt_left = match pending.get(&op) {
                         Some(Pending {
@@ -356,7 +501,11 @@ impl CallState {
                         name,
                     );
                     let path = operations::operation_path(call_id, &p.graph_id);
-                    (p.graph_id, operations::envelope("deleted", &path, data))
+                    (
+                        p.graph_id,
+                        p.version,
+                        operations::envelope("deleted", &path, data),
+                    )
                 }
                 QueueEvent::Record { op, event } => match event {
                     Event::Captured(samples) => {
@@ -400,6 +549,7 @@ impl CallState {
                         );
                         (
                             p.graph_id,
+                            p.version,
                             serde_json::from_str(&text).unwrap_or(Value::Null),
                         )
                     }
@@ -407,10 +557,26 @@ impl CallState {
                 },
             };
             let mut envelope = finished;
-            let data = operations::stamp_etag(&mut envelope, shared.next_etag());
+            let data = operations::finish(&mut envelope, shared.next_etag());
             documents.insert(op, data);
-            let _ = notify.send(envelope.to_string());
+            notify.send(version.shape(envelope).to_string());
         }
+    }
+}
+
+/// Refuses a `mediaConfig` other than service-hosted: the simulator plays and records the
+/// media itself, and recordResponse is only supported on calls with service-hosted media.
+pub fn check_media_config(body: &Value) -> Result<(), GraphError> {
+    match body
+        .pointer("/mediaConfig/@odata.type")
+        .and_then(Value::as_str)
+    {
+        None => Ok(()),
+        Some(t) if t.eq_ignore_ascii_case("#microsoft.graph.serviceHostedMediaConfig") => Ok(()),
+        Some(t) => Err(GraphError::bad_request(format!(
+            "mediaConfig {t} is not supported: recresp-sim hosts the call's media itself, and \
+             recordResponse is only supported for calls with serviceHostedMediaConfig"
+        ))),
     }
 }
 

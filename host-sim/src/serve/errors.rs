@@ -75,6 +75,46 @@ impl GraphError {
         )
     }
 
+    /// 400: a Graph call action the simulator does not carry out.
+    pub fn not_supported(action: &str) -> GraphError {
+        GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "NotSupported",
+            format!("recresp-sim does not simulate the call action {action}"),
+        )
+    }
+
+    /// 408: the request's body did not arrive in time.
+    pub fn request_timeout(limit: std::time::Duration) -> GraphError {
+        GraphError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "RequestTimeout",
+            format!(
+                "the request body did not arrive within {} ms",
+                limit.as_millis()
+            ),
+        )
+    }
+
+    /// An error for a response the router made itself (405 for a method a path does not
+    /// take, 400 for a path that does not decode, ...): Graph's code for the status, and
+    /// `message`.
+    pub fn for_status(status: StatusCode, message: impl Into<String>) -> GraphError {
+        let code = match status {
+            StatusCode::BAD_REQUEST => "BadRequest",
+            StatusCode::UNAUTHORIZED => "InvalidAuthenticationToken",
+            StatusCode::FORBIDDEN => "Forbidden",
+            StatusCode::NOT_FOUND => "itemNotFound",
+            StatusCode::METHOD_NOT_ALLOWED => "MethodNotAllowed",
+            StatusCode::CONFLICT => "Conflict",
+            StatusCode::PAYLOAD_TOO_LARGE => "RequestEntityTooLarge",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "UnsupportedMediaType",
+            s if s.is_server_error() => "InternalServerError",
+            _ => "BadRequest",
+        };
+        GraphError::new(status, code, message)
+    }
+
     /// Echoes the request's `client-request-id` header in `innerError`.
     pub fn for_request(mut self, headers: &HeaderMap) -> GraphError {
         self.client_request_id = client_request_id(headers);

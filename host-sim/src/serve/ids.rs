@@ -1,5 +1,6 @@
-//! Random identifiers from the operating system's generator: GUID-shaped ids for operations,
-//! calls, recordings and requests, and hex bearer tokens for recordings.
+//! Identifiers: random GUID-shaped ids for operations, calls, recordings and requests, hex
+//! bearer tokens for recordings (both from the operating system's generator), and the form
+//! Graph gives ids in resource paths.
 
 use std::fmt::Write;
 
@@ -34,9 +35,50 @@ pub fn token() -> String {
         })
 }
 
+/// An id as Graph writes it in `resourceUrl` and `@odata.id`: upper case without dashes
+/// (`57dab8b1-894c-409a-b240-bd8beae78896` → `57DAB8B1894C409AB240BD8BEAE78896`). The same
+/// rule applies to the ids a client chose itself, so a bot that compares a path's id with an
+/// `id` property without normalizing fails here as it would against Graph.
+pub fn graph_form(id: &str) -> String {
+    id.chars()
+        .filter(|&c| c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// `path` with the id after each `calls/` and `operations/` segment in [`graph_form`].
+pub fn graph_form_path(path: &str) -> String {
+    let mut out = Vec::new();
+    let mut id_next = false;
+    for segment in path.split('/') {
+        out.push(if id_next {
+            graph_form(segment)
+        } else {
+            segment.to_string()
+        });
+        id_next = matches!(segment, "calls" | "operations");
+    }
+    out.join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_carry_ids_upper_case_without_dashes() {
+        assert_eq!(
+            graph_form_path(
+                "/communications/calls/57dab8b1-894c-409a-b240-bd8beae78896/operations/0fe0623f-d628-42ed-b4bd-8ac290072cc5"
+            ),
+            "/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5"
+        );
+        assert_eq!(
+            graph_form_path("/communications/calls/sdk-call"),
+            "/communications/calls/SDKCALL"
+        );
+        assert_eq!(graph_form("ab-c"), graph_form("AB-C"));
+    }
 
     #[test]
     fn guids_are_shaped_and_distinct() {

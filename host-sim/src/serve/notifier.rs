@@ -1,13 +1,17 @@
-//! Posts a call's notifications to its callback URI, one at a time and in order. A POST that
-//! fails (no connection, a timeout, any status other than 2xx) is tried again after a pause
-//! that doubles each time, up to a fixed number of attempts; the server keeps serving
+//! Posts a call's notifications to its callback URI (`http`, or `https` trusted through the
+//! certificates given to `serve`), one at a time and in order, each with
+//! `Authorization: Bearer <JWT>`. A POST that fails (no connection, a timeout, any status
+//! other than 2xx, a redirect included: redirects are never followed) is tried again after a
+//! pause that doubles each time, up to a fixed number of attempts; the server keeps serving
 //! meanwhile, since each call has its own delivery task.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
+
+use super::jwt::TokenSigner;
 
 /// How notifications are delivered.
 #[derive(Clone, Copy, Debug)]
@@ -42,31 +46,59 @@ impl DeliveryStats {
     }
 }
 
-/// Delivers notifications for everyone: holds the HTTP client and the counts.
+/// Delivers notifications for everyone: holds the HTTP client, the token signer and the
+/// counts.
 #[derive(Clone, Debug)]
 pub struct Notifier {
     client: reqwest::Client,
     policy: RetryPolicy,
+    signer: TokenSigner,
     stats: Arc<DeliveryStats>,
 }
 
-/// The sending end of one call's delivery queue. Dropping it lets the delivery task finish
-/// what is queued and stop.
-pub type CallNotifications = mpsc::UnboundedSender<String>;
+/// The sending end of one call's delivery queue, and where it posts to. Dropping it lets the
+/// delivery task finish what is queued and stop.
+#[derive(Clone, Debug)]
+pub struct CallNotifications {
+    queue: mpsc::UnboundedSender<String>,
+    callback: Arc<Mutex<String>>,
+}
+
+impl CallNotifications {
+    /// Queues a notification.
+    pub fn send(&self, body: String) {
+        let _ = self.queue.send(body);
+    }
+
+    /// Sends what is queued from now on to `callback` (the `callbackUri` of an answer).
+    pub fn set_callback(&self, callback: &str) {
+        *self.callback.lock().unwrap_or_else(|e| e.into_inner()) = callback.to_string();
+    }
+}
 
 impl Notifier {
-    /// A notifier with `policy`.
-    pub fn new(policy: RetryPolicy) -> Notifier {
-        let client = reqwest::Client::builder()
+    /// A notifier with `policy` whose tokens `signer` makes; `https` callbacks are trusted
+    /// when their certificate chains to one of `roots` (and only then).
+    pub fn new(
+        policy: RetryPolicy,
+        signer: TokenSigner,
+        roots: Vec<reqwest::Certificate>,
+    ) -> Result<Notifier, reqwest::Error> {
+        let client = roots
+            .into_iter()
+            .fold(reqwest::Client::builder(), |b, root| {
+                b.add_root_certificate(root)
+            })
             .timeout(policy.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .build()
-            .expect("a plain HTTP client always builds");
-        Notifier {
+            .build()?;
+        Ok(Notifier {
             client,
             policy,
+            signer,
             stats: Arc::new(DeliveryStats::default()),
-        }
+        })
     }
 
     /// The delivery counts.
@@ -77,13 +109,19 @@ impl Notifier {
     /// Starts the delivery task of a call that posts to `callback`.
     pub fn start_call(&self, callback: String) -> CallNotifications {
         let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+        let callback = Arc::new(Mutex::new(callback));
         let this = self.clone();
+        let target = Arc::clone(&callback);
         tokio::spawn(async move {
             while let Some(body) = rx.recv().await {
-                this.deliver(&callback, body).await;
+                let url = target.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                this.deliver(&url, body).await;
             }
         });
-        tx
+        CallNotifications {
+            queue: tx,
+            callback,
+        }
     }
 
     /// Posts one notification, retrying with back-off.
@@ -94,6 +132,7 @@ impl Notifier {
                 .client
                 .post(callback)
                 .header("content-type", "application/json")
+                .bearer_auth(self.signer.token())
                 .body(body.clone())
                 .send()
                 .await;

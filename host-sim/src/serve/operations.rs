@@ -1,7 +1,8 @@
 //! Graph's JSON documents for what the server adds around the core: playPrompt,
 //! cancelMediaProcessing and subscribeToTone operations, the tone notification on the call,
-//! the call itself, and the `@odata.etag` every notified resource carries. The
-//! recordOperation documents come from the core (`recresp_core::json`).
+//! the notification envelope, and what every notification gets before it is posted (Graph's
+//! id form, `@odata.etag`). The recordOperation documents come from the core
+//! (`recresp_core::json`).
 
 use recresp_core::{Digit, OperationStatus, ResultInfo};
 use serde_json::{json, Value};
@@ -122,25 +123,18 @@ pub fn tone_notification(call_id: &str, sequence_id: u64, digit: Digit) -> Value
     )
 }
 
-/// The call, as `POST /communications/calls` returns it.
-pub fn call_body(call_id: &str, callback: &str) -> Value {
-    json!({
-        "@odata.type": "#microsoft.graph.call",
-        "id": call_id,
-        "state": "established",
-        "direction": "incoming",
-        "callbackUri": callback,
-        "mediaConfig": { "@odata.type": "#microsoft.graph.serviceHostedMediaConfig" },
-    })
-}
-
-/// Adds `"@odata.etag": W/"<etag>"` right after `@odata.id` in the resourceData of every
-/// notification in `envelope`, and returns the resourceData of the first (the operation's
-/// final state).
-pub fn stamp_etag(envelope: &mut Value, etag: u64) -> Value {
+/// Makes `envelope` what Graph posts: `resourceUrl` and `@odata.id` carry their ids in
+/// Graph's form (upper case, no dashes), and `"@odata.etag": W/"<etag>"` follows `@odata.id`
+/// in the resourceData of every notification. Returns the resourceData of the first (the
+/// operation's final state).
+pub fn finish(envelope: &mut Value, etag: u64) -> Value {
     let mut first = Value::Null;
     if let Some(items) = envelope.get_mut("value").and_then(Value::as_array_mut) {
         for item in items {
+            graph_form_at(item, "resourceUrl");
+            if let Some(data) = item.get_mut("resourceData") {
+                graph_form_at(data, "@odata.id");
+            }
             if let Some(data) = item.get_mut("resourceData").and_then(Value::as_object_mut) {
                 let at = data
                     .keys()
@@ -154,6 +148,12 @@ pub fn stamp_etag(envelope: &mut Value, etag: u64) -> Value {
         }
     }
     first
+}
+
+fn graph_form_at(object: &mut Value, key: &str) {
+    if let Some(Value::String(path)) = object.get_mut(key) {
+        *path = super::ids::graph_form_path(path);
+    }
 }
 
 #[cfg(test)]
@@ -190,11 +190,13 @@ mod tests {
                 "completedSuccessfully",
             ),
         );
-        let data = stamp_etag(&mut env, 7);
+        let data = finish(&mut env, 7);
         let keys: Vec<&String> = data.as_object().unwrap().keys().collect();
         assert_eq!(keys[1], "@odata.id");
         assert_eq!(keys[2], "@odata.etag");
         assert_eq!(data["@odata.etag"], "W/\"7\"");
         assert_eq!(env["value"][0]["resourceData"], data);
+        assert_eq!(data["@odata.id"], "/communications/calls/C/operations/O");
+        assert_eq!(env["value"][0]["resourceUrl"], "/x");
     }
 }

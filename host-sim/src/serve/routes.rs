@@ -1,6 +1,7 @@
-//! The HTTP routes: Graph's call and media-action paths under `/v1.0`, `/beta` and the
-//! deprecated `/app`, and the simulator's own under `/recresp` (caller audio upload,
-//! recordings, delivery counts). Every refusal is a Graph error body.
+//! The HTTP routes: Graph's call and call-action paths under `/v1.0`, `/beta` and the
+//! deprecated `/app`, and the simulator's own under `/recresp` (the caller's side: dialling
+//! the bot, its audio, hanging up; recordings; delivery counts). Every refusal is a Graph
+//! error body.
 //!
 //! Checks run in Graph's order: authentication (401), the call (404), the body's size (413)
 //! and type (415), then its content (400).
@@ -17,9 +18,11 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::calls::Call;
-use super::driver::CallState;
+use super::driver::{check_media_config, CallState};
 use super::errors::GraphError;
+use super::lifecycle::{Direction, EndReason};
 use super::recordings::FetchError;
+use super::version::ApiVersion;
 use super::Shared;
 use crate::wav::{decode_wav, read_wav};
 
@@ -39,6 +42,22 @@ const CALL_ROOTS: [&str; 4] = [
     "/app/calls",
 ];
 
+/// Graph's call actions the simulator does not carry out: a Graph-shaped 400 says so.
+const UNSUPPORTED_ACTIONS: [&str; 12] = [
+    "transfer",
+    "mute",
+    "unmute",
+    "sendDtmfTones",
+    "updateRecordingStatus",
+    "changeScreenSharingRole",
+    "addLargeGalleryView",
+    "invite",
+    "logTeleconferenceDeviceQuality",
+    "startHoldMusic",
+    "stopHoldMusic",
+    "record",
+];
+
 type Reply = Result<Response, GraphError>;
 
 /// All routes.
@@ -54,11 +73,14 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 get(get_operation),
             );
     }
-    app.route("/recresp/calls/{id}/audio", put(upload_audio))
+    app.route("/recresp/calls", post(dial))
+        .route("/recresp/calls/{id}/audio", put(upload_audio))
+        .route("/recresp/calls/{id}/hangUp", post(caller_hangs_up))
         .route("/recresp/recordings/{id}", get(get_recording))
         .route("/recresp/stats", get(stats))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(detach))
+        .layer(axum::middleware::from_fn(super::wire::graph_wire))
         .with_state(shared)
 }
 
@@ -93,10 +115,19 @@ fn live_call(shared: &Shared, id: &str) -> Result<Arc<Call>, GraphError> {
         .ok_or_else(|| GraphError::not_found(format!("call {id} not found")))
 }
 
-/// The body, or 413 when it is over `limit` (any other failure to read it is 400). An
-/// oversized body is still read to its end (up to [`DRAIN_MAX`]) and dropped, so the client
-/// gets the 413 rather than a broken pipe while it writes.
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, GraphError> {
+/// The body, or 413 when it is over `limit`, or 408 when it has not all arrived within the
+/// server's body timeout (any other failure to read it is 400).
+async fn read_body(shared: &Shared, body: Body, limit: usize) -> Result<Bytes, GraphError> {
+    let timeout = shared.body_timeout;
+    tokio::time::timeout(timeout, read_body_unbounded(body, limit))
+        .await
+        .unwrap_or(Err(GraphError::request_timeout(timeout)))
+}
+
+/// The body, or 413 when it is over `limit`. An oversized body is still read to its end (up
+/// to [`DRAIN_MAX`]) and dropped, so the client gets the 413 rather than a broken pipe while
+/// it writes.
+async fn read_body_unbounded(body: Body, limit: usize) -> Result<Bytes, GraphError> {
     let mut stream = body.into_data_stream();
     let mut kept = Vec::new();
     let mut total = 0usize;
@@ -175,59 +206,195 @@ fn valid_call_id(id: &str) -> bool {
         && !id.starts_with('.')
 }
 
-/// `POST /communications/calls`: creates a call with a `callbackUri` (plain `http://`), and
-/// the client's `id` if it gives one; its caller audio is `--audio DIR/ID.wav` if present.
+/// A `callbackUri`: an `http` or `https` URL.
+fn callback_uri(v: &Value, required: bool) -> Result<Option<String>, GraphError> {
+    let Some(raw) = v.get("callbackUri") else {
+        return if required {
+            Err(GraphError::bad_request("callbackUri is required"))
+        } else {
+            Ok(None)
+        };
+    };
+    let text = raw
+        .as_str()
+        .ok_or_else(|| GraphError::bad_request("callbackUri must be a string"))?;
+    match reqwest::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(Some(text.to_string()))
+        }
+        _ => Err(GraphError::bad_request(format!(
+            "callbackUri must be an absolute http:// or https:// URL, not {text:?}"
+        ))),
+    }
+}
+
+/// The call's id from the body (`id`), or a fresh GUID; 409 when a live call has it.
+fn new_call_id(shared: &Shared, v: &Value) -> Result<String, GraphError> {
+    let id = match v.get("id") {
+        None | Some(Value::Null) => super::ids::guid(),
+        Some(Value::String(id)) if valid_call_id(id) => id.clone(),
+        Some(_) => {
+            return Err(GraphError::bad_request(
+                "id: 1 to 64 letters, digits, '-', '_' or '.'",
+            ))
+        }
+    };
+    if shared.calls.get(&id).is_some() {
+        return Err(GraphError::conflict(format!("call {id} already exists")));
+    }
+    Ok(id)
+}
+
+/// The caller's audio for a new call: the body's `audio` (a file name in `--audio DIR`), or
+/// `DIR/ID.wav` if there is one, or none (silence).
+fn caller_audio(
+    shared: &Shared,
+    v: &Value,
+    id: &str,
+) -> Result<Option<crate::wav::CallerAudio>, GraphError> {
+    let named = match v.get("audio") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) if valid_call_id(name) => Some(name.clone()),
+        Some(_) => {
+            return Err(GraphError::bad_request(
+                "audio: the name of a WAV file in the server's --audio folder",
+            ))
+        }
+    };
+    let Some(dir) = &shared.audio_dir else {
+        return match named {
+            Some(_) => Err(GraphError::bad_request(
+                "audio: the server was started without --audio",
+            )),
+            None => Ok(None),
+        };
+    };
+    let path = match named {
+        Some(name) => {
+            let p = dir.join(&name);
+            if !p.is_file() {
+                return Err(GraphError::bad_request(format!(
+                    "audio: no file {name} in the --audio folder"
+                )));
+            }
+            p
+        }
+        None => {
+            let p = dir.join(format!("{id}.wav"));
+            if !p.is_file() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    read_wav(&path)
+        .map(Some)
+        .map_err(|e| GraphError::bad_request(e.to_string()))
+}
+
+/// Creates a call and posts its first notifications; 201 with the call and its Location.
+fn start_call(
+    shared: &Arc<Shared>,
+    v: &Value,
+    direction: Direction,
+    version: ApiVersion,
+    calls_root: &str,
+) -> Reply {
+    let callback = callback_uri(v, true)?.unwrap_or_default();
+    check_media_config(v)?;
+    let id = new_call_id(shared, v)?;
+    let audio = caller_audio(shared, v, &id)?;
+    let notify = shared.notifier.start_call(callback.clone());
+    let mut state = CallState::new(&id, audio, notify, direction, &callback, version);
+    if direction == Direction::Incoming {
+        match v.get("hangUpWhenAudioEnds") {
+            None | Some(Value::Null | Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => state.hang_up_when_audio_ends(),
+            Some(_) => {
+                return Err(GraphError::bad_request(
+                    "hangUpWhenAudioEnds must be true or false",
+                ))
+            }
+        }
+    }
+    let mut body = state.body();
+    if direction == Direction::Outgoing {
+        body["state"] = Value::from("establishing");
+    }
+    if shared.calls.add(&id, state, Arc::clone(shared)).is_none() {
+        return Err(GraphError::conflict(format!("call {id} already exists")));
+    }
+    let location = format!("{}{calls_root}/{id}", shared.base_url);
+    Ok(json_response(
+        StatusCode::CREATED,
+        Some(location),
+        body.to_string(),
+    ))
+}
+
+/// `POST /communications/calls`: the bot places a call (to the simulated caller) with a
+/// `callbackUri`, and the client's `id` if it gives one. The call goes `establishing` →
+/// `established` at once (both notified); its caller audio is `--audio DIR/ID.wav` if present.
 async fn create_call(
     State(shared): State<Arc<Shared>>,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let body = read_body(body, MAX_BODY).await;
+    let body = read_body(&shared, body, MAX_BODY).await;
     let r = (|| {
         authenticated(&headers)?;
         let body = body?;
         let v = parse_json(&json_text(&headers, &body, false)?)?;
-        let callback = v
-            .get("callbackUri")
-            .and_then(Value::as_str)
-            .ok_or_else(|| GraphError::bad_request("callbackUri is required"))?;
-        if !callback.starts_with("http://") {
-            return Err(GraphError::bad_request(
-                "callbackUri must be an http:// URL (the simulator posts over plain HTTP)",
-            ));
-        }
-        let id = match v.get("id").and_then(Value::as_str) {
-            Some(id) if valid_call_id(id) => id.to_string(),
-            Some(_) => {
-                return Err(GraphError::bad_request(
-                    "id: 1 to 64 letters, digits, '-', '_' or '.'",
-                ))
-            }
-            None => super::ids::guid(),
-        };
-        if shared.calls.get(&id).is_some() {
-            return Err(GraphError::conflict(format!("call {id} already exists")));
-        }
-        let audio = match &shared.audio_dir {
-            Some(dir) if dir.join(format!("{id}.wav")).is_file() => Some(
-                read_wav(&dir.join(format!("{id}.wav")))
-                    .map_err(|e| GraphError::bad_request(e.to_string()))?,
-            ),
-            _ => None,
-        };
-        let notify = shared.notifier.start_call(callback.to_string());
-        if !shared
-            .calls
-            .add(&id, CallState::new(&id, audio, notify), Arc::clone(&shared))
-        {
-            return Err(GraphError::conflict(format!("call {id} already exists")));
-        }
-        let location = format!("{}{}/{id}", shared.base_url, calls_root(&uri));
-        let body = super::operations::call_body(&id, callback).to_string();
-        Ok(json_response(StatusCode::CREATED, Some(location), body))
+        start_call(
+            &shared,
+            &v,
+            Direction::Outgoing,
+            ApiVersion::of_path(uri.path()),
+            &calls_root(&uri),
+        )
     })();
     reply(&headers, r)
+}
+
+/// `POST /recresp/calls`: the caller dials the bot. `{"callbackUri", "id"?, "audio"?,
+/// "hangUpWhenAudioEnds"?}`: the incoming call is notified to `callbackUri` (the bot's calling
+/// webhook), ringing until the bot answers, rejects or redirects it. No `Authorization` is
+/// needed (this is the caller's side, not Graph's API).
+async fn dial(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
+    let body = read_body(&shared, body, MAX_BODY).await;
+    let r = (|| {
+        let body = body?;
+        let v = parse_json(&json_text(&headers, &body, false)?)?;
+        start_call(
+            &shared,
+            &v,
+            Direction::Incoming,
+            ApiVersion::V1,
+            "/v1.0/communications/calls",
+        )
+    })();
+    reply(&headers, r)
+}
+
+/// `POST /recresp/calls/{id}/hangUp`: the caller hangs up. Running operations end as the
+/// core ends them on a hang-up, and the call is notified `terminated`.
+async fn caller_hangs_up(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let r = end_call(&shared, &id, EndReason::CallerHungUp);
+    reply(&headers, r)
+}
+
+/// Ends the live call `id` for `reason`; 204.
+fn end_call(shared: &Shared, id: &str, reason: EndReason) -> Reply {
+    if shared.calls.end(id, reason, shared) {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(GraphError::not_found(format!("call {id} not found")))
+    }
 }
 
 /// `GET /communications/calls/{id}`.
@@ -238,39 +405,27 @@ async fn get_call(
 ) -> Response {
     let r = (|| {
         authenticated(&headers)?;
-        live_call(&shared, &id)?;
-        let body = serde_json::json!({
-            "@odata.type": "#microsoft.graph.call",
-            "id": id,
-            "state": "established",
-        });
+        let body = live_call(&shared, &id)?.lock().body();
         Ok(json_response(StatusCode::OK, None, body.to_string()))
     })();
     reply(&headers, r)
 }
 
-/// `DELETE /communications/calls/{id}`: hangs up; running and queued operations are
-/// notified, and the call's recordings are deleted.
+/// `DELETE /communications/calls/{id}`: the bot hangs up; running and queued operations
+/// are notified, then the call (`terminating`, `terminated`), and the call's recordings are
+/// deleted.
 async fn delete_call(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let r = (|| {
-        authenticated(&headers)?;
-        let call = shared
-            .calls
-            .remove(&id)
-            .ok_or_else(|| GraphError::not_found(format!("call {id} not found")))?;
-        call.lock().hang_up(&shared);
-        call.wake();
-        shared.recordings.delete_call(&id);
-        Ok(StatusCode::NO_CONTENT.into_response())
-    })();
+    let r = authenticated(&headers).and_then(|()| end_call(&shared, &id, EndReason::BotHungUp));
     reply(&headers, r)
 }
 
-/// `POST /communications/calls/{id}/{action}`.
+/// `POST /communications/calls/{id}/{action}`: the media actions (an operation, 200 with
+/// its Location), answer, reject and redirect (202), keepAlive (200), and a Graph-shaped 400
+/// for the other call actions.
 async fn action(
     State(shared): State<Arc<Shared>>,
     Path((id, action)): Path<(String, String)>,
@@ -278,33 +433,72 @@ async fn action(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let body = read_body(body, MAX_BODY).await;
+    let body = read_body(&shared, body, MAX_BODY).await;
+    let version = ApiVersion::of_path(uri.path());
     let r = (|| {
         authenticated(&headers)?;
         let call = live_call(&shared, &id)?;
         let body = body?;
         let media = shared.media_dir.as_deref();
+        let gone = || GraphError::not_found(format!("call {id} not found"));
         let (op_id, doc) = match action.as_str() {
             "recordResponse" => {
                 let text = json_text(&headers, &body, false)?;
                 let mut state = call.lock();
                 if state.ended() {
-                    return Err(GraphError::not_found(format!("call {id} not found")));
+                    return Err(gone());
                 }
-                state.record(&text, media)?
+                state.record(&text, media, version)?
             }
             "playPrompt" | "cancelMediaProcessing" | "subscribeToTone" => {
                 let empty_ok = action != "playPrompt";
                 let v = parse_json(&json_text(&headers, &body, empty_ok)?)?;
                 let mut state = call.lock();
                 if state.ended() {
-                    return Err(GraphError::not_found(format!("call {id} not found")));
+                    return Err(gone());
                 }
                 match action.as_str() {
-                    "playPrompt" => state.play_prompt(&v, media)?,
+                    "playPrompt" => state.play_prompt(&v, media, version)?,
                     "cancelMediaProcessing" => state.cancel_media_processing(&v, &shared)?,
                     _ => state.subscribe_to_tone(&v)?,
                 }
+            }
+            "answer" | "reject" | "redirect" => {
+                let v = parse_json(&json_text(&headers, &body, action != "answer")?)?;
+                let callback = callback_uri(&v, false)?;
+                {
+                    let mut state = call.lock();
+                    if state.ended() {
+                        return Err(gone());
+                    }
+                    match action.as_str() {
+                        "answer" => state.answer(&v, callback, version, &shared)?,
+                        "reject" => state.decline(&shared, EndReason::Rejected)?,
+                        _ => {
+                            if !v.get("targets").is_some_and(Value::is_array) {
+                                return Err(GraphError::bad_request(
+                                    "targets: the redirect's targets are required",
+                                ));
+                            }
+                            state.decline(&shared, EndReason::Redirected)?
+                        }
+                    }
+                }
+                if action != "answer" {
+                    // Already hung up (declined): this takes it out of the registry.
+                    shared.calls.end(&id, EndReason::Rejected, &shared);
+                }
+                call.wake();
+                return Ok(StatusCode::ACCEPTED.into_response());
+            }
+            "keepAlive" => {
+                if call.lock().ended() {
+                    return Err(gone());
+                }
+                return Ok(StatusCode::OK.into_response());
+            }
+            other if UNSUPPORTED_ACTIONS.contains(&other) => {
+                return Err(GraphError::not_supported(other))
             }
             other => {
                 return Err(GraphError::not_found(format!(
@@ -318,6 +512,7 @@ async fn action(
             shared.base_url,
             calls_root(&uri)
         );
+        let doc = serde_json::from_str(&doc).map_or(doc, |v| version.shape(v).to_string());
         Ok(json_response(StatusCode::OK, Some(location), doc))
     })();
     reply(&headers, r)
@@ -328,6 +523,7 @@ async fn action(
 async fn get_operation(
     State(shared): State<Arc<Shared>>,
     Path((id, op)): Path<(String, String)>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let r = (|| {
@@ -338,6 +534,7 @@ async fn get_operation(
             .document(&op)
             .cloned()
             .ok_or_else(|| GraphError::not_found(format!("operation {op} not found")))?;
+        let doc = ApiVersion::of_path(uri.path()).shape(doc);
         Ok(json_response(StatusCode::OK, None, doc.to_string()))
     })();
     reply(&headers, r)
@@ -351,7 +548,7 @@ async fn upload_audio(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let body = read_body(body, MAX_UPLOAD).await;
+    let body = read_body(&shared, body, MAX_UPLOAD).await;
     let r = (|| {
         let call = live_call(&shared, &id)?;
         let body = body?;

@@ -121,6 +121,9 @@ pub enum BotMode {
     Ok,
     /// 500 to the first `n` attempts of every notification, then 200.
     FailFirst(usize),
+    /// 302 (to an address that would take it) to the first `n` attempts of every
+    /// notification, then 200.
+    RedirectFirst(usize),
     /// Answers 200 only once the gate is opened (`send(true)`).
     Held(Arc<tokio::sync::watch::Sender<bool>>),
 }
@@ -131,6 +134,10 @@ pub struct Bot {
     pub url: String,
     pub received: Arc<Mutex<Vec<Value>>>,
     pub attempts: Arc<AtomicUsize>,
+    /// The `Authorization` header of every attempt.
+    pub authorizations: Arc<Mutex<Vec<String>>>,
+    /// Requests that came to the redirect target (none should).
+    pub redirected: Arc<AtomicUsize>,
 }
 
 impl Bot {
@@ -138,19 +145,38 @@ impl Bot {
         let received = Arc::new(Mutex::new(Vec::new()));
         let attempts = Arc::new(AtomicUsize::new(0));
         let seen: Arc<Mutex<std::collections::HashMap<String, usize>>> = Arc::default();
-        let (r, a) = (received.clone(), attempts.clone());
-        let handler = move |body: String| {
+        let authorizations: Arc<Mutex<Vec<String>>> = Arc::default();
+        let redirected = Arc::new(AtomicUsize::new(0));
+        let (r, a, au) = (received.clone(), attempts.clone(), authorizations.clone());
+        let handler = move |headers: axum::http::HeaderMap, body: String| {
             let (r, a, seen, mode) = (r.clone(), a.clone(), seen.clone(), mode.clone());
+            let au = au.clone();
             async move {
                 a.fetch_add(1, Ordering::SeqCst);
+                au.lock().unwrap().push(
+                    headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_string(),
+                );
+                let ok = (StatusCode::OK, [("location", "")]);
                 match mode {
                     BotMode::Ok => {}
+                    BotMode::RedirectFirst(n) => {
+                        let mut seen = seen.lock().unwrap();
+                        let k = seen.entry(body.clone()).or_default();
+                        *k += 1;
+                        if *k <= n {
+                            return (StatusCode::FOUND, [("location", "/elsewhere")]);
+                        }
+                    }
                     BotMode::FailFirst(n) => {
                         let mut seen = seen.lock().unwrap();
                         let k = seen.entry(body.clone()).or_default();
                         *k += 1;
                         if *k <= n {
-                            return StatusCode::INTERNAL_SERVER_ERROR;
+                            return (StatusCode::INTERNAL_SERVER_ERROR, ok.1);
                         }
                     }
                     BotMode::Held(gate) => {
@@ -158,10 +184,17 @@ impl Bot {
                     }
                 }
                 r.lock().unwrap().push(serde_json::from_str(&body).unwrap());
-                StatusCode::OK
+                ok
             }
         };
-        let app = axum::Router::new().route("/api/calls", axum::routing::post(handler));
+        let rd = redirected.clone();
+        let elsewhere = move || {
+            rd.fetch_add(1, Ordering::SeqCst);
+            async { StatusCode::OK }
+        };
+        let app = axum::Router::new()
+            .route("/api/calls", axum::routing::post(handler))
+            .route("/elsewhere", axum::routing::any(elsewhere));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -169,6 +202,8 @@ impl Bot {
             url: format!("http://{addr}/api/calls"),
             received,
             attempts,
+            authorizations,
+            redirected,
         }
     }
 
@@ -188,6 +223,31 @@ impl Bot {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+}
+
+/// The notifications about operations and tones: all but the call's own state changes.
+pub fn media_only(all: &[Value]) -> Vec<Value> {
+    all.iter()
+        .filter(|n| {
+            let data = &n["value"][0]["resourceData"];
+            data["@odata.type"] != "#microsoft.graph.call" || !data["toneInfo"].is_null()
+        })
+        .cloned()
+        .collect()
+}
+
+/// The states the call's own notifications carried, in order (`incoming`, `establishing`, ...).
+pub fn call_states(all: &[Value]) -> Vec<String> {
+    all.iter()
+        .map(|n| &n["value"][0]["resourceData"])
+        .filter(|d| d["@odata.type"] == "#microsoft.graph.call" && d["toneInfo"].is_null())
+        .map(|d| d["state"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+/// An id as Graph writes it in resource paths: upper case, no dashes.
+pub fn graph_form(id: &str) -> String {
+    id.replace('-', "").to_uppercase()
 }
 
 /// The resourceData of each notification about operation `op_id`.
