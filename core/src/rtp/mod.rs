@@ -1,14 +1,16 @@
 //! RTP in: the caller's media as a SIP phone or gateway receives it, packet by packet.
 //!
-//! [`RtpReceiver::packet`] takes each UDP payload as it arrives and drives a
-//! [`Recorder`](crate::Recorder): `header` parses RFC 3550 packets (CSRCs, extension,
+//! [`RtpReceiver::packet`] takes each UDP payload as it arrives and hands the media it
+//! carries to a [`MediaSink`](crate::MediaSink) (a [`Recorder`](crate::Recorder) or a
+//! [`MediaQueue`](crate::MediaQueue)): `header` parses RFC 3550 packets (CSRCs, extension,
 //! padding), `reorder` puts them back in sequence order within a window whose capacity is
 //! a const generic, `comfort_noise` turns RFC 3389 packets into line noise, and
-//! `receiver` plays the result on a timeline of RTP timestamps: audio as G.711, gaps as
-//! lost media, RFC 4733 telephone events as keys (through [`Rfc4733Tracker`]).
+//! `receiver` plays the result on a timeline of RTP timestamps: audio as G.711 or decoded
+//! G.722, gaps as lost media or silence, RFC 4733 telephone events as keys (through
+//! [`Rfc4733Tracker`]).
 //!
-//! Assumes narrowband G.711 (PCMU/PCMA) at 8 kHz, one stream per receiver (the host
-//! demultiplexes by port or SSRC), and a recorder at 8 kHz. Every malformed or unsupported
+//! Assumes G.711 (PCMU/PCMA) into an 8 kHz sink or G.722 into a 16 kHz one, and one stream
+//! per receiver (the host demultiplexes by port or SSRC). Every malformed or unsupported
 //! packet is an [`RtpError`] and leaves the receiver as it was; nothing allocates or panics,
 //! and the same packets give the same recorder input on every target.
 //!
@@ -52,5 +54,5 @@ pub use crate::rfc4733::{Rfc4733Error, Rfc4733Tracker, TelephoneEvent};
 pub use header::{write_packet, RtpError, RtpPacket, FIXED_HEADER_LEN};
 pub use receiver::{
     Fate, RtpConfig, RtpReceiver, RtpStats, DEFAULT_PAYLOAD, DEFAULT_WINDOW, MAX_SEQ_JUMP, PT_CN,
-    PT_PCMA, PT_PCMU,
+    PT_G722, PT_PCMA, PT_PCMU,
 };

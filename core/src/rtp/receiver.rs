@@ -5,9 +5,13 @@
 //! changes nothing. RTCP multiplexed on the port (RFC 5761: second byte 192–223) is
 //! recognised, counted and passed over. A packet that passes goes through the
 //! [`ReorderWindow`] and is played in sequence order on a timeline of RTP timestamps (8 kHz
-//! ticks, one per caller sample):
+//! ticks):
 //!
-//! - PCMU (PT 0) and PCMA (PT 8) samples go to the sink at their timestamp.
+//! - PCMU (PT 0) and PCMA (PT 8) samples go to an 8 kHz sink at their timestamp, one per
+//!   tick; G.722 (PT 9) octets are decoded (`codec::G722Decoder`, 64 kbit/s) into two 16 kHz
+//!   samples each for a 16 kHz sink: RFC 3551 keeps G.722's RTP clock at 8 kHz although its
+//!   audio is sampled at 16 kHz, so on a G.722 stream every tick of the timeline, and every
+//!   span below, is two of the sink's samples.
 //! - A span of the timeline that no packet covered is pushed as
 //!   [`MediaInput::Lost`] for exactly its length: missing packets, and senders that stop
 //!   sending without comfort noise. Audio overlapping what was already played is trimmed.
@@ -47,6 +51,7 @@
 //! window's bound, not on their arrival order (see [`ReorderWindow`]); everything is integer
 //! arithmetic on fixed state, so it is the same on every target.
 
+use crate::codec::G722Decoder;
 use crate::dtmf::DtmfEvent;
 use crate::g711::Law;
 use crate::media::{feed, MediaInput, MediaSink};
@@ -61,6 +66,8 @@ use super::reorder::{Media, Placement, Playable, ReorderWindow, Slot};
 pub const PT_PCMU: u8 = 0;
 /// Payload type of PCMA (RFC 3551).
 pub const PT_PCMA: u8 = 8;
+/// Payload type of G.722 (RFC 3551: 16 kHz audio on an 8 kHz RTP clock).
+pub const PT_G722: u8 = 9;
 /// Payload type of comfort noise (RFC 3551, RFC 3389).
 pub const PT_CN: u8 = 13;
 /// A sequence number this far (or farther) from the highest seen restarts the window.
@@ -153,10 +160,14 @@ pub struct RtpReceiver<const W: usize = DEFAULT_WINDOW, const P: usize = DEFAULT
     /// Timestamp of the next sample of the timeline; meaningless until `timeline`.
     next_ts: u32,
     timeline: bool,
-    /// Samples handed to the sink since the receiver was made or restarted.
+    /// Ticks of the timeline handed to the sink since the receiver was made or restarted.
     fed: u64,
-    /// Time the host announced since then, in samples (see [`RtpReceiver::advance`]).
+    /// Time the host announced since then, in ticks (see [`RtpReceiver::advance`]).
     clock: u64,
+    /// The sink's samples per tick: 1 at 8 kHz, 2 at 16 kHz (G.722).
+    per_tick: u8,
+    /// The G.722 decoder's state (the stream's codec state carries across packets).
+    g722: G722Decoder,
     /// Sequence number of the last packet played, if any since the last restart.
     last_seq: Option<u16>,
     /// Length in samples of the last audio packet played.
@@ -182,6 +193,8 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             timeline: false,
             fed: 0,
             clock: 0,
+            per_tick: 1,
+            g722: G722Decoder::new(),
             last_seq: None,
             last_len: 0,
             event_end: None,
@@ -234,14 +247,21 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         self.noise = None;
         self.fed = 0;
         self.clock = 0;
+        self.g722 = G722Decoder::new();
     }
 
-    /// Checks a packet without changing anything: what it is, and the payload kept.
-    fn check<'p>(&self, p: &RtpPacket<'p>) -> Result<Playable<'p>, RtpError> {
+    /// Checks a packet for a sink at `rate` without changing anything: what it is, and the
+    /// payload kept.
+    fn check<'p>(&self, p: &RtpPacket<'p>, rate: SampleRate) -> Result<Playable<'p>, RtpError> {
         let media = match p.payload_type {
-            PT_PCMU | PT_PCMA if p.payload.is_empty() => return Err(RtpError::EmptyPayload),
-            PT_PCMU => Media::Audio(Law::Ulaw),
-            PT_PCMA => Media::Audio(Law::Alaw),
+            PT_PCMU | PT_PCMA | PT_G722 if p.payload.is_empty() => {
+                return Err(RtpError::EmptyPayload)
+            }
+            PT_PCMU | PT_PCMA if rate != SampleRate::Hz8000 => return Err(RtpError::Rate),
+            PT_G722 if rate != SampleRate::Hz16000 => return Err(RtpError::Rate),
+            PT_PCMU => Media::G711(Law::Ulaw),
+            PT_PCMA => Media::G711(Law::Alaw),
+            PT_G722 => Media::G722,
             PT_CN => Media::Noise(comfort_noise::parse_level(p.payload)?),
             pt if Some(pt) == self.config.telephone_event_pt => {
                 TelephoneEvent::parse(p.payload).map_err(|_| RtpError::TelephoneEvent)?;
@@ -250,7 +270,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             pt => return Err(RtpError::PayloadType { pt }),
         };
         let payload = match media {
-            Media::Audio(_) => p.payload,
+            Media::G711(_) | Media::G722 => p.payload,
             // Only the level of comfort noise and the first event of a telephone-event
             // payload are used.
             Media::Noise(_) => p.payload.get(..1).unwrap_or(&[]),
@@ -286,10 +306,8 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             return Ok(Fate::Rtcp);
         }
         let p = RtpPacket::parse(bytes)?;
-        if sink.rate() != SampleRate::Hz8000 {
-            return Err(RtpError::Rate);
-        }
-        let slot = self.check(&p)?;
+        let slot = self.check(&p, sink.rate())?;
+        self.bind(sink.rate());
         let on_event = &mut on_event;
         match self.ssrc {
             Some(s) if s == p.ssrc => {}
@@ -302,6 +320,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
                 self.old_ssrc = Some(s);
                 self.ssrc = Some(p.ssrc);
                 self.timeline = false;
+                self.g722 = G722Decoder::new();
                 self.last_seq = None;
                 self.stats.source_changes += 1;
             }
@@ -351,12 +370,14 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         sink: &mut K,
         mut on_event: impl FnMut(K::Event<'_>),
     ) {
+        self.bind(sink.rate());
         while let Some(slot) = self.window.pop_flush() {
             self.play(slot.playable(), sink, &mut on_event);
         }
     }
 
-    /// The host's clock moved `samples` ahead (8 kHz ticks), packets or not: call it on a
+    /// The host's clock moved `ticks` ahead (8 kHz ticks of the RTP clock; on a G.722
+    /// stream each is two of the sink's samples), packets or not: call it on a
     /// timer, or with each packet's arrival time. Once the media handed to the sink falls
     /// more than [`RtpConfig::max_delay`] behind the time announced, the buffered packets
     /// are played (whatever is missing between them) and the rest of the shortfall is lost
@@ -364,10 +385,11 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
     pub fn advance<K: MediaSink + ?Sized>(
         &mut self,
         sink: &mut K,
-        samples: u64,
+        ticks: u64,
         mut on_event: impl FnMut(K::Event<'_>),
     ) {
-        self.clock = self.clock.saturating_add(samples);
+        self.bind(sink.rate());
+        self.clock = self.clock.saturating_add(ticks);
         let behind = |rx: &Self| rx.clock.saturating_sub(rx.fed);
         let max_delay = u64::from(self.config.max_delay);
         if behind(self) <= max_delay {
@@ -378,6 +400,11 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         if short > 0 {
             self.lost(short.min(u64::from(u32::MAX)) as u32, sink, &mut on_event);
         }
+    }
+
+    /// Takes the sink's rate: how many of its samples a tick is.
+    fn bind(&mut self, rate: SampleRate) {
+        self.per_tick = if rate == SampleRate::Hz16000 { 2 } else { 1 };
     }
 
     fn release<K: MediaSink + ?Sized>(
@@ -419,7 +446,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             self.rebase(slot.timestamp);
         }
         let len = match slot.media {
-            Media::Audio(_) => slot.payload.len() as u32,
+            Media::G711(_) | Media::G722 => slot.payload.len() as u32,
             _ => 0,
         };
         let delta = slot.timestamp.wrapping_sub(self.next_ts) as i32;
@@ -431,7 +458,8 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         } else if delta == 0 {
             // Right where the timeline is: the common case.
         } else if delta > 0 && delta as u32 <= self.config.max_gap {
-            let talkspurt = contiguous && slot.marker && matches!(slot.media, Media::Audio(_));
+            let talkspurt =
+                contiguous && slot.marker && matches!(slot.media, Media::G711(_) | Media::G722);
             self.fill(delta as u32, contiguous, talkspurt, sink, on_event);
         } else if delta < 0 && delta.unsigned_abs() < len {
             skip = delta.unsigned_abs() as usize;
@@ -444,9 +472,27 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             self.rebase(slot.timestamp);
         }
         match slot.media {
-            Media::Audio(law) => {
+            Media::G711(law) => {
                 let audio = slot.payload.get(skip..).unwrap_or(&[]);
                 self.push(sink, MediaInput::G711(audio, law), on_event);
+                self.next_ts = slot.timestamp.wrapping_add(len);
+                self.last_len = len;
+                self.noise = None;
+            }
+            Media::G722 => {
+                // The trimmed octets are decoded too: the decoder's state follows the stream.
+                let mut pcm = [0i16; 2 * G722_PIECE];
+                for (k, piece) in slot.payload.chunks(G722_PIECE).enumerate() {
+                    let n = 2 * piece.len();
+                    let Some(out) = pcm.get_mut(..n) else { break };
+                    for (pair, &octet) in out.chunks_exact_mut(2).zip(piece) {
+                        pair.copy_from_slice(&self.g722.decode_octet(octet));
+                    }
+                    let first = k * G722_PIECE;
+                    let from = 2 * skip.saturating_sub(first).min(piece.len());
+                    let played = out.get(from..).unwrap_or(&[]);
+                    self.push(sink, MediaInput::Pcm(played), on_event);
+                }
                 self.next_ts = slot.timestamp.wrapping_add(len);
                 self.last_len = len;
                 self.noise = None;
@@ -471,7 +517,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             }
         });
         if let Some((digit, onset)) = key {
-            let ago = self.fed.saturating_sub(onset);
+            let ago = self.fed.saturating_sub(onset) * u64::from(self.per_tick);
             self.push(sink, MediaInput::Digit { digit, ago }, on_event);
         }
         if let Ok(ev) = TelephoneEvent::parse(slot.payload) {
@@ -512,10 +558,11 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         }
         match self.noise {
             Some(level) if contiguous => {
-                self.stats.noise_samples += gap as u64;
+                let samples = self.samples(gap);
+                self.stats.noise_samples += samples;
                 self.next_ts = self.next_ts.wrapping_add(gap);
                 let mut buf = [0i16; 160];
-                let mut left = gap as usize;
+                let mut left = usize::try_from(samples).unwrap_or(usize::MAX);
                 while left > 0 {
                     let n = left.min(buf.len());
                     let chunk = buf.get_mut(..n).unwrap_or(&mut []);
@@ -531,40 +578,53 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         }
     }
 
+    /// `ticks` of the timeline as silence.
     fn silence<K: MediaSink + ?Sized>(
         &mut self,
-        samples: u32,
+        ticks: u32,
         sink: &mut K,
         on_event: &mut impl FnMut(K::Event<'_>),
     ) {
-        self.stats.silence_samples += samples as u64;
-        self.next_ts = self.next_ts.wrapping_add(samples);
-        self.push(sink, MediaInput::Silence(samples.into()), on_event);
+        let samples = self.samples(ticks);
+        self.stats.silence_samples += samples;
+        self.next_ts = self.next_ts.wrapping_add(ticks);
+        self.push(sink, MediaInput::Silence(samples), on_event);
     }
 
+    /// `ticks` of the timeline as lost media.
     fn lost<K: MediaSink + ?Sized>(
         &mut self,
-        samples: u32,
+        ticks: u32,
         sink: &mut K,
         on_event: &mut impl FnMut(K::Event<'_>),
     ) {
-        self.stats.lost_samples += samples as u64;
-        self.next_ts = self.next_ts.wrapping_add(samples);
-        self.push(sink, MediaInput::Lost(samples.into()), on_event);
+        let samples = self.samples(ticks);
+        self.stats.lost_samples += samples;
+        self.next_ts = self.next_ts.wrapping_add(ticks);
+        self.push(sink, MediaInput::Lost(samples), on_event);
     }
 
-    /// Hands `input` to the sink and counts it as fed (whether the sink took it all or its
-    /// operation ended part way: the timeline moves on either way).
+    /// The sink's samples in `ticks` of the timeline.
+    fn samples(&self, ticks: u32) -> u64 {
+        u64::from(ticks) * u64::from(self.per_tick)
+    }
+
+    /// Hands `input` to the sink and counts its ticks as fed (whether the sink took it all
+    /// or its operation ended part way: the timeline moves on either way).
     fn push<K: MediaSink + ?Sized>(
         &mut self,
         sink: &mut K,
         input: MediaInput<'_>,
         on_event: &mut impl FnMut(K::Event<'_>),
     ) -> u64 {
-        self.fed = self.fed.saturating_add(input.len());
+        let ticks = input.len() / u64::from(self.per_tick.max(1));
+        self.fed = self.fed.saturating_add(ticks);
         feed(sink, input, on_event)
     }
 }
+
+/// Octets of G.722 decoded at a time (on the stack: 320 bytes of samples).
+const G722_PIECE: usize = 80;
 
 /// Whether `bytes` is an RTCP packet multiplexed with RTP (RFC 5761 §4: version 2 and a
 /// second byte, the packet type, in 192–223; RTP payload types 64–95 are never used).
@@ -1031,6 +1091,94 @@ mod tests {
     }
 
     #[test]
+    fn a_g722_stream_is_its_decoded_16_khz_audio_on_an_8_khz_clock() {
+        use crate::codec::{G722Decoder, G722Encoder};
+        let rate = SampleRate::Hz16000;
+        // 3 s of voice at 16 kHz, coded in 20 ms packets of 160 octets (320 samples) whose
+        // timestamps advance by 160 (RFC 3551's 8 kHz clock).
+        let mut pcm = vec![0i16; 48_000];
+        synth::add_voice(&mut pcm[8000..40_000], 9000, rate, 5);
+        let mut octets = vec![0u8; pcm.len() / 2];
+        G722Encoder::new().encode(&pcm, &mut octets).unwrap();
+        let mut pkts: Vec<Vec<u8>> = octets
+            .chunks(160)
+            .enumerate()
+            .map(|(i, c)| packet(PT_G722, i as u16, 1000 + (i * 160) as u32, SSRC, c))
+            .collect();
+        // One packet lost: 160 ticks, so 320 samples of lost media.
+        pkts.remove(100);
+        let options = RecordOptions {
+            max_record_duration_s: 30,
+            ..options()
+        };
+        let run = |pkts: &[Vec<u8>]| {
+            let mut rec: Recorder = Recorder::new(rate).unwrap();
+            rec.start(options, PromptAudio::None);
+            let mut rx = RtpReceiver::<8>::new(cfg());
+            let mut out = Out::default();
+            for p in pkts {
+                rx.packet(&mut rec, p, |e| out.take(e)).unwrap();
+            }
+            rx.flush(&mut rec, |e| out.take(e));
+            (out, rec.position(), rx.stats())
+        };
+        let (got, pos, stats) = run(&pkts);
+        assert_eq!(pos, pcm.len() as u64);
+        assert_eq!((stats.lost_packets, stats.lost_samples), (1, 320));
+        // The same recorder fed the decoded audio directly, the lost packet as lost media.
+        let mut decoder = G722Decoder::new();
+        let mut rec: Recorder = Recorder::new(rate).unwrap();
+        rec.start(options, PromptAudio::None);
+        let mut want = Out::default();
+        for (i, c) in octets.chunks(160).enumerate() {
+            if i == 100 {
+                feed(&mut rec, MediaInput::Lost(320), &mut |e| want.take(e));
+                continue;
+            }
+            let mut samples = vec![0i16; 320];
+            decoder.decode(c, &mut samples).unwrap();
+            feed(&mut rec, MediaInput::Pcm(&samples), &mut |e| want.take(e));
+        }
+        assert_eq!(got, want);
+        assert!(
+            got.audio.len() > 16_000,
+            "a recording: {} samples",
+            got.audio.len()
+        );
+        // A G.722 stream into an 8 kHz recorder, or G.711 into a 16 kHz one, is refused.
+        let mut narrow = recorder();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        assert_eq!(
+            rx.packet(&mut narrow, &pkts[0], |_| {}),
+            Err(RtpError::Rate)
+        );
+    }
+
+    #[test]
+    fn a_key_on_a_g722_stream_stops_at_its_onset_in_16_khz_samples() {
+        let rate = SampleRate::Hz16000;
+        let mut rec: Recorder = Recorder::new(rate).unwrap();
+        rec.start(options(), PromptAudio::None);
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        let mut events = Vec::new();
+        let silence = [0xFAu8; 160];
+        for i in 0..100u16 {
+            let ts = u32::from(i) * 160;
+            let p = packet(PT_G722, 2 * i, ts, SSRC, &silence);
+            rx.packet(&mut rec, &p, |e| events.push(format!("{e:?}")))
+                .unwrap();
+            if i == 50 {
+                // '#' from tick 8000 (1 s: sample 16,000 at 16 kHz).
+                let key = packet(PT_EVENT, 2 * i + 1, 8000, SSRC, &[11, 10, 1, 64]);
+                rx.packet(&mut rec, &key, |e| events.push(format!("{e:?}")))
+                    .unwrap();
+            }
+        }
+        let tone = events.iter().find(|e| e.contains("ToneDetected")).unwrap();
+        assert!(tone.contains("onset: 16000"), "{tone}");
+    }
+
+    #[test]
     fn comfort_noise_fills_the_pause_with_noise() {
         let audio = ulaw_voice(1000);
         let mut pkts = packets(&audio[..800], 0, 0);
@@ -1165,7 +1313,8 @@ mod size {
     use super::*;
 
     /// The receiver's state is its slots plus a little bookkeeping (positions, the
-    /// comfort-noise source, the key tracker and the counters: 208 bytes on x86-64).
+    /// comfort-noise source, the key tracker and the counters: 208 bytes on x86-64) and the
+    /// G.722 decoder's state (136).
     #[test]
     fn state_is_the_slots_and_a_little_more() {
         let slots = |w: usize, p: usize| w * size_of::<Option<Slot<1>>>() + w * p;
@@ -1174,7 +1323,7 @@ mod size {
             (8, 320, size_of::<RtpReceiver<8, 320>>()),
         ] {
             println!("RtpReceiver<{w}, {p}>: {n} bytes");
-            assert!(n <= slots(w, p) + 208, "{w} x {p}: {n} bytes");
+            assert!(n <= slots(w, p) + 344, "{w} x {p}: {n} bytes");
         }
     }
 }

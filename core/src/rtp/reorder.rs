@@ -16,8 +16,10 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Media {
-    /// G.711 samples in this law.
-    Audio(crate::g711::Law),
+    /// G.711 samples in this law (one byte per 8 kHz sample).
+    G711(crate::g711::Law),
+    /// G.722 octets (one per tick of the 8 kHz RTP clock, two 16 kHz samples each).
+    G722,
     /// RFC 3389 comfort noise at this level (−dBov).
     Noise(u8),
     /// An RFC 4733 telephone event.
@@ -292,7 +294,7 @@ mod tests {
         Slot::new(Playable {
             seq,
             timestamp: seq as u32 * 160,
-            media: Media::Audio(Law::Ulaw),
+            media: Media::G711(Law::Ulaw),
             marker: false,
             payload: &[seq as u8],
         })
