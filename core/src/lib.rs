@@ -74,6 +74,7 @@ mod holdback;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod media;
+mod playout;
 mod queue;
 mod rate;
 mod recorder;
@@ -98,6 +99,7 @@ pub use json::{
     write_running_operation, OperationRef, Recording, Request, RequestError, WriteError,
 };
 pub use media::{MediaInput, MediaSink};
+pub use playout::{Carried, Frame, FrameTooLong, OutCodec, Playout};
 pub use queue::{MediaOp, MediaQueue, OpId, QueueEvent, QueueFull};
 pub use rate::SampleRate;
 pub use recorder::{

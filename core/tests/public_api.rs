@@ -21,7 +21,7 @@ use recresp_core::{
     TIMEOUT_MAX_S, TIMEOUT_MIN_S, TRAILING_GUARD_DEFAULT_MS, TRAILING_GUARD_MAX_MS, URI_CAPACITY,
 };
 use recresp_core::{json, rtp};
-use recresp_core::{MediaInput, MediaSink};
+use recresp_core::{Carried, MediaInput, MediaSink, OutCodec, Playout};
 
 const RATE: SampleRate = SampleRate::Hz8000;
 
@@ -368,4 +368,48 @@ fn g711_beep_and_detectors_work_standalone() {
         onset.abs_diff(voice_at) <= RATE.samples_in_ms(100),
         "{onset}"
     );
+}
+
+#[test]
+fn the_playout_sends_the_beep_while_the_recorder_plays_it() {
+    // The host takes one 20 ms frame for every 20 ms of the caller's audio it pushes; the
+    // frame that ends the beep comes with the recorder's BeepFinished.
+    let options = RecordOptions {
+        play_beep: true,
+        ..RecordOptions::default()
+    };
+    let mut rec: Recorder = Recorder::new(RATE).unwrap();
+    let prompt = vec![1000i16; 4000];
+    rec.start(
+        options,
+        PromptAudio::Ready {
+            samples: prompt.len() as u64,
+        },
+    );
+    let mut out = Playout::new(OutCodec::G711(Law::Ulaw));
+    out.play_prompt(&prompt);
+    let mut frame = [0u8; 160];
+    let silence = [0i16; 160];
+    let (mut beep_sent, mut beep_finished) = (None, None);
+    for k in 0..100 {
+        let mut started = false;
+        feed(&mut rec, MediaInput::Pcm(&silence), &mut |e| match e {
+            Event::BeepStarted { .. } => started = true,
+            Event::BeepFinished { .. } => beep_finished = Some(k),
+            _ => {}
+        });
+        if started {
+            out.play_beep();
+        }
+        let f = out.next_frame(20, &mut frame).unwrap();
+        assert_eq!(f.len, OutCodec::G711(Law::Ulaw).frame_bytes(20));
+        if f.beep_finished {
+            beep_sent = Some(k);
+        }
+        if k < 25 {
+            assert_eq!(f.carried, Carried::Prompt, "frame {k}");
+        }
+    }
+    assert_eq!(beep_sent, Some(34));
+    assert_eq!(beep_finished, beep_sent);
 }
