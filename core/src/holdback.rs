@@ -10,7 +10,7 @@
 //! bit-exact); [`MuLaw`] keeps one G.711 μ-law byte per sample, half the RAM, bit-exact for
 //! μ-law input and lost media, and decodes on the way out through a small buffer.
 
-use crate::g711::{linear_to_ulaw, Law, ULAW_TO_LINEAR};
+use crate::codec::{linear_to_ulaw, Law, ULAW_TO_LINEAR};
 
 mod sealed {
     pub trait Sealed {}

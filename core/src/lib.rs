@@ -69,7 +69,6 @@ mod completion;
 mod digit;
 pub mod dtmf;
 mod event;
-mod g711;
 mod holdback;
 #[cfg(feature = "json")]
 pub mod json;
@@ -78,20 +77,19 @@ mod playout;
 mod queue;
 mod rate;
 mod recorder;
-mod rfc4733;
 pub mod rtp;
 mod settings;
 pub mod speech;
 pub mod synth;
 
 pub use beep::Beep;
+pub use codec::{alaw_to_linear, linear_to_alaw, linear_to_ulaw, ulaw_to_linear, Law};
 pub use completion::{
     call_terminated, CompletionReason, OperationStatus, PlayPromptCompletionReason, ResultInfo,
 };
 pub use digit::{Digit, DigitSet};
 pub use dtmf::{DtmfConfig, DtmfDetector, DtmfEvent};
 pub use event::{Completion, Event};
-pub use g711::{alaw_to_linear, linear_to_alaw, linear_to_ulaw, ulaw_to_linear, Law};
 pub use holdback::{Linear, MuLaw, Store};
 #[cfg(feature = "json")]
 pub use json::{

@@ -49,10 +49,11 @@ mod comfort_noise;
 mod header;
 mod receiver;
 mod reorder;
+mod rfc4733;
 
-pub use crate::rfc4733::{Rfc4733Error, Rfc4733Tracker, TelephoneEvent};
 pub use header::{write_packet, RtpError, RtpPacket, FIXED_HEADER_LEN};
 pub use receiver::{
     Fate, RtpConfig, RtpReceiver, RtpStats, DEFAULT_PAYLOAD, DEFAULT_WINDOW, MAX_SEQ_JUMP, PT_CN,
     PT_G722, PT_PCMA, PT_PCMU,
 };
+pub use rfc4733::{Rfc4733Error, Rfc4733Tracker, TelephoneEvent};

@@ -51,11 +51,10 @@
 //! window's bound, not on their arrival order (see [`ReorderWindow`]); everything is integer
 //! arithmetic on fixed state, so it is the same on every target.
 
-use crate::codec::G722Decoder;
+use super::rfc4733::{Rfc4733Tracker, TelephoneEvent};
+use crate::codec::{G722Decoder, Law};
 use crate::dtmf::DtmfEvent;
-use crate::g711::Law;
 use crate::media::{feed, MediaInput, MediaSink};
-use crate::rfc4733::{Rfc4733Tracker, TelephoneEvent};
 use crate::SampleRate;
 
 use super::comfort_noise::{self, NoiseSource};
@@ -635,7 +634,7 @@ fn is_rtcp(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::g711::linear_to_ulaw;
+    use crate::codec::linear_to_ulaw;
     use crate::recorder::PromptAudio;
     use crate::rtp::header::write_packet;
     use crate::settings::RecordOptions;

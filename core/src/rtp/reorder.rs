@@ -17,7 +17,7 @@
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Media {
     /// G.711 samples in this law (one byte per 8 kHz sample).
-    G711(crate::g711::Law),
+    G711(crate::codec::Law),
     /// G.722 octets (one per tick of the 8 kHz RTP clock, two 16 kHz samples each).
     G722,
     /// RFC 3389 comfort noise at this level (−dBov).
@@ -287,7 +287,7 @@ impl<const W: usize, const P: usize> ReorderWindow<W, P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::g711::Law;
+    use crate::codec::Law;
     use proptest::prelude::*;
 
     fn slot(seq: u16) -> Slot<4> {

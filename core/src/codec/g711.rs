@@ -1,6 +1,6 @@
 //! G.711 μ-law and A-law: the byte formats of most SIP and PSTN legs. Decoding is what the
-//! recorder uses for G.711 input; encoding is here for round-trip tests and hosts that send
-//! the recording on.
+//! recorder uses for G.711 input; encoding is what the playout sends and what the μ-law
+//! hold-back stores.
 //!
 //! Both follow ITU-T G.711 (segment/mantissa with the standard bit inversions); decoding
 //! gives the 16-bit linear value of the segment's midpoint. [`Law::decode`] reads it from a
