@@ -24,11 +24,14 @@
 //!
 //! - [`Law`]: ITU-T G.711 μ-law and A-law, one byte per 8 kHz sample (decoding by table;
 //!   the recorder's μ-law hold-back keeps the bytes).
+//! - [`L16`]: uncompressed 16-bit samples on a payload type the SDP chose; it plays through
+//!   the RTP receiver's hook for the host's codecs ([`HostCodec`](crate::rtp::HostCodec)).
 //! - [`G722Decoder`], [`G722Encoder`]: ITU-T G.722 (sub-band ADPCM, 16 kHz audio at 64
 //!   kbit/s; the decoder also reads 56 and 48 kbit/s, [`G722Rate`]).
 
 mod g711;
 mod g722;
+mod l16;
 
 pub use g711::{
     alaw_to_linear, linear_to_alaw, linear_to_ulaw, ulaw_to_linear, Law, ALAW_TO_LINEAR,
@@ -38,6 +41,7 @@ pub use g722::{
     G722Decoder, G722Encoder, G722Rate, G722_OCTET_RATE_HZ, G722_SAMPLES_PER_OCTET,
     G722_SAMPLE_RATE_HZ,
 };
+pub use l16::L16;
 
 use core::fmt;
 

@@ -47,11 +47,13 @@
 
 mod comfort_noise;
 mod header;
+mod host_codec;
 mod receiver;
 mod reorder;
 mod rfc4733;
 
 pub use header::{write_packet, RtpError, RtpPacket, FIXED_HEADER_LEN};
+pub use host_codec::{HostCodec, NoHostCodec, HOST_FRAME_SAMPLES};
 pub use receiver::{
     Fate, RtpConfig, RtpReceiver, RtpStats, DEFAULT_PAYLOAD, DEFAULT_WINDOW, MAX_SEQ_JUMP, PT_CN,
     PT_G722, PT_PCMA, PT_PCMU,

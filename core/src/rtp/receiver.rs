@@ -11,7 +11,9 @@
 //!   tick; G.722 (PT 9) octets are decoded (`codec::G722Decoder`, 64 kbit/s) into two 16 kHz
 //!   samples each for a 16 kHz sink: RFC 3551 keeps G.722's RTP clock at 8 kHz although its
 //!   audio is sampled at 16 kHz, so on a G.722 stream every tick of the timeline, and every
-//!   span below, is two of the sink's samples.
+//!   span below, is two of the sink's samples. The host's own payload types are decoded by
+//!   its [`HostCodec`], on their own RTP clock (48 kHz for Opus): the timeline's spans are
+//!   converted to the sink's samples at that clock's ratio.
 //! - A span of the timeline that no packet covered is pushed as
 //!   [`MediaInput::Lost`] for exactly its length: missing packets, and senders that stop
 //!   sending without comfort noise. Audio overlapping what was already played is trimmed.
@@ -59,6 +61,7 @@ use crate::SampleRate;
 
 use super::comfort_noise::{self, NoiseSource};
 use super::header::{RtpError, RtpPacket};
+use super::host_codec::{HostCodec, NoHostCodec, HOST_FRAME_SAMPLES};
 use super::reorder::{Media, Placement, Playable, ReorderWindow, Slot};
 
 /// Payload type of PCMU (RFC 3551).
@@ -148,10 +151,57 @@ pub struct RtpStats {
     pub rtcp: u64,
 }
 
+/// How many of the sink's samples a number of ticks of the stream's RTP clock is: `samples`
+/// per `ticks`, with the remainder of earlier conversions carried so spans add up exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scale {
+    samples: u32,
+    ticks: u32,
+    carry: u32,
+}
+
+impl Scale {
+    const ONE: Scale = Scale {
+        samples: 1,
+        ticks: 1,
+        carry: 0,
+    };
+
+    /// The sink's rate over the clock's, reduced.
+    fn new(sink_hz: u32, clock_hz: u32) -> Scale {
+        let (mut a, mut b) = (sink_hz.max(1), clock_hz.max(1));
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        Scale {
+            samples: sink_hz.max(1) / a,
+            ticks: clock_hz.max(1) / a,
+            carry: 0,
+        }
+    }
+
+    /// Samples in `ticks` more ticks.
+    fn samples(&mut self, ticks: u64) -> u64 {
+        let total = ticks * u64::from(self.samples) + u64::from(self.carry);
+        self.carry = (total % u64::from(self.ticks)) as u32;
+        total / u64::from(self.ticks)
+    }
+
+    /// Ticks in `samples` samples (rounded down), without carrying.
+    fn ticks(&self, samples: u64) -> u64 {
+        samples * u64::from(self.ticks) / u64::from(self.samples)
+    }
+}
+
 /// Receives one RTP stream into a [`MediaSink`]. `W` is the reorder window in packets, `P`
-/// the largest payload in bytes; all state is inside, so a receiver can be a `static`.
+/// the largest payload in bytes, `H` the host's own codecs ([`NoHostCodec`] by default); all
+/// state is inside, so a receiver can be a `static`.
 #[derive(Clone, Debug)]
-pub struct RtpReceiver<const W: usize = DEFAULT_WINDOW, const P: usize = DEFAULT_PAYLOAD> {
+pub struct RtpReceiver<
+    const W: usize = DEFAULT_WINDOW,
+    const P: usize = DEFAULT_PAYLOAD,
+    H: HostCodec = NoHostCodec,
+> {
     config: RtpConfig,
     window: ReorderWindow<W, P>,
     ssrc: Option<u32>,
@@ -163,10 +213,14 @@ pub struct RtpReceiver<const W: usize = DEFAULT_WINDOW, const P: usize = DEFAULT
     fed: u64,
     /// Time the host announced since then, in ticks (see [`RtpReceiver::advance`]).
     clock: u64,
-    /// The sink's samples per tick: 1 at 8 kHz, 2 at 16 kHz (G.722).
-    per_tick: u8,
+    /// The sink's samples per tick of the stream's clock.
+    scale: Scale,
+    /// The sink's rate, in Hz (as of the last call).
+    sink_hz: u32,
     /// The G.722 decoder's state (the stream's codec state carries across packets).
     g722: G722Decoder,
+    /// The host's codecs.
+    host: H,
     /// Sequence number of the last packet played, if any since the last restart.
     last_seq: Option<u16>,
     /// Length in samples of the last audio packet played.
@@ -183,6 +237,14 @@ pub struct RtpReceiver<const W: usize = DEFAULT_WINDOW, const P: usize = DEFAULT
 impl<const W: usize, const P: usize> RtpReceiver<W, P> {
     /// A receiver for a stream described by `config`.
     pub const fn new(config: RtpConfig) -> Self {
+        Self::with_host_codec(config, NoHostCodec)
+    }
+}
+
+impl<const W: usize, const P: usize, H: HostCodec> RtpReceiver<W, P, H> {
+    /// A receiver for a stream described by `config` whose payload types also include those
+    /// of the host's `codec`.
+    pub const fn with_host_codec(config: RtpConfig, codec: H) -> Self {
         RtpReceiver {
             config,
             window: ReorderWindow::new(),
@@ -192,8 +254,10 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             timeline: false,
             fed: 0,
             clock: 0,
-            per_tick: 1,
+            scale: Scale::ONE,
+            sink_hz: 8000,
             g722: G722Decoder::new(),
+            host: codec,
             last_seq: None,
             last_len: 0,
             event_end: None,
@@ -247,6 +311,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         self.fed = 0;
         self.clock = 0;
         self.g722 = G722Decoder::new();
+        self.host.reset();
     }
 
     /// Checks a packet for a sink at `rate` without changing anything: what it is, and the
@@ -261,6 +326,12 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             PT_PCMU => Media::G711(Law::Ulaw),
             PT_PCMA => Media::G711(Law::Alaw),
             PT_G722 => Media::G722,
+            pt if self.host.clock_hz(pt).is_some() => {
+                if p.payload.is_empty() {
+                    return Err(RtpError::EmptyPayload);
+                }
+                Media::Host(pt)
+            }
             PT_CN => Media::Noise(comfort_noise::parse_level(p.payload)?),
             pt if Some(pt) == self.config.telephone_event_pt => {
                 TelephoneEvent::parse(p.payload).map_err(|_| RtpError::TelephoneEvent)?;
@@ -269,7 +340,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             pt => return Err(RtpError::PayloadType { pt }),
         };
         let payload = match media {
-            Media::G711(_) | Media::G722 => p.payload,
+            Media::G711(_) | Media::G722 | Media::Host(_) => p.payload,
             // Only the level of comfort noise and the first event of a telephone-event
             // payload are used.
             Media::Noise(_) => p.payload.get(..1).unwrap_or(&[]),
@@ -320,6 +391,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
                 self.ssrc = Some(p.ssrc);
                 self.timeline = false;
                 self.g722 = G722Decoder::new();
+                self.host.reset();
                 self.last_seq = None;
                 self.stats.source_changes += 1;
             }
@@ -401,9 +473,26 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         }
     }
 
-    /// Takes the sink's rate: how many of its samples a tick is.
+    /// Takes the sink's rate. Until audio has played, a tick is taken as one sample at
+    /// 8 kHz and two at 16 kHz (the 8 kHz clock of G.711 and G.722).
     fn bind(&mut self, rate: SampleRate) {
-        self.per_tick = if rate == SampleRate::Hz16000 { 2 } else { 1 };
+        self.sink_hz = rate.hz();
+        if self.last_len == 0 {
+            self.scale = Scale::new(rate.hz(), 8000);
+        }
+    }
+
+    /// Takes the clock of the audio about to play.
+    fn clock_of(&mut self, media: Media) {
+        let clock_hz = match media {
+            Media::G711(_) | Media::G722 => 8000,
+            Media::Host(pt) => self.host.clock_hz(pt).unwrap_or(8000),
+            Media::Noise(_) | Media::Event => return,
+        };
+        let scale = Scale::new(self.sink_hz, clock_hz);
+        if (scale.samples, scale.ticks) != (self.scale.samples, self.scale.ticks) {
+            self.scale = scale;
+        }
     }
 
     fn release<K: MediaSink + ?Sized>(
@@ -439,29 +528,65 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             None => 0,
         };
         self.stats.lost_packets += missing as u64;
-        let contiguous = missing == 0;
         self.last_seq = Some(slot.seq);
         if !self.timeline {
             self.rebase(slot.timestamp);
         }
+        self.clock_of(slot.media);
         let len = match slot.media {
-            Media::G711(_) | Media::G722 => slot.payload.len() as u32,
-            _ => 0,
+            Media::G711(law) => {
+                let len = slot.payload.len() as u32;
+                let skip = self.place(slot, len, missing, sink, on_event);
+                let audio = slot.payload.get(skip..).unwrap_or(&[]);
+                self.push(sink, MediaInput::G711(audio, law), on_event);
+                len
+            }
+            Media::G722 => {
+                let len = slot.payload.len() as u32;
+                let skip = self.place(slot, len, missing, sink, on_event);
+                self.play_g722(slot.payload, skip, sink, on_event);
+                len
+            }
+            Media::Host(pt) => {
+                self.play_host(pt, slot, missing, sink, on_event);
+                return;
+            }
+            Media::Noise(level) => {
+                self.place(slot, 0, missing, sink, on_event);
+                self.noise = Some(level);
+                return;
+            }
+            Media::Event => {
+                self.event(slot, sink, on_event);
+                return;
+            }
         };
+        self.played_audio(slot.timestamp, len);
+    }
+
+    /// Moves the timeline to where `slot` (of `len` ticks) starts: fills a gap before it,
+    /// or re-bases on a jump; returns how many of its ticks were already played (overlap,
+    /// to be trimmed). Events do not move the timeline.
+    fn place<K: MediaSink + ?Sized>(
+        &mut self,
+        slot: Playable<'_>,
+        len: u32,
+        missing: u16,
+        sink: &mut K,
+        on_event: &mut impl FnMut(K::Event<'_>),
+    ) -> usize {
+        let contiguous = missing == 0;
         let delta = slot.timestamp.wrapping_sub(self.next_ts) as i32;
-        let mut skip = 0usize;
-        if slot.media == Media::Event {
-            // Events do not move the timeline: senders may keep sending audio meanwhile,
-            // and an event's timestamp need not fall on a packet boundary. What they cover
-            // is filled in when the audio resumes.
-        } else if delta == 0 {
+        if delta == 0 {
             // Right where the timeline is: the common case.
+            0
         } else if delta > 0 && delta as u32 <= self.config.max_gap {
-            let talkspurt =
-                contiguous && slot.marker && matches!(slot.media, Media::G711(_) | Media::G722);
+            let audio = matches!(slot.media, Media::G711(_) | Media::G722 | Media::Host(_));
+            let talkspurt = contiguous && slot.marker && audio;
             self.fill(delta as u32, contiguous, talkspurt, sink, on_event);
+            0
         } else if delta < 0 && delta.unsigned_abs() < len {
-            skip = delta.unsigned_abs() as usize;
+            delta.unsigned_abs() as usize
         } else {
             self.stats.discontinuities += 1;
             let estimate = (missing as u32)
@@ -469,36 +594,62 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
                 .min(self.config.max_gap);
             self.lost(estimate, sink, on_event);
             self.rebase(slot.timestamp);
+            0
         }
-        match slot.media {
-            Media::G711(law) => {
-                let audio = slot.payload.get(skip..).unwrap_or(&[]);
-                self.push(sink, MediaInput::G711(audio, law), on_event);
-                self.next_ts = slot.timestamp.wrapping_add(len);
-                self.last_len = len;
-                self.noise = None;
+    }
+
+    /// The timeline has played audio of `len` ticks from `timestamp`.
+    fn played_audio(&mut self, timestamp: u32, len: u32) {
+        self.next_ts = timestamp.wrapping_add(len);
+        self.last_len = len;
+        self.noise = None;
+    }
+
+    /// Decodes G.722 octets and hands on their samples from the `skip`-th octet on (the
+    /// skipped octets are decoded too: the decoder's state follows the stream). Not
+    /// inlined: its buffer is on the stack only for G.722.
+    #[inline(never)]
+    fn play_g722<K: MediaSink + ?Sized>(
+        &mut self,
+        octets: &[u8],
+        skip: usize,
+        sink: &mut K,
+        on_event: &mut impl FnMut(K::Event<'_>),
+    ) {
+        let mut pcm = [0i16; 2 * G722_PIECE];
+        for (k, piece) in octets.chunks(G722_PIECE).enumerate() {
+            let n = 2 * piece.len();
+            let Some(out) = pcm.get_mut(..n) else { break };
+            for (pair, &octet) in out.chunks_exact_mut(2).zip(piece) {
+                pair.copy_from_slice(&self.g722.decode_octet(octet));
             }
-            Media::G722 => {
-                // The trimmed octets are decoded too: the decoder's state follows the stream.
-                let mut pcm = [0i16; 2 * G722_PIECE];
-                for (k, piece) in slot.payload.chunks(G722_PIECE).enumerate() {
-                    let n = 2 * piece.len();
-                    let Some(out) = pcm.get_mut(..n) else { break };
-                    for (pair, &octet) in out.chunks_exact_mut(2).zip(piece) {
-                        pair.copy_from_slice(&self.g722.decode_octet(octet));
-                    }
-                    let first = k * G722_PIECE;
-                    let from = 2 * skip.saturating_sub(first).min(piece.len());
-                    let played = out.get(from..).unwrap_or(&[]);
-                    self.push(sink, MediaInput::Pcm(played), on_event);
-                }
-                self.next_ts = slot.timestamp.wrapping_add(len);
-                self.last_len = len;
-                self.noise = None;
-            }
-            Media::Noise(level) => self.noise = Some(level),
-            Media::Event => self.event(slot, sink, on_event),
+            let from = 2 * skip.saturating_sub(k * G722_PIECE).min(piece.len());
+            let played = out.get(from..).unwrap_or(&[]);
+            self.push(sink, MediaInput::Pcm(played), on_event);
         }
+    }
+
+    /// Plays a packet of the host's codec: decoded first (its length is what it decodes
+    /// to), then placed on the timeline. Not inlined: its buffer is on the stack only for
+    /// the host's payload types.
+    #[inline(never)]
+    fn play_host<K: MediaSink + ?Sized>(
+        &mut self,
+        pt: u8,
+        slot: Playable<'_>,
+        missing: u16,
+        sink: &mut K,
+        on_event: &mut impl FnMut(K::Event<'_>),
+    ) {
+        let mut pcm = [0i16; HOST_FRAME_SAMPLES];
+        let n = self.host.decode(pt, slot.payload, &mut pcm).min(pcm.len());
+        let len = self.scale.ticks(n as u64) as u32;
+        let skip = self.place(slot, len, missing, sink, on_event);
+        let from =
+            (skip as u64 * u64::from(self.scale.samples) / u64::from(self.scale.ticks)) as usize;
+        let audio = pcm.get(from..n).unwrap_or(&[]);
+        self.push(sink, MediaInput::Pcm(audio), on_event);
+        self.played_audio(slot.timestamp, len);
     }
 
     /// Plays a telephone-event packet: a new key goes to the sink at once, and the span the
@@ -516,7 +667,8 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             }
         });
         if let Some((digit, onset)) = key {
-            let ago = self.fed.saturating_sub(onset) * u64::from(self.per_tick);
+            let ago = self.fed.saturating_sub(onset) * u64::from(self.scale.samples)
+                / u64::from(self.scale.ticks);
             self.push(sink, MediaInput::Digit { digit, ago }, on_event);
         }
         if let Ok(ev) = TelephoneEvent::parse(slot.payload) {
@@ -604,8 +756,8 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
     }
 
     /// The sink's samples in `ticks` of the timeline.
-    fn samples(&self, ticks: u32) -> u64 {
-        u64::from(ticks) * u64::from(self.per_tick)
+    fn samples(&mut self, ticks: u32) -> u64 {
+        self.scale.samples(u64::from(ticks))
     }
 
     /// Hands `input` to the sink and counts its ticks as fed (whether the sink took it all
@@ -616,7 +768,7 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
         input: MediaInput<'_>,
         on_event: &mut impl FnMut(K::Event<'_>),
     ) -> u64 {
-        let ticks = input.len() / u64::from(self.per_tick.max(1));
+        let ticks = self.scale.ticks(input.len());
         self.fed = self.fed.saturating_add(ticks);
         feed(sink, input, on_event)
     }
@@ -1178,6 +1330,91 @@ mod tests {
     }
 
     #[test]
+    fn a_host_codec_plays_on_its_own_clock() {
+        use crate::codec::L16;
+        const PT_L16: u8 = 96;
+        let rate = SampleRate::Hz16000;
+        let mut pcm = vec![0i16; 32_000];
+        synth::add_voice(&mut pcm[8000..24_000], 9000, rate, 9);
+        // L16/16000: 20 ms packets of 320 samples, 640 bytes, timestamps +320; one lost.
+        let mut pkts: Vec<Vec<u8>> = pcm
+            .chunks(320)
+            .enumerate()
+            .map(|(i, c)| {
+                let bytes: Vec<u8> = c.iter().flat_map(|s| s.to_be_bytes()).collect();
+                packet(PT_L16, i as u16, (i * 320) as u32, SSRC, &bytes)
+            })
+            .collect();
+        pkts.remove(30);
+        let l16 = L16 {
+            pt: PT_L16,
+            clock_hz: 16_000,
+        };
+        let mut rec: Recorder = Recorder::new(rate).unwrap();
+        rec.start(options(), PromptAudio::None);
+        let mut rx = RtpReceiver::<8, 640, L16>::with_host_codec(cfg(), l16);
+        let mut got = Out::default();
+        for p in &pkts {
+            rx.packet(&mut rec, p, |e| got.take(e)).unwrap();
+        }
+        rx.flush(&mut rec, |e| got.take(e));
+        assert_eq!(rec.position(), pcm.len() as u64);
+        assert_eq!(rx.stats().lost_samples, 320);
+        // The same audio pushed directly, the lost packet as lost media.
+        let mut direct: Recorder = Recorder::new(rate).unwrap();
+        direct.start(options(), PromptAudio::None);
+        let mut want = Out::default();
+        for (i, c) in pcm.chunks(320).enumerate() {
+            let input = if i == 30 {
+                MediaInput::Lost(320)
+            } else {
+                MediaInput::Pcm(c)
+            };
+            feed(&mut direct, input, &mut |e| want.take(e));
+        }
+        assert_eq!(got, want);
+        // A payload type neither the core's nor the host's is refused.
+        let unknown = packet(97, 500, 0, SSRC, &[0; 8]);
+        assert_eq!(
+            rx.packet(&mut rec, &unknown, |_| {}),
+            Err(RtpError::PayloadType { pt: 97 })
+        );
+    }
+
+    #[test]
+    fn a_48_khz_clock_is_a_third_of_a_sample_a_tick_at_16_khz() {
+        // A host codec on a 48 kHz RTP clock (as Opus is) decoding to 16 kHz: 20 ms packets
+        // advance the timestamp by 960 and decode to 320 samples; a lost packet is 320
+        // samples of lost media.
+        #[derive(Clone, Debug)]
+        struct Wide;
+        impl crate::rtp::HostCodec for Wide {
+            fn clock_hz(&self, pt: u8) -> Option<u32> {
+                (pt == 111).then_some(48_000)
+            }
+            fn decode(&mut self, _: u8, payload: &[u8], out: &mut [i16]) -> usize {
+                let n = 320.min(out.len());
+                out[..n].fill(i16::from(payload[0]) * 100);
+                n
+            }
+        }
+        let rate = SampleRate::Hz16000;
+        let mut rec: Recorder = Recorder::new(rate).unwrap();
+        rec.start(options(), PromptAudio::None);
+        let mut rx = RtpReceiver::<8, 480, Wide>::with_host_codec(cfg(), Wide);
+        for i in 0..50u16 {
+            if i == 20 {
+                continue;
+            }
+            let p = packet(111, i, u32::from(i) * 960, SSRC, &[1, 2, 3]);
+            rx.packet(&mut rec, &p, |_| {}).unwrap();
+        }
+        rx.flush(&mut rec, |_| {});
+        assert_eq!(rec.position(), 50 * 320);
+        assert_eq!((rx.stats().lost_packets, rx.stats().lost_samples), (1, 320));
+    }
+
+    #[test]
     fn comfort_noise_fills_the_pause_with_noise() {
         let audio = ulaw_voice(1000);
         let mut pkts = packets(&audio[..800], 0, 0);
@@ -1312,8 +1549,8 @@ mod size {
     use super::*;
 
     /// The receiver's state is its slots plus a little bookkeeping (positions, the
-    /// comfort-noise source, the key tracker and the counters: 208 bytes on x86-64) and the
-    /// G.722 decoder's state (136).
+    /// comfort-noise source, the key tracker, the clock's scale and the counters: 224 bytes on
+    /// x86-64) and the G.722 decoder's state (136).
     #[test]
     fn state_is_the_slots_and_a_little_more() {
         let slots = |w: usize, p: usize| w * size_of::<Option<Slot<1>>>() + w * p;
@@ -1322,7 +1559,7 @@ mod size {
             (8, 320, size_of::<RtpReceiver<8, 320>>()),
         ] {
             println!("RtpReceiver<{w}, {p}>: {n} bytes");
-            assert!(n <= slots(w, p) + 344, "{w} x {p}: {n} bytes");
+            assert!(n <= slots(w, p) + 360, "{w} x {p}: {n} bytes");
         }
     }
 }

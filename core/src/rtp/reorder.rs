@@ -20,6 +20,8 @@ pub enum Media {
     G711(crate::codec::Law),
     /// G.722 octets (one per tick of the 8 kHz RTP clock, two 16 kHz samples each).
     G722,
+    /// A payload type of the host's codec.
+    Host(u8),
     /// RFC 3389 comfort noise at this level (−dBov).
     Noise(u8),
     /// An RFC 4733 telephone event.
