@@ -49,6 +49,8 @@ impl core::fmt::Display for QueueFull {
     }
 }
 
+impl core::error::Error for QueueFull {}
+
 /// What the queue tells its host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

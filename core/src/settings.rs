@@ -180,6 +180,8 @@ impl fmt::Display for SettingsError {
     }
 }
 
+impl core::error::Error for SettingsError {}
+
 /// The most `stopTones` entries recresp reads (repeats included).
 pub const STOP_TONES_MAX: usize = 16;
 

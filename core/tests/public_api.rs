@@ -413,3 +413,26 @@ fn the_playout_sends_the_beep_while_the_recorder_plays_it() {
     assert_eq!(beep_sent, Some(34));
     assert_eq!(beep_finished, beep_sent);
 }
+
+#[test]
+fn every_error_type_is_an_error() {
+    fn is_error<E: core::error::Error>(e: E) -> String {
+        e.to_string()
+    }
+    let messages = [
+        is_error(CapacityError { required: 9 }),
+        is_error(CommandError::NotRunning),
+        is_error(QueueFull),
+        is_error(RtpError::EmptyPayload),
+        is_error(rtp::Rfc4733Error::TooShort { len: 1 }),
+        is_error(recresp_core::codec::BufferTooSmall {
+            needed: 2,
+            available: 1,
+        }),
+        is_error(recresp_core::FrameTooLong { needed: 160 }),
+        is_error(WriteError),
+    ];
+    assert!(messages.iter().all(|m| !m.is_empty()));
+    let _ = is_error::<RequestError>;
+    let _ = is_error::<SettingsError>;
+}

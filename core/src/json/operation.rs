@@ -39,6 +39,8 @@ impl fmt::Display for WriteError {
     }
 }
 
+impl core::error::Error for WriteError {}
+
 /// The operation's path: `/communications/calls/{callId}/operations/{operationId}`.
 struct ResourcePath<'a>(&'a OperationRef<'a>);
 

@@ -90,6 +90,8 @@ impl fmt::Display for RequestError {
     }
 }
 
+impl core::error::Error for RequestError {}
+
 impl From<SettingsError> for RequestError {
     fn from(e: SettingsError) -> Self {
         RequestError::Invalid(e)

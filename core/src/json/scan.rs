@@ -69,6 +69,8 @@ impl fmt::Display for JsonError {
     }
 }
 
+impl core::error::Error for JsonError {}
+
 /// Checks that `text` is one JSON value (RFC 8259: UTF-8, optional whitespace around it)
 /// with arrays and objects nested at most `max_depth` deep (capped at [`MAX_NESTING`]);
 /// returns the text as `str`.

@@ -104,6 +104,8 @@ impl core::fmt::Display for CapacityError {
     }
 }
 
+impl core::error::Error for CapacityError {}
+
 /// A command that does not apply in the recorder's current phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -122,6 +124,8 @@ impl core::fmt::Display for CommandError {
         })
     }
 }
+
+impl core::error::Error for CommandError {}
 
 /// Settings of the two detectors (recresp extensions; Graph has none). The defaults suit
 /// telephone lines; see [`DtmfConfig`] and [`SpeechConfig`].

@@ -93,6 +93,8 @@ impl fmt::Display for RtpError {
     }
 }
 
+impl core::error::Error for RtpError {}
+
 /// One parsed RTP packet, borrowing the datagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RtpPacket<'a> {

@@ -60,6 +60,8 @@ impl fmt::Display for Rfc4733Error {
     }
 }
 
+impl core::error::Error for Rfc4733Error {}
+
 impl TelephoneEvent {
     /// Parses the first 4 bytes of `payload`.
     pub fn parse(payload: &[u8]) -> Result<TelephoneEvent, Rfc4733Error> {
