@@ -39,6 +39,8 @@ echo "== tests (debug: overflow checks on)"
 cargo test --workspace
 echo "== corpus and signal-suite tests (release)"
 cargo test --workspace --release
+echo "== fuzz runs of the core's inputs (scripts/test-fuzz.sh)"
+./scripts/test-fuzz.sh
 echo "== speech detector cost against its goal (scripts/speech-cost.sh --check, callgrind)"
 ./scripts/speech-cost.sh --check
 echo "== C API (scripts/test-ffi.sh)"
