@@ -84,8 +84,11 @@ pub async fn page(State(shared): State<Arc<Shared>>) -> Response {
     Html(markup.into_string()).into_response()
 }
 
-fn time(t: SystemTime) -> String {
-    humantime::format_rfc3339_millis(t).to_string()
+/// The time of day (UTC) to the millisecond; the whole date in its tooltip.
+fn time(t: SystemTime) -> Markup {
+    let full = humantime::format_rfc3339_millis(t).to_string();
+    let day_time = full.split_once('T').map_or(full.as_str(), |(_, t)| t);
+    html! { span title=(full) { (day_time) } }
 }
 
 fn call(r: &CallRecord, shared: &Shared) -> Markup {
@@ -96,7 +99,8 @@ fn call(r: &CallRecord, shared: &Shared) -> Markup {
                 span class={ "state state-" (r.state) } { (r.state) }
             }
             p.meta {
-                (r.direction) ", created " (time(r.created)) ", notifications to "
+                (r.direction) ", created " (humantime::format_rfc3339_seconds(r.created).to_string())
+                ", notifications to "
                 code { (r.callback) }
             }
             h3 { "Operations" }
@@ -119,9 +123,6 @@ fn call(r: &CallRecord, shared: &Shared) -> Markup {
                     }
                 }
             }
-            @for op in r.operations.iter().filter(|o| o.kind == "recordResponse" && o.status != "running") {
-                (recording(op, shared))
-            }
             h3 { "Notifications" }
             @if r.dropped > 0 {
                 p.note { (r.dropped) " older notifications are not kept (a call keeps its last "
@@ -137,6 +138,9 @@ fn call(r: &CallRecord, shared: &Shared) -> Markup {
                         (notification(n))
                     }
                 }
+            }
+            @for op in r.operations.iter().filter(|o| o.kind == "recordResponse" && o.status != "running") {
+                (recording(op, shared))
             }
         }
     }
