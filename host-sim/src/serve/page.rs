@@ -152,24 +152,27 @@ fn recording(op: &OperationRow, shared: &Shared) -> Markup {
         .as_deref()
         .filter(|id| shared.recordings.wav(id).is_some());
     let timeline = op.timeline && shared.recordings.timeline(&op.id).is_some();
+    if op.recording.is_none() && !op.timeline {
+        // Cancelled before it started, or ended with its call: nothing to show.
+        return html! {};
+    }
     html! {
         div.recording data-operation-id=(op.id) {
             h3 { "recordResponse " code { (op.id) } ": " (op.reason) }
-            @match (wav, &op.recording) {
-                (Some(id), _) => {
-                    audio controls preload="auto" src={ (RECORDINGS) "/" (id) }
-                        onloadedmetadata="this.dataset.duration = this.duration.toFixed(3)" {}
-                }
-                (None, Some(_)) => p.note { "Its recording is no longer kept (its call ended, or its retention time passed)." },
-                (None, None) => p.note { "No recording." },
+            @if let Some(id) = wav {
+                audio controls preload="auto" src={ (RECORDINGS) "/" (id) }
+                    onloadedmetadata="this.dataset.duration = this.duration.toFixed(3)" {}
+            } @else if op.recording.is_none() {
+                p.note { "No recording." }
+            }
+            @if (op.recording.is_some() && wav.is_none()) || (op.timeline && !timeline) {
+                p.note { "Its recording and timeline are no longer kept (its call ended, or their retention time passed)." }
             }
             @if timeline {
                 a href={ (TIMELINES) "/" (op.id) } {
                     img.timeline src={ (TIMELINES) "/" (op.id) } alt="the operation's timeline"
                         onload="this.dataset.loaded = 'yes'";
                 }
-            } @else {
-                p.note { "Its timeline is no longer kept." }
             }
         }
     }
