@@ -472,9 +472,15 @@ async fn keys_are_heard_only_while_a_record_response_runs() {
     .await;
     let r = r["id"].as_str().unwrap().to_string();
     let all = bot.wait_for(WAIT, |a| !about(a, &r).is_empty()).await;
-    assert_eq!(about(&all, &r)[0]["completionReason"], "initialSilenceTimeout");
+    assert_eq!(
+        about(&all, &r)[0]["completionReason"],
+        "initialSilenceTimeout"
+    );
     let p = p["id"].as_str().unwrap();
-    assert_eq!(about(&all, p)[0]["completionReason"], "completedSuccessfully");
+    assert_eq!(
+        about(&all, p)[0]["completionReason"],
+        "completedSuccessfully"
+    );
     assert!(
         all.iter()
             .all(|n| n["value"][0]["resourceData"]["toneInfo"].is_null()),

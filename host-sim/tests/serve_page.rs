@@ -105,7 +105,10 @@ async fn is_graph_error(r: reqwest::Response, status: u16, what: &str) {
     let e: Value = r.json().await.unwrap();
     assert!(e["error"]["code"].is_string(), "{what}: {e}");
     assert!(e["error"]["message"].is_string(), "{what}: {e}");
-    assert!(e["error"]["innerError"]["request-id"].is_string(), "{what}: {e}");
+    assert!(
+        e["error"]["innerError"]["request-id"].is_string(),
+        "{what}: {e}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -182,7 +185,11 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     let accepted = bot.all().len();
     assert_eq!(notes.len(), accepted, "{notes:?}");
     let raw = row_html(&html, "notification");
-    for ((n, tag), row) in notes.iter().zip(tags(&html, "tr", "data-attempts")).zip(raw) {
+    for ((n, tag), row) in notes
+        .iter()
+        .zip(tags(&html, "tr", "data-attempts"))
+        .zip(raw)
+    {
         assert_eq!(attr(tag, "data-attempts"), Some("2"), "{n}");
         assert_eq!(attr(tag, "data-outcome"), Some("delivered"), "{n}");
         assert_eq!(attempts(row), ["500", "200"], "{n}");
@@ -245,7 +252,10 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     assert_eq!(attr(calls[0], "data-state"), Some("terminated"));
     assert!(rows(&html, "operation")[1].contains("stopToneDetected"));
     let notes = rows(&html, "notification");
-    assert!(notes.iter().any(|n| n.contains("state terminated")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("state terminated")),
+        "{notes:?}"
+    );
     assert!(tags(&html, "audio", "src=").is_empty(), "{html}");
     assert!(html.contains("no longer kept"), "{html}");
     is_graph_error(c.get(server.url(src)).send().await.unwrap(), 404, src).await;

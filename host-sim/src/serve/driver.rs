@@ -21,8 +21,8 @@ use std::sync::Arc;
 
 use recresp_core::json;
 use recresp_core::{
-    CompletionReason, CLIENT_CONTEXT_MAX_CHARS, Event, MediaInput, MediaOp, MediaQueue, MediaSink, OpId, OperationRef,
-    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate,
+    CompletionReason, Event, MediaInput, MediaOp, MediaQueue, MediaSink, OpId, OperationRef,
+    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate, CLIENT_CONTEXT_MAX_CHARS,
 };
 use serde_json::Value;
 
@@ -53,7 +53,10 @@ enum Kind {
         captured: Vec<i16>,
         timeline: Box<Timeline>,
     },
-    Prompt { samples: u64, failed: bool },
+    Prompt {
+        samples: u64,
+        failed: bool,
+    },
 }
 
 /// An operation submitted to the queue and not yet notified.
@@ -415,11 +418,7 @@ impl CallState {
         self.require(Phase::Established)?;
         let client_context = client_context(body)?;
         self.tones.get_or_insert(1);
-        Ok(self.completed_op(
-            OtherOp::SubscribeToTone,
-            "subscribeToTone",
-            &client_context,
-        ))
+        Ok(self.completed_op(OtherOp::SubscribeToTone, "subscribeToTone", &client_context))
     }
 
     fn completed_op(

@@ -106,7 +106,12 @@ impl CallLog {
         r.next_seq += 1;
         let seq = r.next_seq;
         let first = body.pointer("/value/0").unwrap_or(&Value::Null);
-        let text = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+        let text = |v: &Value, p: &str| {
+            v.pointer(p)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         if r.notifications.len() == NOTIFICATIONS_PER_CALL {
             r.notifications.pop_front();
             r.dropped += 1;
@@ -219,7 +224,13 @@ impl Journal {
     }
 
     /// Starts the record of a new call.
-    pub fn start(&self, id: &str, direction: &'static str, state: &str, callback: &str) -> Arc<CallLog> {
+    pub fn start(
+        &self,
+        id: &str,
+        direction: &'static str,
+        state: &str,
+        callback: &str,
+    ) -> Arc<CallLog> {
         let log = Arc::new(CallLog(Mutex::new(CallRecord {
             id: id.to_string(),
             direction,
@@ -259,6 +270,10 @@ impl Journal {
 
     /// The calls, newest first.
     pub fn list(&self) -> Vec<Arc<CallLog>> {
-        self.calls().iter().rev().map(|(l, _)| Arc::clone(l)).collect()
+        self.calls()
+            .iter()
+            .rev()
+            .map(|(l, _)| Arc::clone(l))
+            .collect()
     }
 }

@@ -249,12 +249,20 @@ pub async fn timeline_picture(
     };
     let drawn = tokio::task::spawn_blocking(move || timeline.svg()).await;
     match drawn {
-        Ok(Ok(svg)) => (StatusCode::OK, [(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        Ok(Ok(svg)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "image/svg+xml")],
+            svg,
+        )
+            .into_response(),
         Ok(Err(e)) => GraphError::for_status(StatusCode::INTERNAL_SERVER_ERROR, e)
             .for_request(&headers)
             .into_response(),
-        Err(_) => GraphError::for_status(StatusCode::INTERNAL_SERVER_ERROR, "drawing the timeline failed")
-            .for_request(&headers)
-            .into_response(),
+        Err(_) => GraphError::for_status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "drawing the timeline failed",
+        )
+        .for_request(&headers)
+        .into_response(),
     }
 }

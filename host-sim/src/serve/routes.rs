@@ -330,7 +330,9 @@ fn start_call(
     let log = shared
         .journal
         .start(&id, direction.as_str(), initial, &callback);
-    let notify = shared.notifier.start_call(callback.clone(), Arc::clone(&log));
+    let notify = shared
+        .notifier
+        .start_call(callback.clone(), Arc::clone(&log));
     let mut state = CallState::new(&id, audio, notify, direction, &callback, version);
     if hang_up_when_audio_ends {
         state.hang_up_when_audio_ends();
