@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(30);
+/// The recordResponse of the page's call.
+const RECORD: &str = r##"{"stopTones":["#"],"playBeep":false,"clientContext":"on the page"}"##;
 
 /// The page's HTML.
 async fn page(c: &reqwest::Client, server: &Server) -> String {
@@ -98,6 +100,17 @@ fn rows(html: &str, class: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every text of an SVG, in order, and how many elements it has.
+fn labels(svg: &str) -> (usize, Vec<String>) {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect();
+    (doc.descendants().filter(|n| n.is_element()).count(), texts)
+}
+
 async fn is_graph_error(r: reqwest::Response, status: u16, what: &str) {
     assert_eq!(r.status().as_u16(), status, "{what}");
     assert!(r.headers().contains_key("request-id"), "{what}");
@@ -150,14 +163,7 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     assert_eq!(r.status(), 202);
     let (s, _, tones) = act(&c, &server, "page-1", "subscribeToTone", "{}").await;
     assert_eq!(s, 200, "{tones}");
-    let (s, _, op) = act(
-        &c,
-        &server,
-        "page-1",
-        "recordResponse",
-        r##"{"stopTones":["#"],"playBeep":false,"clientContext":"on the page"}"##,
-    )
-    .await;
+    let (s, _, op) = act(&c, &server, "page-1", "recordResponse", RECORD).await;
     assert_eq!(s, 200, "{op}");
     let op_id = op["id"].as_str().unwrap().to_string();
     let all = bot.wait_for(WAIT, |a| !about(a, &op_id).is_empty()).await;
@@ -236,6 +242,26 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     let svg = svg.text().await.unwrap();
     assert!(svg.trim_start().starts_with("<svg"), "{}", &svg[..80]);
     assert!(svg.contains("stopToneDetected"));
+    // The call's first recordResponse heard the WAV from its first sample: its picture is
+    // the one `recresp-sim run --timeline` draws for the same request and WAV.
+    std::fs::write(dir.path("request.json"), RECORD).unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
+        .arg("run")
+        .arg("--request")
+        .arg(dir.path("request.json"))
+        .arg("--caller")
+        .arg(dir.path("audio/page-1.wav"))
+        .arg("--timeline")
+        .arg(dir.path("run.svg"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    // The same labels, element for element (what differs is only the caller's waveform
+    // after the operation ended: `run` has the whole WAV, the server what the call heard).
+    let run_svg = std::fs::read_to_string(dir.path("run.svg")).unwrap();
+    let (ours, theirs) = (labels(&svg), labels(&run_svg));
+    assert!(ours.1.len() > 20, "{ours:?}");
+    assert_eq!(ours, theirs);
 
     // The caller hangs up: the call stays listed, terminated, with its history; its
     // recording and timeline went with it.

@@ -277,3 +277,57 @@ impl Journal {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(state: &str) -> Value {
+        serde_json::json!({"value": [{"changeType": "updated", "resourceUrl": "/communications/calls/A",
+            "resourceData": {"@odata.type": "#microsoft.graph.call", "state": state}}]})
+    }
+
+    #[test]
+    fn a_call_keeps_its_last_notifications_and_counts_the_rest() {
+        let journal = Journal::default();
+        let log = journal.start("a", "incoming", "incoming", "http://bot");
+        let over = 50;
+        for _ in 0..NOTIFICATIONS_PER_CALL + over {
+            log.queued(&note("established"));
+        }
+        let seq = log.queued(&note("terminated"));
+        log.attempted(seq, Attempt::Status(500), false);
+        log.attempted(seq, Attempt::Status(202), false);
+        let r = log.lock();
+        assert_eq!(r.notifications.len(), NOTIFICATIONS_PER_CALL);
+        assert_eq!(r.dropped, over as u64 + 1);
+        let last = r.notifications.back().unwrap();
+        assert_eq!(last.seq, seq);
+        assert_eq!(last.summary, "call, state terminated");
+        assert_eq!(last.attempts.len(), 2);
+        assert_eq!(
+            r.notifications[0].seq,
+            seq - NOTIFICATIONS_PER_CALL as u64 + 1
+        );
+    }
+
+    #[test]
+    fn the_last_ended_calls_stay_listed_and_live_ones_always() {
+        let journal = Journal::default();
+        let live = journal.start("live", "incoming", "established", "http://bot");
+        let ended: Vec<_> = (0..ENDED_CALLS + 5)
+            .map(|i| journal.start(&format!("c{i}"), "outgoing", "established", "http://bot"))
+            .collect();
+        for log in &ended {
+            journal.ended(log);
+        }
+        let listed: Vec<String> = journal.list().iter().map(|l| l.lock().id.clone()).collect();
+        assert_eq!(listed.len(), ENDED_CALLS + 1);
+        assert_eq!(listed[0], format!("c{}", ENDED_CALLS + 4), "newest first");
+        assert!(!listed.contains(&"c4".to_string()));
+        assert!(listed.contains(&"c5".to_string()));
+        assert_eq!(listed.last().unwrap(), "live");
+        journal.forget(&live);
+        assert_eq!(journal.list().len(), ENDED_CALLS);
+    }
+}
