@@ -4,6 +4,8 @@
 # hung up by the caller; a call the bot places, the seed's recordResponse, the notification on
 # a local callback, the recording downloaded with its token and compared byte for byte with
 # what `recresp-sim run` writes; errors, wrong tokens, barge-in and cancel; /v1.0 shapes.
+# The page at `/` in headless Chromium (host-sim/tests/browser/page.sh; screenshots kept under
+# target/serve-page/).
 # Then: a WAV whose header claims 4 GiB, given to `run --caller` and to a server's upload
 # under a 1.5 GB address-space limit; the README's walk-through, run twice; the server's Rust
 # tests (lifecycle, hardening, a bounded fuzz run). Loopback only.
@@ -15,7 +17,7 @@ SDKS=("msgraph-beta-sdk==1.66.0" "msgraph-sdk==1.65.0")
 VENV="target/serve-sdk-venv"
 MARK="$VENV/.installed-$(IFS=+; echo "${SDKS[*]}")"
 
-ensure_apt python3 python3-venv curl jq openssl
+ensure_apt python3 python3-venv curl jq openssl chromium
 if [ ! -f "$MARK" ]; then
   echo "== making $VENV with ${SDKS[*]}"
   rm -rf "$VENV"
@@ -234,9 +236,12 @@ fi
 echo "  ok: with --callback-ca the bot's https endpoint got establishing, established;" \
   "without it nothing was delivered ($(curl -sf "$UNTRUSTING/recresp/stats" | jq -c .notifications))"
 
+echo "== the page at / in headless Chromium"
+bash host-sim/tests/browser/page.sh "$SIM" "$PWD/target/serve-page"
+
 echo "== the server's Rust tests"
 if ! cargo test -p recresp-host-sim --test serve --test serve_lifecycle --test serve_hardening \
-    --test serve_fuzz -- --nocapture >"$WORK/rust-tests.log" 2>&1; then
+    --test serve_fuzz --test serve_page -- --nocapture >"$WORK/rust-tests.log" 2>&1; then
   grep -vE "posting to|gave up posting" "$WORK/rust-tests.log" >&2
   exit 1
 fi

@@ -75,6 +75,17 @@ impl Timeline {
         }
     }
 
+    /// Adds caller audio the operation heard, after what it had (for a host that feeds the
+    /// recorder as the audio arrives rather than from one buffer).
+    pub fn hear(&mut self, samples: &[i16]) {
+        self.caller.extend_from_slice(samples);
+    }
+
+    /// Samples of caller audio it holds.
+    pub fn heard(&self) -> usize {
+        self.caller.len()
+    }
+
     /// Notes the prompt the operation plays first.
     pub fn prompt(&mut self, audio: CallerAudio) {
         self.played.push(Played {

@@ -438,6 +438,56 @@ async fn tones_are_notified_after_subscribe_to_tone() {
     );
 }
 
+/// The call's one DTMF detector is the recorder's: a key pressed while only a playPrompt
+/// runs is not heard, so not notified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_heard_only_while_a_record_response_runs() {
+    let dir = Dir::new("tones-prompt");
+    inputs(&dir, &["t2"], SampleRate::Hz8000);
+    let server = Server::start(&strs(&server_args(&dir)));
+    let bot = Bot::start(BotMode::Ok).await;
+    let c = client();
+    create_call(&c, &server, "t2", &bot).await;
+    let (s, _, _) = act(&c, &server, "t2", "subscribeToTone", "{}").await;
+    assert_eq!(s, 200);
+    // 6 s of prompt over the caller's 4 s (the key included), then a recordResponse that
+    // hears the silence after it.
+    let long = r##"{"@odata.type":"#microsoft.graph.mediaPrompt","mediaInfo":{"uri":"https://x/long.wav"}}"##;
+    let (s, _, p) = act(
+        &c,
+        &server,
+        "t2",
+        "playPrompt",
+        &format!(r#"{{"prompts":[{long},{long}]}}"#),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    let (_, _, r) = act(
+        &c,
+        &server,
+        "t2",
+        "recordResponse",
+        r##"{"stopTones":["#"],"playBeep":false,"initialSilenceTimeoutInSeconds":1}"##,
+    )
+    .await;
+    let r = r["id"].as_str().unwrap().to_string();
+    let all = bot.wait_for(WAIT, |a| !about(a, &r).is_empty()).await;
+    assert_eq!(
+        about(&all, &r)[0]["completionReason"],
+        "initialSilenceTimeout"
+    );
+    let p = p["id"].as_str().unwrap();
+    assert_eq!(
+        about(&all, p)[0]["completionReason"],
+        "completedSuccessfully"
+    );
+    assert!(
+        all.iter()
+            .all(|n| n["value"][0]["resourceData"]["toneInfo"].is_null()),
+        "{all:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploaded_audio_and_retention() {
     let dir = Dir::new("upload");

@@ -104,6 +104,7 @@ impl Calls {
         let call_id = {
             let mut state = call.lock();
             state.hang_up(shared, reason);
+            shared.journal.ended(state.log());
             state.id().to_string()
         };
         call.wake();

@@ -5,42 +5,58 @@
 //! The caller's audio (a WAV, or silence when the call has none or it has run out) is
 //! consumed only while a playPrompt or recordResponse runs, so the first recordResponse of a
 //! call hears the WAV from its first sample, exactly as `recresp-sim run` does, and its
-//! recording is the same bytes. Every consumed sample also goes through a DTMF detector for
-//! the tone notifications of `subscribeToTone`.
+//! recording is the same bytes.
+//!
+//! The keys the caller presses are the recorder's own `ToneDetected` events: once the bot
+//! subscribed to tones, each is notified. So keys are heard only while a recordResponse runs
+//! (a playPrompt plays to the caller and listens to nothing), as the call has one DTMF
+//! detector: the recorder's.
+//!
+//! Each recordResponse also gathers its timeline (its events, and after every 10 ms block the
+//! recorder's clocks and speech frame), kept beside its recording for the page.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use recresp_core::json;
 use recresp_core::{
-    CompletionReason, DtmfDetector, DtmfEvent, Event, MediaInput, MediaOp, MediaQueue, MediaSink,
-    OpId, OperationRef, OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate,
+    CompletionReason, Event, MediaInput, MediaOp, MediaQueue, MediaSink, OpId, OperationRef,
+    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate, CLIENT_CONTEXT_MAX_CHARS,
 };
 use serde_json::Value;
 
 use super::errors::GraphError;
+use super::journal::CallLog;
 use super::lifecycle::{self, Direction, EndReason};
 use super::notifier::CallNotifications;
 use super::operations::{self, OtherOp};
 use super::version::ApiVersion;
 use super::Shared;
-use crate::simulate::{load_prompt, notification_json, running_operation_json};
+use crate::simulate::{load_prompt, notification_json, read_prompt, running_operation_json};
+use crate::timeline::Timeline;
 use crate::wav::{encode_wav, CallerAudio};
 
 /// Operations a call can hold waiting (the most the core's queue allows).
 const QUEUE: usize = 6;
-/// Samples pushed at once.
+/// Samples pushed at once, at most: 10 ms at 16 kHz.
 const FRAME: usize = 160;
-/// Graph's limit on `clientContext`.
-const MAX_CLIENT_CONTEXT: usize = 256;
+/// The blocks a recordResponse's timeline is read after.
+const BLOCK_MS: u32 = 10;
 /// Graph's limit on a playPrompt's prompts.
 const MAX_PROMPTS: usize = 20;
 
 /// What an operation in the queue is.
 #[derive(Debug)]
 enum Kind {
-    Record { captured: Vec<i16> },
-    Prompt { samples: u64, failed: bool },
+    Record {
+        captured: Vec<i16>,
+        timeline: Box<Timeline>,
+    },
+    Prompt {
+        samples: u64,
+        failed: bool,
+    },
 }
 
 /// An operation submitted to the queue and not yet notified.
@@ -72,7 +88,6 @@ pub struct CallState {
     pending: HashMap<OpId, Pending>,
     /// Every operation's latest document, for `GET .../operations/{id}`.
     documents: HashMap<String, Value>,
-    dtmf: DtmfDetector,
     /// The next tone `sequenceId`, once the bot subscribed to tones.
     tones: Option<u64>,
     /// A media operation was submitted (the caller's audio can no longer be replaced).
@@ -116,7 +131,6 @@ impl CallState {
             position: 0,
             pending: HashMap::new(),
             documents: HashMap::new(),
-            dtmf: DtmfDetector::new(audio.rate),
             tones: None,
             touched: false,
             prompt_left: None,
@@ -167,6 +181,7 @@ impl CallState {
 
     fn establish(&mut self, shared: &Shared) {
         self.phase = Phase::Established;
+        self.log().state("established");
         for state in ["establishing", "established"] {
             self.post(lifecycle::state_changed(&self.call_id, state), shared);
         }
@@ -175,7 +190,7 @@ impl CallState {
     /// Posts a call notification (Graph's id form, an etag).
     fn post(&mut self, mut envelope: Value, shared: &Shared) {
         operations::finish(&mut envelope, shared.next_etag());
-        self.notify.send(self.version.shape(envelope).to_string());
+        self.notify.send(&self.version.shape(envelope));
     }
 
     /// Refuses what needs a ringing call once it was answered, and the reverse.
@@ -218,6 +233,11 @@ impl CallState {
         Ok(())
     }
 
+    /// The call's record for the page.
+    pub fn log(&self) -> &Arc<CallLog> {
+        self.notify.log()
+    }
+
     /// The call's id, as it was given.
     pub fn id(&self) -> &str {
         &self.call_id
@@ -246,7 +266,6 @@ impl CallState {
             ));
         }
         self.queue = MediaQueue::new(audio.rate).expect("the default capacity fits every rate");
-        self.dtmf = DtmfDetector::new(audio.rate);
         self.rate = audio.rate;
         self.audio = audio.samples;
         self.position = 0;
@@ -276,12 +295,22 @@ impl CallState {
             None => PromptAudio::None,
             Some(p) => load_prompt(p.uri.as_str(), media_dir, self.rate),
         };
+        let mut timeline = Box::new(Timeline::new(self.rate, options, &[]));
+        if let Some(audio) = settings
+            .prompt
+            .as_ref()
+            .and_then(|p| read_prompt(p.uri.as_str(), media_dir))
+        {
+            timeline.prompt(audio);
+        }
         let op = self
             .queue
             .submit(MediaOp::Record { options, prompt })
             .map_err(|_| Self::queue_full())?;
         let graph_id = super::ids::guid();
         let client_context = settings.client_context.as_str().to_string();
+        self.log()
+            .operation(&graph_id, "recordResponse", &client_context, "running");
         let body = running_operation_json(&OperationRef {
             call_id: &self.call_id,
             operation_id: &graph_id,
@@ -298,6 +327,7 @@ impl CallState {
                 client_context,
                 kind: Kind::Record {
                     captured: Vec::new(),
+                    timeline,
                 },
                 version,
             },
@@ -346,6 +376,8 @@ impl CallState {
         let graph_id = super::ids::guid();
         let doc = operations::started(OtherOp::PlayPrompt, &graph_id, &client_context);
         self.documents.insert(graph_id.clone(), doc.clone());
+        self.log()
+            .operation(&graph_id, "playPrompt", &client_context, "running");
         self.pending.insert(
             op,
             Pending {
@@ -373,21 +405,34 @@ impl CallState {
         let client_context = client_context(body)?;
         self.queue.cancel_all();
         self.drain(shared, false);
-        Ok(self.completed_op(OtherOp::CancelMediaProcessing, &client_context))
+        Ok(self.completed_op(
+            OtherOp::CancelMediaProcessing,
+            "cancelMediaProcessing",
+            &client_context,
+        ))
     }
 
-    /// subscribeToTone: every key the caller presses from now on is notified.
+    /// subscribeToTone: every key the recorder hears from now on is notified (keys are
+    /// heard while a recordResponse runs).
     pub fn subscribe_to_tone(&mut self, body: &Value) -> Result<(String, String), GraphError> {
         self.require(Phase::Established)?;
         let client_context = client_context(body)?;
         self.tones.get_or_insert(1);
-        Ok(self.completed_op(OtherOp::SubscribeToTone, &client_context))
+        Ok(self.completed_op(OtherOp::SubscribeToTone, "subscribeToTone", &client_context))
     }
 
-    fn completed_op(&mut self, kind: OtherOp, client_context: &str) -> (String, String) {
+    fn completed_op(
+        &mut self,
+        kind: OtherOp,
+        name: &'static str,
+        client_context: &str,
+    ) -> (String, String) {
         let graph_id = super::ids::guid();
         let doc = operations::started(kind, &graph_id, client_context);
         self.documents.insert(graph_id.clone(), doc.clone());
+        let log = self.log();
+        log.operation(&graph_id, name, client_context, "completed");
+        log.finished(&graph_id, "completed", "", None, false);
         (graph_id, doc.to_string())
     }
 
@@ -408,6 +453,7 @@ impl CallState {
             );
         }
         self.post(lifecycle::terminated(&self.call_id, reason), shared);
+        self.log().state("terminated");
         self.ended = true;
     }
 
@@ -416,10 +462,27 @@ impl CallState {
         self.drain(shared, false);
         let mut left = budget;
         let mut stalled = 0;
+        let block = (self.rate.samples_in_ms(BLOCK_MS) as usize).min(FRAME);
         while left > 0 && self.busy() && stalled < 3 {
-            let n = match self.prompt_left {
-                Some(p) => FRAME.min(left).min(usize::try_from(p).unwrap_or(FRAME)),
-                None => FRAME.min(left),
+            let running = self.queue.running();
+            let recording = running.filter(|op| {
+                matches!(
+                    self.pending.get(op),
+                    Some(Pending {
+                        kind: Kind::Record { .. },
+                        ..
+                    })
+                )
+            });
+            // A recordResponse is fed up to the end of its recorder's current 10 ms block,
+            // so that its timeline is read after each block.
+            let n = match (self.prompt_left, recording) {
+                (Some(p), _) => block.min(left).min(usize::try_from(p).unwrap_or(block)),
+                (None, Some(_)) => {
+                    let into = self.queue.recorder().position() as usize % block;
+                    (block - into).min(left)
+                }
+                (None, None) => block.min(left),
             };
             let mut frame = [0i16; FRAME];
             if let Some(src) = self.audio.get(self.position..) {
@@ -427,7 +490,13 @@ impl CallState {
                 frame[..k].copy_from_slice(&src[..k]);
             }
             let used = (self.queue.push(MediaInput::Pcm(&frame[..n])) as usize).min(n);
-            self.detect_tones(&frame[..used], shared);
+            if let Some(Pending {
+                kind: Kind::Record { timeline, .. },
+                ..
+            }) = recording.and_then(|op| self.pending.get_mut(&op))
+            {
+                timeline.hear(&frame[..used]);
+            }
             if let Some(p) = self.prompt_left.as_mut() {
                 *p = p.saturating_sub(used as u64);
             }
@@ -435,22 +504,15 @@ impl CallState {
             left -= used;
             stalled = if used == 0 { stalled + 1 } else { 0 };
             self.drain(shared, false);
-        }
-    }
-
-    fn detect_tones(&mut self, samples: &[i16], shared: &Shared) {
-        let mut found = Vec::new();
-        self.dtmf.push(samples, &mut |e| {
-            if let DtmfEvent::Start { digit, .. } = e {
-                found.push(digit);
-            }
-        });
-        if let Some(seq) = self.tones.as_mut() {
-            for digit in found {
-                let mut n = operations::tone_notification(&self.call_id, *seq, digit);
-                *seq += 1;
-                operations::finish(&mut n, shared.next_etag());
-                self.notify.send(self.version.shape(n).to_string());
+            // Still running (an operation that ended was read as it completed).
+            if let Some(Pending {
+                kind: Kind::Record { timeline, .. },
+                ..
+            }) = recording
+                .filter(|op| self.queue.running() == Some(*op))
+                .and_then(|op| self.pending.get_mut(&op))
+            {
+                timeline.observe(self.queue.recorder());
             }
         }
     }
@@ -465,6 +527,8 @@ impl CallState {
             documents,
             notify,
             prompt_left,
+            tones,
+            version: call_version,
             ..
         } = self;
         while let Some(event) = queue.poll() {
@@ -500,6 +564,9 @@ impl CallState {
                         info,
                         name,
                     );
+                    notify
+                        .log()
+                        .finished(&p.graph_id, status.as_str(), name, None, false);
                     let path = operations::operation_path(call_id, &p.graph_id);
                     (
                         p.graph_id,
@@ -510,7 +577,7 @@ impl CallState {
                 QueueEvent::Record { op, event } => match event {
                     Event::Captured(samples) => {
                         if let Some(Pending {
-                            kind: Kind::Record { captured },
+                            kind: Kind::Record { captured, .. },
                             ..
                         }) = pending.get_mut(&op)
                         {
@@ -522,14 +589,37 @@ impl CallState {
                         let Some(p) = pending.remove(&op) else {
                             continue;
                         };
-                        let mut audio = match p.kind {
-                            Kind::Record { captured } => captured,
-                            Kind::Prompt { .. } => Vec::new(),
+                        let (mut audio, timeline) = match p.kind {
+                            Kind::Record { captured, timeline } => (captured, Some(timeline)),
+                            Kind::Prompt { .. } => (Vec::new(), None),
                         };
+                        // A recordResponse cancelled before it started has no timeline.
+                        let timeline = timeline.filter(|t| t.heard() > 0).map(|mut t| {
+                            t.event(Event::Completed(completion));
+                            t.observe(queue.recorder());
+                            t
+                        });
                         audio.truncate(completion.recorded_samples as usize);
                         let stored = (completion.has_recording() && !hanging_up).then(|| {
                             let (id, token) =
                                 shared.recordings.store(call_id, encode_wav(*rate, &audio));
+                            (id, token)
+                        });
+                        let kept_timeline = match timeline {
+                            Some(t) if !hanging_up => {
+                                shared.recordings.store_timeline(call_id, &p.graph_id, *t);
+                                true
+                            }
+                            _ => false,
+                        };
+                        notify.log().finished(
+                            &p.graph_id,
+                            completion.status.as_str(),
+                            completion.reason.as_str(),
+                            stored.as_ref().map(|(id, _)| id.clone()),
+                            kept_timeline,
+                        );
+                        let stored = stored.map(|(id, token)| {
                             (
                                 format!("{}/recresp/recordings/{id}", shared.base_url),
                                 token,
@@ -553,13 +643,38 @@ impl CallState {
                             serde_json::from_str(&text).unwrap_or(Value::Null),
                         )
                     }
-                    _ => continue,
+                    Event::ToneDetected { digit, onset } => {
+                        if let Some(Pending {
+                            kind: Kind::Record { timeline, .. },
+                            ..
+                        }) = pending.get_mut(&op)
+                        {
+                            timeline.event(Event::ToneDetected { digit, onset });
+                        }
+                        if let Some(seq) = tones.as_mut() {
+                            let mut n = operations::tone_notification(call_id, *seq, digit);
+                            *seq += 1;
+                            operations::finish(&mut n, shared.next_etag());
+                            notify.send(&call_version.shape(n));
+                        }
+                        continue;
+                    }
+                    other => {
+                        if let Some(Pending {
+                            kind: Kind::Record { timeline, .. },
+                            ..
+                        }) = pending.get_mut(&op)
+                        {
+                            timeline.event(other);
+                        }
+                        continue;
+                    }
                 },
             };
             let mut envelope = finished;
             let data = operations::finish(&mut envelope, shared.next_etag());
             documents.insert(op, data);
-            notify.send(version.shape(envelope).to_string());
+            notify.send(&version.shape(envelope));
         }
     }
 }
@@ -580,13 +695,14 @@ pub fn check_media_config(body: &Value) -> Result<(), GraphError> {
     }
 }
 
-/// The optional `clientContext` of an action's body, at most 256 characters.
+/// The optional `clientContext` of an action's body, at most
+/// [`CLIENT_CONTEXT_MAX_CHARS`] characters.
 fn client_context(body: &Value) -> Result<String, GraphError> {
     match body.get("clientContext") {
         None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) if s.chars().count() <= MAX_CLIENT_CONTEXT => Ok(s.clone()),
+        Some(Value::String(s)) if s.chars().count() <= CLIENT_CONTEXT_MAX_CHARS => Ok(s.clone()),
         Some(Value::String(_)) => Err(GraphError::bad_request(format!(
-            "clientContext: at most {MAX_CLIENT_CONTEXT} characters"
+            "clientContext: at most {CLIENT_CONTEXT_MAX_CHARS} characters"
         ))),
         Some(_) => Err(GraphError::bad_request("clientContext: must be a string")),
     }

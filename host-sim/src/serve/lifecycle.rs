@@ -17,7 +17,8 @@ pub enum Direction {
 }
 
 impl Direction {
-    fn as_str(self) -> &'static str {
+    /// The value as Graph spells it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Direction::Incoming => "incoming",
             Direction::Outgoing => "outgoing",

@@ -14,10 +14,12 @@ mod calls;
 mod driver;
 mod errors;
 mod ids;
+mod journal;
 mod jwt;
 mod lifecycle;
 mod notifier;
 mod operations;
+mod page;
 mod recordings;
 mod routes;
 mod version;
@@ -31,6 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use self::calls::Calls;
+use self::journal::Journal;
 use self::jwt::TokenSigner;
 use self::notifier::{Notifier, RetryPolicy};
 use self::recordings::Recordings;
@@ -107,6 +110,8 @@ pub struct Shared {
     pub notifier: Notifier,
     /// The live calls.
     pub calls: Calls,
+    /// What the page shows of the live calls and the last ones that ended.
+    pub journal: Journal,
     /// The runtime the calls' media run on.
     pub media: tokio::runtime::Handle,
     /// Time allowed for a request's body.
@@ -196,6 +201,7 @@ async fn serve(args: ServeArgs, media: tokio::runtime::Handle) -> ExitCode {
         recordings: Recordings::new(Duration::from_secs(args.retention)),
         notifier,
         calls: Calls::default(),
+        journal: Journal::default(),
         media,
         body_timeout: Duration::from_millis(args.body_timeout_ms),
         etags: AtomicU64::new(0),

@@ -3,7 +3,8 @@
 //! `Authorization: Bearer <JWT>`. A POST that fails (no connection, a timeout, any status
 //! other than 2xx, a redirect included: redirects are never followed) is tried again after a
 //! pause that doubles each time, up to a fixed number of attempts; the server keeps serving
-//! meanwhile, since each call has its own delivery task.
+//! meanwhile, since each call has its own delivery task. Each notification and each attempt
+//! is noted in the call's [`CallLog`] for the page.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::journal::{Attempt, CallLog};
 use super::jwt::TokenSigner;
 
 /// How notifications are delivered.
@@ -60,19 +62,27 @@ pub struct Notifier {
 /// delivery task finish what is queued and stop.
 #[derive(Clone, Debug)]
 pub struct CallNotifications {
-    queue: mpsc::UnboundedSender<String>,
+    queue: mpsc::UnboundedSender<(u64, String)>,
     callback: Arc<Mutex<String>>,
+    log: Arc<CallLog>,
 }
 
 impl CallNotifications {
     /// Queues a notification.
-    pub fn send(&self, body: String) {
-        let _ = self.queue.send(body);
+    pub fn send(&self, body: &serde_json::Value) {
+        let seq = self.log.queued(body);
+        let _ = self.queue.send((seq, body.to_string()));
     }
 
     /// Sends what is queued from now on to `callback` (the `callbackUri` of an answer).
     pub fn set_callback(&self, callback: &str) {
         *self.callback.lock().unwrap_or_else(|e| e.into_inner()) = callback.to_string();
+        self.log.callback(callback);
+    }
+
+    /// The call's record for the page.
+    pub fn log(&self) -> &Arc<CallLog> {
+        &self.log
     }
 }
 
@@ -106,26 +116,29 @@ impl Notifier {
         &self.stats
     }
 
-    /// Starts the delivery task of a call that posts to `callback`.
-    pub fn start_call(&self, callback: String) -> CallNotifications {
-        let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    /// Starts the delivery task of a call that posts to `callback` and notes what it does
+    /// in `log`.
+    pub fn start_call(&self, callback: String, log: Arc<CallLog>) -> CallNotifications {
+        let (tx, mut rx) = mpsc::unbounded_channel::<(u64, String)>();
         let callback = Arc::new(Mutex::new(callback));
         let this = self.clone();
         let target = Arc::clone(&callback);
+        let task_log = Arc::clone(&log);
         tokio::spawn(async move {
-            while let Some(body) = rx.recv().await {
+            while let Some((seq, body)) = rx.recv().await {
                 let url = target.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                this.deliver(&url, body).await;
+                this.deliver(&url, body, &task_log, seq).await;
             }
         });
         CallNotifications {
             queue: tx,
             callback,
+            log,
         }
     }
 
     /// Posts one notification, retrying with back-off.
-    async fn deliver(&self, callback: &str, body: String) {
+    async fn deliver(&self, callback: &str, body: String, log: &CallLog, seq: u64) {
         let mut pause = self.policy.first_backoff;
         for attempt in 0..=self.policy.retries {
             let sent = self
@@ -136,16 +149,24 @@ impl Notifier {
                 .body(body.clone())
                 .send()
                 .await;
+            let last = attempt == self.policy.retries;
             let why = match sent {
                 Ok(r) if r.status().is_success() => {
+                    log.attempted(seq, Attempt::Status(r.status().as_u16()), false);
                     self.stats.delivered.fetch_add(1, Ordering::Relaxed);
                     return;
                 }
-                Ok(r) => format!("status {}", r.status()),
-                Err(e) => format!("{e:?}"),
+                Ok(r) => {
+                    log.attempted(seq, Attempt::Status(r.status().as_u16()), last);
+                    format!("status {}", r.status())
+                }
+                Err(e) => {
+                    log.attempted(seq, Attempt::NoAnswer(no_answer(&e)), last);
+                    format!("{e:?}")
+                }
             };
             eprintln!("recresp-sim serve: posting to {callback} failed ({why})");
-            if attempt == self.policy.retries {
+            if last {
                 break;
             }
             self.stats.retried.fetch_add(1, Ordering::Relaxed);
@@ -154,5 +175,16 @@ impl Notifier {
         }
         self.stats.abandoned.fetch_add(1, Ordering::Relaxed);
         eprintln!("recresp-sim serve: gave up posting a notification to {callback}");
+    }
+}
+
+/// Why a POST got no answer, in a few words.
+fn no_answer(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else {
+        "no answer".to_string()
     }
 }

@@ -1,10 +1,13 @@
 //! The recordings the server hands out: each is stored under a random id with a random
 //! bearer token, fetched with `GET` and `Authorization: Bearer <token>`, and deleted when its
-//! call ends or its retention time has passed (then it is 404).
+//! call ends or its retention time has passed (then it is 404). Each recordResponse's
+//! timeline is kept by the same rules, under the operation's id, for the page.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::timeline::Timeline;
 
 /// One stored recording.
 #[derive(Clone, Debug)]
@@ -26,11 +29,20 @@ pub enum FetchError {
     WrongToken,
 }
 
-/// All recordings of all calls.
+/// One stored timeline.
+#[derive(Debug)]
+struct StoredTimeline {
+    call_id: String,
+    timeline: Arc<Timeline>,
+    expires: Instant,
+}
+
+/// All recordings and timelines of all calls.
 #[derive(Debug)]
 pub struct Recordings {
     retention: Duration,
     items: Mutex<HashMap<String, Stored>>,
+    timelines: Mutex<HashMap<String, StoredTimeline>>,
 }
 
 /// Compares two strings in time that depends only on their lengths.
@@ -48,11 +60,45 @@ impl Recordings {
         Recordings {
             retention,
             items: Mutex::new(HashMap::new()),
+            timelines: Mutex::new(HashMap::new()),
         }
     }
 
     fn items(&self) -> std::sync::MutexGuard<'_, HashMap<String, Stored>> {
         self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn timelines(&self) -> std::sync::MutexGuard<'_, HashMap<String, StoredTimeline>> {
+        self.timelines.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stores the timeline of operation `op_id` of `call_id`.
+    pub fn store_timeline(&self, call_id: &str, op_id: &str, timeline: Timeline) {
+        self.timelines().insert(
+            op_id.to_string(),
+            StoredTimeline {
+                call_id: call_id.to_string(),
+                timeline: Arc::new(timeline),
+                expires: Instant::now() + self.retention,
+            },
+        );
+    }
+
+    /// The timeline of operation `op_id`, while it is kept.
+    pub fn timeline(&self, op_id: &str) -> Option<Arc<Timeline>> {
+        self.timelines()
+            .get(op_id)
+            .filter(|t| t.expires > Instant::now())
+            .map(|t| Arc::clone(&t.timeline))
+    }
+
+    /// The WAV bytes of recording `id` while it is kept, without its token: for the page,
+    /// which shows everything to whoever can reach the server.
+    pub fn wav(&self, id: &str) -> Option<Arc<Vec<u8>>> {
+        self.items()
+            .get(id)
+            .filter(|s| s.expires > Instant::now())
+            .map(|s| Arc::clone(&s.wav))
     }
 
     /// Stores a recording of `call_id`; returns its id and its access token.
@@ -96,15 +142,17 @@ impl Recordings {
         }
     }
 
-    /// Deletes every recording of `call_id`.
+    /// Deletes every recording and timeline of `call_id`.
     pub fn delete_call(&self, call_id: &str) {
         self.items().retain(|_, s| s.call_id != call_id);
+        self.timelines().retain(|_, t| t.call_id != call_id);
     }
 
-    /// Deletes every recording whose retention time has passed.
+    /// Deletes every recording and timeline whose retention time has passed.
     pub fn sweep(&self) {
         let now = Instant::now();
         self.items().retain(|_, s| s.expires > now);
+        self.timelines().retain(|_, t| t.expires > now);
     }
 
     /// How many recordings are stored.

@@ -1,7 +1,7 @@
 //! The HTTP routes: Graph's call and call-action paths under `/v1.0`, `/beta` and the
 //! deprecated `/app`, and the simulator's own under `/recresp` (the caller's side: dialling
-//! the bot, its audio, hanging up; recordings; delivery counts). Every refusal is a Graph
-//! error body.
+//! the bot, its audio, hanging up; recordings; delivery counts), and the page at `/` with
+//! what it shows. Every refusal is a Graph error body.
 //!
 //! Checks run in Graph's order: authentication (401), the call (404), the body's size (413)
 //! and type (415), then its content (400).
@@ -78,6 +78,15 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/recresp/calls/{id}/hangUp", post(caller_hangs_up))
         .route("/recresp/recordings/{id}", get(get_recording))
         .route("/recresp/stats", get(stats))
+        .route("/", get(super::page::page))
+        .route(
+            "/recresp/page/recordings/{id}",
+            get(super::page::recording_audio),
+        )
+        .route(
+            "/recresp/page/timelines/{id}",
+            get(super::page::timeline_picture),
+        )
         .fallback(not_found)
         .layer(axum::middleware::from_fn(detach))
         .layer(axum::middleware::from_fn(super::wire::graph_wire))
@@ -304,24 +313,36 @@ fn start_call(
     check_media_config(v)?;
     let id = new_call_id(shared, v)?;
     let audio = caller_audio(shared, v, &id)?;
-    let notify = shared.notifier.start_call(callback.clone());
-    let mut state = CallState::new(&id, audio, notify, direction, &callback, version);
-    if direction == Direction::Incoming {
-        match v.get("hangUpWhenAudioEnds") {
-            None | Some(Value::Null | Value::Bool(false)) => {}
-            Some(Value::Bool(true)) => state.hang_up_when_audio_ends(),
-            Some(_) => {
-                return Err(GraphError::bad_request(
-                    "hangUpWhenAudioEnds must be true or false",
-                ))
-            }
+    let hang_up_when_audio_ends = match v.get("hangUpWhenAudioEnds") {
+        _ if direction == Direction::Outgoing => false,
+        None | Some(Value::Null | Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => {
+            return Err(GraphError::bad_request(
+                "hangUpWhenAudioEnds must be true or false",
+            ))
         }
+    };
+    let initial = match direction {
+        Direction::Incoming => "incoming",
+        Direction::Outgoing => "establishing",
+    };
+    let log = shared
+        .journal
+        .start(&id, direction.as_str(), initial, &callback);
+    let notify = shared
+        .notifier
+        .start_call(callback.clone(), Arc::clone(&log));
+    let mut state = CallState::new(&id, audio, notify, direction, &callback, version);
+    if hang_up_when_audio_ends {
+        state.hang_up_when_audio_ends();
     }
     let mut body = state.body();
     if direction == Direction::Outgoing {
         body["state"] = Value::from("establishing");
     }
     if shared.calls.add(&id, state, Arc::clone(shared)).is_none() {
+        shared.journal.forget(&log);
         return Err(GraphError::conflict(format!("call {id} already exists")));
     }
     let location = format!("{}{calls_root}/{id}", shared.base_url);
