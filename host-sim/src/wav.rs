@@ -272,4 +272,89 @@ mod tests {
             assert!(r.is_err(), "case {i} was accepted: {r:?}");
         }
     }
+
+    /// A deterministic mutation fuzzer for the WAV reader, run by `scripts/test-fuzz.sh`
+    /// under a memory limit (10 million executions; `WAV_FUZZ_EXECS` sets another count,
+    /// `WAV_FUZZ_SEED` another seed). Each execution mutates a valid file (with and without
+    /// extra chunks): bit flips, interesting bytes (sizes of 0, 2^31, 2^32 − 1 written over
+    /// any field), truncation, extension. The reader must never panic nor allocate from a
+    /// header's claims (the limit turns that into an abort), and what it accepts is at
+    /// most the bytes it was given.
+    #[test]
+    #[ignore = "long: scripts/test-fuzz.sh runs it (fuzz profile, memory limit)"]
+    fn wav_reader_fuzz() {
+        use recresp_harness::SplitMix64;
+        let env = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let execs = env("WAV_FUZZ_EXECS", 10_000_000);
+        let mut rng = SplitMix64::new(env("WAV_FUZZ_SEED", 0x3A7));
+        let samples: Vec<i16> = (0..200).map(|i| (i * 331) as i16).collect();
+        let plain = encode_wav(SampleRate::Hz8000, &samples);
+        // The same with a LIST chunk before the data, as editors write it.
+        let mut listed = plain[..36].to_vec();
+        listed.extend_from_slice(b"LIST\x0a\0\0\0INFOabcdef");
+        listed.extend_from_slice(&plain[36..]);
+        let seeds = [
+            plain,
+            listed,
+            encode_wav(SampleRate::Hz16000, &samples[..7]),
+        ];
+        let (mut accepted, mut refused) = (0u64, 0u64);
+        let mut file = Vec::with_capacity(1024);
+        for i in 0..execs {
+            file.clear();
+            file.extend_from_slice(&seeds[rng.below(seeds.len())]);
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(file.len() + 1);
+                match rng.below(6) {
+                    0 | 1 => {
+                        if let Some(b) = file.get_mut(at) {
+                            *b ^= 1 << rng.below(8);
+                        }
+                    }
+                    2 => {
+                        let v: u32 = [0, 1, 2, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFE, 0xFFFF_FFFF]
+                            [rng.below(7)];
+                        for (k, b) in v.to_le_bytes().into_iter().enumerate() {
+                            if let Some(slot) = file.get_mut(at + k) {
+                                *slot = b;
+                            }
+                        }
+                    }
+                    3 => file.truncate(at),
+                    4 => {
+                        let n = rng.below(64);
+                        file.extend((0..n).map(|k| k as u8));
+                    }
+                    _ => {
+                        let n = rng.below(8).min(file.len() - at.min(file.len()));
+                        file.drain(at..at + n);
+                    }
+                }
+            }
+            match decode_wav(&file) {
+                Ok(audio) => {
+                    accepted += 1;
+                    assert!(
+                        audio.samples.len() * 2 <= file.len(),
+                        "exec {i}: {} samples from {} bytes",
+                        audio.samples.len(),
+                        file.len()
+                    );
+                }
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.is_empty(), "exec {i}");
+                }
+            }
+        }
+        println!("wav fuzz: {execs} executions, {accepted} accepted, {refused} refused");
+        if execs >= 100_000 {
+            assert!(accepted > 0 && refused > 0, "both sides reached");
+        }
+    }
 }
