@@ -145,7 +145,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
         }
     };
     let caller = rtp_capture::CallerInput::load(args.caller.as_deref(), &args.rtp)?;
-    let outcome = caller.run(&plan, args.verbose);
+    let outcome = caller.run(&plan, args.verbose)?;
     // The files are complete, or the run fails, before anything says 200.
     if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {
         wav::write_wav(path, outcome.rate, samples)?;
