@@ -307,13 +307,22 @@ impl<const W: usize, const P: usize> RtpReceiver<W, P> {
             }
             None => self.ssrc = Some(p.ssrc),
         }
-        if let Some(high) = self.window.highest() {
+        // After a flush the window is empty and starts afresh: the last packet played is
+        // then where the stream stands.
+        if let Some(high) = self.window.highest().or(self.last_seq) {
             let d = p.sequence.wrapping_sub(high) as i16 as i32;
             if d.abs() >= MAX_SEQ_JUMP {
                 self.flush(sink, &mut *on_event);
                 self.window.clear();
                 self.last_seq = None;
                 self.stats.discontinuities += 1;
+            }
+        }
+        // A packet whose turn passed in a flush is late, not the start of a new window.
+        if let Some(last) = self.last_seq {
+            if p.sequence.wrapping_sub(last) as i16 <= 0 {
+                self.stats.late += 1;
+                return Ok(Fate::Late);
             }
         }
         match self.window.place(p.sequence) {
@@ -992,6 +1001,42 @@ mod tests {
         assert_eq!(at, 8000 + timeout);
         // Exactly the timeout's worth was handed over as lost media.
         assert_eq!(rx.stats().lost_samples, timeout);
+    }
+
+    #[test]
+    fn a_packet_whose_turn_passed_while_the_host_waited_is_late() {
+        // Packets 0–4, then 6 and 7 with 5 held up: the host's clock runs past the jitter
+        // the receiver waits out, so 6 and 7 are played and 5 is lost. When 5 comes after
+        // all, it is late: not the start of a new window, not 65,534 packets lost.
+        let audio = vec![0xFFu8; 1600];
+        let pkts = packets(&audio, 65_533, 0);
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        for p in pkts[..5].iter().chain(&pkts[6..8]) {
+            rx.advance(&mut rec, FRAME as u64, |_| {});
+            assert_eq!(rx.packet(&mut rec, p, |_| {}), Ok(Fate::Accepted));
+        }
+        rx.advance(&mut rec, 2000, |_| {});
+        assert_eq!(rx.buffered(), 0);
+        assert_eq!(rx.packet(&mut rec, &pkts[5], |_| {}), Ok(Fate::Late));
+        assert_eq!(rx.packet(&mut rec, &pkts[7], |_| {}), Ok(Fate::Late));
+        assert_eq!(rx.packet(&mut rec, &pkts[8], |_| {}), Ok(Fate::Accepted));
+        rx.flush(&mut rec, |_| {});
+        let stats = rx.stats();
+        assert_eq!(
+            (stats.played, stats.lost_packets, stats.late),
+            (8, 1, 2),
+            "{stats:?}"
+        );
+        // A sequence number far from the last played after a flush is a discontinuity, not
+        // thousands of packets lost.
+        rx.advance(&mut rec, 2000, |_| {});
+        let far = packet(PT_PCMU, 30_000, 20 * 160, SSRC, &audio[..160]);
+        assert_eq!(rx.packet(&mut rec, &far, |_| {}), Ok(Fate::Accepted));
+        rx.flush(&mut rec, |_| {});
+        let stats = rx.stats();
+        assert_eq!(stats.lost_packets, 1, "{stats:?}");
+        assert!(stats.discontinuities >= 1, "{stats:?}");
     }
 
     #[test]
