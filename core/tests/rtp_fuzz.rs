@@ -6,7 +6,9 @@
 //! noise, telephone events, with CSRCs, a header extension and padding): bit flips,
 //! interesting bytes, truncation, extension, header-bit and sequence/timestamp changes. The
 //! packet is parsed, its slices are checked against the bytes, and it is fed to a long-lived
-//! receiver driving a real recorder. The run fails on any panic (the `fuzz` profile keeps
+//! receiver driving a real recorder; now and then the host's clock moves on (`advance`) by a
+//! random amount, and each operation that ends is followed by a new one on the same receiver
+//! (`restart`). The run fails on any panic (the `fuzz` profile keeps
 //! overflow checks and debug assertions on), if the recorder's position ever goes back, if a
 //! refused packet changed the receiver, or if some error variant or packet fate was never
 //! reached (the mutations must cover the parser's branches).
@@ -50,6 +52,8 @@ fn seeds() -> Vec<Vec<u8>> {
         p.extend_from_slice(&[11, flags, 0x01, 0x40]);
         s.push(p);
     }
+    // An RTCP receiver report multiplexed on the port (RFC 5761).
+    s.push(vec![0x80, 201, 0, 1, 0x5E, 0xC0, 0, 1]);
     s
 }
 
@@ -165,7 +169,7 @@ fn rtp_mutation_fuzz() {
     rec.start(options, PromptAudio::None);
     let mut rx: RtpReceiver<8, 64> = RtpReceiver::new(config);
     let mut errors = [0u64; 11];
-    let mut fates = [0u64; 4];
+    let mut fates = [0u64; 5];
     let mut last_pos = 0;
     let mut parsed = 0u64;
     let mut p = Vec::with_capacity(256);
@@ -192,6 +196,11 @@ fn rtp_mutation_fuzz() {
                 "exec {i}: {p:02x?}"
             );
         }
+        if rng.next_u32() % 8 == 0 {
+            rx.advance(&mut rec, u64::from(rng.next_u32() % 3200), |_| {});
+            assert!(rec.position() >= last_pos, "exec {i}: position went back");
+            last_pos = rec.position();
+        }
         // Checking a refused packet changes nothing costs a Debug dump; do it now and then.
         let check = i % 997 == 0;
         let before = check.then(|| format!("{rx:?}"));
@@ -215,6 +224,7 @@ fn rtp_mutation_fuzz() {
         last_pos = rec.position();
         if !rec.is_running() {
             rec.start(options, PromptAudio::None);
+            rx.restart();
             last_pos = 0;
         }
     }
@@ -225,7 +235,7 @@ fn rtp_mutation_fuzz() {
     }
     println!(
         "rtp fuzz: {execs} executions, {parsed} parsed; errors {errors:?}; fates \
-         (accepted, duplicate, late, old source) {fates:?}; {:?}",
+         (accepted, duplicate, late, old source, RTCP) {fates:?}; {:?}",
         rx.stats()
     );
     if execs >= 100_000 {
