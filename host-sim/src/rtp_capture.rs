@@ -91,7 +91,7 @@ impl CallerInput {
                     telephone_event_pt: Some(rtp.event_pt),
                     ..RtpConfig::DEFAULT
                 };
-                if !stream.iter().any(|d| is_audio(d, config)) {
+                if !stream.iter().any(is_audio) {
                     return Err(bad(
                         path,
                         format!(
@@ -387,11 +387,8 @@ fn rtp_of(d: &Datagram) -> Option<RtpPacket<'_>> {
 }
 
 /// Whether a packet carries audio the receiver plays (PCMU or PCMA).
-fn is_audio(d: &Datagram, config: RtpConfig) -> bool {
-    rtp_of(d).is_some_and(|p| {
-        matches!(p.payload_type, PT_PCMU | PT_PCMA)
-            && Some(p.payload_type) != config.telephone_event_pt
-    })
+fn is_audio(d: &Datagram) -> bool {
+    rtp_of(d).is_some_and(|p| matches!(p.payload_type, PT_PCMU | PT_PCMA))
 }
 
 /// The payload types of a stream with their packet counts: "0 (500 packets), 101 (12 packets)".
@@ -467,7 +464,15 @@ pub fn select(
         .map(|(d, _)| d.clone())
         .collect();
     if picked.is_empty() {
-        return Err(bad(path, "no packet of the chosen stream".into()));
+        let from = filter
+            .port
+            .map_or(0, |p| rtp().filter(|(d, _)| d.src_port == p).count());
+        let hint = if from > 0 {
+            format!(" ({from} RTP packets come from that port: give the port the caller's stream is sent to)")
+        } else {
+            String::new()
+        };
+        return Err(bad(path, format!("no packet of the chosen stream{hint}")));
     }
     Ok(picked)
 }
@@ -519,7 +524,7 @@ pub fn replay(
             break;
         }
         match rx.packet(recorder, &d.payload, &mut *on_event) {
-            Ok(Fate::Accepted) if is_audio(d, config) => seen.audio += 1,
+            Ok(Fate::Accepted) if is_audio(d) => seen.audio += 1,
             Ok(_) => {}
             Err(e) => {
                 *seen.refused.entry(refusal(e)).or_default() += 1;
@@ -615,6 +620,13 @@ mod tests {
         assert_eq!(select(&all, to(5004), p).unwrap(), vec![all[0].clone()]);
         assert!(select(&all, to(1), p).is_ok());
         assert!(select(&all, to(5005), p).is_err());
+        let from = select(&all, to(7000), p).unwrap_err().to_string();
+        assert!(!from.contains("come from"), "{from}");
+        let wrong_way = select(&all[1..], to(5004), p).unwrap_err().to_string();
+        assert!(
+            wrong_way.contains("(1 RTP packets come from that port"),
+            "{wrong_way}"
+        );
         let by_ssrc = select(
             &all,
             StreamFilter {
