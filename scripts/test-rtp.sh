@@ -63,7 +63,7 @@ capture() {
   local name=$1; shift
   tcpdump -i "${IFACE:-lo}" -U -n -w "$WORK/$name.pcap" udp port "$PORT" 2>"$WORK/$name.tcpdump" &
   TCPDUMP_PID=$!
-  for _ in $(seq 50); do grep -q "listening on" "$WORK/$name.tcpdump" && break; sleep 0.1; done
+  for _ in $(seq 50); do grep -qs "listening on" "$WORK/$name.tcpdump" && break; sleep 0.1; done
   "$PY" scripts/rtp/gst_send.py "$@" "$PORT"
   sleep 0.5
   kill "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=""

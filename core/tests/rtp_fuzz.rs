@@ -196,7 +196,7 @@ fn rtp_mutation_fuzz() {
                 "exec {i}: {p:02x?}"
             );
         }
-        if rng.next_u32() % 8 == 0 {
+        if rng.next_u32().is_multiple_of(8) {
             rx.advance(&mut rec, u64::from(rng.next_u32() % 3200), |_| {});
             assert!(rec.position() >= last_pos, "exec {i}: position went back");
             last_pos = rec.position();

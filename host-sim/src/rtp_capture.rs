@@ -305,7 +305,7 @@ fn pcapng_time(raw: u64, resolution: u8) -> Duration {
         }
     } else {
         let r = u32::from(resolution & 0x7F).min(127);
-        raw * 1_000_000_000 >> r
+        (raw * 1_000_000_000) >> r
     };
     Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }

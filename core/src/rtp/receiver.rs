@@ -917,7 +917,7 @@ mod tests {
             } else {
                 (second, ts - second)
             };
-            if ts >= 4000 && ts < 4000 + 72_000 {
+            if (4000..4000 + 72_000).contains(&ts) {
                 let d = (held.min(u16::MAX as u32) as u16).to_be_bytes();
                 pkts.push(packet(
                     PT_EVENT,
