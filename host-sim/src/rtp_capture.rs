@@ -527,7 +527,8 @@ pub fn replay(
             Ok(Fate::Accepted) if is_audio(d) => seen.audio += 1,
             Ok(_) => {}
             Err(e) => {
-                *seen.refused.entry(refusal(e)).or_default() += 1;
+                let pt = rtp_of(d).map(|p| p.payload_type);
+                *seen.refused.entry(refusal(e, pt)).or_default() += 1;
                 seen.errors.push(format!("packet {i}: {e}"));
             }
         }
@@ -542,14 +543,20 @@ pub fn replay(
     seen
 }
 
-/// Why a packet was refused, in words that do not depend on the packet's length.
-fn refusal(e: RtpError) -> String {
-    match e {
+/// Why a packet of payload type `pt` was refused, in words that do not depend on the
+/// packet's length, naming its payload type.
+fn refusal(e: RtpError, pt: Option<u8>) -> String {
+    let why = match e {
+        RtpError::PayloadType { .. } => return e.to_string(),
         RtpError::TooShort { .. } => "shorter than an RTP header".into(),
         RtpError::PayloadTooLong { capacity, .. } => {
             format!("payload longer than {capacity} bytes")
         }
         other => other.to_string(),
+    };
+    match pt {
+        Some(pt) => format!("payload type {pt}: {why}"),
+        None => why,
     }
 }
 

@@ -662,7 +662,9 @@ fn a_stream_with_nothing_playable_is_an_error_naming_its_payload_types() {
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(out, "", "no Graph result");
     assert!(
-        err.contains("no audio packet could be played: payload longer than 480 bytes"),
+        err.contains(
+            "no audio packet could be played: payload type 0: payload longer than 480 bytes"
+        ),
         "{err}"
     );
     // Refused packets in a stream that plays are counted, also without -v.
