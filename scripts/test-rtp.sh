@@ -2,7 +2,11 @@
 # RTP in, checked against a stack recresp did not write: GStreamer sends a WAV as PCMU RTP
 # (rtppcmupay) with an RFC 4733 event (rtpdtmfsrc/rtpdtmfmux) to a loopback UDP port,
 # tcpdump captures it, and `recresp-sim run --rtp` must complete as `run --caller` does on
-# the WAV, also with the capture impaired (loss, reordering, duplicates; scripts/rtp/impair.py).
+# the WAV, also with the capture impaired (loss, reordering, duplicates; scripts/rtp/impair.py),
+# at 20, 30, 40 and 60 ms a packet (one captured on every device: Linux cooked v2), and with
+# a key held 9 s. Hand-made captures (scripts/rtp/craft.py) cover silence suppression, RTCP on
+# the port, Linux cooked v1 and v2, IP fragments, a key over two RFC 4733 segments, a G.722
+# stream (refused, exit status 1) and packets that stop for 10 s (mediaReceiveTimeout).
 # Then the RTP fuzz run (core/tests/rtp_fuzz.rs, 10 M executions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,12 +58,12 @@ cat > "$WORK/request.json" <<'JSON'
 JSON
 
 # capture NAME SENDER-ARGS...: sends the WAV with GStreamer while tcpdump captures the
-# loopback port.
+# port on the loopback device (on every device, Linux cooked v2, with IFACE=any).
 capture() {
   local name=$1; shift
-  tcpdump -i lo -U -n -w "$WORK/$name.pcap" udp port "$PORT" 2>"$WORK/$name.tcpdump" &
+  tcpdump -i "${IFACE:-lo}" -U -n -w "$WORK/$name.pcap" udp port "$PORT" 2>"$WORK/$name.tcpdump" &
   TCPDUMP_PID=$!
-  for _ in $(seq 50); do grep -q "listening on" "$WORK/$name.tcpdump" && break; sleep 0.1; done
+  for _ in $(seq 50); do grep -qs "listening on" "$WORK/$name.tcpdump" && break; sleep 0.1; done
   "$PY" scripts/rtp/gst_send.py "$@" "$PORT"
   sleep 0.5
   kill "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=""
@@ -93,7 +97,13 @@ same() {
   echo "   $2: $b"
   [ "$a" = "$b" ] || { echo "FAIL: $1 and $2 complete differently"; exit 1; }
 }
-stats() { grep '^rtp: Rtp' "$WORK/$1.err" | sed 's/^/   /'; }
+stats() { grep -E '^rtp: (Rtp|playing|[0-9]+ packets refused)' "$WORK/$1.err" | sed 's/^/   /'; }
+# identical A B: the whole stdout of A is B's.
+identical() {
+  cmp -s "$WORK/$1.out" "$WORK/$2.out" || { echo "FAIL: $1 printed other than $2"; diff "$WORK/$2.out" "$WORK/$1.out" | head; exit 1; }
+}
+# tones NAME: how many keys the run detected.
+tones() { grep -c 'ToneDetected' "$WORK/$1.err" || true; }
 
 echo "== run --rtp on the capture = run --caller on the WAV"
 run wav --caller "$WORK/caller.wav"
@@ -160,6 +170,81 @@ if ! grep -q 'lost_packets: 3,' "$WORK/rtp-key-impaired.err"; then
   echo "FAIL: expected 3 lost packets (capture kept in target/rtp-test-failure)"
   exit 1
 fi
+
+echo "== GStreamer at 20, 30, 40 and 60 ms a packet = run --caller on the WAV as μ-law decodes it"
+"$PY" scripts/rtp/craft.py dtx "$WORK/caller.wav" "$WORK/dtx.pcap" --ulaw-wav "$WORK/caller_ulaw.wav"
+run wav-ulaw --caller "$WORK/caller_ulaw.wav"
+identical rtp wav-ulaw
+echo "   ptime 20: the whole output is identical"
+# payload NAME: the link type, and the payload sizes of the PCMU packets with their counts.
+payload() {
+  "$PY" - "$WORK/$1.pcap" <<'PYEOF'
+import collections, struct, sys
+d = open(sys.argv[1], "rb").read()
+link = struct.unpack("<I", d[20:24])[0]
+head = {1: 14, 113: 16, 276: 20}[link] + 20 + 8
+sizes, off = collections.Counter(), 24
+while off < len(d):
+    incl = struct.unpack("<I", d[off + 8:off + 12])[0]
+    rtp = d[off + 16 + head:off + 16 + incl]
+    if rtp[1] & 0x7F == 0:
+        sizes[len(rtp) - 12] += 1
+    off += 16 + incl
+print(f"link type {link}, PCMU payload bytes {dict(sizes.most_common(3))}")
+PYEOF
+}
+for ms in 30 40 60; do
+  if [ "$ms" = 30 ]; then IFACE=any capture "ptime$ms" "$WORK/caller.wav" --ptime "$ms"
+  else capture "ptime$ms" "$WORK/caller.wav" --ptime "$ms"; fi
+  echo "   $(payload "ptime$ms")"
+  payload "ptime$ms" | grep -q "bytes {$((8 * ms)):" || { echo "FAIL: expected $((8 * ms))-byte packets"; exit 1; }
+  run "rtp-ptime$ms" --rtp "$WORK/ptime$ms.pcap"
+  stats "rtp-ptime$ms"
+  identical "rtp-ptime$ms" wav-ulaw
+  echo "   ptime $ms: the whole output is identical"
+done
+
+echo "== GStreamer holds a '5' for 8.4 s, past one RFC 4733 segment (rtpdtmfsrc): one press, the same run as without it"
+capture longkey "$WORK/caller.wav" --key '5@0.3:8400'
+run rtp-longkey --rtp "$WORK/longkey.pcap"
+stats rtp-longkey
+identical rtp-longkey wav
+[ "$(tones rtp-longkey)" = 1 ] || { echo "FAIL: expected one key, got $(tones rtp-longkey)"; exit 1; }
+
+echo "== hand-made captures (scripts/rtp/craft.py) = run --caller on the μ-law WAV"
+for case in dtx rtcp-mux cooked1 cooked2 fragments long-key; do
+  "$PY" scripts/rtp/craft.py "$case" "$WORK/caller.wav" "$WORK/$case.pcap"
+  run "crafted-$case" --rtp "$WORK/$case.pcap"
+  identical "crafted-$case" wav-ulaw
+  echo "   $case: the whole output is identical"
+  stats "crafted-$case"
+done
+grep -q 'lost_packets: 0,' "$WORK/crafted-dtx.err" || { echo "FAIL: the suppressed pauses lost packets"; exit 1; }
+[ "$(tones crafted-long-key)" = 1 ] || { echo "FAIL: the segmented key is $(tones crafted-long-key) presses"; exit 1; }
+echo "   long-key: one press over two RFC 4733 segments"
+
+echo "== a G.722 stream (PT 9): refused, exit status 1 naming the payload type, no Graph result"
+"$PY" scripts/rtp/craft.py g722 "$WORK/caller.wav" "$WORK/g722.pcap"
+if run crafted-g722 --rtp "$WORK/g722.pcap"; then echo "FAIL: a G.722 stream ran"; exit 1; fi
+sed 's/^/   /' "$WORK/crafted-g722.err"
+grep -q 'payload type 9 (' "$WORK/crafted-g722.err" || { echo "FAIL: payload type 9 not named"; exit 1; }
+[ ! -s "$WORK/crafted-g722.out" ] || { echo "FAIL: a Graph result was printed"; exit 1; }
+
+echo "== packets that stop for 10 s end the operation mediaReceiveTimeout"
+cat > "$WORK/request-hold.json" <<'JSON'
+{"clientContext": "rtp-test", "playBeep": false, "stopTones": ["#"],
+ "maxSilenceTimeoutInSeconds": 20, "maxRecordDurationInSeconds": 60}
+JSON
+"$PY" scripts/rtp/craft.py stop10 "$WORK/caller.wav" "$WORK/stop10.pcap"
+"$SIM" run --request "$WORK/request-hold.json" --notification "$WORK/hold-wav.json" -v \
+  --caller "$WORK/caller_ulaw.wav" >"$WORK/hold-wav.out" 2>"$WORK/hold-wav.err"
+"$SIM" run --request "$WORK/request-hold.json" --notification "$WORK/hold-rtp.json" -v \
+  --rtp "$WORK/stop10.pcap" >"$WORK/hold-rtp.out" 2>"$WORK/hold-rtp.err"
+echo "   WAV: $(completion hold-wav)"
+echo "   capture stopping 10 s: $(completion hold-rtp)"
+stats hold-rtp
+grep -q maxSilenceTimeout "$WORK/hold-wav.json" || { echo "FAIL: expected the WAV to end maxSilenceTimeout"; exit 1; }
+grep -q mediaReceiveTimeout "$WORK/hold-rtp.json" || { echo "FAIL: expected mediaReceiveTimeout"; exit 1; }
 
 echo "== RTP fuzz: 10 M mutated packets through the parser and receiver (fuzz profile)"
 RTP_FUZZ_EXECS=${RTP_FUZZ_EXECS:-10000000} cargo test -q --profile fuzz -p recresp-core \

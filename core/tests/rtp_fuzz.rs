@@ -52,6 +52,8 @@ fn seeds() -> Vec<Vec<u8>> {
         p.extend_from_slice(&[11, flags, 0x01, 0x40]);
         s.push(p);
     }
+    // An RTCP receiver report multiplexed on the port (RFC 5761).
+    s.push(vec![0x80, 201, 0, 1, 0x5E, 0xC0, 0, 1]);
     s
 }
 

@@ -38,7 +38,8 @@ enum Command {
     ///
     /// Prints the HTTP response Graph returns (status line, Location header, the running
     /// recordOperation), then the completion notification. An invalid request prints Graph's
-    /// 400 error body and exits with status 2; an unreadable WAV exits with status 1.
+    /// 400 error body and exits with status 2; an unreadable WAV or capture, or a capture of
+    /// which no audio can be played, exits with status 1.
     Run(RunArgs),
     /// Run a built-in example (a prompt, a spoken answer, a stop key) and write its inputs
     /// and outputs to a folder.
@@ -161,7 +162,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, SimError> {
             timeline::write(&timeline, path)?;
             outcome
         }
-        _ => caller.run(&plan, args.verbose),
+        _ => caller.run(&plan, args.verbose)?,
     };
     // The files are complete, or the run fails, before anything says 200.
     if let (Some(path), Some(samples)) = (&args.recording, &outcome.recording) {

@@ -397,13 +397,22 @@ impl<const W: usize, const P: usize, H: HostCodec> RtpReceiver<W, P, H> {
             }
             None => self.ssrc = Some(p.ssrc),
         }
-        if let Some(high) = self.window.highest() {
+        // After a flush the window is empty and starts afresh: the last packet played is
+        // then where the stream stands.
+        if let Some(high) = self.window.highest().or(self.last_seq) {
             let d = p.sequence.wrapping_sub(high) as i16 as i32;
             if d.abs() >= MAX_SEQ_JUMP {
                 self.flush(sink, &mut *on_event);
                 self.window.clear();
                 self.last_seq = None;
                 self.stats.discontinuities += 1;
+            }
+        }
+        // A packet whose turn passed in a flush is late, not the start of a new window.
+        if let Some(last) = self.last_seq {
+            if p.sequence.wrapping_sub(last) as i16 <= 0 {
+                self.stats.late += 1;
+                return Ok(Fate::Late);
             }
         }
         match self.window.place(p.sequence) {
@@ -452,7 +461,9 @@ impl<const W: usize, const P: usize, H: HostCodec> RtpReceiver<W, P, H> {
     /// timer, or with each packet's arrival time. Once the media handed to the sink falls
     /// more than [`RtpConfig::max_delay`] behind the time announced, the buffered packets
     /// are played (whatever is missing between them) and the rest of the shortfall is lost
-    /// media, which the sink's clocks count; packets for that span that come later are late.
+    /// media, which the sink's clocks count, except the span telephone events cover (a
+    /// sender that mutes its audio under a key), which is silence; packets for that span
+    /// that come later are late.
     pub fn advance<K: MediaSink + ?Sized>(
         &mut self,
         sink: &mut K,
@@ -467,7 +478,16 @@ impl<const W: usize, const P: usize, H: HostCodec> RtpReceiver<W, P, H> {
             return;
         }
         self.flush(sink, &mut on_event);
-        let short = behind(self).saturating_sub(max_delay);
+        let mut short = behind(self).saturating_sub(max_delay);
+        // A key's span whose audio the sender muted is silence, as when the audio resumes.
+        if let (true, Some(end)) = (self.timeline, self.event_end) {
+            let covered = end.wrapping_sub(self.next_ts) as i32;
+            if covered > 0 {
+                let n = short.min(covered as u64) as u32;
+                self.silence(n, sink, &mut on_event);
+                short -= u64::from(n);
+            }
+        }
         if short > 0 {
             self.lost(short.min(u64::from(u32::MAX)) as u32, sink, &mut on_event);
         }
@@ -1192,6 +1212,93 @@ mod tests {
         assert_eq!(at, 8000 + timeout);
         // Exactly the timeout's worth was handed over as lost media.
         assert_eq!(rx.stats().lost_samples, timeout);
+    }
+
+    #[test]
+    fn a_packet_whose_turn_passed_while_the_host_waited_is_late() {
+        // Packets 0–4, then 6 and 7 with 5 held up: the host's clock runs past the jitter
+        // the receiver waits out, so 6 and 7 are played and 5 is lost. When 5 comes after
+        // all, it is late: not the start of a new window, not 65,534 packets lost.
+        let audio = vec![0xFFu8; 1600];
+        let pkts = packets(&audio, 65_533, 0);
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        for p in pkts[..5].iter().chain(&pkts[6..8]) {
+            rx.advance(&mut rec, FRAME as u64, |_| {});
+            assert_eq!(rx.packet(&mut rec, p, |_| {}), Ok(Fate::Accepted));
+        }
+        rx.advance(&mut rec, 2000, |_| {});
+        assert_eq!(rx.buffered(), 0);
+        assert_eq!(rx.packet(&mut rec, &pkts[5], |_| {}), Ok(Fate::Late));
+        assert_eq!(rx.packet(&mut rec, &pkts[7], |_| {}), Ok(Fate::Late));
+        assert_eq!(rx.packet(&mut rec, &pkts[8], |_| {}), Ok(Fate::Accepted));
+        rx.flush(&mut rec, |_| {});
+        let stats = rx.stats();
+        assert_eq!(
+            (stats.played, stats.lost_packets, stats.late),
+            (8, 1, 2),
+            "{stats:?}"
+        );
+        // A sequence number far from the last played after a flush is a discontinuity, not
+        // thousands of packets lost.
+        rx.advance(&mut rec, 2000, |_| {});
+        let far = packet(PT_PCMU, 30_000, 20 * 160, SSRC, &audio[..160]);
+        assert_eq!(rx.packet(&mut rec, &far, |_| {}), Ok(Fate::Accepted));
+        rx.flush(&mut rec, |_| {});
+        let stats = rx.stats();
+        assert_eq!(stats.lost_packets, 1, "{stats:?}");
+        assert!(stats.discontinuities >= 1, "{stats:?}");
+    }
+
+    #[test]
+    fn a_key_whose_audio_is_muted_is_silence_while_the_hosts_clock_runs() {
+        // 1 s of audio, then a '5' held 8 s with the audio muted (one event packet every
+        // 50 ms, sequence numbers contiguous), then the audio again: the host's clock runs
+        // in 20 ms ticks all along. The key's span is silence, so the media-receive timeout
+        // (5 s) never fires.
+        let audio = vec![0xFFu8; 8000];
+        let mut rec = recorder();
+        let options = RecordOptions {
+            initial_silence_timeout_s: 30,
+            max_record_duration_s: 30,
+            ..options()
+        };
+        rec.start(options, PromptAudio::None);
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        let mut done = None;
+        let mut seq = 0u16;
+        let mut next = |pt: u8, ts: u32, payload: &[u8]| {
+            seq = seq.wrapping_add(1);
+            packet(pt, seq, ts, SSRC, payload)
+        };
+        let mut pkts = Vec::new();
+        for (i, c) in audio.chunks(FRAME).enumerate() {
+            pkts.push((1, next(PT_PCMU, (i * FRAME) as u32, c)));
+        }
+        for held in (0..64_000u32).step_by(400) {
+            let d = (held as u16).to_be_bytes();
+            pkts.push((0, next(PT_EVENT, 8000, &[5, 10, d[0], d[1]])));
+            pkts.push((2, Vec::new()));
+        }
+        pkts.push((0, next(PT_EVENT, 8000, &[5, 0x80 | 10, 0xFA, 0])));
+        for (i, c) in audio.chunks(FRAME).enumerate() {
+            pkts.push((1, next(PT_PCMU, 72_000 + (i * FRAME) as u32, c)));
+        }
+        for (ticks, p) in pkts {
+            rx.advance(&mut rec, ticks * FRAME as u64, |e| {
+                if let Event::Completed(c) = e {
+                    done = Some(c.reason);
+                }
+            });
+            if !p.is_empty() {
+                rx.packet(&mut rec, &p, |_| {}).unwrap();
+            }
+        }
+        assert_eq!(done, None);
+        let stats = rx.stats();
+        assert_eq!(stats.lost_samples, 0, "{stats:?}");
+        assert_eq!(stats.silence_samples, 64_000, "{stats:?}");
+        assert_eq!(rec.position(), 80_000);
     }
 
     #[test]
