@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/install-lib.sh
 
-ensure_apt gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-base tcpdump \
+ensure_apt gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-base gstreamer1.0-libav tcpdump \
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 asterisk-core-sounds-en-wav
 
 # GStreamer's Python bindings are Debian's, for Debian's interpreter.
@@ -223,12 +223,27 @@ grep -q 'lost_packets: 0,' "$WORK/crafted-dtx.err" || { echo "FAIL: the suppress
 [ "$(tones crafted-long-key)" = 1 ] || { echo "FAIL: the segmented key is $(tones crafted-long-key) presses"; exit 1; }
 echo "   long-key: one press over two RFC 4733 segments"
 
-echo "== a G.722 stream (PT 9): refused, exit status 1 naming the payload type, no Graph result"
-"$PY" scripts/rtp/craft.py g722 "$WORK/caller.wav" "$WORK/g722.pcap"
-if run crafted-g722 --rtp "$WORK/g722.pcap"; then echo "FAIL: a G.722 stream ran"; exit 1; fi
-sed 's/^/   /' "$WORK/crafted-g722.err"
-grep -q 'payload type 9 (' "$WORK/crafted-g722.err" || { echo "FAIL: payload type 9 not named"; exit 1; }
-[ ! -s "$WORK/crafted-g722.out" ] || { echo "FAIL: a Graph result was printed"; exit 1; }
+echo "== a G.729 stream (PT 18, not decoded): exit status 1 naming the payload type, no Graph result"
+"$PY" scripts/rtp/craft.py g729 "$WORK/caller.wav" "$WORK/g729.pcap"
+if run crafted-g729 --rtp "$WORK/g729.pcap"; then echo "FAIL: a G.729 stream ran"; exit 1; fi
+sed 's/^/   /' "$WORK/crafted-g729.err"
+grep -q 'payload type 18 (' "$WORK/crafted-g729.err" || { echo "FAIL: payload type 18 not named"; exit 1; }
+[ ! -s "$WORK/crafted-g729.out" ] || { echo "FAIL: a Graph result was printed"; exit 1; }
+
+echo "== G.722 from GStreamer (libav's avenc_g722, rtpg722pay) = run --caller on libav's decoding"
+# The caller with the in-band # (it survives the codec). The reference: that WAV coded and
+# decoded by libav (16 kHz), a decoder recresp did not write; the capture: the same coder's
+# packets, which recresp decodes itself.
+gst-launch-1.0 -q filesrc location="$WORK/caller_key.wav" ! wavparse ! audioconvert ! audioresample \
+  ! audio/x-raw,rate=16000,channels=1 ! avenc_g722 ! avdec_g722 ! audioconvert \
+  ! audio/x-raw,format=S16LE ! wavenc ! filesink location="$WORK/caller-g722.wav"
+capture g722 "$WORK/caller_key.wav" --codec g722
+run wav-g722 --caller "$WORK/caller-g722.wav"
+run rtp-g722 --rtp "$WORK/g722.pcap"
+same wav-g722 rtp-g722
+stats rtp-g722
+grep -q stopToneDetected "$WORK/rtp-g722.json" || { echo "FAIL: expected stopToneDetected"; exit 1; }
+grep -q 'payload type 9 (' "$WORK/rtp-g722.err" || { echo "FAIL: the stream played was not G.722"; exit 1; }
 
 echo "== packets that stop for 10 s end the operation mediaReceiveTimeout"
 cat > "$WORK/request-hold.json" <<'JSON'

@@ -28,7 +28,7 @@ use pcap_file::pcap::PcapReader;
 use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionOption;
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::DataLink;
-use recresp_core::rtp::{PT_PCMA, PT_PCMU};
+use recresp_core::rtp::{PT_G722, PT_PCMA, PT_PCMU};
 use recresp_core::{Event, Fate, Recorder, RtpConfig, RtpError, RtpPacket, RtpReceiver};
 use recresp_core::{RtpStats, SampleRate};
 
@@ -129,7 +129,7 @@ impl CallerInput {
             } => {
                 eprintln!("rtp: playing {}", describe_stream(stream));
                 let mut seen = Replay::default();
-                let outcome = plan.run_with(SampleRate::Hz8000, |rec, on_event| {
+                let outcome = plan.run_with(stream_rate(stream), |rec, on_event| {
                     seen = replay(stream, *config, rec, on_event);
                 });
                 for (why, n) in &seen.refused {
@@ -388,7 +388,17 @@ fn rtp_of(d: &Datagram) -> Option<RtpPacket<'_>> {
 
 /// Whether a packet carries audio the receiver plays (PCMU or PCMA).
 fn is_audio(d: &Datagram) -> bool {
-    rtp_of(d).is_some_and(|p| matches!(p.payload_type, PT_PCMU | PT_PCMA))
+    rtp_of(d).is_some_and(|p| matches!(p.payload_type, PT_PCMU | PT_PCMA | PT_G722))
+}
+
+/// The recorder's rate for a stream: 16 kHz if its first audio packet is G.722 (whose
+/// recording is 16 kHz audio), 8 kHz otherwise.
+fn stream_rate(stream: &[Datagram]) -> SampleRate {
+    let first = stream.iter().filter(|d| is_audio(d)).find_map(rtp_of);
+    match first {
+        Some(p) if p.payload_type == PT_G722 => SampleRate::Hz16000,
+        _ => SampleRate::Hz8000,
+    }
 }
 
 /// The payload types of a stream with their packet counts: "0 (500 packets), 101 (12 packets)".
@@ -482,7 +492,7 @@ pub fn select(
 pub struct Replay {
     /// The receiver's counters.
     pub stats: RtpStats,
-    /// Audio packets (PCMU, PCMA) the receiver accepted.
+    /// Audio packets (PCMU, PCMA, G.722) the receiver accepted.
     pub audio: u64,
     /// Packets refused, counted by why.
     pub refused: BTreeMap<String, u64>,

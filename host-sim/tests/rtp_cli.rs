@@ -42,9 +42,13 @@ fn caller_ulaw() -> Vec<u8> {
 }
 
 fn write_wav(path: &PathBuf, samples: &[i16]) {
+    write_wav_at(path, 8000, samples);
+}
+
+fn write_wav_at(path: &PathBuf, rate: u32, samples: &[i16]) {
     let spec = hound::WavSpec {
         channels: 1,
-        sample_rate: 8000,
+        sample_rate: rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
@@ -627,9 +631,9 @@ fn a_key_held_past_one_segment_is_one_press() {
 fn a_stream_with_nothing_playable_is_an_error_naming_its_payload_types() {
     let case = Case::new("unplayable", REQUEST);
     let audio = caller_ulaw();
-    // G.722 (payload type 9): 160 bytes per 20 ms, with an RFC 4733 key.
-    let mut g722 = stream(&audio, 20, 9, false);
-    g722.push(Sent {
+    // G.729 (payload type 18, which recresp does not decode), with an RFC 4733 key.
+    let mut g729 = stream(&audio, 20, 18, false);
+    g729.push(Sent {
         ms: 3000,
         src: 40000,
         dst: 5004,
@@ -642,12 +646,12 @@ fn a_stream_with_nothing_playable_is_an_error_naming_its_payload_types() {
             &[11, 10, 0, 160],
         ),
     });
-    let capture = case.capture("g722.pcap", Link::Ethernet, Ip::V4, &g722);
+    let capture = case.capture("g729.pcap", Link::Ethernet, Ip::V4, &g729);
     let (code, out, err) = case.run(&["--rtp", &capture]);
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(out, "", "no Graph result");
     assert!(
-        err.contains("payload type 9 (200 packets)")
+        err.contains("payload type 18 (200 packets)")
             && err.contains("payload type 101 (1 packets)"),
         "{err}"
     );
@@ -668,7 +672,7 @@ fn a_stream_with_nothing_playable_is_an_error_naming_its_payload_types() {
         "{err}"
     );
     // Refused packets in a stream that plays are counted, also without -v.
-    let mut mixed: Vec<Sent> = stream(&audio, 20, 9, false).into_iter().take(3).collect();
+    let mut mixed: Vec<Sent> = stream(&audio, 20, 18, false).into_iter().take(3).collect();
     mixed.extend(stream(&audio, 20, 0, false));
     let mixed = case.capture("mixed.pcap", Link::Ethernet, Ip::V4, &mixed);
     let request = case.path("request.json");
@@ -676,7 +680,38 @@ fn a_stream_with_nothing_playable_is_an_error_naming_its_payload_types() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("rtp: 3 packets refused: payload type 9 is not taken"),
+        err.contains("rtp: 3 packets refused: payload type 18 is not taken"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_g722_stream_plays_as_its_decoded_16_khz_audio() {
+    use recresp_core::codec::{G722Decoder, G722Encoder};
+    let case = Case::new("g722", REQUEST);
+    let rate = SampleRate::Hz16000;
+    let mut pcm = vec![0i16; ANSWER_THEN_POUND.samples(rate)];
+    ANSWER_THEN_POUND.add_to(rate, &mut pcm);
+    let mut octets = vec![0u8; pcm.len() / 2];
+    G722Encoder::new().encode(&pcm, &mut octets).unwrap();
+    let mut decoded = vec![0i16; octets.len() * 2];
+    G722Decoder::new().decode(&octets, &mut decoded).unwrap();
+    write_wav_at(&case.dir.join("decoded.wav"), 16_000, &decoded);
+    // 20 ms packets of 160 octets on RFC 3551's 8 kHz clock (timestamps +160).
+    let sent = stream(&octets, 20, 9, false);
+    let capture = case.capture("g722.pcap", Link::Ethernet, Ip::V4, &sent);
+    // The same recording path in both runs, so the notifications are comparable.
+    let rec = case.path("rec.wav");
+    let wav = case.ok(&["--caller", &case.path("decoded.wav"), "--recording", &rec]);
+    let wav_recording = std::fs::read(&rec).unwrap();
+    let rtp = case.ok(&["--rtp", &capture, "--recording", &rec]);
+    assert_eq!(rtp, wav);
+    assert!(wav.contains("stopToneDetected"), "{wav}");
+    let recording = std::fs::read(&rec).unwrap();
+    assert_eq!(recording, wav_recording);
+    let spec = hound::WavReader::new(recording.as_slice()).unwrap().spec();
+    assert_eq!(
+        spec.sample_rate, 16_000,
+        "a G.722 call's recording is 16 kHz"
     );
 }

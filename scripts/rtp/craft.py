@@ -17,7 +17,7 @@ decodes it, the WAV the capture must run as. Cases:
   cooked1   Linux cooked v1 (link type 113, device type loopback)
   cooked2   Linux cooked v2 (link type 276), as tcpdump -i any writes
   fragments every datagram split into IPv4 fragments of 64 bytes
-  g722      payload type 9 (G.722, 160 bytes a packet) instead of PCMU
+  g729      payload type 18 (G.729, which recresp does not decode) instead of PCMU
   stop10    after 3.5 s no packet comes for 10 s, then the rest of the stream
   long-key  an RFC 4733 '5' from 1.0 s held 9 s: a first segment of 0xFFFF ticks, then a
             second (RFC 4733 §2.5.1.3); event packets every 50 ms beside the audio
@@ -154,7 +154,7 @@ def long_key(audio):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["dtx", "rtcp-mux", "cooked1", "cooked2", "fragments", "g722", "stop10",
+    ap.add_argument("case", choices=["dtx", "rtcp-mux", "cooked1", "cooked2", "fragments", "g729", "stop10",
                                      "long-key"])
     ap.add_argument("wav")
     ap.add_argument("out")
@@ -189,8 +189,8 @@ def main():
         packets, link = stream(audio), a.case
     elif a.case == "fragments":
         packets, fragment = stream(audio), 64
-    elif a.case == "g722":
-        packets = stream(audio, pt=9)
+    elif a.case == "g729":
+        packets = stream(audio, pt=18)
     elif a.case == "stop10":
         packets = [(t + (10_000_000 if t >= 3_500_000 else 0), s, d, p) for t, s, d, p in stream(audio)]
     else:

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Sends a WAV as PCMU RTP to a UDP port with GStreamer (rtppcmupay), in real time, with
-optional RFC 4733 telephone events (rtpdtmfsrc through rtpdtmfmux).
+"""Sends a WAV as PCMU RTP (rtppcmupay) or G.722 RTP (libav's avenc_g722, rtpg722pay) to a
+UDP port with GStreamer, in real time, with optional RFC 4733 telephone events (rtpdtmfsrc
+through rtpdtmfmux).
 
-usage: gst_send.py WAV PORT [--ssrc N] [--event-pt PT] [--ptime MS] [--key DIGIT@SECONDS[:MS]] ...
+usage: gst_send.py WAV PORT [--codec pcmu|g722] [--ssrc N] [--event-pt PT] [--ptime MS]
+                   [--key DIGIT@SECONDS[:MS]] ...
 
---ptime is the packetization (rtppcmupay's min-ptime and max-ptime), 20 ms by default.
+--ptime is the packetization (the payloader's min-ptime and max-ptime), 20 ms by default.
 
 Each --key starts the event DIGIT (0-9, *, #, A-D) SECONDS after the stream starts and ends
 it MS milliseconds later (default 200)."""
@@ -44,14 +46,18 @@ def main():
     ap.add_argument("--ssrc", type=int, default=0x5EC0_0001)
     ap.add_argument("--event-pt", type=int, default=101)
     ap.add_argument("--ptime", type=int, default=20)
+    ap.add_argument("--codec", choices=["pcmu", "g722"], default="pcmu")
     ap.add_argument("--key", type=key, action="append", default=[])
     args = ap.parse_args()
     Gst.init(None)
     ptime = args.ptime * 1_000_000
+    coder = {
+        "pcmu": f"audio/x-raw,rate=8000,channels=1 ! mulawenc ! rtppcmupay pt=0",
+        "g722": f"audio/x-raw,rate=16000,channels=1 ! avenc_g722 ! rtpg722pay pt=9",
+    }[args.codec]
     pipeline = Gst.parse_launch(
         f"filesrc location={args.wav} ! wavparse ! audioconvert ! audioresample "
-        f"! audio/x-raw,rate=8000,channels=1 ! mulawenc "
-        f"! rtppcmupay pt=0 ssrc={args.ssrc} min-ptime={ptime} max-ptime={ptime} "
+        f"! {coder} ssrc={args.ssrc} min-ptime={ptime} max-ptime={ptime} "
         f"! rtpdtmfmux name=mux ! udpsink host=127.0.0.1 port={args.port} "
         f"rtpdtmfsrc name=dtmf pt={args.event_pt} ssrc={args.ssrc} ! mux."
     )

@@ -88,7 +88,9 @@ impl fmt::Display for RtpError {
             RtpError::TelephoneEvent => {
                 f.write_str("telephone-event payload is short or not a DTMF key")
             }
-            RtpError::Rate => f.write_str("PCMU/PCMA need a recorder at 8000 Hz"),
+            RtpError::Rate => f.write_str(
+                "the codec's rate is not the recorder's (PCMU/PCMA: 8000 Hz, G.722: 16000 Hz)",
+            ),
         }
     }
 }
