@@ -38,6 +38,8 @@ pub const RECRESP_CHANNEL_SIZE_PCM8K: usize = 8744;
 pub const RECRESP_CHANNEL_SIZE_ULAW8K: usize = 7704;
 
 /// `telephone_event_pt` for a stream without RFC 4733 telephone events.
+// The cast makes cbindgen write the constant with its C type, `(uint32_t)4294967295u`.
+#[allow(clippy::unnecessary_cast)]
 pub const RECRESP_NO_TELEPHONE_EVENTS: u32 = 0xFFFF_FFFF_u32 as u32;
 
 /// How a channel's recorder holds the caller's audio, which fixes its sample rate and its
