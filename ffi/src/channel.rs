@@ -535,3 +535,36 @@ pub(crate) unsafe fn get<T>(
         unsafe { write_out(out, value) }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ffi/README.md states what a μ-law channel is made of, on 64-bit targets.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_readme_states_the_parts_of_a_channel() {
+        let readme = include_str!("../README.md").replace('\n', " ");
+        let parts = format!(
+            "a μ-law channel is its recorder ({} bytes), the RTP receiver ({}: a reorder \
+             window of 8 slots of 480 bytes), the running operation's `clientContext` for the \
+             notification ({}) and the completion's message ({}).",
+            size_of::<MuLawRecorder>(),
+            size_of::<RtpReceiver>(),
+            size_of::<String<CLIENT_CONTEXT_CAPACITY>>(),
+            MESSAGE_CAPACITY,
+        );
+        assert!(readme.contains(&parts), "ffi/README.md should say: {parts}");
+        let head = size_of::<Channel<MuLawRecorder>>()
+            - size_of::<MuLawRecorder>()
+            - size_of::<RtpReceiver>()
+            - size_of::<String<CLIENT_CONTEXT_CAPACITY>>()
+            - MESSAGE_CAPACITY;
+        assert!(
+            head <= 96,
+            "{head} bytes besides the parts the README names"
+        );
+        assert_eq!(recresp_core::rtp::DEFAULT_PAYLOAD, 480);
+        assert_eq!(recresp_core::rtp::DEFAULT_WINDOW, 8);
+    }
+}
