@@ -189,7 +189,7 @@ socket_case() {
     >"$SOCK/$name.out" 2>"$SOCK/$name.err" &
   pid=$!
   for _ in $(seq 100); do
-    grep -q '^listening on' "$SOCK/$name.out" && break
+    grep -qs '^listening on' "$SOCK/$name.out" && break
     sleep 0.1
   done
   port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$SOCK/$name.out")

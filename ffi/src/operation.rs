@@ -92,7 +92,8 @@ pub unsafe extern "C" fn recresp_channel_start(
         // SAFETY: forwarded contract.
         unsafe {
             enter(channel, |a| {
-                Ok(with_body!(a, b => b.start(options, prompt, context)))
+                with_body!(a, b => b.start(options, prompt, context));
+                Ok(())
             })
         }
     })
