@@ -46,14 +46,14 @@
 // The beep's length in samples at 16 kHz, the most it has at any rate.
 #define RECRESP_BEEP_MAX_SAMPLES 3200
 
-// Bytes a `RECRESP_CHANNEL_KIND_PCM16K` channel takes, on every target
-// (`recresp_channel_size` gives the exact size on this one).
+// Bytes a `RECRESP_CHANNEL_KIND_PCM16K` channel takes: exactly on 64-bit targets, at most
+// on 32-bit ones (`recresp_channel_size` gives the exact size on each).
 #define RECRESP_CHANNEL_SIZE_PCM16K 10984
 
-// Bytes a `RECRESP_CHANNEL_KIND_PCM8K` channel takes, on every target.
+// Bytes a `RECRESP_CHANNEL_KIND_PCM8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
 #define RECRESP_CHANNEL_SIZE_PCM8K 8744
 
-// Bytes a `RECRESP_CHANNEL_KIND_ULAW8K` channel takes, on every target.
+// Bytes a `RECRESP_CHANNEL_KIND_ULAW8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
 #define RECRESP_CHANNEL_SIZE_ULAW8K 7704
 
 // `telephone_event_pt` for a stream without RFC 4733 telephone events.
