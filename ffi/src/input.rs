@@ -107,37 +107,41 @@ pub struct recresp_rtp_stats {
 }
 
 impl<const N: usize, S: Store> Body<Recorder<N, S>> {
-    /// Checks that an operation runs and that its media may come by `path`.
-    fn path(&mut self, path: Source) -> Result<(), recresp_result> {
+    /// Checks that an operation runs and that its media may come by `path` (which the
+    /// first input taken then fixes).
+    fn check(&self, path: Source) -> Result<(), recresp_result> {
         if !self.recorder.is_running() {
-            return Err(recresp_result::NotRunning);
+            Err(recresp_result::NotRunning)
+        } else if self.source == Source::Unset || self.source == path {
+            Ok(())
+        } else {
+            Err(recresp_result::MixedInput)
         }
-        match self.source {
-            Source::Unset => self.source = path,
-            s if s == path => {}
-            _ => return Err(recresp_result::MixedInput),
-        }
-        Ok(())
     }
 
     /// Pushes media by the host's path.
     fn push(&mut self, input: MediaInput<'_>) -> Result<(), recresp_result> {
-        self.path(Source::Pushed)?;
+        self.check(Source::Pushed)?;
+        self.source = Source::Pushed;
         let out = &mut self.out;
         feed(&mut self.recorder, input, &mut |e| out.emit(&e));
         Ok(())
     }
 
+    /// Takes a packet; a refused one changes nothing, not even the path.
     fn packet(&mut self, bytes: &[u8]) -> Result<Fate, recresp_result> {
-        self.path(Source::Rtp)?;
+        self.check(Source::Rtp)?;
         let out = &mut self.out;
-        Ok(self
+        let fate = self
             .receiver
-            .packet(&mut self.recorder, bytes, |e| out.emit(&e))?)
+            .packet(&mut self.recorder, bytes, |e| out.emit(&e))?;
+        self.source = Source::Rtp;
+        Ok(fate)
     }
 
     fn advance(&mut self, ticks: u64) -> Result<(), recresp_result> {
-        self.path(Source::Rtp)?;
+        self.check(Source::Rtp)?;
+        self.source = Source::Rtp;
         let out = &mut self.out;
         self.receiver
             .advance(&mut self.recorder, ticks, |e| out.emit(&e));
@@ -145,7 +149,8 @@ impl<const N: usize, S: Store> Body<Recorder<N, S>> {
     }
 
     fn flush(&mut self) -> Result<(), recresp_result> {
-        self.path(Source::Rtp)?;
+        self.check(Source::Rtp)?;
+        self.source = Source::Rtp;
         let out = &mut self.out;
         self.receiver.flush(&mut self.recorder, |e| out.emit(&e));
         Ok(())

@@ -523,6 +523,11 @@ fn rtp_errors_have_their_own_codes_and_always_a_fate() {
             push_rtp(ch, &packet[..5]),
             (recresp_result::InvalidPacket, refused)
         );
+        // Refused packets changed nothing, not even the media path: samples may still come.
+        let s2 = settings(r#"{"playBeep":false}"#);
+        check(recresp_channel_push_pcm(ch, [0i16; 4].as_ptr(), 4));
+        check(recresp_channel_start(ch, s2, 0, 0));
+        recresp_settings_free(s2);
         let mut fate = 7u32;
         assert_eq!(
             recresp_channel_push_rtp(ch, ptr::null(), 0, &mut fate),
