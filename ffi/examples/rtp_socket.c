@@ -6,8 +6,8 @@
  *              [--recording OUT.wav] [--wait-seconds N]
  *
  * It binds 127.0.0.1 (port 0: any free port; the line "listening on 127.0.0.1:PORT" says
- * which), starts the operation, and then loops: wait for a datagram for at most 20 ms, hand
- * it to recresp_channel_push_rtp, and move the channel's clock by the time that passed
+ * which), starts the operation, and then loops: wait for datagrams for at most 20 ms, hand
+ * each to recresp_channel_push_rtp, and move the channel's clock by the time that passed
  * (recresp_channel_advance, 8 ticks a millisecond) from a monotonic clock. The clock starts
  * with the first packet (the call's media is up); from then on it runs whether packets come
  * or not, so the operation ends on time when the sender stops. Events arrive in the
@@ -223,10 +223,13 @@ int main(int argc, char **argv)
     while (running && !run.out_of_memory && now_ms() < deadline) {
         struct pollfd p;
         uint64_t t;
+        int wait;
         p.fd = fd;
         p.events = POLLIN;
         p.revents = 0;
-        if (poll(&p, 1, TICK_MS) > 0 && (p.revents & POLLIN)) {
+        /* Every datagram that has arrived, then the clock: after a stall of this task the
+         * packets that came meanwhile are played before their time is counted as lost. */
+        for (wait = TICK_MS; poll(&p, 1, wait) > 0 && (p.revents & POLLIN); wait = 0) {
             uint8_t datagram[2048];
             uint32_t fate = 0;
             ssize_t got = recv(fd, datagram, sizeof datagram, 0);
