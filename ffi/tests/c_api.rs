@@ -1,8 +1,8 @@
 //! The C API driven from Rust through its `extern "C"` functions, checked against the core
 //! driven directly: same recording, same completion, same notification JSON, for any frame
-//! size, each channel kind and G.711 input; the channel's callback rules (a call from the
-//! callback is refused); RTP with the host's clock; and the error codes of the boundary
-//! checks.
+//! size, each channel kind, G.711 input and G.722 RTP; the channel's callback rules (a call
+//! from the callback is refused); RTP with the host's clock; and the error codes of the
+//! boundary checks.
 #![allow(unsafe_code, missing_docs)]
 
 use recresp_core::MediaInput;
@@ -951,5 +951,57 @@ fn beep_matches_the_core_at_any_offset() {
             recresp_beep_samples(8000, 0, ptr::null_mut(), 4, &mut n),
             recresp_result::NullPointer
         );
+    }
+}
+
+#[test]
+fn g722_rtp_on_a_wideband_channel_is_the_decoded_audio() {
+    use recresp_core::codec::{G722Decoder, G722Encoder};
+    let rate = SampleRate::Hz16000;
+    let x = caller(rate);
+    let mut encoder = G722Encoder::new();
+    let mut octets = vec![0u8; x.len() / 2];
+    let n = encoder.encode(&x[..octets.len() * 2], &mut octets).unwrap();
+    octets.truncate(n);
+    let mut decoder = G722Decoder::new();
+    let decoded: Vec<i16> = octets
+        .iter()
+        .flat_map(|&o| decoder.decode_octet(o))
+        .collect();
+    let mut by_rtp = Box::new(Seen::default());
+    let mut by_pcm = Box::new(Seen::default());
+    unsafe {
+        let s = settings(REQUEST);
+        let rtp_ch = channel(recresp_channel_kind::Pcm16k, 101, &mut by_rtp);
+        let pcm_ch = channel(recresp_channel_kind::Pcm16k, 101, &mut by_pcm);
+        check(recresp_channel_start(rtp_ch, s, 0, 0));
+        check(recresp_channel_start(pcm_ch, s, 0, 0));
+        // 20 ms packets: 160 octets, 160 ticks of the 8 kHz RTP clock, 320 samples.
+        for (i, chunk) in octets.chunks(160).enumerate() {
+            if !running(rtp_ch) {
+                break;
+            }
+            let p = rtp(9, i as u16, (i * 160) as u32, chunk);
+            assert_eq!(
+                push_rtp(rtp_ch, &p),
+                (recresp_result::Ok, recresp_rtp_fate::Accepted as u32)
+            );
+        }
+        check(recresp_channel_push_pcm(
+            pcm_ch,
+            decoded.as_ptr(),
+            decoded.len(),
+        ));
+        let done = by_rtp
+            .completion
+            .expect("the G.722 stream completed the operation");
+        assert_eq!(done.reason, recresp_completion_reason::StopToneDetected);
+        assert!(done.recorded_samples > 0);
+        assert_eq!(by_rtp.audio, by_pcm.audio);
+        assert_eq!(by_rtp.tones, by_pcm.tones);
+        assert_eq!(done.at, by_pcm.completion.unwrap().at);
+        recresp_channel_free(rtp_ch);
+        recresp_channel_free(pcm_ch);
+        recresp_settings_free(s);
     }
 }
