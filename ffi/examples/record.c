@@ -46,10 +46,11 @@ struct capture {
     size_t capacity;
 };
 
-/* What the event loop found out. */
+/* What the channel's events told. */
 struct run {
-    recresp_recorder *recorder;
+    recresp_channel *channel;
     struct capture audio;
+    int out_of_memory;
     int completed;
     recresp_completion completion;
 };
@@ -145,53 +146,45 @@ static int append(struct capture *c, const int16_t *samples, size_t count)
     return 0;
 }
 
-/* Polls until the recorder has nothing more to say. */
-static int drain(struct run *run)
+/* The channel's callback: keeps the captured audio and the completion. It makes no call
+ * on the channel (that would be refused): a failure is noted and handled afterwards. */
+static void on_event(void *user, const recresp_event *e)
 {
-    for (;;) {
-        recresp_event e;
-        recresp_result r = recresp_recorder_poll(run->recorder, &e);
-        if (r != RECRESP_RESULT_OK) {
-            return fail("poll", r);
+    struct run *run = user;
+    switch (e->kind) {
+    case RECRESP_EVENT_KIND_CAPTURED:
+        if (append(&run->audio, e->samples, e->sample_count) != 0) {
+            run->out_of_memory = 1;
         }
-        switch (e.kind) {
-        case RECRESP_EVENT_KIND_NONE:
-            return 0;
-        case RECRESP_EVENT_KIND_CAPTURED:
-            if (append(&run->audio, e.samples, e.sample_count) != 0) {
-                fprintf(stderr, "record: out of memory\n");
-                return 1;
-            }
-            break;
-        case RECRESP_EVENT_KIND_COMPLETED:
-            run->completed = 1;
-            run->completion = e.completion;
-            break;
-        default:
-            break;
-        }
+        break;
+    case RECRESP_EVENT_KIND_COMPLETED:
+        run->completed = 1;
+        run->completion = e->completion;
+        break;
+    default:
+        break;
     }
 }
 
-/* Pushes one frame, polling whenever the recorder asks, until all of it is taken. Input
- * after the operation ended is ignored, as the core does. */
+/* Pushes one frame; its events arrive in on_event meanwhile. Input after the operation
+ * ended is ignored, as the core does. */
 static int feed(struct run *run, const int16_t *frame, size_t n)
 {
-    size_t off = 0;
-    while (off < n) {
-        size_t used = 0;
-        recresp_result r = recresp_recorder_push_pcm(run->recorder, frame + off, n - off, &used);
-        if (r == RECRESP_RESULT_NOT_RUNNING) {
-            used = n - off;
-        } else if (r != RECRESP_RESULT_OK) {
-            return fail("push", r);
-        }
-        off += used;
-        if (drain(run) != 0) {
-            return 1;
-        }
+    recresp_result r = recresp_channel_push_pcm(run->channel, frame, n);
+    if (r != RECRESP_RESULT_OK && r != RECRESP_RESULT_NOT_RUNNING) {
+        return fail("push", r);
+    }
+    if (run->out_of_memory) {
+        fprintf(stderr, "record: out of memory\n");
+        return 1;
     }
     return 0;
+}
+
+static int is_running(struct run *run)
+{
+    bool running = false;
+    return recresp_channel_is_running(run->channel, &running) == RECRESP_RESULT_OK && running;
 }
 
 /* What the host did with the prompt: found in `media` by the last path segment of its URI
@@ -330,13 +323,20 @@ int main(int argc, char **argv)
     }
 
     memset(&run, 0, sizeof run);
-    r = recresp_recorder_new(caller.rate_hz, &run.recorder);
+    if (caller.rate_hz != 8000 && caller.rate_hz != 16000) {
+        fprintf(stderr, "record: %s: %u Hz (8000 or 16000 needed)\n", a.caller,
+                (unsigned)caller.rate_hz);
+        goto out;
+    }
+    r = recresp_channel_new(caller.rate_hz == 16000 ? RECRESP_CHANNEL_KIND_PCM16K
+                                                    : RECRESP_CHANNEL_KIND_PCM8K,
+                            RECRESP_NO_TELEPHONE_EVENTS, on_event, &run, &run.channel);
     if (r != RECRESP_RESULT_OK) {
-        status = fail("recorder", r);
+        status = fail("channel", r);
         goto out;
     }
     prompt = load_prompt(settings, a.media, caller.rate_hz, &prompt_samples);
-    r = recresp_recorder_start(run.recorder, settings, prompt, prompt_samples);
+    r = recresp_channel_start(run.channel, settings, prompt, prompt_samples);
     if (r != RECRESP_RESULT_OK) {
         status = fail("start", r);
         goto out;
@@ -349,13 +349,17 @@ int main(int argc, char **argv)
     }
 
     /* The running operation, as Graph returns it to the request. */
-    cap = recresp_recorder_notification_capacity(run.recorder, strlen(a.call_id), n, 0, 0);
+    r = recresp_channel_notification_capacity(run.channel, strlen(a.call_id), n, 0, 0, &cap);
+    if (r != RECRESP_RESULT_OK) {
+        status = fail("capacity", r);
+        goto out;
+    }
     json = malloc(cap);
     if (json == NULL) {
         goto out;
     }
-    r = recresp_recorder_write_running_operation(run.recorder, a.call_id, strlen(a.call_id),
-                                                 op_id, n, json, cap, &n);
+    r = recresp_channel_write_running_operation(run.channel, a.call_id, strlen(a.call_id),
+                                                op_id, n, json, cap, &n);
     if (r != RECRESP_RESULT_OK) {
         status = fail("running operation", r);
         goto out;
@@ -369,19 +373,20 @@ int main(int argc, char **argv)
         if (feed(&run, caller.samples + pos, len) != 0) {
             goto out;
         }
-        if (!recresp_recorder_is_running(run.recorder)) {
+        if (!is_running(&run)) {
             break;
         }
     }
-    if (recresp_recorder_is_running(run.recorder) && a.hang_up_at_end) {
-        recresp_recorder_hang_up(run.recorder);
+    if (is_running(&run) && a.hang_up_at_end) {
+        recresp_channel_hang_up(run.channel);
     }
-    while (recresp_recorder_is_running(run.recorder)) {
+    while (is_running(&run)) {
         if (feed(&run, silence, FRAME) != 0) {
             goto out;
         }
     }
-    if (drain(&run) != 0) {
+    if (run.out_of_memory) {
+        fprintf(stderr, "record: out of memory\n");
         goto out;
     }
     if (!run.completed) {
@@ -406,15 +411,19 @@ int main(int argc, char **argv)
         goto out;
     }
     sprintf(token, "recresp-sim-%.8s", op_id);
-    cap = recresp_recorder_notification_capacity(run.recorder, strlen(a.call_id),
-                                                 strlen(op_id), strlen(location), strlen(token));
+    r = recresp_channel_notification_capacity(run.channel, strlen(a.call_id), strlen(op_id),
+                                              strlen(location), strlen(token), &cap);
+    if (r != RECRESP_RESULT_OK) {
+        status = fail("capacity", r);
+        goto out;
+    }
     json = malloc(cap);
     if (json == NULL) {
         goto out;
     }
-    r = recresp_recorder_write_notification(run.recorder, a.call_id, strlen(a.call_id), op_id,
-                                            strlen(op_id), location, strlen(location), token,
-                                            strlen(token), json, cap, &n);
+    r = recresp_channel_write_notification(run.channel, a.call_id, strlen(a.call_id), op_id,
+                                           strlen(op_id), location, strlen(location), token,
+                                           strlen(token), json, cap, &n);
     if (r != RECRESP_RESULT_OK) {
         status = fail("notification", r);
         goto out;
@@ -440,7 +449,7 @@ out:
     free(location);
     free(run.audio.samples);
     free(caller.samples);
-    recresp_recorder_free(run.recorder);
+    recresp_channel_free(run.channel);
     recresp_settings_free(settings);
     free(body);
     return status;

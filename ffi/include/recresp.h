@@ -1,17 +1,36 @@
 /*
  * recresp: record a caller's spoken answer (Microsoft Graph's call: recordResponse) inside a
- * SIP phone or gateway. See ffi/examples/record.c for a whole host.
+ * SIP phone or gateway. See ffi/README.md, ffi/examples/record.c (PCM from a file) and
+ * ffi/examples/rtp_socket.c (RTP from a UDP socket) for whole hosts.
  *
  * Conventions:
  * - Fallible functions return a recresp_result; RECRESP_RESULT_OK is 0.
- *   recresp_result_message() describes any code. Codes are stable numbers.
+ *   recresp_result_message() describes any code. Codes are stable numbers; new ones are
+ *   added at the end.
  * - Every pointer argument is checked: NULL gives RECRESP_RESULT_NULL_POINTER. A string
  *   argument is a pointer and a byte length (UTF-8, no NUL needed).
  * - Output strings are written with a NUL; *written receives the length without it. A
  *   buffer that is too small gives RECRESP_RESULT_BUFFER_TOO_SMALL and *written = 0.
- * - Handles: _new/_free (free(NULL) is harmless), or _init_in on caller storage of
- *   RECRESP_*_STORAGE_SIZE bytes aligned to RECRESP_STORAGE_ALIGN (no malloc at all).
- * - Positions and lengths are in samples at the caller's rate since the operation started.
+ * - Handles: _new/_free (free(NULL) is harmless), or _init_in on caller storage (no malloc
+ *   at all): a static recresp_channel_storage_* or recresp_settings_storage union has the
+ *   size and alignment needed.
+ * - Positions and lengths are in samples at the channel's rate since the operation
+ *   started; recresp_channel_advance counts 8 kHz RTP clock ticks.
+ *
+ * Events: a channel hands every event to the callback given when it was made, during the
+ * call that causes it (a push, an RTP packet, the clock, a start or a command), in order;
+ * nothing is left to fetch afterwards. The event and its samples are valid only until the
+ * callback returns.
+ *
+ * Reentrancy and threads: a channel is used by one call at a time. A call on a channel
+ * made while another call on it is in progress -- from its own callback (say
+ * recresp_channel_fail in reaction to a CAPTURED event the host cannot store), or from
+ * another thread at the same moment -- does nothing and returns
+ * RECRESP_RESULT_CHANNEL_BUSY (recresp_channel_free leaves such a channel alone). From the
+ * callback, record what to do and do it after the call returns. Other handles may be used
+ * from the callback. Different channels are independent and may be used from different
+ * threads; moving a channel from one thread to another between calls is fine. recresp
+ * keeps no global state.
  */
 
 
@@ -26,6 +45,19 @@
 
 // The beep's length in samples at 16 kHz, the most it has at any rate.
 #define RECRESP_BEEP_MAX_SAMPLES 3200
+
+// Bytes a `RECRESP_CHANNEL_KIND_PCM16K` channel takes: exactly on 64-bit targets, at most
+// on 32-bit ones (`recresp_channel_size` gives the exact size on each).
+#define RECRESP_CHANNEL_SIZE_PCM16K 10984
+
+// Bytes a `RECRESP_CHANNEL_KIND_PCM8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
+#define RECRESP_CHANNEL_SIZE_PCM8K 8744
+
+// Bytes a `RECRESP_CHANNEL_KIND_ULAW8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
+#define RECRESP_CHANNEL_SIZE_ULAW8K 7704
+
+// `telephone_event_pt` for a stream without RFC 4733 telephone events.
+#define RECRESP_NO_TELEPHONE_EVENTS (uint32_t)4294967295u
 
 // Length of an operation id from `recresp_derive_operation_id` (a GUID), without the NUL.
 #define RECRESP_OPERATION_ID_LEN 36
@@ -43,17 +75,6 @@
 // any `clientContext` Graph accepts.
 #define RECRESP_NOTIFICATION_MAX_LEN 3489
 
-// Bytes of storage a `recresp_recorder` needs for `recresp_recorder_init_in` (on every
-// target; `recresp_recorder_storage_size` gives the exact size on this one).
-#define RECRESP_RECORDER_STORAGE_SIZE 10240
-
-// Bytes of storage a `recresp_rtp` needs for `recresp_rtp_init_in` (on every target;
-// `recresp_rtp_storage_size` gives the exact size on this one).
-#define RECRESP_RTP_STORAGE_SIZE 3072
-
-// `telephone_event_pt` for a stream without RFC 4733 telephone events.
-#define RECRESP_RTP_NO_EVENTS 4294967295
-
 // Bytes of storage a `recresp_settings` needs for `recresp_settings_init_in` (on every
 // target; `recresp_settings_storage_size` gives the exact size on this one).
 #define RECRESP_SETTINGS_STORAGE_SIZE 3072
@@ -69,9 +90,6 @@
 
 // Largest trailing guard accepted by `recresp_settings_set_trim_trailing_silence`.
 #define RECRESP_TRAILING_GUARD_MAX_MS 10000
-
-// Alignment, in bytes, that storage passed to an `_init_in` function must have.
-#define RECRESP_STORAGE_ALIGN 8
 
 // What a C function did: `RECRESP_RESULT_OK` (0) or why it refused. Pass the number to
 // `recresp_result_message` for a sentence.
@@ -111,13 +129,14 @@ enum recresp_result
   RECRESP_RESULT_STORAGE_TOO_SMALL = 13,
   // The storage given to an `_init_in` function is not aligned enough.
   RECRESP_RESULT_STORAGE_MISALIGNED = 14,
-  // No operation is running: the recorder was never started, or the operation completed.
+  // No operation is running: the channel was never started, or the operation completed.
   RECRESP_RESULT_NOT_RUNNING = 15,
   // The beep is not playing.
   RECRESP_RESULT_NOT_PLAYING_BEEP = 16,
   // The operation has not completed yet (its completion event was not polled).
   RECRESP_RESULT_NOT_COMPLETED = 17,
-  // recresp failed internally (a bug); the handle should not be used again.
+  // recresp failed internally (a bug); the handle should not be used again (a channel
+  // refuses every later call with `RECRESP_RESULT_CHANNEL_BUSY`).
   RECRESP_RESULT_INTERNAL_ERROR = 18,
   // This build of recresp has no heap (`no_std` firmware builds): use the `_init_in`
   // functions.
@@ -125,9 +144,22 @@ enum recresp_result
   // An RTP packet is malformed: a header that does not fit, version other than 2, bad
   // padding, an empty audio payload, or a bad comfort-noise or telephone-event payload.
   RECRESP_RESULT_INVALID_PACKET = 20,
-  // An RTP packet's payload type is not PCMU, PCMA, comfort noise or the telephone-event
-  // type of the receiver.
+  // An RTP packet's payload type is not PCMU, PCMA, G.722, comfort noise or the
+  // telephone-event type of the channel.
   RECRESP_RESULT_UNSUPPORTED_PAYLOAD_TYPE = 21,
+  // An RTP packet's payload is larger than the channel keeps (480 bytes: 60 ms of G.711
+  // or G.722).
+  RECRESP_RESULT_RTP_PAYLOAD_TOO_LONG = 22,
+  // The channel is in use by a call in progress: this call came from its event callback
+  // (or from another thread at the same time) and did nothing.
+  RECRESP_RESULT_CHANNEL_BUSY = 23,
+  // This operation's media already comes by the other path (RTP packets with
+  // `recresp_channel_advance`, or pushed samples with `recresp_channel_push_lost`):
+  // both carry time, which would be counted twice.
+  RECRESP_RESULT_MIXED_INPUT = 24,
+  // The RTP payload type's audio does not match the channel's rate: PCMU and PCMA need an
+  // 8 kHz channel, G.722 a 16 kHz one.
+  RECRESP_RESULT_RATE_MISMATCH = 25,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -143,7 +175,7 @@ enum recresp_event_kind
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // Nothing to report: the recorder's output is drained.
+  // Nothing (never handed to a callback; a zeroed event).
   RECRESP_EVENT_KIND_NONE = 0,
   // The prompt finished playing (`at`).
   RECRESP_EVENT_KIND_PROMPT_FINISHED = 1,
@@ -229,7 +261,7 @@ typedef uint32_t recresp_operation_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// How G.711 bytes are coded, for `recresp_recorder_push_g711`.
+// How G.711 bytes are coded, for `recresp_channel_push_g711`.
 enum recresp_law
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -248,7 +280,7 @@ typedef uint32_t recresp_law;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// What the host did with the request's prompt, for `recresp_recorder_start`.
+// What the host did with the request's prompt, for `recresp_channel_start`.
 enum recresp_prompt
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -256,7 +288,7 @@ enum recresp_prompt
  {
   // The request has no prompt (`prompt_samples` is ignored).
   RECRESP_PROMPT_NONE = 0,
-  // The host loaded the prompt; it lasts `prompt_samples` samples at the caller's rate.
+  // The host loaded the prompt; it lasts `prompt_samples` samples at the channel's rate.
   RECRESP_PROMPT_READY = 1,
   // The host could not load or play it: the operation ends `playPromptFailed`.
   RECRESP_PROMPT_FAILED = 2,
@@ -269,7 +301,7 @@ typedef uint32_t recresp_prompt;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// What became of an accepted packet (`recresp_rtp_push`).
+// What became of an RTP packet (`recresp_channel_push_rtp`).
 enum recresp_rtp_fate
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -283,6 +315,10 @@ enum recresp_rtp_fate
   RECRESP_RTP_FATE_LATE = 2,
   // From the SSRC the stream just left; dropped.
   RECRESP_RTP_FATE_OLD_SOURCE = 3,
+  // An RTCP packet sharing the port (RFC 5761); passed over.
+  RECRESP_RTP_FATE_RTCP = 4,
+  // Refused: the result code says why, and nothing changed.
+  RECRESP_RTP_FATE_REFUSED = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -292,13 +328,32 @@ typedef uint32_t recresp_rtp_fate;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// A recorder (opaque): one operation at a time on one channel. Create with
-// `recresp_recorder_new` or `recresp_recorder_init_in`.
-typedef struct recresp_recorder recresp_recorder;
+// How a channel's recorder holds the caller's audio, which fixes its sample rate and its
+// size (`RECRESP_CHANNEL_SIZE_*`).
+enum recresp_channel_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // 16 kHz, 16-bit PCM: wideband audio, G.722 RTP (payload type 9).
+  RECRESP_CHANNEL_KIND_PCM16K = 0,
+  // 8 kHz, 16-bit PCM: any narrowband input kept bit for bit; G.711 RTP.
+  RECRESP_CHANNEL_KIND_PCM8K = 1,
+  // 8 kHz, G.711 μ-law bytes: half the audio memory, bit for bit for μ-law input and
+  // lost media (other input is coded to μ-law); G.711 RTP.
+  RECRESP_CHANNEL_KIND_ULAW8K = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum recresp_channel_kind recresp_channel_kind;
+#else
+typedef uint32_t recresp_channel_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
-// An RTP receiver (opaque) for one caller stream. Create with `recresp_rtp_new` or
-// `recresp_rtp_init_in`.
-typedef struct recresp_rtp recresp_rtp;
+// A channel (opaque): one caller's side of a call. Create with `recresp_channel_new` or
+// `recresp_channel_init_in`.
+typedef struct recresp_channel recresp_channel;
 
 // A recordResponse request's parameters (opaque). Create with `recresp_settings_new` or
 // `recresp_settings_init_in`; it starts at Graph's defaults.
@@ -314,8 +369,8 @@ typedef struct recresp_completion {
   uint16_t code;
   // `resultInfo.subcode`.
   uint16_t subcode;
-  // `resultInfo.message`, NUL-terminated; it lives in the recorder and stays valid until
-  // the recorder is started again or freed.
+  // `resultInfo.message`, NUL-terminated; it lives in the channel and stays valid until
+  // the channel is started again or freed.
   const char *message;
   // Position where the operation ended (samples since start).
   uint64_t at;
@@ -327,7 +382,7 @@ typedef struct recresp_completion {
   bool has_recording;
 } recresp_completion;
 
-// One event from `recresp_recorder_poll`. Fields a kind does not use are zero (NULL).
+// One event of a channel, handed to its callback. Fields a kind does not use are zero (NULL).
 typedef struct recresp_event {
   // What happened.
   recresp_event_kind kind;
@@ -335,7 +390,7 @@ typedef struct recresp_event {
   uint64_t at;
   // `SPEECH_STARTED`: first sample of the recording.
   uint64_t recording_start;
-  // `CAPTURED`: the audio, valid until the next call that takes this recorder.
+  // `CAPTURED`: the audio, valid until the callback returns.
   const int16_t *samples;
   // `CAPTURED`: number of samples at `samples`.
   size_t sample_count;
@@ -347,19 +402,22 @@ typedef struct recresp_event {
   struct recresp_completion completion;
 } recresp_event;
 
-// Receives each recorder event during `recresp_rtp_push` and `recresp_rtp_flush`, with the
-// `user` pointer given there. The event, and the samples of a `CAPTURED` event, are valid
-// only during the call.
+// Receives every event of a channel, during the call that causes it, with the `user`
+// pointer given when the channel was made. The event, and the samples of a `CAPTURED`
+// event, are valid only until the callback returns. A call on the same channel from the
+// callback is refused with `RECRESP_RESULT_CHANNEL_BUSY`.
 typedef void (*recresp_event_fn)(void *user, const struct recresp_event *event);
 
-// Counters of a receiver, for `recresp_rtp_get_stats`.
+// Counters of a channel's RTP receiver, for `recresp_channel_rtp_stats`.
 typedef struct recresp_rtp_stats {
   // Packets played (audio, comfort noise and events).
   uint64_t played;
   // Packets missing by sequence number.
   uint64_t lost_packets;
-  // Samples pushed as lost media.
+  // Samples pushed as lost media (missing packets, and time without packets).
   uint64_t lost_samples;
+  // Samples of silence for a sender's suppressed pauses and muted key spans.
+  uint64_t silence_samples;
   // Samples of comfort noise generated.
   uint64_t noise_samples;
   // Duplicates dropped.
@@ -370,7 +428,44 @@ typedef struct recresp_rtp_stats {
   uint64_t discontinuities;
   // SSRC changes.
   uint64_t source_changes;
+  // RTCP packets passed over.
+  uint64_t rtcp;
 } recresp_rtp_stats;
+
+// Storage for a `RECRESP_CHANNEL_KIND_PCM16K` channel made by `recresp_channel_init_in`:
+// its size and alignment are what the channel needs (`static recresp_channel_storage_pcm16k
+// s;` will do). Its members are never used.
+typedef union recresp_channel_storage_pcm16k {
+  uint64_t align;
+  void *pointer;
+  uint8_t bytes[RECRESP_CHANNEL_SIZE_PCM16K];
+} recresp_channel_storage_pcm16k;
+
+// Storage for a channel of any kind (the largest).
+typedef union recresp_channel_storage_pcm16k recresp_channel_storage;
+
+// Storage for a `RECRESP_CHANNEL_KIND_PCM8K` channel, as `recresp_channel_storage_pcm16k`.
+typedef union recresp_channel_storage_pcm8k {
+  uint64_t align;
+  void *pointer;
+  uint8_t bytes[RECRESP_CHANNEL_SIZE_PCM8K];
+} recresp_channel_storage_pcm8k;
+
+// Storage for a `RECRESP_CHANNEL_KIND_ULAW8K` channel, as `recresp_channel_storage_pcm16k`.
+typedef union recresp_channel_storage_ulaw8k {
+  uint64_t align;
+  void *pointer;
+  uint8_t bytes[RECRESP_CHANNEL_SIZE_ULAW8K];
+} recresp_channel_storage_ulaw8k;
+
+// Storage for a settings handle made by `recresp_settings_init_in`: its size and alignment
+// are what the handle needs (`static recresp_settings_storage s;` will do). Its members
+// are never used.
+typedef union recresp_settings_storage {
+  uint64_t align;
+  void *pointer;
+  uint8_t bytes[RECRESP_SETTINGS_STORAGE_SIZE];
+} recresp_settings_storage;
 
 #ifdef __cplusplus
 extern "C" {
@@ -392,6 +487,54 @@ recresp_result recresp_beep_samples(uint32_t sample_rate_hz,
                                     size_t count,
                                     size_t *written);
 
+// Creates a channel of `kind` (a `recresp_channel_kind`) on the heap and stores it in
+// `*out`. `telephone_event_pt` is the RTP payload type negotiated for
+// telephone-event/8000 (96–127 usually), or `RECRESP_NO_TELEPHONE_EVENTS`; 0, 8, 9, 13
+// and numbers above 127 are `RECRESP_RESULT_INVALID_ARGUMENT`, as is an unknown kind.
+// `on_event` (required) receives every event of the channel, with `user`. Free it with
+// `recresp_channel_free`.
+//
+// # Safety
+// `on_event` must be safe to call with `user` for as long as the channel is used; `out`
+// must be NULL or point to writable memory for one pointer.
+recresp_result recresp_channel_new(uint32_t kind,
+                                   uint32_t telephone_event_pt,
+                                   recresp_event_fn on_event,
+                                   void *user,
+                                   struct recresp_channel **out);
+
+// Creates a channel in the caller's storage (no allocation): `len` bytes at `buf`,
+// aligned to 8 bytes, at least `recresp_channel_size(kind)` long
+// (`RECRESP_CHANNEL_SIZE_*` always are; a `recresp_channel_storage_*` union has the size
+// and alignment). Returns `RECRESP_RESULT_STORAGE_TOO_SMALL` or
+// `RECRESP_RESULT_STORAGE_MISALIGNED` (and writes nothing) otherwise; other arguments as
+// `recresp_channel_new`. The storage must outlive every use of the channel;
+// `recresp_channel_free` on it does nothing.
+//
+// # Safety
+// `buf` must be NULL or point to `len` writable bytes, used for nothing else while the
+// channel is in use; `on_event` and `out` as for `recresp_channel_new`.
+recresp_result recresp_channel_init_in(void *buf,
+                                       size_t len,
+                                       uint32_t kind,
+                                       uint32_t telephone_event_pt,
+                                       recresp_event_fn on_event,
+                                       void *user,
+                                       struct recresp_channel **out);
+
+// The exact number of bytes a channel of `kind` takes on this target (at most its
+// `RECRESP_CHANNEL_SIZE_*`); 0 for a number that is not a `recresp_channel_kind`.
+size_t recresp_channel_size(uint32_t kind);
+
+// Releases a channel made by `recresp_channel_new`. NULL, channels in caller storage,
+// and a channel whose call is in progress (`recresp_channel_free` from its own event
+// callback) are left alone.
+//
+// # Safety
+// `channel` must be NULL or a live channel, not used again after this call (unless it
+// was left alone).
+void recresp_channel_free(struct recresp_channel *channel);
+
 // Graph's name of a completion reason (such as `"stopToneDetected"`), a static
 // NUL-terminated string; NULL for a number that is not a `recresp_completion_reason`.
 const char *recresp_completion_reason_name(uint32_t reason);
@@ -400,58 +543,143 @@ const char *recresp_completion_reason_name(uint32_t reason);
 // string; NULL for a number that is not a `recresp_operation_status`.
 const char *recresp_operation_status_name(uint32_t status);
 
-// A buffer size that always holds the notification (or the running operation) of an
-// operation with this recorder's `clientContext` and strings of these lengths, with the
-// NUL. 0 for a NULL recorder or lengths whose sum overflows.
+// Pushes `count` 16-bit PCM samples of caller audio at the channel's rate.
+// `RECRESP_RESULT_NOT_RUNNING` when no operation is running. If the operation ends part
+// way, the rest is ignored: the completion's `at` says where it ended.
 //
 // # Safety
-// `recorder` must be NULL or a live handle.
-size_t recresp_recorder_notification_capacity(const struct recresp_recorder *recorder,
-                                              size_t call_id_len,
-                                              size_t operation_id_len,
-                                              size_t location_len,
-                                              size_t access_token_len);
+// `channel` must be NULL or a live handle; `samples` NULL or `count` readable samples.
+recresp_result recresp_channel_push_pcm(struct recresp_channel *channel,
+                                        const int16_t *samples,
+                                        size_t count);
+
+// Pushes `count` G.711 bytes (one per sample) coded by `law` (a `recresp_law`;
+// `RECRESP_RESULT_INVALID_ARGUMENT` otherwise); as `recresp_channel_push_pcm` otherwise.
+//
+// # Safety
+// `channel` must be NULL or a live handle; `bytes` NULL or `count` readable bytes.
+recresp_result recresp_channel_push_g711(struct recresp_channel *channel,
+                                         const uint8_t *bytes,
+                                         size_t count,
+                                         uint32_t law);
+
+// Reports `samples` of time in which no media arrived (lost packets): it counts on every
+// clock and is recorded as silence; the media timeout of it in a row ends the operation
+// `mediaReceiveTimeout`. As `recresp_channel_push_pcm` otherwise. Not for channels fed
+// by RTP: there the host's clock is `recresp_channel_advance`.
+//
+// # Safety
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_push_lost(struct recresp_channel *channel, uint64_t samples);
+
+// A DTMF key received out of band (RFC 4733 by the host, SIP INFO): `event_code` 0–15
+// (0–9, 10 `*`, 11 `#`, 12–15 A–D; `RECRESP_RESULT_INVALID_ARGUMENT` otherwise), whose
+// tone began at `onset` (samples since start; clamped to the current position). It acts
+// exactly like an in-band detection, and goes with either media path.
+//
+// # Safety
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_handle_digit(struct recresp_channel *channel,
+                                            uint32_t event_code,
+                                            uint64_t onset);
+
+// Takes one received RTP packet (the UDP payload, `len` bytes): reordering (8 packets),
+// loss, duplicates, silence suppression, comfort noise, RFC 4733 keys and RTCP on the
+// same port are handled. PCMU (0) and PCMA (8) need an 8 kHz channel and G.722 (9) a
+// 16 kHz one (`RECRESP_RESULT_RATE_MISMATCH` otherwise). Always stores the packet's
+// `recresp_rtp_fate` in `*fate` (required): `RECRESP_RTP_FATE_REFUSED` with any code
+// but OK. A malformed packet is `RECRESP_RESULT_INVALID_PACKET`, another
+// payload type `RECRESP_RESULT_UNSUPPORTED_PAYLOAD_TYPE`, a payload over 480 bytes (60
+// ms of G.711 or G.722) `RECRESP_RESULT_RTP_PAYLOAD_TOO_LONG`; then nothing changes.
+//
+// # Safety
+// `channel` must be NULL or a live handle; `packet` NULL or `len` readable bytes; `fate`
+// NULL or writable.
+recresp_result recresp_channel_push_rtp(struct recresp_channel *channel,
+                                        const uint8_t *packet,
+                                        size_t len,
+                                        uint32_t *fate);
+
+// The host's clock moved `ticks` ahead (8000 ticks a second, the RTP clock of G.711 and
+// G.722, whatever the channel's rate), packets or not: call it on a timer (every 20 ms,
+// say) for a channel fed by RTP. Once the media played falls more than 200 ms behind
+// this clock, the buffered packets are played and the rest of the shortfall is lost
+// media, so the operation's timeouts fire on hold or when the network dies. It counts
+// toward the media path of `recresp_channel_push_rtp`.
+//
+// # Safety
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_advance(struct recresp_channel *channel, uint64_t ticks);
+
+// The stream ended (or the host stops waiting for missing packets): plays every packet
+// still buffered, in order. `RECRESP_RESULT_NOT_RUNNING` (and the packets stay buffered)
+// if no operation is running.
+//
+// # Safety
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_flush(struct recresp_channel *channel);
+
+// Stores the RTP receiver's counters (since the channel was made) in `*stats`.
+//
+// # Safety
+// `channel` must be NULL or a live handle; `stats` NULL or writable.
+recresp_result recresp_channel_rtp_stats(struct recresp_channel *channel,
+                                         struct recresp_rtp_stats *stats);
+
+// Stores in `*capacity` a buffer size that always holds the notification (or the running
+// operation) of this channel's operation (its `clientContext`) with strings of these
+// lengths, and the NUL. `RECRESP_RESULT_INVALID_ARGUMENT` if the lengths are too large
+// to add up.
+//
+// # Safety
+// `channel` must be NULL or a live handle; `capacity` NULL or writable.
+recresp_result recresp_channel_notification_capacity(struct recresp_channel *channel,
+                                                     size_t call_id_len,
+                                                     size_t operation_id_len,
+                                                     size_t location_len,
+                                                     size_t access_token_len,
+                                                     size_t *capacity);
 
 // Writes the `recordOperation` Graph returns when the operation starts (status
 // `running`) for call `call_id` and operation `operation_id` into `buf` with a NUL, and
-// its length without the NUL into `*written`. `RECRESP_RESULT_NOT_RUNNING` if the recorder
+// its length without the NUL into `*written`. `RECRESP_RESULT_NOT_RUNNING` if the channel
 // was never started; `RECRESP_RESULT_BUFFER_TOO_SMALL` (nothing written) if it does not
 // fit.
 //
 // # Safety
-// `recorder` must be NULL or a live handle; each string NULL or its length in readable
+// `channel` must be NULL or a live handle; each string NULL or its length in readable
 // bytes; `buf` NULL or `len` writable bytes; `written` NULL or writable.
-recresp_result recresp_recorder_write_running_operation(const struct recresp_recorder *recorder,
-                                                        const char *call_id,
-                                                        size_t call_id_len,
-                                                        const char *operation_id,
-                                                        size_t operation_id_len,
-                                                        char *buf,
-                                                        size_t len,
-                                                        size_t *written);
+recresp_result recresp_channel_write_running_operation(struct recresp_channel *channel,
+                                                       const char *call_id,
+                                                       size_t call_id_len,
+                                                       const char *operation_id,
+                                                       size_t operation_id_len,
+                                                       char *buf,
+                                                       size_t len,
+                                                       size_t *written);
 
 // Writes the `commsNotifications` Graph posts when the operation ends into `buf` with a
 // NUL, and its length without the NUL into `*written`. `recording_location` and
 // `access_token` (the URL and bearer token of the recording) are used only when the
 // completion has a recording; Graph sends empty strings otherwise.
-// `RECRESP_RESULT_NOT_COMPLETED` until the `COMPLETED` event was polled;
+// `RECRESP_RESULT_NOT_COMPLETED` until the `COMPLETED` event was handed out;
 // `RECRESP_RESULT_BUFFER_TOO_SMALL` (nothing written) if it does not fit.
 //
 // # Safety
-// `recorder` must be NULL or a live handle; each string NULL or its length in readable
+// `channel` must be NULL or a live handle; each string NULL or its length in readable
 // bytes; `buf` NULL or `len` writable bytes; `written` NULL or writable.
-recresp_result recresp_recorder_write_notification(const struct recresp_recorder *recorder,
-                                                   const char *call_id,
-                                                   size_t call_id_len,
-                                                   const char *operation_id,
-                                                   size_t operation_id_len,
-                                                   const char *recording_location,
-                                                   size_t recording_location_len,
-                                                   const char *access_token,
-                                                   size_t access_token_len,
-                                                   char *buf,
-                                                   size_t len,
-                                                   size_t *written);
+recresp_result recresp_channel_write_notification(struct recresp_channel *channel,
+                                                  const char *call_id,
+                                                  size_t call_id_len,
+                                                  const char *operation_id,
+                                                  size_t operation_id_len,
+                                                  const char *recording_location,
+                                                  size_t recording_location_len,
+                                                  const char *access_token,
+                                                  size_t access_token_len,
+                                                  char *buf,
+                                                  size_t len,
+                                                  size_t *written);
 
 // Writes a GUID-shaped operation id derived from the call id and the request body (the
 // same inputs always give the same id; `recresp-sim` uses it) into `buf` with a NUL:
@@ -469,241 +697,74 @@ recresp_result recresp_derive_operation_id(const char *call_id,
                                            size_t len,
                                            size_t *written);
 
-// Creates an idle recorder for caller audio at `sample_rate_hz` (8000 or 16000;
-// `RECRESP_RESULT_INVALID_ARGUMENT` otherwise) and stores the handle in `*out`. Free it
-// with `recresp_recorder_free`.
-//
-// # Safety
-// `out` must be NULL or point to writable memory for one pointer.
-recresp_result recresp_recorder_new(uint32_t sample_rate_hz, struct recresp_recorder **out);
-
-// Creates an idle recorder in the caller's storage: `len` bytes at `buf`, aligned to
-// `RECRESP_STORAGE_ALIGN`, at least `RECRESP_RECORDER_STORAGE_SIZE` long (a `static`
-// buffer will do). Returns `RECRESP_RESULT_STORAGE_TOO_SMALL` or
-// `RECRESP_RESULT_STORAGE_MISALIGNED` (and writes nothing) otherwise. The storage must
-// outlive every use of the handle; `recresp_recorder_free` on this handle does nothing.
-//
-// # Safety
-// `buf` must be NULL or point to `len` writable bytes, used for nothing else while the
-// handle is in use; `out` must be NULL or point to writable memory for one pointer.
-recresp_result recresp_recorder_init_in(void *buf,
-                                        size_t len,
-                                        uint32_t sample_rate_hz,
-                                        struct recresp_recorder **out);
-
-// The exact number of bytes a `recresp_recorder` takes on this target (at most
-// `RECRESP_RECORDER_STORAGE_SIZE`).
-size_t recresp_recorder_storage_size(void);
-
-// The alignment, in bytes, storage for `_init_in` functions needs
-// (`RECRESP_STORAGE_ALIGN`).
-size_t recresp_storage_align(void);
-
-// Releases a recorder made by `recresp_recorder_new`. NULL, and recorders made in caller
-// storage, are left alone.
-//
-// # Safety
-// `recorder` must be NULL or a live handle, not used again after this call.
-void recresp_recorder_free(struct recresp_recorder *recorder);
-
 // Starts an operation with `settings` (validated again; their code otherwise) and the
 // prompt: `prompt` is a `recresp_prompt` (`RECRESP_RESULT_INVALID_ARGUMENT` otherwise)
 // and `prompt_samples` its length when `RECRESP_PROMPT_READY`. An operation still running
-// is dropped without a completion, and pending events are discarded. The settings may be
+// is dropped without a completion. The RTP receiver restarts: the next packet begins the
+// new operation's timeline, and time before it is not lost media. The first events (the
+// beep to play, or listening) go to the callback before this returns. The settings may be
 // changed or freed afterwards.
 //
 // # Safety
-// `recorder` and `settings` must each be NULL or a live handle.
-recresp_result recresp_recorder_start(struct recresp_recorder *recorder,
-                                      const struct recresp_settings *settings,
-                                      uint32_t prompt,
-                                      uint64_t prompt_samples);
-
-// Pushes `count` 16-bit PCM samples of caller audio and stores how many were consumed in
-// `*consumed`: all of them unless events must be polled first, or the operation ended
-// part way (the rest belongs to whatever runs next). `RECRESP_RESULT_NOT_RUNNING` (and
-// `*consumed` 0) when no operation is running.
-//
-// # Safety
-// `recorder` must be NULL or a live handle; `samples` NULL or `count` readable samples;
-// `consumed` NULL or writable.
-recresp_result recresp_recorder_push_pcm(struct recresp_recorder *recorder,
-                                         const int16_t *samples,
-                                         size_t count,
-                                         size_t *consumed);
-
-// Pushes `count` G.711 bytes (one per sample) coded by `law` (a `recresp_law`;
-// `RECRESP_RESULT_INVALID_ARGUMENT` otherwise); as `recresp_recorder_push_pcm` otherwise.
-//
-// # Safety
-// `recorder` must be NULL or a live handle; `bytes` NULL or `count` readable bytes;
-// `consumed` NULL or writable.
-recresp_result recresp_recorder_push_g711(struct recresp_recorder *recorder,
-                                          const uint8_t *bytes,
-                                          size_t count,
-                                          uint32_t law,
-                                          size_t *consumed);
-
-// Reports `samples` of time in which no media arrived (lost packets): it counts on every
-// clock and is recorded as silence; the media timeout of it in a row ends the operation
-// `mediaReceiveTimeout`. Stores how many were consumed in `*consumed`, as
-// `recresp_recorder_push_pcm`.
-//
-// # Safety
-// `recorder` must be NULL or a live handle; `consumed` NULL or writable.
-recresp_result recresp_recorder_push_lost(struct recresp_recorder *recorder,
-                                          uint64_t samples,
-                                          uint64_t *consumed);
-
-// A DTMF key received out of band (RFC 4733): `event_code` 0–15 (0–9, 10 `*`, 11 `#`,
-// 12–15 A–D; `RECRESP_RESULT_INVALID_ARGUMENT` otherwise), whose tone began at `onset`
-// (samples since start; clamped to the current position). It acts exactly like an
-// in-band detection.
-//
-// # Safety
-// `recorder` must be NULL or a live handle.
-recresp_result recresp_recorder_handle_digit(struct recresp_recorder *recorder,
-                                             uint32_t event_code,
-                                             uint64_t onset);
+// `channel` and `settings` must each be NULL or a live handle.
+recresp_result recresp_channel_start(struct recresp_channel *channel,
+                                     const struct recresp_settings *settings,
+                                     uint32_t prompt,
+                                     uint64_t prompt_samples);
 
 // Cancels the operation (cancelMediaProcessing or a barge-in): it ends
 // `operationCanceled`, status failed. `RECRESP_RESULT_NOT_RUNNING` if none is running.
 //
 // # Safety
-// `recorder` must be NULL or a live handle.
-recresp_result recresp_recorder_cancel(struct recresp_recorder *recorder);
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_cancel(struct recresp_channel *channel);
 
 // The call ended: the operation completes now, `operationCanceled` with subcode 8528,
 // keeping what was captured (status completed if the caller's speech was being
 // recorded). `RECRESP_RESULT_NOT_RUNNING` if none is running.
 //
 // # Safety
-// `recorder` must be NULL or a live handle.
-recresp_result recresp_recorder_hang_up(struct recresp_recorder *recorder);
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_hang_up(struct recresp_channel *channel);
 
 // The host could not play the beep: the operation ends `playBeepFailed`.
 // `RECRESP_RESULT_NOT_PLAYING_BEEP` unless the beep is playing.
 //
 // # Safety
-// `recorder` must be NULL or a live handle.
-recresp_result recresp_recorder_beep_failed(struct recresp_recorder *recorder);
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_beep_failed(struct recresp_channel *channel);
 
 // An internal error in the host (for example its recording sink failed): the operation
 // ends `unspecifiedError`. `RECRESP_RESULT_NOT_RUNNING` if none is running.
 //
 // # Safety
-// `recorder` must be NULL or a live handle.
-recresp_result recresp_recorder_fail(struct recresp_recorder *recorder);
-
-// Stores the next event in `*event`: captured audio first, then notices, the completion
-// last; kind `RECRESP_EVENT_KIND_NONE` when there is nothing left. Call after every push
-// and command until it returns NONE. A `CAPTURED` event's samples stay valid until the
-// next call that takes this recorder.
-//
-// # Safety
-// `recorder` must be NULL or a live handle; `event` NULL or writable.
-recresp_result recresp_recorder_poll(struct recresp_recorder *recorder,
-                                     struct recresp_event *event);
+// `channel` must be NULL or a live handle.
+recresp_result recresp_channel_fail(struct recresp_channel *channel);
 
 // Stores the last operation's completion in `*completion`;
-// `RECRESP_RESULT_NOT_COMPLETED` until the `COMPLETED` event was polled.
+// `RECRESP_RESULT_NOT_COMPLETED` until its `COMPLETED` event was handed out. Its message
+// stays valid until the channel is started again or freed.
 //
 // # Safety
-// `recorder` must be NULL or a live handle; `completion` NULL or writable.
-recresp_result recresp_recorder_completion(const struct recresp_recorder *recorder,
-                                           struct recresp_completion *completion);
+// `channel` must be NULL or a live handle; `completion` NULL or writable.
+recresp_result recresp_channel_completion(struct recresp_channel *channel,
+                                          struct recresp_completion *completion);
 
-// Whether an operation is running (started and not completed); false for NULL.
+// Stores in `*running` whether an operation is running (started and not completed).
 //
 // # Safety
-// `recorder` must be NULL or a live handle.
-bool recresp_recorder_is_running(const struct recresp_recorder *recorder);
+// `channel` must be NULL or a live handle; `running` NULL or writable.
+recresp_result recresp_channel_is_running(struct recresp_channel *channel, bool *running);
 
-// Samples consumed since the operation started; 0 for NULL.
+// Stores in `*position` the samples consumed since the operation started.
 //
 // # Safety
-// `recorder` must be NULL or a live handle.
-uint64_t recresp_recorder_position(const struct recresp_recorder *recorder);
-
-// The caller's sample rate in Hz; 0 for NULL.
-//
-// # Safety
-// `recorder` must be NULL or a live handle.
-uint32_t recresp_recorder_sample_rate(const struct recresp_recorder *recorder);
+// `channel` must be NULL or a live handle; `position` NULL or writable.
+recresp_result recresp_channel_position(struct recresp_channel *channel, uint64_t *position);
 
 // A sentence saying what `result` means, as a static NUL-terminated string (never NULL;
 // an unknown number gives "unknown result code").
 const char *recresp_result_message(uint32_t result);
-
-// Creates a receiver and stores the handle in `*out`. `telephone_event_pt` is the payload
-// type negotiated for telephone-event/8000 (96–127 usually; `RECRESP_RTP_NO_EVENTS` for
-// none; 0, 8, 13 and numbers above 127 are `RECRESP_RESULT_INVALID_ARGUMENT`). Free it
-// with `recresp_rtp_free`.
-//
-// # Safety
-// `out` must be NULL or point to writable memory for one pointer.
-recresp_result recresp_rtp_new(uint32_t telephone_event_pt, struct recresp_rtp **out);
-
-// Creates a receiver in the caller's storage: `len` bytes at `buf`, aligned to
-// `RECRESP_STORAGE_ALIGN`, at least `RECRESP_RTP_STORAGE_SIZE` long; as
-// `recresp_recorder_init_in` otherwise.
-//
-// # Safety
-// `buf` must be NULL or point to `len` writable bytes, used for nothing else while the
-// handle is in use; `out` must be NULL or point to writable memory for one pointer.
-recresp_result recresp_rtp_init_in(void *buf,
-                                   size_t len,
-                                   uint32_t telephone_event_pt,
-                                   struct recresp_rtp **out);
-
-// The exact number of bytes a `recresp_rtp` takes on this target (at most
-// `RECRESP_RTP_STORAGE_SIZE`).
-size_t recresp_rtp_storage_size(void);
-
-// Releases a receiver made by `recresp_rtp_new`. NULL, and receivers made in caller
-// storage, are left alone.
-//
-// # Safety
-// `rtp` must be NULL or a live handle, not used again after this call.
-void recresp_rtp_free(struct recresp_rtp *rtp);
-
-// Takes one received RTP packet (the UDP payload, `len` bytes) for `recorder`, whose
-// operation must be running (`RECRESP_RESULT_NOT_RUNNING` otherwise) at 8000 Hz
-// (`RECRESP_RESULT_INVALID_ARGUMENT` otherwise). Every recorder event the packet causes
-// goes to `on_event` (required) during the call; there is nothing to poll afterwards.
-// Stores the packet's `recresp_rtp_fate` in `*fate`. A malformed packet is
-// `RECRESP_RESULT_INVALID_PACKET`, a payload type other than PCMU (0), PCMA (8), CN (13)
-// and the telephone-event type is `RECRESP_RESULT_UNSUPPORTED_PAYLOAD_TYPE`, a payload
-// over 320 bytes `RECRESP_RESULT_TOO_LONG`; then nothing changes.
-//
-// # Safety
-// `rtp` and `recorder` must each be NULL or a live handle; `packet` NULL or `len` readable
-// bytes; `on_event` safe to call with `user`; `fate` NULL or writable.
-recresp_result recresp_rtp_push(struct recresp_rtp *rtp,
-                                struct recresp_recorder *recorder,
-                                const uint8_t *packet,
-                                size_t len,
-                                recresp_event_fn on_event,
-                                void *user,
-                                uint32_t *fate);
-
-// The stream ended (or the host stops waiting for missing packets): plays every packet
-// still buffered, in order, handing the events to `on_event` as `recresp_rtp_push` does.
-// `RECRESP_RESULT_NOT_RUNNING` (and the packets stay buffered) if the recorder's operation
-// is not running.
-//
-// # Safety
-// As `recresp_rtp_push`.
-recresp_result recresp_rtp_flush(struct recresp_rtp *rtp,
-                                 struct recresp_recorder *recorder,
-                                 recresp_event_fn on_event,
-                                 void *user);
-
-// Stores the receiver's counters in `*stats`.
-//
-// # Safety
-// `rtp` must be NULL or a live handle; `stats` NULL or writable.
-recresp_result recresp_rtp_get_stats(struct recresp_rtp *rtp, struct recresp_rtp_stats *stats);
 
 // Creates settings at Graph's defaults (no prompt, beep on, every timeout 5 s, no stop
 // tones) and stores the handle in `*out`. Free it with `recresp_settings_free`.
@@ -713,7 +774,8 @@ recresp_result recresp_rtp_get_stats(struct recresp_rtp *rtp, struct recresp_rtp
 recresp_result recresp_settings_new(struct recresp_settings **out);
 
 // Creates settings at Graph's defaults in the caller's storage: `len` bytes at `buf`,
-// aligned to `RECRESP_STORAGE_ALIGN`, at least `RECRESP_SETTINGS_STORAGE_SIZE` long.
+// aligned to 8 bytes, at least `RECRESP_SETTINGS_STORAGE_SIZE` long (a
+// `recresp_settings_storage` is).
 // Returns `RECRESP_RESULT_STORAGE_TOO_SMALL` or `RECRESP_RESULT_STORAGE_MISALIGNED` (and
 // writes nothing) otherwise. The storage must outlive every use of the handle;
 // `recresp_settings_free` on this handle does nothing.
@@ -835,7 +897,7 @@ recresp_result recresp_settings_set_trim_trailing_silence(struct recresp_setting
                                                           bool enabled,
                                                           uint32_t guard_ms);
 
-// recresp extension: this much lost media in a row (`recresp_recorder_push_lost`) ends the
+// recresp extension: this much lost media in a row (`recresp_channel_push_lost`, or time without RTP packets) ends the
 // operation with `mediaReceiveTimeout` (`RECRESP_MEDIA_TIMEOUT_MIN_MS`–
 // `RECRESP_MEDIA_TIMEOUT_MAX_MS`; default 5000).
 //

@@ -1,4 +1,4 @@
-//! What `recresp_recorder_poll` hands to C: one plain struct per event, with a kind and the
+//! What a channel's callback receives: one plain struct per event, with a kind and the
 //! fields that kind uses, and the completion with Graph's reason, status and resultInfo.
 //!
 //! The names of reasons and statuses are static NUL-terminated strings in Graph's spelling.
@@ -12,7 +12,7 @@ use recresp_core::{Completion, CompletionReason, Event, OperationStatus};
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum recresp_event_kind {
-    /// Nothing to report: the recorder's output is drained.
+    /// Nothing (never handed to a callback; a zeroed event).
     None = 0,
     /// The prompt finished playing (`at`).
     PromptFinished = 1,
@@ -154,8 +154,8 @@ pub struct recresp_completion {
     pub code: u16,
     /// `resultInfo.subcode`.
     pub subcode: u16,
-    /// `resultInfo.message`, NUL-terminated; it lives in the recorder and stays valid until
-    /// the recorder is started again or freed.
+    /// `resultInfo.message`, NUL-terminated; it lives in the channel and stays valid until
+    /// the channel is started again or freed.
     pub message: *const c_char,
     /// Position where the operation ended (samples since start).
     pub at: u64,
@@ -197,7 +197,7 @@ impl recresp_completion {
     }
 }
 
-/// One event from `recresp_recorder_poll`. Fields a kind does not use are zero (NULL).
+/// One event of a channel, handed to its callback. Fields a kind does not use are zero (NULL).
 #[allow(non_camel_case_types)]
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -208,7 +208,7 @@ pub struct recresp_event {
     pub at: u64,
     /// `SPEECH_STARTED`: first sample of the recording.
     pub recording_start: u64,
-    /// `CAPTURED`: the audio, valid until the next call that takes this recorder.
+    /// `CAPTURED`: the audio, valid until the callback returns.
     pub samples: *const i16,
     /// `CAPTURED`: number of samples at `samples`.
     pub sample_count: usize,

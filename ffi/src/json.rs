@@ -2,7 +2,7 @@
 //! `commsNotifications` posted at completion, and a deterministic operation id.
 //!
 //! Documents are the core's compact JSON, written into the caller's buffer with a NUL; a
-//! buffer of `recresp_recorder_notification_capacity` bytes always holds them.
+//! buffer of `recresp_channel_notification_capacity` bytes always holds them.
 
 use core::ffi::c_char;
 
@@ -11,10 +11,8 @@ use recresp_core::{
     derive_operation_id, write_notification, write_running_operation, OperationRef, Recording,
 };
 
-use crate::guard::{
-    buffer_out, check_ptr, copy_string_out, guard, guard_or, handle_ref, str_in, write_out,
-};
-use crate::recorder::recresp_recorder;
+use crate::channel::{enter, get, recresp_channel, Access};
+use crate::guard::{buffer_out, check_ptr, copy_string_out, guard, str_in, write_out};
 use crate::result::recresp_result;
 
 /// Length of an operation id from `recresp_derive_operation_id` (a GUID), without the NUL.
@@ -36,41 +34,42 @@ const _: () = assert!(RECRESP_REQUEST_MAX_LEN == recresp_core::json::REQUEST_MAX
 const _: () = assert!(RECRESP_OPERATION_MAX_LEN == recresp_core::json::OPERATION_MAX_LEN + 1);
 const _: () = assert!(RECRESP_NOTIFICATION_MAX_LEN == recresp_core::json::NOTIFICATION_MAX_LEN + 1);
 
-/// A buffer size that always holds the notification (or the running operation) of an
-/// operation with this recorder's `clientContext` and strings of these lengths, with the
-/// NUL. 0 for a NULL recorder or lengths whose sum overflows.
+/// Stores in `*capacity` a buffer size that always holds the notification (or the running
+/// operation) of this channel's operation (its `clientContext`) with strings of these
+/// lengths, and the NUL. `RECRESP_RESULT_INVALID_ARGUMENT` if the lengths are too large
+/// to add up.
 ///
 /// # Safety
-/// `recorder` must be NULL or a live handle.
+/// `channel` must be NULL or a live handle; `capacity` NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn recresp_recorder_notification_capacity(
-    recorder: *const recresp_recorder,
+pub unsafe extern "C" fn recresp_channel_notification_capacity(
+    channel: *mut recresp_channel,
     call_id_len: usize,
     operation_id_len: usize,
     location_len: usize,
     access_token_len: usize,
-) -> usize {
-    guard_or(0, || {
-        // SAFETY: forwarded contract.
-        let Ok(r) = (unsafe { handle_ref(recorder) }) else {
-            return 0;
-        };
-        let context = r.client_context().map_or(0, escaped_len);
-        // The strings' contents are unknown: each byte may take ESCAPE_MAX.
-        let escaped = |len: usize| len.checked_mul(ESCAPE_MAX);
-        let (Some(call_id), Some(operation_id), Some(location), Some(access_token)) = (
-            escaped(call_id_len),
-            escaped(operation_id_len),
-            escaped(location_len),
-            escaped(access_token_len),
-        ) else {
-            return 0;
-        };
-        // The core's capacity saturates; a saturated size is no size.
-        let capacity =
-            notification_capacity(call_id, operation_id, context, location, access_token);
-        capacity.checked_add(1).unwrap_or(0)
-    })
+    capacity: *mut usize,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        get(channel, capacity, |mut a| {
+            let context = a.out().client_context().map_or(0, escaped_len);
+            // The strings' contents are unknown: each byte may take ESCAPE_MAX.
+            let escaped = |len: usize| len.checked_mul(ESCAPE_MAX);
+            let (Some(call_id), Some(operation_id), Some(location), Some(access_token)) = (
+                escaped(call_id_len),
+                escaped(operation_id_len),
+                escaped(location_len),
+                escaped(access_token_len),
+            ) else {
+                return Err(recresp_result::InvalidArgument);
+            };
+            // The core's capacity saturates; a saturated size is no size.
+            notification_capacity(call_id, operation_id, context, location, access_token)
+                .checked_add(1)
+                .ok_or(recresp_result::InvalidArgument)
+        })
+    }
 }
 
 /// Writes a serialised document and its NUL into `buf`, and its length into `*written`.
@@ -103,16 +102,16 @@ unsafe fn write_document(
 
 /// Writes the `recordOperation` Graph returns when the operation starts (status
 /// `running`) for call `call_id` and operation `operation_id` into `buf` with a NUL, and
-/// its length without the NUL into `*written`. `RECRESP_RESULT_NOT_RUNNING` if the recorder
+/// its length without the NUL into `*written`. `RECRESP_RESULT_NOT_RUNNING` if the channel
 /// was never started; `RECRESP_RESULT_BUFFER_TOO_SMALL` (nothing written) if it does not
 /// fit.
 ///
 /// # Safety
-/// `recorder` must be NULL or a live handle; each string NULL or its length in readable
+/// `channel` must be NULL or a live handle; each string NULL or its length in readable
 /// bytes; `buf` NULL or `len` writable bytes; `written` NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn recresp_recorder_write_running_operation(
-    recorder: *const recresp_recorder,
+pub unsafe extern "C" fn recresp_channel_write_running_operation(
+    channel: *mut recresp_channel,
     call_id: *const c_char,
     call_id_len: usize,
     operation_id: *const c_char,
@@ -123,18 +122,20 @@ pub unsafe extern "C" fn recresp_recorder_write_running_operation(
 ) -> recresp_result {
     guard(|| {
         // SAFETY: forwarded contract.
-        let r = unsafe { handle_ref(recorder) }?;
-        // SAFETY: forwarded contract.
         let call_id = unsafe { str_in(call_id, call_id_len) }?;
         // SAFETY: forwarded contract.
         let operation_id = unsafe { str_in(operation_id, operation_id_len) }?;
-        let op = OperationRef {
-            call_id,
-            operation_id,
-            client_context: r.client_context()?,
+        let write = |mut a: Access<'_>| {
+            let op = OperationRef {
+                call_id,
+                operation_id,
+                client_context: a.out().client_context()?,
+            };
+            // SAFETY: forwarded contract.
+            unsafe { write_document(buf, len, written, |b| write_running_operation(&op, b).ok()) }
         };
         // SAFETY: forwarded contract.
-        unsafe { write_document(buf, len, written, |b| write_running_operation(&op, b).ok()) }
+        unsafe { enter(channel, write) }
     })
 }
 
@@ -142,15 +143,15 @@ pub unsafe extern "C" fn recresp_recorder_write_running_operation(
 /// NUL, and its length without the NUL into `*written`. `recording_location` and
 /// `access_token` (the URL and bearer token of the recording) are used only when the
 /// completion has a recording; Graph sends empty strings otherwise.
-/// `RECRESP_RESULT_NOT_COMPLETED` until the `COMPLETED` event was polled;
+/// `RECRESP_RESULT_NOT_COMPLETED` until the `COMPLETED` event was handed out;
 /// `RECRESP_RESULT_BUFFER_TOO_SMALL` (nothing written) if it does not fit.
 ///
 /// # Safety
-/// `recorder` must be NULL or a live handle; each string NULL or its length in readable
+/// `channel` must be NULL or a live handle; each string NULL or its length in readable
 /// bytes; `buf` NULL or `len` writable bytes; `written` NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn recresp_recorder_write_notification(
-    recorder: *const recresp_recorder,
+pub unsafe extern "C" fn recresp_channel_write_notification(
+    channel: *mut recresp_channel,
     call_id: *const c_char,
     call_id_len: usize,
     operation_id: *const c_char,
@@ -164,8 +165,6 @@ pub unsafe extern "C" fn recresp_recorder_write_notification(
     written: *mut usize,
 ) -> recresp_result {
     guard(|| {
-        // SAFETY: forwarded contract.
-        let r = unsafe { handle_ref(recorder) }?;
         // SAFETY: forwarded contract (for each string).
         let (call_id, operation_id, location, access_token) = unsafe {
             (
@@ -175,22 +174,27 @@ pub unsafe extern "C" fn recresp_recorder_write_notification(
                 str_in(access_token, access_token_len)?,
             )
         };
-        let completion = r.completion()?;
-        let op = OperationRef {
-            call_id,
-            operation_id,
-            client_context: r.client_context()?,
+        let write = |mut a: Access<'_>| {
+            let out = a.out();
+            let completion = out.completion()?;
+            let op = OperationRef {
+                call_id,
+                operation_id,
+                client_context: out.client_context()?,
+            };
+            let recording = completion.has_recording().then_some(Recording {
+                location,
+                access_token,
+            });
+            // SAFETY: forwarded contract.
+            unsafe {
+                write_document(buf, len, written, |b| {
+                    write_notification(&op, completion, recording, b).ok()
+                })
+            }
         };
-        let recording = completion.has_recording().then_some(Recording {
-            location,
-            access_token,
-        });
         // SAFETY: forwarded contract.
-        unsafe {
-            write_document(buf, len, written, |b| {
-                write_notification(&op, completion, recording, b).ok()
-            })
-        }
+        unsafe { enter(channel, write) }
     })
 }
 

@@ -3,24 +3,22 @@
 //! A C host records a caller's spoken answer the way Microsoft Graph's
 //! `call: recordResponse` does, with two opaque handles:
 //! - `recresp_settings`: the request, from Graph's JSON body or set field by field;
-//! - `recresp_recorder`: one operation at a time on one channel. Start it with settings,
-//!   push the caller's audio (16-bit PCM or G.711), RFC 4733 digits and lost-packet
-//!   notices, send commands (cancel, hang-up), and poll events (captured audio, speech,
-//!   digits, the completion) after every call. Then write Graph's notification JSON into a
-//!   buffer.
-//! - `recresp_rtp`: the caller's RTP stream, one `recresp_rtp_push` per received packet,
-//!   into a recorder (reordering, loss, comfort noise, RFC 4733 keys).
+//! - `recresp_channel`: one caller's side of a call. It runs one operation at a time
+//!   (start it with settings, send commands), takes the caller's media by one of two paths
+//!   (RTP packets with the host's clock, or PCM/G.711 samples and lost time pushed by the
+//!   host, plus out-of-band keys), and hands every event to one callback during the call
+//!   that causes it. Then it writes Graph's notification JSON into a buffer.
 //!
 //! Each handle has `_new`/`_free` (`_free(NULL)` does nothing) and `_init_in`, which builds
-//! it in storage the caller provides (`RECRESP_*_STORAGE_SIZE` bytes aligned to
-//! `RECRESP_STORAGE_ALIGN`) for hosts without malloc. Nothing allocates after a handle is
-//! made.
+//! it in storage the caller provides (a `recresp_*_storage*` union: the size and the
+//! alignment) for hosts without malloc. Nothing allocates after a handle is made.
 //!
 //! Every fallible function returns a `recresp_result` (stable numbers;
 //! `recresp_result_message` says what each means). Every pointer is checked: NULL, a
 //! misaligned pointer or a too-small buffer is a result code, and no panic unwinds into C.
-//! Strings are passed as pointer and length (UTF-8, no NUL needed) and returned
-//! NUL-terminated with their length.
+//! A call on a channel made while another call on it is in progress (from its callback) is
+//! refused with a code. Strings are passed as pointer and length (UTF-8, no NUL needed)
+//! and returned NUL-terminated with their length.
 //!
 //! Without the default `std` feature the crate is `no_std` (for firmware such as
 //! thumbv7m-none-eabi, with the same header): only the `_init_in` constructors work, and a
@@ -31,28 +29,35 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod beep;
+pub mod channel;
 pub mod event;
 mod guard;
+pub mod input;
 pub mod json;
-pub mod recorder;
+pub mod operation;
 pub mod result;
-pub mod rtp;
 pub mod settings;
 mod storage;
 
 pub use beep::RECRESP_BEEP_MAX_SAMPLES;
+pub use channel::{
+    recresp_channel, recresp_channel_kind, recresp_channel_storage, recresp_channel_storage_pcm16k,
+    recresp_channel_storage_pcm8k, recresp_channel_storage_ulaw8k, recresp_event_fn,
+    RECRESP_CHANNEL_SIZE_PCM16K, RECRESP_CHANNEL_SIZE_PCM8K, RECRESP_CHANNEL_SIZE_ULAW8K,
+    RECRESP_NO_TELEPHONE_EVENTS,
+};
 pub use event::{
     recresp_completion, recresp_completion_reason, recresp_event, recresp_event_kind,
     recresp_operation_status,
 };
+pub use input::{recresp_law, recresp_rtp_fate, recresp_rtp_stats};
 pub use json::RECRESP_OPERATION_ID_LEN;
-pub use recorder::{recresp_law, recresp_prompt, recresp_recorder, RECRESP_RECORDER_STORAGE_SIZE};
+pub use operation::recresp_prompt;
 pub use result::recresp_result;
-pub use rtp::{recresp_rtp, recresp_rtp_fate, recresp_rtp_stats, RECRESP_RTP_STORAGE_SIZE};
 pub use settings::{
-    recresp_settings, RECRESP_ERROR_MESSAGE_CAPACITY, RECRESP_SETTINGS_STORAGE_SIZE,
+    recresp_settings, recresp_settings_storage, RECRESP_ERROR_MESSAGE_CAPACITY,
+    RECRESP_SETTINGS_STORAGE_SIZE,
 };
-pub use storage::RECRESP_STORAGE_ALIGN;
 
 /// Without std there is nothing to unwind into: a panic (a bug in recresp) halts here.
 #[cfg(all(not(feature = "std"), target_os = "none"))]

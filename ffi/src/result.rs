@@ -45,13 +45,14 @@ pub enum recresp_result {
     StorageTooSmall = 13,
     /// The storage given to an `_init_in` function is not aligned enough.
     StorageMisaligned = 14,
-    /// No operation is running: the recorder was never started, or the operation completed.
+    /// No operation is running: the channel was never started, or the operation completed.
     NotRunning = 15,
     /// The beep is not playing.
     NotPlayingBeep = 16,
     /// The operation has not completed yet (its completion event was not polled).
     NotCompleted = 17,
-    /// recresp failed internally (a bug); the handle should not be used again.
+    /// recresp failed internally (a bug); the handle should not be used again (a channel
+    /// refuses every later call with `RECRESP_RESULT_CHANNEL_BUSY`).
     InternalError = 18,
     /// This build of recresp has no heap (`no_std` firmware builds): use the `_init_in`
     /// functions.
@@ -59,13 +60,26 @@ pub enum recresp_result {
     /// An RTP packet is malformed: a header that does not fit, version other than 2, bad
     /// padding, an empty audio payload, or a bad comfort-noise or telephone-event payload.
     InvalidPacket = 20,
-    /// An RTP packet's payload type is not PCMU, PCMA, comfort noise or the telephone-event
-    /// type of the receiver.
+    /// An RTP packet's payload type is not PCMU, PCMA, G.722, comfort noise or the
+    /// telephone-event type of the channel.
     UnsupportedPayloadType = 21,
+    /// An RTP packet's payload is larger than the channel keeps (480 bytes: 60 ms of G.711
+    /// or G.722).
+    RtpPayloadTooLong = 22,
+    /// The channel is in use by a call in progress: this call came from its event callback
+    /// (or from another thread at the same time) and did nothing.
+    ChannelBusy = 23,
+    /// This operation's media already comes by the other path (RTP packets with
+    /// `recresp_channel_advance`, or pushed samples with `recresp_channel_push_lost`):
+    /// both carry time, which would be counted twice.
+    MixedInput = 24,
+    /// The RTP payload type's audio does not match the channel's rate: PCMU and PCMA need an
+    /// 8 kHz channel, G.722 a 16 kHz one.
+    RateMismatch = 25,
 }
 
 /// Every code, in numeric order.
-pub(crate) const ALL_RESULTS: [recresp_result; 22] = [
+pub(crate) const ALL_RESULTS: [recresp_result; 26] = [
     recresp_result::Ok,
     recresp_result::NullPointer,
     recresp_result::MisalignedPointer,
@@ -88,6 +102,10 @@ pub(crate) const ALL_RESULTS: [recresp_result; 22] = [
     recresp_result::Unsupported,
     recresp_result::InvalidPacket,
     recresp_result::UnsupportedPayloadType,
+    recresp_result::RtpPayloadTooLong,
+    recresp_result::ChannelBusy,
+    recresp_result::MixedInput,
+    recresp_result::RateMismatch,
 ];
 
 impl recresp_result {
@@ -129,7 +147,19 @@ impl recresp_result {
             recresp_result::Unsupported => "this build has no heap: use the _init_in functions\0",
             recresp_result::InvalidPacket => "the RTP packet is malformed\0",
             recresp_result::UnsupportedPayloadType => {
-                "the RTP payload type is not PCMU, PCMA, CN or the telephone-event type\0"
+                "the RTP payload type is not PCMU, PCMA, G.722, CN or the telephone-event type\0"
+            }
+            recresp_result::RtpPayloadTooLong => {
+                "the RTP payload is larger than the channel keeps (480 bytes)\0"
+            }
+            recresp_result::ChannelBusy => {
+                "the channel is in use by a call in progress (a call from its event callback)\0"
+            }
+            recresp_result::MixedInput => {
+                "this operation's media comes by the other path (RTP, or pushed samples)\0"
+            }
+            recresp_result::RateMismatch => {
+                "the RTP payload type does not match the channel's rate (G.711 8 kHz, G.722 16 kHz)\0"
             }
         }
     }

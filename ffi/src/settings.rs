@@ -1,5 +1,5 @@
 //! `recresp_settings`: a recordResponse request's parameters, read from Graph's JSON body or
-//! set field by field, plus recresp's extensions. A recorder copies what it needs at start,
+//! set field by field, plus recresp's extensions. A channel copies what it needs at start,
 //! so one settings handle can serve many operations and may be freed after starting them.
 //!
 //! Every setter checks its value and leaves the settings unchanged when it refuses it.
@@ -20,6 +20,17 @@ use crate::storage::{free_handle, init_in_caller_storage, new_in_heap, Handle, O
 /// Bytes of storage a `recresp_settings` needs for `recresp_settings_init_in` (on every
 /// target; `recresp_settings_storage_size` gives the exact size on this one).
 pub const RECRESP_SETTINGS_STORAGE_SIZE: usize = 3072;
+
+/// Storage for a settings handle made by `recresp_settings_init_in`: its size and alignment
+/// are what the handle needs (`static recresp_settings_storage s;` will do). Its members
+/// are never used.
+#[allow(non_camel_case_types, dead_code)]
+#[repr(C)]
+pub union recresp_settings_storage {
+    align: u64,
+    pointer: *mut c_void,
+    bytes: [u8; RECRESP_SETTINGS_STORAGE_SIZE],
+}
 
 /// A buffer of this many bytes always holds a settings error message and its NUL.
 pub const RECRESP_ERROR_MESSAGE_CAPACITY: usize = 256;
@@ -46,7 +57,8 @@ pub struct recresp_settings {
 }
 
 const _: () = assert!(size_of::<recresp_settings>() <= RECRESP_SETTINGS_STORAGE_SIZE);
-const _: () = assert!(align_of::<recresp_settings>() <= crate::storage::RECRESP_STORAGE_ALIGN);
+const _: () = assert!(align_of::<recresp_settings>() <= crate::storage::STORAGE_ALIGN);
+const _: () = assert!(align_of::<recresp_settings_storage>() >= crate::storage::STORAGE_ALIGN);
 
 impl Handle for recresp_settings {
     fn origin(&self) -> Origin {
@@ -111,7 +123,8 @@ pub unsafe extern "C" fn recresp_settings_new(out: *mut *mut recresp_settings) -
 }
 
 /// Creates settings at Graph's defaults in the caller's storage: `len` bytes at `buf`,
-/// aligned to `RECRESP_STORAGE_ALIGN`, at least `RECRESP_SETTINGS_STORAGE_SIZE` long.
+/// aligned to 8 bytes, at least `RECRESP_SETTINGS_STORAGE_SIZE` long (a
+/// `recresp_settings_storage` is).
 /// Returns `RECRESP_RESULT_STORAGE_TOO_SMALL` or `RECRESP_RESULT_STORAGE_MISALIGNED` (and
 /// writes nothing) otherwise. The storage must outlive every use of the handle;
 /// `recresp_settings_free` on this handle does nothing.
@@ -437,7 +450,7 @@ pub unsafe extern "C" fn recresp_settings_set_trim_trailing_silence(
     }
 }
 
-/// recresp extension: this much lost media in a row (`recresp_recorder_push_lost`) ends the
+/// recresp extension: this much lost media in a row (`recresp_channel_push_lost`, or time without RTP packets) ends the
 /// operation with `mediaReceiveTimeout` (`RECRESP_MEDIA_TIMEOUT_MIN_MS`–
 /// `RECRESP_MEDIA_TIMEOUT_MAX_MS`; default 5000).
 ///

@@ -1,8 +1,9 @@
 //! Where a handle lives: on the heap (`_new`, released by `_free`) or in storage the
 //! caller provides (`_init_in`, for hosts without malloc; `_free` leaves it alone).
 //!
-//! The header states one storage size per handle type, the largest over the targets
-//! recresp builds for; compile-time assertions keep the real sizes within it.
+//! The header states one storage size per handle type (per kind, for channels), the largest
+//! over the targets recresp builds for, and a union type of that size aligned to 8 bytes;
+//! compile-time assertions keep the real sizes within it.
 
 use core::ffi::c_void;
 
@@ -10,7 +11,7 @@ use crate::guard::{check_ptr, write_out};
 use crate::result::recresp_result;
 
 /// Alignment, in bytes, that storage passed to an `_init_in` function must have.
-pub const RECRESP_STORAGE_ALIGN: usize = 8;
+pub(crate) const STORAGE_ALIGN: usize = 8;
 
 /// Where a handle's memory came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,7 +106,7 @@ pub(crate) unsafe fn free_handle<T: Handle>(p: *mut T) {
 /// # Safety
 /// `p` must come from `new_in_heap` and not be used again.
 #[cfg(feature = "std")]
-unsafe fn release_heap<T>(p: *mut T) {
+pub(crate) unsafe fn release_heap<T>(p: *mut T) {
     // SAFETY: `p` came from Box::into_raw (caller's contract).
     drop(unsafe { Box::from_raw(p) });
 }
@@ -115,4 +116,4 @@ unsafe fn release_heap<T>(p: *mut T) {
 /// # Safety
 /// Nothing to uphold.
 #[cfg(not(feature = "std"))]
-unsafe fn release_heap<T>(_: *mut T) {}
+pub(crate) unsafe fn release_heap<T>(_: *mut T) {}

@@ -1,19 +1,24 @@
 //! The C API driven from Rust through its `extern "C"` functions, checked against the core
 //! driven directly: same recording, same completion, same notification JSON, for any frame
-//! size and for G.711 input; and the error codes of the boundary checks.
+//! size, each channel kind, G.711 input and G.722 RTP; the channel's callback rules (a call
+//! from the callback is refused); RTP with the host's clock; and the error codes of the
+//! boundary checks.
 #![allow(unsafe_code, missing_docs)]
 
 use recresp_core::MediaInput;
-use std::ffi::CStr;
+use std::ffi::{c_void, CStr};
 use std::ptr;
 
+use recresp::channel::*;
 use recresp::event::*;
+use recresp::input::*;
 use recresp::json::*;
-use recresp::recorder::*;
+use recresp::operation::*;
 use recresp::result::recresp_result_message;
 use recresp::settings::*;
 use recresp::*;
 use recresp_core::json::{self as core_json, OperationRef, Recording};
+use recresp_core::rtp::write_packet;
 use recresp_core::Law;
 use recresp_core::PromptAudio;
 use recresp_core::{Completion, Digit, Event, Recorder, SampleRate};
@@ -49,21 +54,93 @@ fn caller(rate: SampleRate) -> Vec<i16> {
     x
 }
 
-struct Outcome {
+/// What a channel's callback saw, owned.
+#[derive(Debug, Default)]
+struct Seen {
     audio: Vec<i16>,
-    completion_reason: u32,
-    recorded_samples: u64,
-    has_recording: bool,
-    notification: String,
+    kinds: Vec<recresp_event_kind>,
     tones: Vec<(u32, u8)>,
+    completion: Option<recresp_completion>,
+    /// The completion's message.
+    message: String,
+    /// Calls made on `channel` from inside the callback, and what they returned.
+    from_callback: Vec<recresp_result>,
+    /// When set, the callback calls into this channel on every event.
+    channel: Option<*mut recresp_channel>,
+}
+
+unsafe extern "C" fn on_event(user: *mut c_void, event: *const recresp_event) {
+    let seen = unsafe { &mut *user.cast::<Seen>() };
+    let e = unsafe { &*event };
+    seen.kinds.push(e.kind);
+    match e.kind {
+        recresp_event_kind::Captured => seen
+            .audio
+            .extend_from_slice(unsafe { std::slice::from_raw_parts(e.samples, e.sample_count) }),
+        recresp_event_kind::ToneDetected => seen.tones.push((e.digit, e.digit_char as u8)),
+        recresp_event_kind::Completed => {
+            let msg = unsafe { CStr::from_ptr(e.completion.message) }
+                .to_str()
+                .unwrap();
+            seen.message = msg.to_owned();
+            seen.completion = Some(e.completion);
+        }
+        _ => {}
+    }
+    if let Some(ch) = seen.channel {
+        let mut running = false;
+        unsafe {
+            seen.from_callback.push(recresp_channel_fail(ch));
+            seen.from_callback
+                .push(recresp_channel_is_running(ch, &mut running));
+            seen.from_callback
+                .push(recresp_channel_push_pcm(ch, [0i16; 4].as_ptr(), 4));
+            // Refused too: the channel stays alive for the call in progress.
+            recresp_channel_free(ch);
+        }
+    }
+}
+
+/// A heap channel of `kind` whose events go to `seen`.
+unsafe fn channel(kind: recresp_channel_kind, pt: u32, seen: &mut Seen) -> *mut recresp_channel {
+    let mut ch = ptr::null_mut();
+    check(unsafe {
+        recresp_channel_new(
+            kind as u32,
+            pt,
+            Some(on_event),
+            (seen as *mut Seen).cast(),
+            &mut ch,
+        )
+    });
+    ch
+}
+
+fn running(ch: *mut recresp_channel) -> bool {
+    let mut r = false;
+    check(unsafe { recresp_channel_is_running(ch, &mut r) });
+    r
+}
+
+struct Outcome {
+    seen: Seen,
+    notification: String,
 }
 
 fn check(r: recresp_result) {
     assert_eq!(r, recresp_result::Ok, "{}", r.message());
 }
 
-/// Runs the request through the C API, `frame` samples per push.
-fn run_c(samples: &[i16], rate: SampleRate, frame: usize, g711: Option<Law>) -> Outcome {
+fn kind_for(rate: SampleRate) -> recresp_channel_kind {
+    match rate {
+        SampleRate::Hz8000 => recresp_channel_kind::Pcm8k,
+        SampleRate::Hz16000 => recresp_channel_kind::Pcm16k,
+    }
+}
+
+/// Runs the request through a channel of `kind`, `frame` samples per push.
+fn run_c(samples: &[i16], kind: recresp_channel_kind, frame: usize, g711: Option<Law>) -> Outcome {
+    let mut seen = Box::new(Seen::default());
     unsafe {
         let mut s = ptr::null_mut();
         check(recresp_settings_new(&mut s));
@@ -72,71 +149,40 @@ fn run_c(samples: &[i16], rate: SampleRate, frame: usize, g711: Option<Law>) -> 
             REQUEST.as_ptr().cast(),
             REQUEST.len(),
         ));
-        let mut r = ptr::null_mut();
-        check(recresp_recorder_new(rate.hz(), &mut r));
-        check(recresp_recorder_start(r, s, 0, 0));
+        let r = channel(kind, RECRESP_NO_TELEPHONE_EVENTS, &mut seen);
+        check(recresp_channel_start(r, s, 0, 0));
         recresp_settings_free(s);
-        let mut out = Outcome {
-            audio: Vec::new(),
-            completion_reason: u32::MAX,
-            recorded_samples: 0,
-            has_recording: false,
-            notification: String::new(),
-            tones: Vec::new(),
-        };
         let bytes: Vec<u8> = g711.map_or(Vec::new(), |law| {
             samples.iter().map(|&x| law.encode(x)).collect()
         });
         let silence = vec![0i16; frame];
         let mut pos = 0;
-        while recresp_recorder_is_running(r) {
+        while running(r) {
             let n = frame.min(samples.len().saturating_sub(pos));
-            let mut used = 0;
             let res = match (n, g711) {
-                (0, _) => recresp_recorder_push_pcm(r, silence.as_ptr(), frame, &mut used),
+                (0, _) => recresp_channel_push_pcm(r, silence.as_ptr(), frame),
                 (n, Some(law)) => {
-                    recresp_recorder_push_g711(r, bytes[pos..].as_ptr(), n, law as u32, &mut used)
+                    recresp_channel_push_g711(r, bytes[pos..].as_ptr(), n, law as u32)
                 }
-                (n, None) => recresp_recorder_push_pcm(r, samples[pos..].as_ptr(), n, &mut used),
+                (n, None) => recresp_channel_push_pcm(r, samples[pos..].as_ptr(), n),
             };
             check(res);
-            if n > 0 {
-                pos += used;
-            }
-            loop {
-                let mut e = recresp_event::none();
-                check(recresp_recorder_poll(r, &mut e));
-                match e.kind {
-                    recresp_event_kind::None => break,
-                    recresp_event_kind::Captured => out
-                        .audio
-                        .extend_from_slice(std::slice::from_raw_parts(e.samples, e.sample_count)),
-                    recresp_event_kind::ToneDetected => {
-                        out.tones.push((e.digit, e.digit_char as u8))
-                    }
-                    recresp_event_kind::Completed => {
-                        out.completion_reason = e.completion.reason as u32;
-                        out.recorded_samples = e.completion.recorded_samples;
-                        out.has_recording = e.completion.has_recording;
-                        let msg = CStr::from_ptr(e.completion.message).to_str().unwrap();
-                        assert!(msg.starts_with("Action "), "{msg}");
-                    }
-                    _ => {}
-                }
-            }
+            pos += n;
         }
         let op = derive_id(REQUEST);
         let (loc, tok) = ("file:///tmp/rec.wav", "token");
-        let cap = recresp_recorder_notification_capacity(
+        let mut cap = 0;
+        check(recresp_channel_notification_capacity(
             r,
             CALL_ID.len(),
             op.len(),
             loc.len(),
             tok.len(),
-        );
+            &mut cap,
+        ));
         let mut buf = vec![0u8; cap];
         let mut n = 0;
-        check(recresp_recorder_write_notification(
+        check(recresp_channel_write_notification(
             r,
             CALL_ID.as_ptr().cast(),
             CALL_ID.len(),
@@ -151,9 +197,11 @@ fn run_c(samples: &[i16], rate: SampleRate, frame: usize, g711: Option<Law>) -> 
             &mut n,
         ));
         assert_eq!(buf[n], 0, "NUL-terminated");
-        out.notification = String::from_utf8(buf[..n].to_vec()).unwrap();
-        recresp_recorder_free(r);
-        out
+        recresp_channel_free(r);
+        Outcome {
+            seen: *seen,
+            notification: String::from_utf8(buf[..n].to_vec()).unwrap(),
+        }
     }
 }
 
@@ -222,143 +270,423 @@ fn c_api_matches_the_core_for_any_frame_size() {
         );
         assert!(c.recorded_samples > 0);
         for frame in [1, 7, 160, 333, 4096] {
-            let out = run_c(&x, rate, frame, None);
-            assert_eq!(out.audio, audio, "{rate:?} frame {frame}");
-            assert_eq!(out.recorded_samples, c.recorded_samples);
-            assert_eq!(
-                out.completion_reason,
-                recresp_completion_reason::StopToneDetected as u32
-            );
-            assert!(out.has_recording);
+            let out = run_c(&x, kind_for(rate), frame, None);
+            assert_eq!(out.seen.audio, audio, "{rate:?} frame {frame}");
+            let done = out.seen.completion.expect("completed");
+            assert_eq!(done.recorded_samples, c.recorded_samples);
+            assert_eq!(done.reason, recresp_completion_reason::StopToneDetected);
+            assert!(done.has_recording);
             assert_eq!(out.notification, notification);
-            assert_eq!(out.tones, vec![(11, b'#')]);
+            assert_eq!(out.seen.tones, vec![(11, b'#')]);
+            assert_eq!(out.seen.kinds.last(), Some(&recresp_event_kind::Completed));
+            assert!(
+                out.seen.message.starts_with("Action "),
+                "{}",
+                out.seen.message
+            );
         }
     }
 }
 
 #[test]
-fn g711_input_is_decoded() {
+fn g711_input_is_decoded_and_ulaw_channels_keep_it_exactly() {
     let rate = SampleRate::Hz8000;
     let x = caller(rate);
     for law in [Law::Ulaw, Law::Alaw] {
         let decoded: Vec<i16> = x.iter().map(|&s| law.decode(law.encode(s))).collect();
         let (audio, c, _) = run_core(&decoded, rate);
-        let out = run_c(&x, rate, 160, Some(law));
-        assert_eq!(out.audio, audio, "{law:?}");
-        assert_eq!(out.recorded_samples, c.recorded_samples);
+        let mut kinds = vec![recresp_channel_kind::Pcm8k];
+        if law == Law::Ulaw {
+            kinds.push(recresp_channel_kind::Ulaw8k);
+        }
+        for kind in kinds {
+            let out = run_c(&x, kind, 160, Some(law));
+            assert_eq!(out.seen.audio, audio, "{law:?} {kind:?}");
+            assert_eq!(
+                out.seen.completion.unwrap().recorded_samples,
+                c.recorded_samples
+            );
+        }
     }
 }
 
 #[test]
-fn recorder_in_caller_storage_matches_the_heap_one() {
+fn sizes_are_within_the_header_constants() {
+    for (kind, bound, storage) in [
+        (
+            recresp_channel_kind::Pcm16k,
+            RECRESP_CHANNEL_SIZE_PCM16K,
+            size_of::<recresp_channel_storage_pcm16k>(),
+        ),
+        (
+            recresp_channel_kind::Pcm8k,
+            RECRESP_CHANNEL_SIZE_PCM8K,
+            size_of::<recresp_channel_storage_pcm8k>(),
+        ),
+        (
+            recresp_channel_kind::Ulaw8k,
+            RECRESP_CHANNEL_SIZE_ULAW8K,
+            size_of::<recresp_channel_storage_ulaw8k>(),
+        ),
+    ] {
+        let size = recresp_channel_size(kind as u32);
+        assert!(size > 0 && size <= bound, "{kind:?}: {size} > {bound}");
+        // The bound is the 64-bit size (32-bit targets take less), not a loose guess.
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(size, bound, "{kind:?}");
+        assert_eq!(storage, bound);
+    }
+    assert_eq!(recresp_channel_size(3), 0);
+}
+
+#[test]
+fn channel_in_caller_storage_matches_the_heap_one() {
     #[repr(C, align(8))]
-    struct Storage([u8; RECRESP_RECORDER_STORAGE_SIZE + 8]);
-    let mut storage = Storage([0xa5; RECRESP_RECORDER_STORAGE_SIZE + 8]);
+    struct Storage([u8; RECRESP_CHANNEL_SIZE_PCM8K + 8]);
+    let mut storage = Storage([0xa5; RECRESP_CHANNEL_SIZE_PCM8K + 8]);
     let base = storage.0.as_mut_ptr();
+    let mut seen = Box::new(Seen::default());
+    let user: *mut c_void = (&mut *seen as *mut Seen).cast();
+    let pcm8k = recresp_channel_kind::Pcm8k as u32;
+    let none = RECRESP_NO_TELEPHONE_EVENTS;
     unsafe {
         let mut r = ptr::null_mut();
-        let misaligned = recresp_recorder_init_in(
+        let misaligned = recresp_channel_init_in(
             base.add(1).cast(),
-            RECRESP_RECORDER_STORAGE_SIZE,
-            8000,
+            RECRESP_CHANNEL_SIZE_PCM8K,
+            pcm8k,
+            none,
+            Some(on_event),
+            user,
             &mut r,
         );
         assert_eq!(misaligned, recresp_result::StorageMisaligned);
         assert!(r.is_null());
-        let small = recresp_recorder_init_in(
+        let small = recresp_channel_init_in(
             base.cast(),
-            recresp_recorder_storage_size() - 1,
-            8000,
+            recresp_channel_size(pcm8k) - 1,
+            pcm8k,
+            none,
+            Some(on_event),
+            user,
             &mut r,
         );
         assert_eq!(small, recresp_result::StorageTooSmall);
-        let rate =
-            recresp_recorder_init_in(base.cast(), RECRESP_RECORDER_STORAGE_SIZE, 11025, &mut r);
-        assert_eq!(rate, recresp_result::InvalidArgument);
-        check(recresp_recorder_init_in(
+        for (kind, pt, callback, code) in [
+            (
+                3,
+                none,
+                Some(on_event as _),
+                recresp_result::InvalidArgument,
+            ),
+            (
+                pcm8k,
+                13,
+                Some(on_event as _),
+                recresp_result::InvalidArgument,
+            ),
+            (
+                pcm8k,
+                9,
+                Some(on_event as _),
+                recresp_result::InvalidArgument,
+            ),
+            (
+                pcm8k,
+                128,
+                Some(on_event as _),
+                recresp_result::InvalidArgument,
+            ),
+            (pcm8k, 101, None, recresp_result::NullPointer),
+        ] {
+            let res = recresp_channel_init_in(
+                base.cast(),
+                RECRESP_CHANNEL_SIZE_PCM8K,
+                kind,
+                pt,
+                callback,
+                user,
+                &mut r,
+            );
+            assert_eq!(res, code, "kind {kind} pt {pt}");
+        }
+        check(recresp_channel_init_in(
             base.cast(),
-            RECRESP_RECORDER_STORAGE_SIZE,
-            8000,
+            RECRESP_CHANNEL_SIZE_PCM8K,
+            pcm8k,
+            101,
+            Some(on_event),
+            user,
             &mut r,
         ));
         assert_eq!(r.cast::<u8>(), base);
-        assert_eq!(recresp_recorder_sample_rate(r), 8000);
 
-        let mut sbuf = [0u64; RECRESP_SETTINGS_STORAGE_SIZE / 8];
+        let mut sbuf: recresp_settings_storage = std::mem::zeroed();
         let mut s = ptr::null_mut();
         check(recresp_settings_init_in(
-            sbuf.as_mut_ptr().cast(),
-            RECRESP_SETTINGS_STORAGE_SIZE,
+            (&mut sbuf as *mut recresp_settings_storage).cast(),
+            size_of::<recresp_settings_storage>(),
             &mut s,
         ));
         check(recresp_settings_set_max_record_duration(s, 1));
         check(recresp_settings_set_play_beep(s, false));
-        check(recresp_recorder_start(r, s, 0, 0));
+        check(recresp_channel_start(r, s, 0, 0));
         // Freeing caller-storage handles does nothing; they stay usable.
         recresp_settings_free(s);
-        recresp_recorder_free(r);
+        recresp_channel_free(r);
         check(recresp_settings_set_initial_silence_timeout(s, 1));
-        check(recresp_recorder_start(r, s, 0, 0));
+        check(recresp_channel_start(r, s, 0, 0));
         let silence = vec![0i16; 8000 * 3];
-        let mut rest = &silence[..];
-        let mut e = recresp_event::none();
-        let mut last = recresp_event_kind::None;
-        while !rest.is_empty() {
-            let mut used = 0;
-            let res = recresp_recorder_push_pcm(r, rest.as_ptr(), rest.len(), &mut used);
-            if res == recresp_result::NotRunning {
-                break;
-            }
-            check(res);
-            rest = &rest[used..];
-            loop {
-                check(recresp_recorder_poll(r, &mut e));
-                if e.kind == recresp_event_kind::None {
-                    break;
-                }
-                last = e.kind;
-            }
-        }
-        assert_eq!(last, recresp_event_kind::Completed);
-        let mut c = e.completion;
-        check(recresp_recorder_completion(r, &mut c));
+        check(recresp_channel_push_pcm(r, silence.as_ptr(), silence.len()));
+        assert_eq!(seen.kinds.last(), Some(&recresp_event_kind::Completed));
+        let mut c = seen.completion.unwrap();
+        check(recresp_channel_completion(r, &mut c));
         assert_eq!(c.reason, recresp_completion_reason::InitialSilenceTimeout);
         assert_eq!(c.status, recresp_operation_status::Failed);
         assert_eq!((c.code, c.subcode), (400, 8510));
     }
 }
 
+/// A settings handle for `body`.
+unsafe fn settings(body: &str) -> *mut recresp_settings {
+    let mut s = ptr::null_mut();
+    check(unsafe { recresp_settings_new(&mut s) });
+    check(unsafe { recresp_settings_parse_json(s, body.as_ptr().cast(), body.len()) });
+    s
+}
+
+#[test]
+fn calls_from_the_callback_are_refused_and_change_nothing() {
+    let mut seen = Box::new(Seen::default());
+    unsafe {
+        let ch = channel(
+            recresp_channel_kind::Pcm8k,
+            RECRESP_NO_TELEPHONE_EVENTS,
+            &mut seen,
+        );
+        seen.channel = Some(ch);
+        let s = settings(r#"{"playBeep":false,"initialSilenceTimeoutInSeconds":1}"#);
+        check(recresp_channel_start(ch, s, 0, 0));
+        // `Listening` came during the start, and every call from it was refused.
+        assert_eq!(seen.kinds, vec![recresp_event_kind::Listening]);
+        assert_eq!(seen.from_callback, vec![recresp_result::ChannelBusy; 3]);
+        assert!(running(ch), "the refused fail did nothing");
+        seen.channel = None;
+        check(recresp_channel_fail(ch));
+        let done = seen
+            .completion
+            .expect("fail, called after the callback, works");
+        assert_eq!(done.reason, recresp_completion_reason::UnspecifiedError);
+        assert_eq!(recresp_channel_fail(ch), recresp_result::NotRunning);
+        recresp_channel_free(ch);
+        recresp_settings_free(s);
+    }
+}
+
+/// An RTP packet.
+fn rtp(pt: u8, seq: u16, ts: u32, payload: &[u8]) -> Vec<u8> {
+    let mut buf = vec![0u8; 12 + payload.len()];
+    let n = write_packet(&mut buf, pt, false, seq, ts, 0x1234_5678, payload).unwrap();
+    buf.truncate(n);
+    buf
+}
+
+unsafe fn push_rtp(ch: *mut recresp_channel, packet: &[u8]) -> (recresp_result, u32) {
+    let mut fate = u32::MAX;
+    let res = unsafe { recresp_channel_push_rtp(ch, packet.as_ptr(), packet.len(), &mut fate) };
+    (res, fate)
+}
+
+#[test]
+fn rtp_errors_have_their_own_codes_and_always_a_fate() {
+    let mut seen = Box::new(Seen::default());
+    unsafe {
+        let ch = channel(recresp_channel_kind::Ulaw8k, 101, &mut seen);
+        let refused = recresp_rtp_fate::Refused as u32;
+        let packet = rtp(0, 1, 160, &[0xff; 160]);
+        assert_eq!(push_rtp(ch, &packet), (recresp_result::NotRunning, refused));
+        let s = settings(r#"{"playBeep":false}"#);
+        check(recresp_channel_start(ch, s, 0, 0));
+        assert_eq!(
+            push_rtp(ch, &rtp(0, 1, 160, &[0xff; 481])),
+            (recresp_result::RtpPayloadTooLong, refused)
+        );
+        assert_eq!(
+            push_rtp(ch, &rtp(9, 1, 160, &[0xff; 160])),
+            (recresp_result::RateMismatch, refused)
+        );
+        assert_eq!(
+            push_rtp(ch, &rtp(18, 1, 160, &[0xff; 20])),
+            (recresp_result::UnsupportedPayloadType, refused)
+        );
+        assert_eq!(
+            push_rtp(ch, &packet[..5]),
+            (recresp_result::InvalidPacket, refused)
+        );
+        // Refused packets changed nothing, not even the media path: samples may still come.
+        let s2 = settings(r#"{"playBeep":false}"#);
+        check(recresp_channel_push_pcm(ch, [0i16; 4].as_ptr(), 4));
+        check(recresp_channel_start(ch, s2, 0, 0));
+        recresp_settings_free(s2);
+        let mut fate = 7u32;
+        assert_eq!(
+            recresp_channel_push_rtp(ch, ptr::null(), 0, &mut fate),
+            recresp_result::NullPointer
+        );
+        assert_eq!(fate, refused);
+        assert_eq!(
+            push_rtp(ch, &rtp(0, 1, 160, &[0xff; 480])),
+            (recresp_result::Ok, recresp_rtp_fate::Accepted as u32)
+        );
+        assert_eq!(
+            push_rtp(ch, &rtp(0, 1, 160, &[0xff; 480])),
+            (recresp_result::Ok, recresp_rtp_fate::Duplicate as u32)
+        );
+        let rtcp = [0x80u8, 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        assert_eq!(
+            push_rtp(ch, &rtcp),
+            (recresp_result::Ok, recresp_rtp_fate::Rtcp as u32)
+        );
+        // This operation's media comes by RTP: pushed samples or lost time are refused.
+        assert_eq!(
+            recresp_channel_push_pcm(ch, [0i16; 4].as_ptr(), 4),
+            recresp_result::MixedInput
+        );
+        assert_eq!(
+            recresp_channel_push_lost(ch, 800),
+            recresp_result::MixedInput
+        );
+        check(recresp_channel_handle_digit(ch, 1, 0));
+        check(recresp_channel_flush(ch));
+        let mut stats = recresp_rtp_stats::default();
+        check(recresp_channel_rtp_stats(ch, &mut stats));
+        assert_eq!((stats.played, stats.duplicates, stats.rtcp), (1, 1, 1));
+        recresp_channel_free(ch);
+        recresp_settings_free(s);
+    }
+}
+
+/// Where the operation ended, and why.
+fn ended(seen: &Seen) -> (u64, recresp_completion_reason) {
+    let c = seen.completion.expect("completed");
+    (c.at, c.reason)
+}
+
+#[test]
+fn the_host_clock_runs_time_without_packets_and_a_start_restarts_the_receiver() {
+    let mut seen = Box::new(Seen::default());
+    let frame = [0xffu8; 160];
+    unsafe {
+        let ch = channel(
+            recresp_channel_kind::Ulaw8k,
+            RECRESP_NO_TELEPHONE_EVENTS,
+            &mut seen,
+        );
+        let s = settings(r#"{"playBeep":false,"initialSilenceTimeoutInSeconds":10}"#);
+        check(recresp_settings_set_media_timeout_ms(s, 1000));
+        check(recresp_channel_start(ch, s, 0, 0));
+        // 1 s of packets, each with 20 ms of the host's clock; then packets stop and
+        // only the clock runs: once the jitter allowance (200 ms) is used up, the time is
+        // lost media, and 1 s of it (the media timeout) ends the operation at 2 s of its
+        // timeline, whatever the clock's step.
+        for i in 0..50u16 {
+            let p = rtp(0, i, u32::from(i) * 160, &frame);
+            assert_eq!(push_rtp(ch, &p).0, recresp_result::Ok);
+            check(recresp_channel_advance(ch, 160));
+        }
+        for _ in 0..2000 {
+            check(recresp_channel_advance(ch, 7));
+            if !running(ch) {
+                break;
+            }
+        }
+        assert_eq!(
+            ended(&seen),
+            (8000 + 8000, recresp_completion_reason::MediaReceiveTimeout)
+        );
+        let mut stats = recresp_rtp_stats::default();
+        check(recresp_channel_rtp_stats(ch, &mut stats));
+        // The last step of 7 ticks may reach past the timeout.
+        let lost = stats.lost_samples;
+        assert!((8000..8007).contains(&lost), "{lost}");
+
+        // A new operation after a long idle time: its first packet starts its timeline,
+        // the idle time is not lost media, and the same clock steps do not count twice.
+        check(recresp_settings_set_media_timeout_ms(s, 5000));
+        check(recresp_channel_start(ch, s, 0, 0));
+        for i in 0..100u16 {
+            let seq = 1000 + i;
+            let p = rtp(0, seq, 5_000_000 + u32::from(i) * 160, &frame);
+            assert_eq!(push_rtp(ch, &p).0, recresp_result::Ok);
+            check(recresp_channel_advance(ch, 160));
+        }
+        let mut pos = 0;
+        check(recresp_channel_position(ch, &mut pos));
+        assert_eq!(pos, 100 * 160);
+        check(recresp_channel_rtp_stats(ch, &mut stats));
+        assert_eq!(
+            stats.lost_samples, lost,
+            "nothing lost in the second operation"
+        );
+        assert_eq!(
+            recresp_channel_push_lost(ch, 10),
+            recresp_result::MixedInput
+        );
+        recresp_channel_free(ch);
+        recresp_settings_free(s);
+    }
+}
+
 #[test]
 fn boundary_checks_return_codes() {
+    let mut seen = Box::new(Seen::default());
     unsafe {
-        let mut r = ptr::null_mut();
+        let pcm8k = recresp_channel_kind::Pcm8k as u32;
         assert_eq!(
-            recresp_recorder_new(8000, ptr::null_mut()),
+            recresp_channel_new(
+                pcm8k,
+                RECRESP_NO_TELEPHONE_EVENTS,
+                Some(on_event),
+                ptr::null_mut(),
+                ptr::null_mut()
+            ),
             recresp_result::NullPointer
         );
-        check(recresp_recorder_new(8000, &mut r));
-        let mut used = 0usize;
+        let r = channel(
+            recresp_channel_kind::Pcm8k,
+            RECRESP_NO_TELEPHONE_EVENTS,
+            &mut seen,
+        );
         let x = [0i16; 4];
         assert_eq!(
-            recresp_recorder_push_pcm(r, ptr::null(), 4, &mut used),
+            recresp_channel_push_pcm(r, ptr::null(), 4),
             recresp_result::NullPointer
         );
         assert_eq!(
-            recresp_recorder_push_pcm(r, x.as_ptr().cast::<u8>().add(1).cast(), 1, &mut used),
+            recresp_channel_push_pcm(r, x.as_ptr().cast::<u8>().add(1).cast(), 1),
             recresp_result::MisalignedPointer
         );
         assert_eq!(
-            recresp_recorder_push_pcm(r, x.as_ptr(), 4, &mut used),
+            recresp_channel_push_pcm(r, x.as_ptr(), 4),
             recresp_result::NotRunning
         );
-        assert_eq!(recresp_recorder_cancel(r), recresp_result::NotRunning);
+        assert_eq!(recresp_channel_cancel(r), recresp_result::NotRunning);
+        assert_eq!(recresp_channel_advance(r, 160), recresp_result::NotRunning);
         assert_eq!(
-            recresp_recorder_handle_digit(r, 16, 0),
+            recresp_channel_handle_digit(r, 16, 0),
             recresp_result::InvalidArgument
         );
         assert_eq!(
-            recresp_recorder_push_g711(r, [0u8].as_ptr(), 1, 2, &mut used),
+            recresp_channel_push_g711(r, [0u8].as_ptr(), 1, 2),
             recresp_result::InvalidArgument
+        );
+        assert_eq!(
+            recresp_channel_is_running(ptr::null_mut(), &mut false),
+            recresp_result::NullPointer
+        );
+        assert_eq!(
+            recresp_channel_is_running(r, ptr::null_mut()),
+            recresp_result::NullPointer
         );
 
         let mut s = ptr::null_mut();
@@ -428,15 +756,15 @@ fn boundary_checks_return_codes() {
         );
         check(recresp_settings_set_stop_tones(s, "#*".as_ptr().cast(), 2));
 
-        check(recresp_recorder_start(r, s, 0, 0));
+        check(recresp_channel_start(r, s, 0, 0));
         assert_eq!(
-            recresp_recorder_start(r, s, 3, 0),
+            recresp_channel_start(r, s, 3, 0),
             recresp_result::InvalidArgument
         );
         let mut out = [0u8; 16];
         let mut n = 0;
         assert_eq!(
-            recresp_recorder_write_notification(
+            recresp_channel_write_notification(
                 r,
                 "c".as_ptr().cast(),
                 1,
@@ -453,7 +781,7 @@ fn boundary_checks_return_codes() {
             recresp_result::NotCompleted
         );
         assert_eq!(
-            recresp_recorder_write_running_operation(
+            recresp_channel_write_running_operation(
                 r,
                 "c".as_ptr().cast(),
                 1,
@@ -466,15 +794,20 @@ fn boundary_checks_return_codes() {
             recresp_result::BufferTooSmall
         );
         recresp_settings_free(s);
-        recresp_recorder_free(r);
-        recresp_recorder_free(ptr::null_mut());
+        recresp_channel_free(r);
+        recresp_channel_free(ptr::null_mut());
         recresp_settings_free(ptr::null_mut());
     }
-    for code in 0..20u32 {
+    let mut messages = std::collections::HashSet::new();
+    for code in 0..26u32 {
         let m = unsafe { CStr::from_ptr(recresp_result_message(code)) };
         assert!(!m.to_bytes().is_empty());
+        assert!(
+            messages.insert(m.to_bytes()),
+            "code {code} has its own message"
+        );
     }
-    let unknown = unsafe { CStr::from_ptr(recresp_result_message(1000)) };
+    let unknown = unsafe { CStr::from_ptr(recresp_result_message(26)) };
     assert_eq!(unknown.to_str().unwrap(), "unknown result code");
 }
 
@@ -542,12 +875,16 @@ fn the_request_is_parsed_strictly_and_keeps_the_extensions() {
             recresp_settings_parse_json(s, huge.as_ptr().cast(), huge.len()),
             recresp_result::TooLong
         );
-        // The refused bodies changed nothing; the extensions reach the recorder.
-        let mut r = ptr::null_mut();
-        check(recresp_recorder_new(8000, &mut r));
-        check(recresp_recorder_start(r, s, 0, 0));
+        // The refused bodies changed nothing; the extensions reach the channel.
+        let mut seen = Box::new(Seen::default());
+        let r = channel(
+            recresp_channel_kind::Pcm8k,
+            RECRESP_NO_TELEPHONE_EVENTS,
+            &mut seen,
+        );
+        check(recresp_channel_start(r, s, 0, 0));
         let mut out = vec![0u8; RECRESP_OPERATION_MAX_LEN];
-        check(recresp_recorder_write_running_operation(
+        check(recresp_channel_write_running_operation(
             r,
             "c".as_ptr().cast(),
             1,
@@ -562,26 +899,15 @@ fn the_request_is_parsed_strictly_and_keeps_the_extensions() {
         // Lost media in 100 ms steps: the 700 ms timeout (not the default 5 s) ends it.
         let mut ended_after = None;
         for step in 1..=20u32 {
-            let mut consumed = 0u64;
-            let _ = recresp_recorder_push_lost(r, 800, &mut consumed);
-            loop {
-                let mut e = recresp_event::none();
-                check(recresp_recorder_poll(r, &mut e));
-                if e.kind == recresp_event_kind::None {
-                    break;
-                }
-                if e.kind == recresp_event_kind::Completed {
-                    assert_eq!(
-                        e.completion.reason,
-                        recresp_completion_reason::MediaReceiveTimeout
-                    );
-                    ended_after.get_or_insert(step);
-                }
+            let _ = recresp_channel_push_lost(r, 800);
+            if let Some(c) = seen.completion {
+                assert_eq!(c.reason, recresp_completion_reason::MediaReceiveTimeout);
+                ended_after.get_or_insert(step);
             }
         }
         let steps = ended_after.expect("the media timeout ended the operation");
         assert!((7..=9).contains(&steps), "ended after {steps} x 100 ms");
-        recresp_recorder_free(r);
+        recresp_channel_free(r);
         recresp_settings_free(s);
     }
 }
@@ -625,5 +951,57 @@ fn beep_matches_the_core_at_any_offset() {
             recresp_beep_samples(8000, 0, ptr::null_mut(), 4, &mut n),
             recresp_result::NullPointer
         );
+    }
+}
+
+#[test]
+fn g722_rtp_on_a_wideband_channel_is_the_decoded_audio() {
+    use recresp_core::codec::{G722Decoder, G722Encoder};
+    let rate = SampleRate::Hz16000;
+    let x = caller(rate);
+    let mut encoder = G722Encoder::new();
+    let mut octets = vec![0u8; x.len() / 2];
+    let n = encoder.encode(&x[..octets.len() * 2], &mut octets).unwrap();
+    octets.truncate(n);
+    let mut decoder = G722Decoder::new();
+    let decoded: Vec<i16> = octets
+        .iter()
+        .flat_map(|&o| decoder.decode_octet(o))
+        .collect();
+    let mut by_rtp = Box::new(Seen::default());
+    let mut by_pcm = Box::new(Seen::default());
+    unsafe {
+        let s = settings(REQUEST);
+        let rtp_ch = channel(recresp_channel_kind::Pcm16k, 101, &mut by_rtp);
+        let pcm_ch = channel(recresp_channel_kind::Pcm16k, 101, &mut by_pcm);
+        check(recresp_channel_start(rtp_ch, s, 0, 0));
+        check(recresp_channel_start(pcm_ch, s, 0, 0));
+        // 20 ms packets: 160 octets, 160 ticks of the 8 kHz RTP clock, 320 samples.
+        for (i, chunk) in octets.chunks(160).enumerate() {
+            if !running(rtp_ch) {
+                break;
+            }
+            let p = rtp(9, i as u16, (i * 160) as u32, chunk);
+            assert_eq!(
+                push_rtp(rtp_ch, &p),
+                (recresp_result::Ok, recresp_rtp_fate::Accepted as u32)
+            );
+        }
+        check(recresp_channel_push_pcm(
+            pcm_ch,
+            decoded.as_ptr(),
+            decoded.len(),
+        ));
+        let done = by_rtp
+            .completion
+            .expect("the G.722 stream completed the operation");
+        assert_eq!(done.reason, recresp_completion_reason::StopToneDetected);
+        assert!(done.recorded_samples > 0);
+        assert_eq!(by_rtp.audio, by_pcm.audio);
+        assert_eq!(by_rtp.tones, by_pcm.tones);
+        assert_eq!(done.at, by_pcm.completion.unwrap().at);
+        recresp_channel_free(rtp_ch);
+        recresp_channel_free(pcm_ch);
+        recresp_settings_free(s);
     }
 }

@@ -1,8 +1,10 @@
 /*
  * An embedded C host for recresp: no malloc, every handle in static storage, the caller's
- * audio synthesised with integer arithmetic. It runs one recordResponse operation (a
- * spoken answer, then an in-band `#`) and then an RFC 4733 one over lost packets and
- * G.711, and prints the notifications and a checksum of each recording.
+ * audio synthesised with integer arithmetic. It runs one recordResponse operation on a
+ * 16-bit PCM channel (a spoken answer, then an in-band `#`), and one on a μ-law channel
+ * fed by RTP packets (G.711 with a lost packet, the host's clock, an RFC 4733 `*`), and
+ * prints the notifications and a checksum of each recording. The sizes line (which
+ * differs between targets) is the only line that may differ.
  *
  * The same file is built for the host (gcc, ASan/UBSan, librecresp.a for x86-64) and for a
  * Cortex-M3 (arm-none-eabi-gcc, librecresp.a for thumbv7m-none-eabi, run under QEMU with
@@ -31,15 +33,10 @@ static int passed, failed;
         }                                                              \
     } while (0)
 
-/* Static storage for the handles (the uint64_t member aligns it to RECRESP_STORAGE_ALIGN). */
-static union {
-    uint64_t align;
-    unsigned char bytes[RECRESP_RECORDER_STORAGE_SIZE];
-} recorder_storage;
-static union {
-    uint64_t align;
-    unsigned char bytes[RECRESP_SETTINGS_STORAGE_SIZE];
-} settings_storage;
+/* Static storage for the handles: the unions have the size and alignment they need. */
+static recresp_channel_storage_pcm8k pcm_storage;
+static recresp_channel_storage_ulaw8k ulaw_storage;
+static recresp_settings_storage settings_storage;
 
 static char document[4096];
 
@@ -119,7 +116,9 @@ static uint32_t fnv1a(uint32_t h, const int16_t *s, size_t n)
     return h;
 }
 
+/* What a channel's events told; the channel's callback gets it as `user`. */
 struct outcome {
+    recresp_channel *channel;
     uint32_t checksum;
     uint64_t captured;
     int events;
@@ -127,31 +126,41 @@ struct outcome {
     int completed;
 };
 
-static void drain(recresp_recorder *r, struct outcome *o)
+static void on_event(void *user, const recresp_event *e)
 {
-    for (;;) {
-        recresp_event e;
-        if (recresp_recorder_poll(r, &e) != RECRESP_RESULT_OK || e.kind == RECRESP_EVENT_KIND_NONE) {
-            return;
-        }
-        o->events++;
-        if (e.kind == RECRESP_EVENT_KIND_CAPTURED) {
-            /* Everything handed out is hashed; recorded_samples is reported beside it. */
-            o->checksum = fnv1a(o->checksum, e.samples, e.sample_count);
-            o->captured += e.sample_count;
-        } else if (e.kind == RECRESP_EVENT_KIND_TONE_DETECTED) {
-            printf("  tone %c at %llu\n", e.digit_char, (unsigned long long)e.at);
-        } else if (e.kind == RECRESP_EVENT_KIND_SPEECH_STARTED) {
-            printf("  speech at %llu, recording from %llu\n", (unsigned long long)e.at,
-                   (unsigned long long)e.recording_start);
-        } else if (e.kind == RECRESP_EVENT_KIND_COMPLETED) {
-            o->completion = e.completion;
-            o->completed = 1;
-        }
+    struct outcome *o = user;
+    if (o->events++ == 0) {
+        /* A call on the channel from its own callback is refused, and does nothing. */
+        CHECK(recresp_channel_fail(o->channel) == RECRESP_RESULT_CHANNEL_BUSY);
+    }
+    if (e->kind == RECRESP_EVENT_KIND_CAPTURED) {
+        /* Everything handed out is hashed; recorded_samples is reported beside it. */
+        o->checksum = fnv1a(o->checksum, e->samples, e->sample_count);
+        o->captured += e->sample_count;
+    } else if (e->kind == RECRESP_EVENT_KIND_TONE_DETECTED) {
+        printf("  tone %c at %llu\n", e->digit_char, (unsigned long long)e->at);
+    } else if (e->kind == RECRESP_EVENT_KIND_SPEECH_STARTED) {
+        printf("  speech at %llu, recording from %llu\n", (unsigned long long)e->at,
+               (unsigned long long)e->recording_start);
+    } else if (e->kind == RECRESP_EVENT_KIND_COMPLETED) {
+        o->completion = e->completion;
+        o->completed = 1;
     }
 }
 
-static void report(recresp_recorder *r, const struct outcome *o)
+static void outcome_init(struct outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->checksum = 2166136261u;
+}
+
+static bool running(recresp_channel *ch)
+{
+    bool r = false;
+    return recresp_channel_is_running(ch, &r) == RECRESP_RESULT_OK && r;
+}
+
+static void report(const struct outcome *o)
 {
     size_t n = 0;
     recresp_result res;
@@ -160,112 +169,152 @@ static void report(recresp_recorder *r, const struct outcome *o)
            recresp_operation_status_name(o->completion.status), o->completion.code,
            o->completion.subcode, (unsigned long long)o->completion.recorded_samples,
            (unsigned long long)o->captured, (unsigned long)o->checksum, o->events);
-    res = recresp_recorder_write_notification(r, CALL_ID, strlen(CALL_ID), "op-1", 4,
-                                              "file:///flash/rec.wav", 21, "token", 5, document,
-                                              sizeof document, &n);
+    res = recresp_channel_write_notification(o->channel, CALL_ID, strlen(CALL_ID), "op-1", 4,
+                                             "file:///flash/rec.wav", 21, "token", 5, document,
+                                             sizeof document, &n);
     CHECK(res == RECRESP_RESULT_OK);
     printf("  %s\n", document);
 }
 
-static void run_in_band(recresp_recorder *r, recresp_settings *s)
+static void run_in_band(struct outcome *o, recresp_settings *s)
 {
     static int16_t caller[5 * RATE];
     static const char request[] = "{\"playBeep\":false,\"initialSilenceTimeoutInSeconds\":3,"
                                   "\"maxSilenceTimeoutInSeconds\":3,\"maxRecordDurationInSeconds\":"
                                   "10,\"stopTones\":[\"#\"],\"clientContext\":\"embedded\"}";
-    struct outcome o;
+    recresp_channel *ch = o->channel;
     size_t pos = 0;
 
-    memset(&o, 0, sizeof o);
-    o.checksum = 2166136261u;
     printf("in-band: %s\n", request);
     CHECK(recresp_settings_parse_json(s, request, strlen(request)) == RECRESP_RESULT_OK);
-    CHECK(recresp_recorder_start(r, s, RECRESP_PROMPT_NONE, 0) == RECRESP_RESULT_OK);
+    CHECK(recresp_channel_start(ch, s, RECRESP_PROMPT_NONE, 0) == RECRESP_RESULT_OK);
     synthesise(caller, sizeof caller / sizeof caller[0]);
-    while (recresp_recorder_is_running(r)) {
+    while (running(ch)) {
         static const int16_t silence[FRAME];
-        size_t used = 0;
         const int16_t *frame = pos < sizeof caller / sizeof caller[0] ? caller + pos : silence;
-        recresp_result res = recresp_recorder_push_pcm(r, frame, FRAME, &used);
-        if (res != RECRESP_RESULT_OK) {
+        if (recresp_channel_push_pcm(ch, frame, FRAME) != RECRESP_RESULT_OK) {
             break;
         }
-        if (frame != silence) {
-            pos += used;
-        }
-        drain(r, &o);
+        pos += FRAME;
     }
-    drain(r, &o);
-    CHECK(o.completed);
-    CHECK(o.completion.reason == RECRESP_COMPLETION_REASON_STOP_TONE_DETECTED);
-    CHECK(o.completion.has_recording);
-    CHECK(o.completion.recorded_samples > 8000);
-    report(r, &o);
+    CHECK(o->completed);
+    CHECK(o->completion.reason == RECRESP_COMPLETION_REASON_STOP_TONE_DETECTED);
+    CHECK(o->completion.has_recording);
+    CHECK(o->completion.recorded_samples > 8000);
+    report(o);
 }
 
-static void run_rfc4733(recresp_recorder *r, recresp_settings *s)
+/* An RTP packet: the 12-byte header (version 2, SSRC 0x0e0e0e0e) and the payload. */
+static size_t rtp_packet(uint8_t *out, int marker, uint8_t pt, uint16_t seq, uint32_t ts,
+                         const uint8_t *payload, size_t len)
 {
-    static uint8_t ulaw[FRAME];
-    struct outcome o;
-    int i;
-    uint64_t lost = 0;
+    out[0] = 0x80;
+    out[1] = (uint8_t)((marker ? 0x80 : 0) | pt);
+    out[2] = (uint8_t)(seq >> 8);
+    out[3] = (uint8_t)seq;
+    out[4] = (uint8_t)(ts >> 24);
+    out[5] = (uint8_t)(ts >> 16);
+    out[6] = (uint8_t)(ts >> 8);
+    out[7] = (uint8_t)ts;
+    out[8] = out[9] = out[10] = out[11] = 0x0e;
+    memcpy(out + 12, payload, len);
+    return 12 + len;
+}
 
-    memset(&o, 0, sizeof o);
-    o.checksum = 2166136261u;
-    printf("rfc4733 and G.711:\n");
+#define EVENT_PT 101
+
+static void run_rtp(struct outcome *o, recresp_settings *s)
+{
+    static uint8_t packet[12 + FRAME];
+    uint8_t ulaw[FRAME];
+    recresp_channel *ch = o->channel;
+    recresp_rtp_stats stats;
+    uint16_t seq = 1000;
+    uint32_t fate = 0;
+    int i, k;
+
+    printf("RTP, G.711 and RFC 4733:\n");
     CHECK(recresp_settings_set_stop_tones(s, "*", 1) == RECRESP_RESULT_OK);
     CHECK(recresp_settings_set_play_beep(s, true) == RECRESP_RESULT_OK);
-    CHECK(recresp_recorder_start(r, s, RECRESP_PROMPT_READY, 4000) == RECRESP_RESULT_OK);
-    /* Half a second of prompt, the beep, then quiet μ-law noise with a lost packet. */
-    for (i = 0; i < 100 && recresp_recorder_is_running(r); i++) {
-        size_t used = 0, k;
+    CHECK(recresp_channel_start(ch, s, RECRESP_PROMPT_READY, 4000) == RECRESP_RESULT_OK);
+    /* Half a second of prompt, the beep, then quiet μ-law noise in 20 ms packets, one of
+     * them lost; the host's clock moves 20 ms a packet. */
+    for (i = 0; i < 150 && running(ch); i++) {
+        uint32_t ts = 80000u + (uint32_t)i * FRAME;
         for (k = 0; k < FRAME; k++) {
             ulaw[k] = (uint8_t)(0xff - (noise(2) & 0x3));
         }
-        if (i == 50) {
-            CHECK(recresp_recorder_push_lost(r, FRAME, &lost) == RECRESP_RESULT_OK);
-            CHECK(lost == FRAME);
-        } else {
-            CHECK(recresp_recorder_push_g711(r, ulaw, FRAME, RECRESP_LAW_ULAW, &used) ==
-                  RECRESP_RESULT_OK);
+        if (i != 50) {
+            size_t n = rtp_packet(packet, 0, 0, seq, ts, ulaw, FRAME);
+            CHECK(recresp_channel_push_rtp(ch, packet, n, &fate) == RECRESP_RESULT_OK);
+            CHECK(fate == RECRESP_RTP_FATE_ACCEPTED);
         }
-        drain(r, &o);
-        if (i == 80) {
-            /* The caller presses `*`, received as an RFC 4733 event (code 10). */
-            CHECK(recresp_recorder_handle_digit(r, 10, recresp_recorder_position(r) - 40) ==
-                  RECRESP_RESULT_OK);
-            drain(r, &o);
+        seq++;
+        if (i >= 80 && i < 84) {
+            /* The caller presses `*` (event 10), sent as RFC 4733 packets of growing
+             * duration, the last one marked as the end. */
+            uint8_t ev[4];
+            uint16_t duration = (uint16_t)((i - 79) * FRAME);
+            ev[0] = 10;
+            ev[1] = (uint8_t)((i == 83 ? 0x80 : 0) | 10);
+            ev[2] = (uint8_t)(duration >> 8);
+            ev[3] = (uint8_t)duration;
+            CHECK(recresp_channel_push_rtp(ch, packet,
+                                           rtp_packet(packet, i == 80, EVENT_PT, seq,
+                                                      80000u + 80u * FRAME, ev, 4),
+                                           &fate) == RECRESP_RESULT_OK);
+            seq++;
+        }
+        if (running(ch)) {
+            CHECK(recresp_channel_advance(ch, FRAME) == RECRESP_RESULT_OK);
         }
     }
-    CHECK(o.completed);
-    CHECK(o.completion.reason == RECRESP_COMPLETION_REASON_STOP_TONE_DETECTED);
-    report(r, &o);
+    CHECK(o->completed);
+    CHECK(o->completion.reason == RECRESP_COMPLETION_REASON_STOP_TONE_DETECTED);
+    CHECK(recresp_channel_rtp_stats(ch, &stats) == RECRESP_RESULT_OK);
+    printf("  packets played %llu, lost %llu (%llu samples)\n", (unsigned long long)stats.played,
+           (unsigned long long)stats.lost_packets, (unsigned long long)stats.lost_samples);
+    CHECK(stats.lost_packets == 1);
+    report(o);
 }
 
 int main(void)
 {
-    recresp_recorder *r = NULL;
+    static struct outcome pcm, ulaw;
     recresp_settings *s = NULL;
     size_t n = 0;
     char small[4];
 
-    CHECK(recresp_recorder_storage_size() <= RECRESP_RECORDER_STORAGE_SIZE);
-    CHECK(recresp_recorder_init_in(recorder_storage.bytes + 1, RECRESP_RECORDER_STORAGE_SIZE - 1,
-                                   RATE, &r) == RECRESP_RESULT_STORAGE_MISALIGNED);
-    CHECK(recresp_recorder_init_in(recorder_storage.bytes, 64, RATE, &r) ==
-          RECRESP_RESULT_STORAGE_TOO_SMALL);
-    CHECK(recresp_recorder_init_in(recorder_storage.bytes, sizeof recorder_storage.bytes, RATE,
-                                   &r) == RECRESP_RESULT_OK);
-    CHECK(recresp_settings_init_in(settings_storage.bytes, sizeof settings_storage.bytes, &s) ==
+    outcome_init(&pcm);
+    outcome_init(&ulaw);
+    printf("sizes: pcm16k %u, pcm8k %u, ulaw8k %u, settings %u\n",
+           (unsigned)recresp_channel_size(RECRESP_CHANNEL_KIND_PCM16K),
+           (unsigned)recresp_channel_size(RECRESP_CHANNEL_KIND_PCM8K),
+           (unsigned)recresp_channel_size(RECRESP_CHANNEL_KIND_ULAW8K),
+           (unsigned)recresp_settings_storage_size());
+    CHECK(recresp_channel_size(RECRESP_CHANNEL_KIND_PCM8K) <= sizeof pcm_storage);
+    CHECK(recresp_channel_size(RECRESP_CHANNEL_KIND_ULAW8K) <= sizeof ulaw_storage);
+    CHECK(recresp_channel_init_in(pcm_storage.bytes + 1, sizeof pcm_storage - 1,
+                                  RECRESP_CHANNEL_KIND_PCM8K, RECRESP_NO_TELEPHONE_EVENTS,
+                                  on_event, &pcm, &pcm.channel) == RECRESP_RESULT_STORAGE_MISALIGNED);
+    CHECK(recresp_channel_init_in(&pcm_storage, 64, RECRESP_CHANNEL_KIND_PCM8K,
+                                  RECRESP_NO_TELEPHONE_EVENTS, on_event, &pcm,
+                                  &pcm.channel) == RECRESP_RESULT_STORAGE_TOO_SMALL);
+    CHECK(recresp_channel_init_in(&pcm_storage, sizeof pcm_storage, RECRESP_CHANNEL_KIND_PCM8K,
+                                  RECRESP_NO_TELEPHONE_EVENTS, on_event, &pcm,
+                                  &pcm.channel) == RECRESP_RESULT_OK);
+    CHECK(recresp_channel_init_in(&ulaw_storage, sizeof ulaw_storage, RECRESP_CHANNEL_KIND_ULAW8K,
+                                  EVENT_PT, on_event, &ulaw, &ulaw.channel) == RECRESP_RESULT_OK);
+    CHECK(recresp_settings_init_in(&settings_storage, sizeof settings_storage, &s) ==
           RECRESP_RESULT_OK);
     CHECK(recresp_settings_parse_json(s, "{\"maxRecordDurationInSeconds\":0}", 32) ==
           RECRESP_RESULT_OUT_OF_RANGE);
     CHECK(recresp_settings_error_message(s, small, sizeof small, &n) ==
           RECRESP_RESULT_BUFFER_TOO_SMALL);
-    CHECK(recresp_recorder_push_pcm(r, NULL, 10, &n) == RECRESP_RESULT_NULL_POINTER);
+    CHECK(recresp_channel_push_pcm(pcm.channel, NULL, 10) == RECRESP_RESULT_NULL_POINTER);
 
-    run_in_band(r, s);
-    run_rfc4733(r, s);
+    run_in_band(&pcm, s);
+    run_rtp(&ulaw, s);
     printf("embedded host: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

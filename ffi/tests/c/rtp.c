@@ -1,9 +1,10 @@
 /*
- * recresp_rtp from C: a PCMU stream pushed one packet per call gives the same events,
- * recording and completion as the same bytes pushed with recresp_recorder_push_g711; the
- * same stream reordered and duplicated gives them too; lost packets become lost media; an
- * RFC 4733 '#' ends the operation stopToneDetected; malformed packets are refused with their
- * code and change nothing; NULL and caller-storage paths. Built with -std=c99 -Wall -Wextra
+ * RTP into a recresp_channel from C: a PCMU stream pushed one packet per call gives the
+ * same events, recording and completion as the same bytes pushed with
+ * recresp_channel_push_g711; the same stream reordered and duplicated gives them too; lost
+ * packets become lost media; an RFC 4733 '#' ends the operation stopToneDetected; malformed
+ * packets are refused with their code and a fate, and change nothing; the host's clock
+ * ends an operation whose packets stopped; NULL paths. Built with -std=c99 -Wall -Wextra
  * -Werror under ASan and UBSan by scripts/test-ffi.sh. Prints "N passed, N failed".
  */
 #include <stdio.h>
@@ -119,88 +120,77 @@ static size_t packet(uint8_t *out, uint8_t pt, uint16_t seq, uint32_t ts, const 
     return 12 + n;
 }
 
-static recresp_recorder *started(void)
+/* A μ-law channel whose events go to `seen`, its operation started. */
+static recresp_channel *started(struct seen *seen)
 {
     recresp_settings *s = NULL;
-    recresp_recorder *r = NULL;
+    recresp_channel *r = NULL;
+    memset(seen, 0, sizeof *seen);
     EXPECT(recresp_settings_new(&s), RECRESP_RESULT_OK);
     EXPECT(recresp_settings_parse_json(s, REQUEST, strlen(REQUEST)), RECRESP_RESULT_OK);
-    EXPECT(recresp_recorder_new(8000, &r), RECRESP_RESULT_OK);
-    EXPECT(recresp_recorder_start(r, s, RECRESP_PROMPT_NONE, 0), RECRESP_RESULT_OK);
+    EXPECT(recresp_channel_new(RECRESP_CHANNEL_KIND_ULAW8K, PT_EVENT, on_event, seen, &r),
+           RECRESP_RESULT_OK);
+    EXPECT(recresp_channel_start(r, s, RECRESP_PROMPT_NONE, 0), RECRESP_RESULT_OK);
     recresp_settings_free(s);
     return r;
 }
 
-/* The line stays open and silent until the operation completes. */
-static void silence_until_done(recresp_recorder *r, struct seen *s)
+static int running(recresp_channel *r)
 {
-    static const int16_t zeros[FRAME];
-    recresp_event e;
-    size_t used;
-    while (recresp_recorder_is_running(r)) {
-        recresp_recorder_push_pcm(r, zeros, FRAME, &used);
-        while (recresp_recorder_poll(r, &e) == RECRESP_RESULT_OK && e.kind != RECRESP_EVENT_KIND_NONE) {
-            take(s, &e);
-        }
-    }
-    while (recresp_recorder_poll(r, &e) == RECRESP_RESULT_OK && e.kind != RECRESP_EVENT_KIND_NONE) {
-        take(s, &e);
-    }
+    bool yes = false;
+    return recresp_channel_is_running(r, &yes) == RECRESP_RESULT_OK && yes;
 }
 
-/* The reference: the stream's bytes (with `lost` packets as lost media) pushed directly. */
+static const uint8_t silence[FRAME] = {
+#define X16 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+    X16, X16, X16, X16, X16, X16, X16, X16, X16, X16
+#undef X16
+};
+
+/* The reference: the stream's bytes (with packet `lost` as lost media) pushed directly,
+ * then μ-law silence until the operation completes. */
 static void direct(struct seen *s, int lost)
 {
-    recresp_recorder *r = started();
-    recresp_event e;
-    size_t i, used, off;
-    uint64_t gone;
-    memset(s, 0, sizeof *s);
-    for (i = 0; i < PACKETS && recresp_recorder_is_running(r); i++) {
+    recresp_channel *r = started(s);
+    size_t i;
+    for (i = 0; i < PACKETS && running(r); i++) {
         if ((int)i == lost) {
-            uint64_t left = FRAME;
-            while (left > 0 && recresp_recorder_is_running(r)) {
-                recresp_recorder_push_lost(r, left, &gone);
-                left -= gone;
-                while (recresp_recorder_poll(r, &e) == RECRESP_RESULT_OK && e.kind != RECRESP_EVENT_KIND_NONE) {
-                    take(s, &e);
-                }
-            }
-            continue;
-        }
-        for (off = 0; off < FRAME && recresp_recorder_is_running(r); off += used) {
-            recresp_recorder_push_g711(r, audio + i * FRAME + off, FRAME - off, RECRESP_LAW_ULAW, &used);
-            while (recresp_recorder_poll(r, &e) == RECRESP_RESULT_OK && e.kind != RECRESP_EVENT_KIND_NONE) {
-                take(s, &e);
-            }
+            EXPECT(recresp_channel_push_lost(r, FRAME), RECRESP_RESULT_OK);
+        } else {
+            EXPECT(recresp_channel_push_g711(r, audio + i * FRAME, FRAME, RECRESP_LAW_ULAW),
+                   RECRESP_RESULT_OK);
         }
     }
-    silence_until_done(r, s);
-    recresp_recorder_free(r);
+    while (running(r)) {
+        EXPECT(recresp_channel_push_g711(r, silence, FRAME, RECRESP_LAW_ULAW), RECRESP_RESULT_OK);
+    }
+    recresp_channel_free(r);
 }
 
-/* The stream as RTP, in the order `order` (packet indices, -1 ends), then flushed. */
+/* The stream as RTP, in the order `order` (packet indices, -1 ends), flushed, then packets
+ * of μ-law silence until the operation completes. */
 static void via_rtp(struct seen *s, const int *order, recresp_rtp_stats *stats)
 {
-    recresp_recorder *r = started();
-    recresp_rtp *rtp = NULL;
+    recresp_channel *r = started(s);
     uint8_t buf[12 + FRAME];
     uint32_t fate;
     size_t n;
-    memset(s, 0, sizeof *s);
-    EXPECT(recresp_rtp_new(PT_EVENT, &rtp), RECRESP_RESULT_OK);
-    for (; *order >= 0 && recresp_recorder_is_running(r); order++) {
+    int next = PACKETS;
+    for (; *order >= 0 && running(r); order++) {
         n = packet(buf, 0, (uint16_t)(65500 + *order), 1000u + (uint32_t)*order * FRAME,
                    audio + *order * FRAME, FRAME);
-        EXPECT(recresp_rtp_push(rtp, r, buf, n, on_event, s, &fate), RECRESP_RESULT_OK);
+        EXPECT(recresp_channel_push_rtp(r, buf, n, &fate), RECRESP_RESULT_OK);
     }
-    if (recresp_recorder_is_running(r)) {
-        EXPECT(recresp_rtp_flush(rtp, r, on_event, s), RECRESP_RESULT_OK);
+    if (running(r)) {
+        EXPECT(recresp_channel_flush(r), RECRESP_RESULT_OK);
     }
-    silence_until_done(r, s);
-    EXPECT(recresp_rtp_get_stats(rtp, stats), RECRESP_RESULT_OK);
-    recresp_rtp_free(rtp);
-    recresp_recorder_free(r);
+    while (running(r)) {
+        n = packet(buf, 0, (uint16_t)(65500 + next), 1000u + (uint32_t)next * FRAME, silence, FRAME);
+        EXPECT(recresp_channel_push_rtp(r, buf, n, &fate), RECRESP_RESULT_OK);
+        next++;
+    }
+    EXPECT(recresp_channel_rtp_stats(r, stats), RECRESP_RESULT_OK);
+    recresp_channel_free(r);
 }
 
 static void stream_equals_g711(void)
@@ -208,6 +198,7 @@ static void stream_equals_g711(void)
     int order[PACKETS + 8], i, k;
     struct seen a, b;
     recresp_rtp_stats st;
+
     direct(&a, -1);
     CHECK(a.completed && a.completion.reason == RECRESP_COMPLETION_REASON_MAX_SILENCE_TIMEOUT);
     CHECK(a.captured > 8000);
@@ -243,110 +234,143 @@ static void stream_equals_g711(void)
 
 static void telephone_event_stops(void)
 {
-    recresp_recorder *r = started();
-    recresp_rtp *rtp = NULL;
+    struct seen s;
+    recresp_channel *r = started(&s);
     uint8_t buf[12 + FRAME];
     uint8_t ev[4] = {11, 0x0a, 0x01, 0x40}; /* '#', volume 10, 320 ticks */
     uint32_t fate = 99;
-    struct seen s;
     int i;
-    memset(&s, 0, sizeof s);
-    EXPECT(recresp_rtp_new(PT_EVENT, &rtp), RECRESP_RESULT_OK);
+
     for (i = 0; i < 100; i++) {
         size_t n = packet(buf, 0, (uint16_t)i, (uint32_t)i * FRAME, audio + i * FRAME, FRAME);
-        EXPECT(recresp_rtp_push(rtp, r, buf, n, on_event, &s, &fate), RECRESP_RESULT_OK);
+        EXPECT(recresp_channel_push_rtp(r, buf, n, &fate), RECRESP_RESULT_OK);
     }
-    for (i = 0; i < 3 && recresp_recorder_is_running(r); i++) {
+    for (i = 0; i < 3 && running(r); i++) {
         size_t n = packet(buf, PT_EVENT, (uint16_t)(100 + i), 100 * FRAME, ev, 4);
-        EXPECT(recresp_rtp_push(rtp, r, buf, n, on_event, &s, &fate), RECRESP_RESULT_OK);
+        EXPECT(recresp_channel_push_rtp(r, buf, n, &fate), RECRESP_RESULT_OK);
     }
     /* The first event packet ended the operation at once: nothing is left to flush into it. */
-    EXPECT(recresp_rtp_flush(rtp, r, on_event, &s), RECRESP_RESULT_NOT_RUNNING);
+    EXPECT(recresp_channel_flush(r), RECRESP_RESULT_NOT_RUNNING);
     CHECK(s.completed && s.completion.reason == RECRESP_COMPLETION_REASON_STOP_TONE_DETECTED);
     CHECK(s.digit == 11);
-    /* The operation is over: pushes are refused. */
-    EXPECT(recresp_rtp_push(rtp, r, buf, 16, on_event, &s, &fate), RECRESP_RESULT_NOT_RUNNING);
-    recresp_rtp_free(rtp);
-    recresp_recorder_free(r);
+    /* The operation is over: pushes are refused, with a fate. */
+    EXPECT(recresp_channel_push_rtp(r, buf, 16, &fate), RECRESP_RESULT_NOT_RUNNING);
+    CHECK(fate == RECRESP_RTP_FATE_REFUSED);
+    recresp_channel_free(r);
+}
+
+/* Packets stop (the call on hold): the host's clock alone ends the operation when the
+ * media timeout has passed, and a new operation on the channel starts its own timeline. */
+static void clock_without_packets(void)
+{
+    struct seen s;
+    recresp_channel *r = started(&s);
+    recresp_settings *st = NULL;
+    uint8_t buf[12 + FRAME];
+    uint32_t fate = 99;
+    uint64_t position = 0;
+    int i;
+    static const char quiet[] = "{\"playBeep\":false,\"initialSilenceTimeoutInSeconds\":60}";
+
+    /* A request whose initial silence outlasts the media timeout (5 s by default). */
+    EXPECT(recresp_settings_new(&st), RECRESP_RESULT_OK);
+    EXPECT(recresp_settings_parse_json(st, quiet, strlen(quiet)), RECRESP_RESULT_OK);
+    EXPECT(recresp_channel_start(r, st, RECRESP_PROMPT_NONE, 0), RECRESP_RESULT_OK);
+    for (i = 0; i < 50; i++) {
+        size_t n = packet(buf, 0, (uint16_t)i, (uint32_t)i * FRAME, silence, FRAME);
+        EXPECT(recresp_channel_push_rtp(r, buf, n, &fate), RECRESP_RESULT_OK);
+        EXPECT(recresp_channel_advance(r, FRAME), RECRESP_RESULT_OK);
+    }
+    /* No packet any more: a timer every 20 ms. After the jitter allowance (200 ms), the time
+     * is lost media, and 5 s of it end the operation. */
+    for (i = 0; i < 1000 && running(r); i++) {
+        EXPECT(recresp_channel_advance(r, FRAME), RECRESP_RESULT_OK);
+    }
+    CHECK(s.completed && s.completion.reason == RECRESP_COMPLETION_REASON_MEDIA_RECEIVE_TIMEOUT);
+    CHECK(s.completion.at == 50 * FRAME + 5 * 8000);
+    /* The next operation: its timeline starts with its first packet, much later. */
+    EXPECT(recresp_channel_start(r, st, RECRESP_PROMPT_NONE, 0), RECRESP_RESULT_OK);
+    for (i = 0; i < 10; i++) {
+        size_t n = packet(buf, 0, (uint16_t)(5000 + i), 9000000u + (uint32_t)i * FRAME, silence,
+                          FRAME);
+        EXPECT(recresp_channel_push_rtp(r, buf, n, &fate), RECRESP_RESULT_OK);
+        EXPECT(recresp_channel_advance(r, FRAME), RECRESP_RESULT_OK);
+    }
+    EXPECT(recresp_channel_position(r, &position), RECRESP_RESULT_OK);
+    CHECK(position == 10 * FRAME);
+    CHECK(running(r));
+    recresp_settings_free(st);
+    recresp_channel_free(r);
 }
 
 static void refused_packets(void)
 {
-    recresp_recorder *r = started(), *wide = NULL;
-    recresp_rtp *rtp = NULL;
+    struct seen s;
+    recresp_channel *r = started(&s), *wide = NULL;
     recresp_rtp_stats before, after;
-    uint8_t buf[12 + 400];
+    uint8_t buf[12 + 500];
     uint8_t cn_bad[1] = {200}, ev_short[2] = {11, 0};
     uint32_t fate = 99;
-    struct seen s;
-    memset(&s, 0, sizeof s);
-    EXPECT(recresp_rtp_new(PT_EVENT, &rtp), RECRESP_RESULT_OK);
+
     packet(buf, 0, 1, 0, audio, FRAME);
-    EXPECT(recresp_rtp_push(rtp, r, buf, 12 + FRAME, on_event, &s, &fate), RECRESP_RESULT_OK);
+    EXPECT(recresp_channel_push_rtp(r, buf, 12 + FRAME, &fate), RECRESP_RESULT_OK);
     CHECK(fate == RECRESP_RTP_FATE_ACCEPTED);
-    EXPECT(recresp_rtp_push(rtp, r, buf, 12 + FRAME, on_event, &s, &fate), RECRESP_RESULT_OK);
+    EXPECT(recresp_channel_push_rtp(r, buf, 12 + FRAME, &fate), RECRESP_RESULT_OK);
     CHECK(fate == RECRESP_RTP_FATE_DUPLICATE);
-    EXPECT(recresp_rtp_get_stats(rtp, &before), RECRESP_RESULT_OK);
-    EXPECT(recresp_rtp_push(rtp, r, buf, 11, on_event, &s, &fate), RECRESP_RESULT_INVALID_PACKET);
+    EXPECT(recresp_channel_rtp_stats(r, &before), RECRESP_RESULT_OK);
+    fate = 99;
+    EXPECT(recresp_channel_push_rtp(r, buf, 11, &fate), RECRESP_RESULT_INVALID_PACKET);
+    CHECK(fate == RECRESP_RTP_FATE_REFUSED);
     buf[0] = 0x40;
-    EXPECT(recresp_rtp_push(rtp, r, buf, 20, on_event, &s, &fate), RECRESP_RESULT_INVALID_PACKET);
-    EXPECT(recresp_rtp_push(rtp, r, buf, packet(buf, 13, 2, 160, cn_bad, 1), on_event, &s, &fate),
+    EXPECT(recresp_channel_push_rtp(r, buf, 20, &fate), RECRESP_RESULT_INVALID_PACKET);
+    EXPECT(recresp_channel_push_rtp(r, buf, packet(buf, 13, 2, 160, cn_bad, 1), &fate),
            RECRESP_RESULT_INVALID_PACKET);
-    EXPECT(recresp_rtp_push(rtp, r, buf, packet(buf, PT_EVENT, 2, 160, ev_short, 2), on_event, &s, &fate),
+    EXPECT(recresp_channel_push_rtp(r, buf, packet(buf, PT_EVENT, 2, 160, ev_short, 2), &fate),
            RECRESP_RESULT_INVALID_PACKET);
-    EXPECT(recresp_rtp_push(rtp, r, buf, packet(buf, 96, 2, 160, audio, 10), on_event, &s, &fate),
+    EXPECT(recresp_channel_push_rtp(r, buf, packet(buf, 96, 2, 160, audio, 10), &fate),
            RECRESP_RESULT_UNSUPPORTED_PAYLOAD_TYPE);
-    EXPECT(recresp_rtp_push(rtp, r, buf, packet(buf, 8, 2, 160, audio, 400), on_event, &s, &fate),
-           RECRESP_RESULT_TOO_LONG);
-    EXPECT(recresp_rtp_push(rtp, r, buf, 12, on_event, &s, &fate), RECRESP_RESULT_INVALID_PACKET);
-    EXPECT(recresp_rtp_get_stats(rtp, &after), RECRESP_RESULT_OK);
+    /* 60 ms fits; more does not, with its own code (not a string's TOO_LONG). */
+    fate = 99;
+    EXPECT(recresp_channel_push_rtp(r, buf, packet(buf, 8, 2, 160, audio, 481), &fate),
+           RECRESP_RESULT_RTP_PAYLOAD_TOO_LONG);
+    CHECK(fate == RECRESP_RTP_FATE_REFUSED);
+    /* G.722 needs a 16 kHz channel. */
+    EXPECT(recresp_channel_push_rtp(r, buf, packet(buf, 9, 2, 160, audio, 160), &fate),
+           RECRESP_RESULT_RATE_MISMATCH);
+    EXPECT(recresp_channel_push_rtp(r, buf, 12, &fate), RECRESP_RESULT_INVALID_PACKET);
+    EXPECT(recresp_channel_rtp_stats(r, &after), RECRESP_RESULT_OK);
     CHECK(memcmp(&before, &after, sizeof before) == 0);
-    /* NULLs. */
-    EXPECT(recresp_rtp_push(NULL, r, buf, 20, on_event, &s, &fate), RECRESP_RESULT_NULL_POINTER);
-    EXPECT(recresp_rtp_push(rtp, NULL, buf, 20, on_event, &s, &fate), RECRESP_RESULT_NULL_POINTER);
-    EXPECT(recresp_rtp_push(rtp, r, NULL, 20, on_event, &s, &fate), RECRESP_RESULT_NULL_POINTER);
-    EXPECT(recresp_rtp_push(rtp, r, buf, 20, NULL, &s, &fate), RECRESP_RESULT_NULL_POINTER);
-    EXPECT(recresp_rtp_push(rtp, r, buf, 20, on_event, &s, NULL), RECRESP_RESULT_NULL_POINTER);
-    EXPECT(recresp_rtp_flush(rtp, r, NULL, &s), RECRESP_RESULT_NULL_POINTER);
-    EXPECT(recresp_rtp_get_stats(rtp, NULL), RECRESP_RESULT_NULL_POINTER);
-    EXPECT(recresp_rtp_new(PT_EVENT, NULL), RECRESP_RESULT_NULL_POINTER);
-    recresp_rtp_free(NULL);
-    /* Event payload types that cannot be. */
+    /* The packet of 60 ms is taken. */
+    EXPECT(recresp_channel_push_rtp(r, buf, packet(buf, 0, 2, 160, audio, 480), &fate),
+           RECRESP_RESULT_OK);
+    CHECK(fate == RECRESP_RTP_FATE_ACCEPTED);
+    /* RTCP on the same port (a receiver report) is passed over. */
     {
-        recresp_rtp *bad = NULL;
-        EXPECT(recresp_rtp_new(0, &bad), RECRESP_RESULT_INVALID_ARGUMENT);
-        EXPECT(recresp_rtp_new(13, &bad), RECRESP_RESULT_INVALID_ARGUMENT);
-        EXPECT(recresp_rtp_new(128, &bad), RECRESP_RESULT_INVALID_ARGUMENT);
-        EXPECT(recresp_rtp_new(RECRESP_RTP_NO_EVENTS, &bad), RECRESP_RESULT_OK);
-        recresp_rtp_free(bad);
+        const uint8_t rr[8] = {0x80, 201, 0, 1, 0x11, 0x22, 0x33, 0x44};
+        EXPECT(recresp_channel_push_rtp(r, rr, sizeof rr, &fate), RECRESP_RESULT_OK);
+        CHECK(fate == RECRESP_RTP_FATE_RTCP);
     }
-    /* A 16 kHz recorder cannot take G.711 RTP. */
+    /* NULLs. */
+    EXPECT(recresp_channel_push_rtp(NULL, buf, 20, &fate), RECRESP_RESULT_NULL_POINTER);
+    EXPECT(recresp_channel_push_rtp(r, NULL, 20, &fate), RECRESP_RESULT_NULL_POINTER);
+    EXPECT(recresp_channel_push_rtp(r, buf, 20, NULL), RECRESP_RESULT_NULL_POINTER);
+    EXPECT(recresp_channel_rtp_stats(r, NULL), RECRESP_RESULT_NULL_POINTER);
+    /* A 16 kHz channel cannot take G.711 RTP. */
     {
         recresp_settings *st = NULL;
+        struct seen w;
+        memset(&w, 0, sizeof w);
         EXPECT(recresp_settings_new(&st), RECRESP_RESULT_OK);
-        EXPECT(recresp_recorder_new(16000, &wide), RECRESP_RESULT_OK);
-        EXPECT(recresp_recorder_start(wide, st, RECRESP_PROMPT_NONE, 0), RECRESP_RESULT_OK);
-        EXPECT(recresp_rtp_push(rtp, wide, buf, packet(buf, 0, 3, 320, audio, FRAME), on_event, &s, &fate),
-               RECRESP_RESULT_INVALID_ARGUMENT);
+        EXPECT(recresp_channel_new(RECRESP_CHANNEL_KIND_PCM16K, RECRESP_NO_TELEPHONE_EVENTS,
+                                   on_event, &w, &wide),
+               RECRESP_RESULT_OK);
+        EXPECT(recresp_channel_start(wide, st, RECRESP_PROMPT_NONE, 0), RECRESP_RESULT_OK);
+        EXPECT(recresp_channel_push_rtp(wide, buf, packet(buf, 0, 3, 320, audio, FRAME), &fate),
+               RECRESP_RESULT_RATE_MISMATCH);
         recresp_settings_free(st);
-        recresp_recorder_free(wide);
+        recresp_channel_free(wide);
     }
-    recresp_rtp_free(rtp);
-    recresp_recorder_free(r);
-}
-
-static void caller_storage(void)
-{
-    static uint64_t storage[RECRESP_RTP_STORAGE_SIZE / 8];
-    recresp_rtp *rtp = NULL;
-    CHECK(recresp_rtp_storage_size() <= RECRESP_RTP_STORAGE_SIZE);
-    EXPECT(recresp_rtp_init_in(storage, recresp_rtp_storage_size() - 1, PT_EVENT, &rtp),
-           RECRESP_RESULT_STORAGE_TOO_SMALL);
-    EXPECT(recresp_rtp_init_in((uint8_t *)storage + 1, sizeof storage - 1, PT_EVENT, &rtp),
-           RECRESP_RESULT_STORAGE_MISALIGNED);
-    EXPECT(recresp_rtp_init_in(storage, sizeof storage, PT_EVENT, &rtp), RECRESP_RESULT_OK);
-    CHECK(rtp == (recresp_rtp *)(void *)storage);
-    recresp_rtp_free(rtp); /* leaves caller storage alone */
+    recresp_channel_free(r);
 }
 
 int main(void)
@@ -354,8 +378,8 @@ int main(void)
     make_audio();
     stream_equals_g711();
     telephone_event_stops();
+    clock_without_packets();
     refused_packets();
-    caller_storage();
     printf("c rtp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
