@@ -248,7 +248,7 @@ pub fn run<const N: usize, S: Store>(
     answer(&op, json, hooks)?;
 
     let coding = scenario.coding();
-    *playout = Playout::new(coding.out_codec());
+    restart(coding, playout, network, receiver, caller_g722);
     let prompt_audio = if settings.prompt.is_some() {
         playout.play_prompt(prompt);
         PromptAudio::Ready {
@@ -269,9 +269,6 @@ pub fn run<const N: usize, S: Store>(
     let frame_samples = coding.rate().samples_in_ms(FRAME_MS);
     let lead_in_frames = scenario.lead_in_ms / FRAME_MS;
     let mut frames = clip.chunks(FRAME_BYTES);
-    *network = Network::new(coding.payload_type());
-    *receiver = FRESH_RECEIVER;
-    *caller_g722 = G722Encoder::new();
     for frame_index in 0..MAX_FRAMES {
         let from_clip = if frame_index < lead_in_frames {
             None
@@ -298,30 +295,11 @@ pub fn run<const N: usize, S: Store>(
             };
             match push_packet(recorder, receiver, packet, &mut sink, &mut on_event, hooks) {
                 Ok(c) => completion = c,
-                Err(e) => refused = Some(RunError::Rtp(e)),
-            }
-            // What the caller hears: a frame for each frame of media the recorder has taken,
-            // so the outbound stream runs on the recorder's clock.
-            while completion.is_none()
-                && recorder.position() >= u64::from(outbound.frames + 1) * frame_samples
-            {
-                match send_frame(playout, sent, &mut outbound_fnv) {
-                    Ok(beep_finished) => {
-                        outbound.frames += 1;
-                        if beep_finished {
-                            outbound.beep_sent = Some(frame_index);
-                            hooks.beep_sent(outbound.beep_finished == Some(frame_index));
-                        }
-                    }
-                    Err(e) => {
-                        refused = Some(e);
-                        break;
-                    }
-                }
+                Err(e) => refused = Some(e),
             }
         });
         if let Some(e) = refused {
-            return Err(e);
+            return Err(RunError::Rtp(e));
         }
         hooks.capturing(recorder.is_capturing());
         if let Some(c) = completion {
@@ -337,24 +315,47 @@ pub fn run<const N: usize, S: Store>(
                 frame_index + 1,
             );
         }
+        // What the caller hears: a frame for each frame of media the recorder has taken, so
+        // the outbound stream runs on the recorder's clock.
+        let mut stream = OutboundStream {
+            playout,
+            sent,
+            fnv: &mut outbound_fnv,
+            report: &mut outbound,
+        };
+        stream.send_due(recorder.position() / frame_samples, frame_index, hooks)?;
     }
     Err(RunError::Hung)
 }
 
-/// Sends the next 10 ms of the playout: codes it into `sent` and adds it to `fnv`; returns
-/// whether it ended the beep. Not inlined, so the coder's buffers stay out of the frame that
-/// runs the recorder.
-#[inline(never)]
-fn send_frame(
-    playout: &mut Playout<'_>,
-    sent: &mut [u8; FRAME_BYTES],
-    fnv: &mut Fnv1a32,
-) -> Result<bool, RunError> {
-    let out = playout
-        .next_frame(FRAME_MS, sent)
-        .map_err(|_| RunError::Playout)?;
-    fnv.bytes(sent.get(..out.len).unwrap_or(&[]));
-    Ok(out.beep_finished)
+/// The outbound stream of a call: the playout, the frame being sent, what has gone out.
+struct OutboundStream<'a, 'p> {
+    playout: &'a mut Playout<'p>,
+    sent: &'a mut [u8; FRAME_BYTES],
+    fnv: &'a mut Fnv1a32,
+    report: &'a mut Outbound,
+}
+
+impl OutboundStream<'_, '_> {
+    /// Sends frames until `due` have gone out, in packet time `now`: each is coded into
+    /// `sent` and added to the checksum. Not inlined, so the coder's buffers stay out of the
+    /// frame that runs the recorder.
+    #[inline(never)]
+    fn send_due(&mut self, due: u64, now: u32, hooks: &mut impl Hooks) -> Result<(), RunError> {
+        while u64::from(self.report.frames) < due {
+            let out = self
+                .playout
+                .next_frame(FRAME_MS, self.sent)
+                .map_err(|_| RunError::Playout)?;
+            self.fnv.bytes(self.sent.get(..out.len).unwrap_or(&[]));
+            self.report.frames += 1;
+            if out.beep_finished {
+                self.report.beep_sent = Some(now);
+                hooks.beep_sent(self.report.beep_finished == Some(now));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Fills `out` with the next frame of line noise, coded as `coding`: for G.722, 160 samples
@@ -374,6 +375,22 @@ fn line_noise_frame(
             let _ = g722.encode(&pcm, out);
         }
     }
+}
+
+/// Resets what a call before left for a call coded as `coding`. Not inlined, so the fresh
+/// values are not built in the frame that runs the recorder.
+#[inline(never)]
+fn restart(
+    coding: Coding,
+    playout: &mut Playout<'static>,
+    network: &mut Network,
+    receiver: &mut ChannelReceiver,
+    caller_g722: &mut G722Encoder,
+) {
+    *playout = Playout::new(coding.out_codec());
+    *network = Network::new(coding.payload_type());
+    *receiver = FRESH_RECEIVER;
+    *caller_g722 = G722Encoder::new();
 }
 
 /// Parses and validates the request body straight into `settings`; returns what the
