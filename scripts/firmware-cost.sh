@@ -47,7 +47,7 @@ echo "== flash and static RAM ($TARGET, release)"
 read -r text data bss < <("$TOOLS/llvm-size" "$ELF" | awk 'NR==2 {print $1, $2, $3}')
 # The test audio stored in flash: the G.711 clips and the prompt the build script rendered
 # for this image (the G.722 clip is in the G.722 image only).
-audio_dir=$(dirname "$(ls -t "$FW"/target/$TARGET/release/build/recresp-firmware-example-*/out/audio.rs | head -1)")
+audio_dir=$(dirname "$(ls -t "$FW"/target/$TARGET/release/build/recresp-firmware-example-*/out/prompt.rs | head -1)")
 audio=$(( $(cat "$audio_dir"/*.ulaw | wc -c) + $(cat "$audio_dir"/prompt.size) ))
 awk -v f=$((text + data)) -v a="$audio" 'BEGIN {
   printf "flash: %d bytes (%.1f KiB), of which test audio (caller clips, prompt) %d bytes; code and constants %d bytes (%.1f KiB)\n",
@@ -76,7 +76,7 @@ echo "== the G.722 channel (g722-channel image, QEMU $MACHINE, $CPU)"
 G722_ELF=$FW/target/$TARGET/release/g722-channel
 "$TOOLS/llvm-size" "$G722_ELF"
 read -r g_text g_data g_bss < <("$TOOLS/llvm-size" "$G722_ELF" | awk 'NR==2 {print $1, $2, $3}')
-g_audio=$(cat "$audio_dir"/*.g722 "$audio_dir"/*.ulaw | wc -c)
+g_audio=$(cat "$audio_dir"/*.g722 | wc -c)
 echo "flash: $((g_text + g_data)) bytes, of which caller clips $g_audio bytes; code and constants $((g_text + g_data - g_audio)) bytes"
 g_start=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_start" {print "0x" $1}')
 g_stop=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_stop" {print "0x" $1}')

@@ -34,7 +34,7 @@ use recresp_firmware_example::qemu_exit::exit;
 use recresp_firmware_scenarios::runner::{CallMemory, ChannelRecorder, JsonBuffer, JSON_CAPACITY};
 use recresp_firmware_scenarios::scenarios::{RATE, SCENARIOS};
 
-include!(concat!(env!("OUT_DIR"), "/audio.rs"));
+include!(concat!(env!("OUT_DIR"), "/clips-ulaw.rs"));
 include!(concat!(env!("OUT_DIR"), "/prompt.rs"));
 
 // The goal for a channel's state on this 32-bit target: at most 2 KiB.

@@ -26,7 +26,7 @@ use recresp_firmware_scenarios::runner::{
 };
 use recresp_firmware_scenarios::scenarios::{Coding, WIDEBAND_SCENARIOS};
 
-include!(concat!(env!("OUT_DIR"), "/audio.rs"));
+include!(concat!(env!("OUT_DIR"), "/clips-g722.rs"));
 
 #[entry]
 fn main() -> ! {

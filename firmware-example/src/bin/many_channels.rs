@@ -20,7 +20,7 @@ use recresp_firmware_scenarios::many::{run_many, ManyMemory, CHANNELS};
 use recresp_firmware_scenarios::runner::{ChannelRecorder, Hooks};
 use recresp_firmware_scenarios::scenarios::RATE;
 
-include!(concat!(env!("OUT_DIR"), "/audio.rs"));
+include!(concat!(env!("OUT_DIR"), "/clips-ulaw.rs"));
 
 /// The bench markers, and the stack measured once the requests are parsed.
 struct Markers {
