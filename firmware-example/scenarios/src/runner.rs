@@ -249,15 +249,16 @@ pub fn run<const N: usize, S: Store>(
 
     let coding = scenario.coding();
     restart(coding, playout, network, receiver, caller_g722);
-    let prompt_audio = if settings.prompt.is_some() {
-        playout.play_prompt(prompt);
-        PromptAudio::Ready {
-            samples: coding.rate().samples_in_ms(scenario.prompt_ms),
-        }
-    } else {
-        PromptAudio::None
-    };
-    recorder.start(options, prompt_audio);
+    let with_prompt = settings.prompt.is_some();
+    start(
+        recorder,
+        options,
+        with_prompt,
+        playout,
+        prompt,
+        coding,
+        scenario,
+    );
 
     let mut sink = Tally::default();
     let mut outbound = Outbound {
@@ -375,6 +376,30 @@ fn line_noise_frame(
             let _ = g722.encode(&pcm, out);
         }
     }
+}
+
+/// Starts the operation on `recorder`, and the prompt on `playout` when the request has one
+/// (`scenario.prompt_ms` of it, as the recorder counts it). Not inlined, so the recorder's
+/// fresh state is not built in the frame that runs it.
+#[inline(never)]
+fn start<const N: usize, S: Store>(
+    recorder: &mut Recorder<N, S>,
+    options: RecordOptions,
+    with_prompt: bool,
+    playout: &mut Playout<'static>,
+    prompt: &'static [i16],
+    coding: Coding,
+    scenario: &Scenario,
+) {
+    let prompt_audio = if with_prompt {
+        playout.play_prompt(prompt);
+        PromptAudio::Ready {
+            samples: coding.rate().samples_in_ms(scenario.prompt_ms),
+        }
+    } else {
+        PromptAudio::None
+    };
+    recorder.start(options, prompt_audio);
 }
 
 /// Resets what a call before left for a call coded as `coding`. Not inlined, so the fresh
