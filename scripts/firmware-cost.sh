@@ -80,7 +80,7 @@ g_audio=$(cat "$audio_dir"/*.g722 | wc -c)
 echo "flash: $((g_text + g_data)) bytes, of which caller clips $g_audio bytes; code and constants $((g_text + g_data - g_audio)) bytes"
 g_start=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_start" {print "0x" $1}')
 g_stop=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_stop" {print "0x" $1}')
-QEMU_EXTRA_ARGS="-d plugin -D $OUT/g722-plugin.txt -plugin $OUT/insn_between.so,start=$g_start,stop=$g_stop" \
+QEMU_EXTRA_ARGS="-d plugin -D $OUT/g722-plugin.txt -plugin $OUT/insn_between.so,start=$g_start,stop=$g_stop,hist=$OUT/g722-blocks.txt" \
   ./qemu-run.sh "$MACHINE" "$CPU" "$G722_ELF" > "$OUT/g722-run.log"
 grep -q "g722 channel: [0-9]* passed, 0 failed" "$OUT/g722-run.log"
 grep -E "G.722 channel|peak stack" "$OUT/g722-run.log" | sed "s/^INFO  //"
@@ -100,6 +100,9 @@ grep -E "recorders of|peak stack|many channels:" "$OUT/many.log" | sed "s/^INFO 
 echo "== where the instructions go (per frame, by recresp source file)"
 "$TOOLS/llvm-objdump" -d -l --no-show-raw-insn "$ELF" > "$OUT/disassembly.txt"
 python3 "$FW/qemu-plugin/attribute.py" "$OUT/disassembly.txt" "$OUT/blocks.txt" "$frames"
+echo "== where the G.722 channel's instructions go (per frame, by recresp source file)"
+"$TOOLS/llvm-objdump" -d -l --no-show-raw-insn "$G722_ELF" > "$OUT/g722-disassembly.txt"
+python3 "$FW/qemu-plugin/attribute.py" "$OUT/g722-disassembly.txt" "$OUT/g722-blocks.txt" "$g_frames"
 
 if [ "$CHECK" = 1 ]; then
   echo "== figures against their goals"
