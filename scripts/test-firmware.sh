@@ -2,9 +2,10 @@
 # The firmware example in CI: installs what it needs when missing (qemu-system-arm, the
 # Cortex-M targets, defmt-print), checks its format and lints, builds it, runs it under QEMU
 # with a timeout on the Cortex-M3 (mps2-an385; release, and dev with overflow checks) and the
-# Cortex-M4F (mps2-an386), runs the 64-channel image on the Cortex-M3, and checks that the
-# firmware's outcome lines (completion reasons, recording lengths and checksums) equal the
-# committed golden files the host also reproduces. Any failing
+# Cortex-M4F (mps2-an386), runs the G.722 channel and the 64-channel image on the Cortex-M3,
+# and checks that the firmware's outcome lines (completion reasons, recording lengths and
+# checksums) equal the committed golden files the host also reproduces, and its outbound
+# lines (what it sent back) the host's. Any failing
 # scenario, panic, hard fault or hang fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +25,9 @@ fi
 
 cd firmware-example
 echo "== firmware: format and lints"
-cargo fmt -- --check
-cargo clippy --release -- -D warnings
-cargo clippy --release --target thumbv7em-none-eabihf -- -D warnings
+cargo fmt --all -- --check
+cargo clippy --workspace --release -- -D warnings
+cargo clippy --workspace --release --target thumbv7em-none-eabihf -- -D warnings
 
 run_under_qemu() { # TARGET LOG [CARGO PROFILE FLAG] [BINARY]
   local bin=${4:-recresp-firmware-example}
@@ -43,6 +44,8 @@ run_under_qemu() { # TARGET LOG [CARGO PROFILE FLAG] [BINARY]
     grep -q "many channels: [0-9]* passed, 0 failed" "$2"
   elif [ "$bin" = g722-cost ]; then
     grep -q "g722: match" "$2"
+  elif [ "$bin" = g722-channel ]; then
+    grep -q "g722 channel: [0-9]* passed, 0 failed" "$2"
   else
     grep -q "firmware: [0-9]* passed, 0 failed" "$2"
   fi
@@ -55,6 +58,8 @@ run_under_qemu thumbv7em-none-eabihf "$ROOT/firmware-example/target/qemu-cortex-
 run_under_qemu thumbv7m-none-eabi "$ROOT/firmware-example/target/qemu-cortex-m3-dev.log" --profile=dev
 # 64 recorders in one image, each on its own stream.
 run_under_qemu thumbv7m-none-eabi "$ROOT/firmware-example/target/qemu-many-channels.log" --release many-channels
+# A 16 kHz channel on a G.722 RTP stream.
+run_under_qemu thumbv7m-none-eabi "$ROOT/firmware-example/target/qemu-g722-channel.log" --release g722-channel
 # G.722 on the Cortex-M3: its octets and decoded audio equal the host's.
 run_under_qemu thumbv7m-none-eabi "$ROOT/firmware-example/target/qemu-g722.log" --release g722-cost
 
@@ -62,6 +67,7 @@ cd "$ROOT"
 for log in qemu-cortex-m3.log qemu-cortex-m4f.log qemu-cortex-m3-dev.log; do
   echo "== host and firmware agree ($log)"
   RECRESP_FIRMWARE_LOG="$ROOT/firmware-example/target/$log" \
+    RECRESP_FIRMWARE_G722_LOG="$ROOT/firmware-example/target/qemu-g722-channel.log" \
     RECRESP_FIRMWARE_MANY_LOG="$ROOT/firmware-example/target/qemu-many-channels.log" \
     cargo test -p recresp-host-sim --test firmware_scenarios -- --include-ignored
 done

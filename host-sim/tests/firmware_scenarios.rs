@@ -1,14 +1,16 @@
-//! The firmware example's scenarios on x86: the same scenario table and runner source the
-//! Cortex-M image runs (`firmware-example/src/scenarios.rs` and `runner.rs`), through the same
-//! core. Every scenario must end with its expected completion reason and well-formed Graph
-//! documents.
+//! The firmware example's scenarios on x86: the same library the Cortex-M images run
+//! (`recresp-firmware-scenarios`, in `firmware-example/scenarios/`), through the same core.
+//! Every scenario must end with its expected completion reason and well-formed Graph
+//! documents, and send the frame that ends the beep in the packet time the recorder says
+//! `BeepFinished`.
 //!
 //! Golden outcomes: every scenario's `outcome` line (completion reason, recording length and
 //! checksum, notification checksum, frames) must equal the committed
 //! `tests/golden/firmware-outcomes.txt`, in a plain `cargo test`. Bit-exactness with the
 //! target: `scripts/test-firmware.sh` runs the image under QEMU, saves its decoded log and runs
-//! this test with `RECRESP_FIRMWARE_LOG` naming it and `--include-ignored`; the firmware's
-//! `outcome` lines must then equal the same golden file (the comparison is ignored in a plain
+//! this test with `RECRESP_FIRMWARE_LOG` naming it (and `RECRESP_FIRMWARE_G722_LOG` the G.722 image's) and
+//! `--include-ignored`; the firmware's `outcome` lines (the G.711 image's, then the G.722
+//! image's) must then equal the same golden file, and its `outbound` lines the host's (the comparison is ignored in a plain
 //! `cargo test`, and fails when asked for without the log). `RECRESP_BLESS=1` rewrites the golden file from the host's run
 //! (for a change that is meant to change the outcomes; the diff shows what changed).
 //!
@@ -18,21 +20,12 @@
 
 mod golden_file;
 
-#[allow(dead_code)]
-#[path = "../../firmware-example/src/scenarios.rs"]
-mod scenarios;
-
-#[path = "../../firmware-example/src/runner.rs"]
-mod runner;
-
-#[path = "../../firmware-example/src/many.rs"]
-mod many;
-#[path = "../../firmware-example/src/network.rs"]
-mod network;
-
 use recresp_core::CompletionReason;
-use runner::{CallMemory, ChannelRecorder, Hooks, Outcome, JSON_CAPACITY};
-use scenarios::{CLIPS, LAW, RATE, SCENARIOS};
+use recresp_firmware_scenarios::scenarios::{
+    Coding, Scenario, CLIPS, PROMPT, PROMPT_SAMPLES, RATE, SCENARIOS, WIDEBAND_SCENARIOS,
+};
+use recresp_firmware_scenarios::{many, network, runner};
+use runner::{CallMemory, ChannelRecorder, Hooks, Outcome, WidebandRecorder, JSON_CAPACITY};
 
 /// What the host saw besides the outcome.
 #[derive(Default)]
@@ -62,36 +55,64 @@ impl Hooks for Seen {
 fn clip_bytes(index: usize) -> Vec<u8> {
     let clip = &CLIPS[index];
     let mut pcm = vec![0i16; clip.samples()];
-    clip.render_pcm(&mut pcm);
-    pcm.iter().map(|&s| LAW.encode(s)).collect()
+    let mut bytes = vec![0u8; clip.bytes()];
+    clip.render(&mut pcm, &mut bytes);
+    bytes
 }
 
-/// Runs every scenario on one recorder, in order, as the firmware does.
-fn run_all() -> Vec<(&'static str, Outcome, Seen)> {
+/// The prompt as the build script stores it in the image.
+fn prompt() -> &'static [i16] {
+    let mut pcm = vec![0i16; PROMPT_SAMPLES];
+    PROMPT.add_to(RATE, &mut pcm);
+    Box::leak(pcm.into_boxed_slice())
+}
+
+/// Runs every scenario on one recorder, in order, as the firmware does: the G.711 ones on a
+/// μ-law recorder, then the G.722 ones on a 16 kHz recorder (the G.722 image's).
+fn run_all() -> Vec<(&'static Scenario, Outcome, Seen)> {
     let mut recorder = ChannelRecorder::new(RATE).expect("capacity fits 8 kHz");
+    let mut wideband = WidebandRecorder::new(Coding::G722.rate()).expect("capacity fits 16 kHz");
     let mut memory = CallMemory::new();
     let mut json = [0u8; JSON_CAPACITY];
+    let prompt = prompt();
     SCENARIOS
         .iter()
+        .chain(&WIDEBAND_SCENARIOS)
         .map(|s| {
             let mut seen = Seen::default();
-            let outcome = runner::run(
-                &mut recorder,
-                &mut memory,
-                &mut json,
-                s,
-                &clip_bytes(s.clip),
-                &mut seen,
-            )
+            let clip = clip_bytes(s.clip);
+            let outcome = match s.coding() {
+                Coding::G711 => runner::run(
+                    &mut recorder,
+                    &mut memory,
+                    &mut json,
+                    s,
+                    &clip,
+                    prompt,
+                    &mut seen,
+                ),
+                Coding::G722 => runner::run(
+                    &mut wideband,
+                    &mut memory,
+                    &mut json,
+                    s,
+                    &clip,
+                    &[],
+                    &mut seen,
+                ),
+            }
             .unwrap_or_else(|e| panic!("{}: {e:?}", s.name));
-            (s.name, outcome, seen)
+            (s, outcome, seen)
         })
         .collect()
 }
 
 #[test]
 fn every_scenario_ends_as_expected_with_graph_documents() {
-    for ((name, outcome, seen), scenario) in run_all().iter().zip(&SCENARIOS) {
+    let all = run_all();
+    assert_eq!(all.len(), SCENARIOS.len() + WIDEBAND_SCENARIOS.len());
+    for (scenario, outcome, seen) in &all {
+        let name = scenario.name;
         assert_eq!(outcome.reason, scenario.expected, "{name}");
         let reason = scenario.expected;
         let records = reason != CompletionReason::InitialSilenceTimeout;
@@ -115,21 +136,21 @@ fn every_scenario_ends_as_expected_with_graph_documents() {
 #[test]
 fn the_time_cap_cuts_at_exactly_one_second() {
     let all = run_all();
-    let (_, cap, _) = all.iter().find(|(n, ..)| *n == "time-cap").unwrap();
+    let (_, cap, _) = all.iter().find(|(s, ..)| s.name == "time-cap").unwrap();
     assert_eq!(cap.recorded_samples, RATE.samples_in_s(1));
 }
 
 #[test]
 fn the_network_loses_delays_and_duplicates_a_few_packets() {
     use recresp_core::RtpPacket;
-    let mut net = network::Network::new();
     let mut arrived: Vec<u16> = Vec::new();
-    let frame = [0xFFu8; runner::FRAME_SAMPLES];
+    let frame = [0xFFu8; runner::FRAME_BYTES];
+    let mut net = network::Network::new(Coding::G711.payload_type());
     for _ in 0..2 * network::PERIOD {
         net.send(&frame, |p| {
             let p = RtpPacket::parse(p).unwrap();
             assert_eq!(p.ssrc, network::SSRC);
-            assert_eq!(p.payload.len(), runner::FRAME_SAMPLES);
+            assert_eq!(p.payload.len(), runner::FRAME_BYTES);
             arrived.push(p.sequence.wrapping_sub(network::FIRST_SEQUENCE));
         });
     }
@@ -167,12 +188,42 @@ const GOLDEN: &str = concat!(
     "/tests/golden/firmware-outcomes.txt"
 );
 
+/// One `outbound` line of the firmware's log, as the firmware prints it.
+fn outbound_line(name: &str, o: &Outcome) -> String {
+    let b = &o.outbound;
+    format!(
+        "outbound {name} frames={} fnv={:#x} beep_sent={:?} beep_finished={:?}",
+        b.frames, b.fnv, b.beep_sent, b.beep_finished
+    )
+}
+
 /// The host's outcome lines, one per scenario, as the firmware prints them.
 fn host_lines() -> String {
     run_all()
         .iter()
-        .map(|(name, o, _)| outcome_line(name, o) + "\n")
+        .map(|(s, o, _)| outcome_line(s.name, o) + "\n")
         .collect()
+}
+
+/// The host's outbound lines, one per scenario, as the firmware prints them.
+fn host_outbound_lines() -> String {
+    run_all()
+        .iter()
+        .map(|(s, o, _)| outbound_line(s.name, o) + "\n")
+        .collect()
+}
+
+#[test]
+fn the_beep_goes_out_in_step_with_the_recorder() {
+    for (s, o, _) in &run_all() {
+        assert!(o.outbound.beep_in_step(), "{}: {:?}", s.name, o.outbound);
+    }
+    // The calls that play a beep do send one.
+    let beeps = run_all()
+        .iter()
+        .filter(|(_, o, _)| o.outbound.beep_sent.is_some())
+        .count();
+    assert_eq!(beeps, 3);
 }
 
 #[test]
@@ -192,19 +243,25 @@ fn firmware_log(var: &str) -> String {
 #[test]
 #[ignore = "needs the firmware's QEMU log: scripts/test-firmware.sh runs it"]
 fn the_firmware_under_qemu_gives_the_golden_outcomes() {
-    let log = firmware_log("RECRESP_FIRMWARE_LOG");
-    let firmware: String = log
-        .lines()
-        .filter_map(|l| {
-            l.find("outcome ")
-                .map(|i| l[i..].trim_end().to_owned() + "\n")
-        })
-        .collect();
+    let log = firmware_log("RECRESP_FIRMWARE_LOG") + &firmware_log("RECRESP_FIRMWARE_G722_LOG");
     let golden = std::fs::read_to_string(GOLDEN).expect("read the golden file");
     assert_eq!(
-        firmware, golden,
+        lines_starting(&log, "outcome "),
+        golden,
         "firmware (left) and golden file (right) differ"
     );
+    assert_eq!(
+        lines_starting(&log, "outbound "),
+        host_outbound_lines(),
+        "firmware (left) and host (right) send different outbound streams"
+    );
+}
+
+/// The lines of a decoded firmware log from `prefix` on (the log level before it dropped).
+fn lines_starting(log: &str, prefix: &str) -> String {
+    log.lines()
+        .filter_map(|l| l.find(prefix).map(|i| l[i..].trim_end().to_owned() + "\n"))
+        .collect()
 }
 
 /// The committed golden lines of the many-channel run.

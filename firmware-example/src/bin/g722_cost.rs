@@ -10,15 +10,12 @@
 #![no_std]
 #![no_main]
 
-#[path = "../qemu_exit.rs"]
-mod qemu_exit;
-
 use cortex_m_rt::entry;
 use defmt_semihosting as _;
-use qemu_exit::exit;
 use recresp_core::codec::{G722Decoder, G722Encoder};
 use recresp_core::synth::add_voice;
 use recresp_core::SampleRate;
+use recresp_firmware_example::qemu_exit::exit;
 use recresp_harness::Fnv1a32;
 
 /// Samples in 10 ms at 16 kHz.

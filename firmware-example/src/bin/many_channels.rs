@@ -1,45 +1,26 @@
 //! recresp's recorder on many channels: one Cortex-M3 image (QEMU mps2-an385) runs
-//! [`many::CHANNELS`] recorders side by side, each on its own caller stream (see `many.rs`),
-//! and prints one outcome line per channel, the recorders' RAM and the peak stack.
+//! `CHANNELS` recorders side by side, each on its own caller stream (see
+//! `recresp_firmware_scenarios::many`), and prints one outcome line per channel, the
+//! recorders' RAM and the peak stack.
 //!
 //! QEMU exits with status 0 only if every channel ended with its scenario's expected
 //! completion reason; a failed channel, a panic or a hard fault exits with status 1.
 #![no_std]
 #![no_main]
 
-#[path = "../bench_markers.rs"]
-mod bench_markers;
-#[path = "../many.rs"]
-mod many;
-// The runner takes its single channel's audio as RTP packets; this image feeds G.711 frames.
-#[path = "../network.rs"]
-#[allow(dead_code)]
-mod network;
-#[path = "../qemu_exit.rs"]
-mod qemu_exit;
-#[path = "../runner.rs"]
-#[allow(dead_code)]
-mod runner;
-// Rendering the clips is for the build script and the host test; the image has them rendered.
-#[allow(dead_code)]
-#[path = "../scenarios.rs"]
-mod scenarios;
-#[path = "../stack.rs"]
-mod stack;
-
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use cortex_m_rt::entry;
 use defmt_semihosting as _;
-use qemu_exit::exit;
-
-use many::{run_many, ManyMemory, CHANNELS};
 use recresp_core::DetectorConfig;
-use runner::{ChannelRecorder, Hooks};
-use scenarios::RATE;
+use recresp_firmware_example::qemu_exit::exit;
+use recresp_firmware_example::{bench_markers, stack};
+use recresp_firmware_scenarios::many::{run_many, ManyMemory, CHANNELS};
+use recresp_firmware_scenarios::runner::{ChannelRecorder, Hooks};
+use recresp_firmware_scenarios::scenarios::RATE;
 
-include!(concat!(env!("OUT_DIR"), "/audio.rs"));
+include!(concat!(env!("OUT_DIR"), "/clips-ulaw.rs"));
 
 /// The bench markers, and the stack measured once the requests are parsed.
 struct Markers {

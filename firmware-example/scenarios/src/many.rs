@@ -4,9 +4,9 @@
 //! turn (channel `c` runs scenario `c % 4`), each with its own line noise and its own start
 //! offset, so no two streams are alike.
 //!
-//! Shared, as source, by the firmware's `many-channels` binary and the host test, like
-//! `runner.rs`. Each request is parsed once and its options reused by its channels; the
-//! recordings are counted and checksummed as they come out, never stored.
+//! The frames go straight into the recorders as G.711 (no RTP). Each request is parsed once
+//! and its options reused by its channels; the recordings are counted and checksummed as they
+//! come out, never stored.
 
 use recresp_core::json::parse_request_into;
 use recresp_core::Event;

@@ -1,19 +1,20 @@
-//! The caller's media as the phone's network interface hands it over: every 10 ms frame of
-//! G.711 is sent as one RTP packet (PCMU, sequence number, timestamp, SSRC), and the network
+//! The caller's media as the phone's network interface hands it over: every 10 ms frame (80
+//! bytes of G.711 or 80 octets of G.722) is sent as one RTP packet (its payload type,
+//! sequence number, timestamp on the 8 kHz RTP clock, SSRC), and the network
 //! loses, reorders and duplicates a few of them in a fixed pattern, so the same calls give
 //! the same packets on every build and target.
 //!
-//! Shared, as source, by the firmware and the host test (through `runner.rs`). The sequence
-//! number and the timestamp start just below their wrap, so both wrap during a call.
+//! The sequence number and the timestamp start just below their wrap, so both wrap during a
+//! call.
 
-use recresp_core::rtp::{write_packet, PT_PCMA, PT_PCMU};
-use recresp_core::Law;
+use recresp_core::rtp::write_packet;
 
-use crate::runner::FRAME_SAMPLES;
-use crate::scenarios::LAW;
+use crate::runner::FRAME_BYTES;
 
 /// Bytes of one packet: the 12-byte header and one frame.
-pub const PACKET_BYTES: usize = 12 + FRAME_SAMPLES;
+pub const PACKET_BYTES: usize = 12 + FRAME_BYTES;
+/// RTP clock ticks (8 kHz, for G.722 too: RFC 3551) in one frame.
+pub const FRAME_TICKS: u32 = 80;
 /// The caller's SSRC.
 pub const SSRC: u32 = 0x5EC0_F1F0;
 /// Sequence number of the first packet of a call.
@@ -32,6 +33,7 @@ pub const TWICE: u32 = 30;
 /// Packetizes frames and delivers them as the network would. The packets are built in the
 /// network's own two buffers (one may hold the late packet), not on the stack.
 pub struct Network {
+    payload_type: u8,
     sent: u32,
     packets: [[u8; PACKET_BYTES]; 2],
     /// The late packet: its buffer and length.
@@ -39,9 +41,10 @@ pub struct Network {
 }
 
 impl Network {
-    /// A network at the start of a call.
-    pub const fn new() -> Self {
+    /// A network at the start of a call whose packets carry `payload_type`.
+    pub const fn new(payload_type: u8) -> Self {
         Network {
+            payload_type,
             sent: 0,
             packets: [[0; PACKET_BYTES]; 2],
             held: None,
@@ -63,13 +66,10 @@ impl Network {
         };
         let n = write_packet(
             packet,
-            match LAW {
-                Law::Ulaw => PT_PCMU,
-                Law::Alaw => PT_PCMA,
-            },
+            self.payload_type,
             false,
             FIRST_SEQUENCE.wrapping_add(k as u16),
-            FIRST_TIMESTAMP.wrapping_add(k.wrapping_mul(FRAME_SAMPLES as u32)),
+            FIRST_TIMESTAMP.wrapping_add(k.wrapping_mul(FRAME_TICKS)),
             SSRC,
             frame,
         )
