@@ -48,13 +48,13 @@
 
 // Bytes a `RECRESP_CHANNEL_KIND_PCM16K` channel takes: exactly on 64-bit targets, at most
 // on 32-bit ones (`recresp_channel_size` gives the exact size on each).
-#define RECRESP_CHANNEL_SIZE_PCM16K 10984
+#define RECRESP_CHANNEL_SIZE_PCM16K 11000
 
 // Bytes a `RECRESP_CHANNEL_KIND_PCM8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-#define RECRESP_CHANNEL_SIZE_PCM8K 8744
+#define RECRESP_CHANNEL_SIZE_PCM8K 8760
 
 // Bytes a `RECRESP_CHANNEL_KIND_ULAW8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-#define RECRESP_CHANNEL_SIZE_ULAW8K 7704
+#define RECRESP_CHANNEL_SIZE_ULAW8K 7720
 
 // `telephone_event_pt` for a stream without RFC 4733 telephone events.
 #define RECRESP_NO_TELEPHONE_EVENTS (uint32_t)4294967295u
