@@ -11,7 +11,7 @@
 # each excerpt is normalized to −6 dBFS peak. The English Asterisk prompts are used where
 # Debian installs them and are not copied. OUT defaults to target/speech-corpus; a finished
 # corpus has OUT/VERSION holding this script's CORPUS_VERSION and the sources file's
-# checksum, and is left alone.
+# and this script's checksum, and is left alone.
 #
 # Usage: scripts/make-speech-corpus.sh [OUT]     (installs the Debian packages it needs)
 set -euo pipefail
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 . scripts/install-lib.sh
 
 SOURCES=benches/speech-sources.tsv
-CORPUS_VERSION="1 $(sha256sum "$SOURCES" | cut -c1-16)"
+CORPUS_VERSION="1 $(cat "$SOURCES" "$0" | sha256sum | cut -c1-16)"
 OUT="${1:-target/speech-corpus}"
 done_already() { [ -f "$OUT/VERSION" ] && [ "$(cat "$OUT/VERSION")" = "$CORPUS_VERSION" ]; }
 done_already && exit 0
@@ -87,6 +87,7 @@ TEXTS=(
   "2 4 6 8 10 12 14 16 18 20 25 50 75 100 250 500 1000."
 )
 for j in "${!TEXTS[@]}"; do export "TEXT_$j=${TEXTS[$j]}"; done
+export TEXT_COUNT=${#TEXTS[@]}
 
 # build NAME KIND PACKAGE FILES ROLE: one source.
 build() {
@@ -121,7 +122,7 @@ build() {
     [ "$package" = asterisk-core-sounds-en-wav ] && return 0
     mkdir -p "$TMP/voice/$name"
     local j text_var raw
-    for j in "${!TEXTS[@]}"; do
+    for ((j = 0; j < TEXT_COUNT; j++)); do
       text_var="TEXT_$j"
       raw="$work/raw$j.wav"
       case "$package" in
