@@ -248,6 +248,8 @@ pub fn listen_at() -> u64 {
 /// A short sound on a line with nothing else on it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Blip {
+    /// Nothing but the line noise (the control).
+    Nothing,
     /// A 0.5 s tone: frequency in Hz, RMS in dBFS.
     Tone(f64, f64),
     /// A 0.3 s burst of clicks at −6 dBFS peak.
@@ -261,6 +263,7 @@ impl Blip {
     pub fn label(self) -> String {
         match self {
             Blip::Tone(f, db) => format!("0.5 s {f:.0} Hz tone at {db:.0} dBFS"),
+            Blip::Nothing => "nothing".into(),
             Blip::Click => "0.3 s click".into(),
             Blip::NoiseBurst => "0.3 s noise burst at -20 dBFS".into(),
         }
@@ -275,6 +278,7 @@ impl Blip {
                     .map(|n| amp * (2.0 * std::f64::consts::PI * f * n as f64 / 8000.0).sin())
                     .collect()
             }
+            Blip::Nothing => Vec::new(),
             Blip::Click => clicks(0.3, 16384.0, &mut Rng::new(seed)),
             Blip::NoiseBurst => {
                 let g = 32768.0 * 10f64.powf(-20.0 / 20.0);

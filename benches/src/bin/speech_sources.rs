@@ -181,6 +181,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
     // Through the recorder.
     let listen = listen_at();
     let blips = [
+        Blip::Nothing,
         Blip::Tone(440.0, -20.0),
         Blip::Tone(440.0, -45.0),
         Blip::Tone(1100.0, -20.0),
@@ -226,6 +227,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         columns,
     );
     for blip in [
+        Blip::Nothing,
         Blip::Tone(440.0, -20.0),
         Blip::Tone(1100.0, -20.0),
         Blip::Click,
