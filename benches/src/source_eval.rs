@@ -13,9 +13,7 @@
 //!   40 dB of its loudest frame (the rule the speech truth uses), so sparse impacts are
 //!   measured by their sound, not by the gaps between them.
 
-use recresp_core::{
-    CompletionReason, Event, PromptAudio, RecordOptions, Recorder, SampleRate,
-};
+use recresp_core::{CompletionReason, Event, PromptAudio, RecordOptions, Recorder, SampleRate};
 use recresp_harness::{drive, Feed, Input, Then};
 
 use crate::corpus::Prompt;
@@ -83,6 +81,16 @@ pub fn alone_line(source: &Source, dbfs: f64, k: usize) -> Vec<i16> {
     excerpt(clip, len, offset(clip.len(), k))
         .into_iter()
         .map(|v| to_i16(gain * v))
+        .collect()
+}
+
+/// The music-only or sound-only lines of the `si`th source of a row, one per level of
+/// [`ALONE_DBFS`].
+pub fn alone_lines(source: &Source, si: usize) -> Vec<Vec<i16>> {
+    ALONE_DBFS
+        .iter()
+        .enumerate()
+        .map(|(li, &dbfs)| alone_line(source, dbfs, si * ALONE_DBFS.len() + li))
         .collect()
 }
 
@@ -305,7 +313,12 @@ pub struct RecorderLine {
 }
 
 /// Builds a [`RecorderLine`] (listening starts at `listen`).
-pub fn recorder_line(blip: Blip, answer: Option<&Answer<'_>>, listen: u64, seed: u64) -> RecorderLine {
+pub fn recorder_line(
+    blip: Blip,
+    answer: Option<&Answer<'_>>,
+    listen: u64,
+    seed: u64,
+) -> RecorderLine {
     let blip_at = listen as usize + 500 * PER_MS;
     let sound = blip.samples(seed);
     let blip_end = blip_at + sound.len();
@@ -333,6 +346,56 @@ pub fn recorder_line(blip: Blip, answer: Option<&Answer<'_>>, listen: u64, seed:
         samples: x.into_iter().map(to_i16).collect(),
         truth,
     }
+}
+
+/// The sounds put alone on a line through the recorder (the first is the control).
+pub const LONE_BLIPS: [Blip; 7] = [
+    Blip::Nothing,
+    Blip::Tone(440.0, -20.0),
+    Blip::Tone(440.0, -45.0),
+    Blip::Tone(1100.0, -20.0),
+    Blip::Tone(1100.0, -45.0),
+    Blip::Click,
+    Blip::NoiseBurst,
+];
+
+/// The sounds put before an answer through the recorder (the first is the control).
+pub const BEFORE_BLIPS: [Blip; 5] = [
+    Blip::Nothing,
+    Blip::Tone(440.0, -20.0),
+    Blip::Tone(1100.0, -20.0),
+    Blip::Click,
+    Blip::NoiseBurst,
+];
+
+/// Lines of each sound alone through the recorder.
+pub const LONE_RUNS: usize = 5;
+/// Answers each sound is put before through the recorder.
+pub const BEFORE_ANSWERS: usize = 15;
+
+/// The `k`th line of `blip` alone ([`LONE_RUNS`] per sound).
+pub fn lone_line(blip: Blip, listen: u64, k: usize) -> RecorderLine {
+    recorder_line(blip, None, listen, 40_000 + k as u64)
+}
+
+/// The line of `blip` before answer number `k`.
+pub fn before_answer_line(blip: Blip, answer: &Answer<'_>, listen: u64, k: usize) -> RecorderLine {
+    recorder_line(blip, Some(answer), listen, 50_000 + k as u64)
+}
+
+/// Whether a detector without a recorder would start a recording on a line where
+/// listening starts at `listen`: an onset after it (as [`crate::speech_score::Answer`]
+/// reads the events).
+pub fn peer_onset(events: &[crate::speech_score::Emitted], listen: u64) -> Option<u64> {
+    crate::speech_score::Answer::from_events(events, listen).onset
+}
+
+/// Whether an onset is within −100…+300 ms of the truth onset.
+pub fn onset_in_window(onset: Option<u64>, truth_onset: u64) -> bool {
+    onset.is_some_and(|o| {
+        let err = o as i64 - truth_onset as i64;
+        (-100 * PER_MS as i64..=300 * PER_MS as i64).contains(&err)
+    })
 }
 
 /// Whether the recording of `result` is the answer: it starts within −150…+300 ms of the

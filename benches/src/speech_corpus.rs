@@ -153,8 +153,14 @@ fn read_wav(path: &Path) -> Result<Prompt, String> {
 pub fn load(root: &Path, info: &SourceInfo) -> Result<Source, String> {
     let clips = match info.kind {
         Kind::Music | Kind::Sound => {
-            let folder = if info.kind == Kind::Music { "music" } else { "sound" };
-            vec![read_wav(&root.join(folder).join(format!("{}.wav", info.name)))?]
+            let folder = if info.kind == Kind::Music {
+                "music"
+            } else {
+                "sound"
+            };
+            vec![read_wav(
+                &root.join(folder).join(format!("{}.wav", info.name)),
+            )?]
         }
         Kind::Voice if info.package == "asterisk-core-sounds-en-wav" => corpus::load_default()?,
         Kind::Voice => {

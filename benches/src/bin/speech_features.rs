@@ -19,13 +19,14 @@
 //! Then the corpus part: every `train` source of `benches/speech-sources.tsv` (never a
 //! `held` one). Music and sounds: alone at −45, −30 and −20 dBFS (20 s after the lead, two
 //! excerpts each) and under every 8th training prompt at 15, 10, 5 and 0 dB in turn (their
-//! frames labelled as music, 3, sounds alike). Voices: each utterance clean, clipped at
+//! frames labelled 5, recorded music or sound). Voices: each utterance clean, clipped at
 //! +12 dB, and under pink noise at 10 dB, brown at 5 dB and white at 0 dB.
 //!
 //! Label of a frame: 1 (speech) if the clean prompt's frame is within 15 dB of the prompt's
 //! speech RMS, 2 (ignored) if it is quieter but still above −55 dBFS and inside the truth
 //! span (soft speech the noise may bury), else 0, or 3 where that noise is music (music
-//! alone, or the music around a prompt), 4 where it is babble; the top bit (0x80) is set on
+//! alone, or the music around a prompt), 4 where it is babble, 5 where it is the corpus's
+//! recorded music or sound; the top bit (0x80) is set on
 //! frames too quiet for the detector to consult the network. Output: `RSF1`, the feature
 //! count (u32), then per frame the features (i16) and the label (u8), little-endian.
 
@@ -61,6 +62,9 @@ const SEED_BASE: u64 = 900_000_000;
 /// network, kept apart so the training can weigh these speech-like sounds).
 const MUSIC: u8 = 3;
 const BABBLE: u8 = 4;
+
+/// Label of a frame of the corpus's recorded music or sounds without the answer's speech.
+const RECORDED: u8 = 5;
 
 /// Flag added to the label of a frame too quiet for the network to be consulted.
 const QUIET: u8 = 0x80;
@@ -148,7 +152,7 @@ fn dump_sources(out: &mut Vec<u8>, sources: &[Source], prompts: &[(&Prompt, Trut
                             .into_iter()
                             .map(|v| (gain * v).round().clamp(-32768.0, 32767.0) as i16)
                             .collect();
-                        frames += dump(out, &x, &|_| MUSIC);
+                        frames += dump(out, &x, &|_| RECORDED);
                     }
                 }
                 for (pi, (prompt, truth)) in prompts.iter().enumerate().step_by(8) {
@@ -163,7 +167,7 @@ fn dump_sources(out: &mut Vec<u8>, sources: &[Source], prompts: &[(&Prompt, Trut
                             .and_then(|j| labels.get(j))
                             .copied()
                             .unwrap_or(0);
-                        noise_as(l, MUSIC)
+                        noise_as(l, RECORDED)
                     };
                     frames += dump(out, &case.samples, &label);
                 }

