@@ -31,7 +31,7 @@ flock 9
 done_already && exit 0
 
 mapfile -t PACKAGES < <(grep -v '^#' "$SOURCES" | cut -f3 | grep -v '^asterisk' | sort -u)
-ensure_apt sox libsox-fmt-base fluidsynth timgm6mb-soundfont openmpt123 "${PACKAGES[@]}"
+ensure_apt sox libsox-fmt-base fluidsynth timgm6mb-soundfont openmpt123 festival "${PACKAGES[@]}"
 
 TMP="$OUT.tmp.$$"
 rm -rf "$TMP"
@@ -136,7 +136,7 @@ build() {
           -p "${pitches[$(((j + 1) % 3))]}" -w "$raw" "${!text_var}"
         ;;
       flite) flite -voice "$spec" -t "${!text_var}" -o "$raw" ;;
-      festival) echo "${!text_var}" | text2wave -eval "($spec)" -o "$raw" ;;
+      festvox-*) echo "${!text_var}" | text2wave -eval "($spec)" -o "$raw" ;;
       *)
         echo "speech corpus: $name: no synthesizer for $package" >&2
         return 1
