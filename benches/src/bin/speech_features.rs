@@ -2,8 +2,9 @@
 //! training the network (`scripts/train-speech-net.sh`).
 //!
 //! Run: `cargo run --release -p recresp-benches --bin speech_features -- OUT.bin`
-//! (`--base-only`: the Asterisk part below alone; `--sources A,B`: the corpus part of
-//! those sources alone, for the k-fold estimate of `scripts/speech-kfold.sh`).
+//! (`--base-only`: the Asterisk part below alone, what the committed weights are trained
+//! on; `--sources A,B`: the corpus part of those sources alone, for the k-fold estimate of
+//! `scripts/speech-kfold.sh`; neither: both parts, `scripts/train-speech-net.sh --corpus`).
 //!
 //! The training set keeps clear of everything `speech_eval` reports or is tuned on: it uses
 //! only the usable Asterisk prompts that are in none of the draws at offsets 0 (the reported
