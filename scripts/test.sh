@@ -37,12 +37,16 @@ cargo build -p recresp-core --target thumbv7m-none-eabi --no-default-features
 cargo build -p recresp-core --target thumbv7m-none-eabi --no-default-features --features defmt
 echo "== tests (debug: overflow checks on)"
 cargo test --workspace
+echo "== speech corpus by source (scripts/make-speech-corpus.sh: its Debian packages, then sox)"
+./scripts/make-speech-corpus.sh
 echo "== corpus and signal-suite tests (release)"
 cargo test --workspace --release
 echo "== fuzz runs of the core's inputs (scripts/test-fuzz.sh)"
 ./scripts/test-fuzz.sh
 echo "== speech detector cost against its goal (scripts/speech-cost.sh --check, callgrind)"
 ./scripts/speech-cost.sh --check
+echo "== speech network weights are what the training produces (scripts/train-speech-net.sh --check)"
+./scripts/train-speech-net.sh --check
 echo "== C API (scripts/test-ffi.sh)"
 ./scripts/test-ffi.sh
 echo "== firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)"

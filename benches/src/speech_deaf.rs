@@ -81,7 +81,7 @@ fn add_at(out: &mut [f64], at: usize, x: impl IntoIterator<Item = f64>) {
 }
 
 /// Clicks: decaying 2 kHz-ish ringing impulses every 4–12 ms for `seconds`, peak `peak`.
-fn clicks(seconds: f64, peak: f64, rng: &mut Rng) -> Vec<f64> {
+pub fn clicks(seconds: f64, peak: f64, rng: &mut Rng) -> Vec<f64> {
     let len = (seconds * 8000.0) as usize;
     let mut out = vec![0.0; len];
     let mut at = 0;

@@ -2,6 +2,9 @@
 //! training the network (`scripts/train-speech-net.sh`).
 //!
 //! Run: `cargo run --release -p recresp-benches --bin speech_features -- OUT.bin`
+//! (`--base-only`: the Asterisk part below alone, what the committed weights are trained
+//! on; `--sources A,B`: the corpus part of those sources alone, for the k-fold estimate of
+//! `scripts/speech-kfold.sh`; neither: both parts, `scripts/train-speech-net.sh --corpus`).
 //!
 //! The training set keeps clear of everything `speech_eval` reports or is tuned on: it uses
 //! only the usable Asterisk prompts that are in none of the draws at offsets 0 (the reported
@@ -14,10 +17,17 @@
 //! levels the table uses. Features come from `FrameClassifier::feed_untrained`, the detector's
 //! own code; frames of the learning lead are skipped.
 //!
+//! Then the corpus part: every `train` source of `benches/speech-sources.tsv` (never a
+//! `held` one). Music and sounds: alone at −45, −30 and −20 dBFS (20 s after the lead, two
+//! excerpts each) and under every 8th training prompt at 15, 10, 5 and 0 dB in turn (their
+//! frames labelled 5, recorded music or sound). Voices: each utterance clean, clipped at
+//! +12 dB, and under pink noise at 10 dB, brown at 5 dB and white at 0 dB.
+//!
 //! Label of a frame: 1 (speech) if the clean prompt's frame is within 15 dB of the prompt's
 //! speech RMS, 2 (ignored) if it is quieter but still above −55 dBFS and inside the truth
 //! span (soft speech the noise may bury), else 0, or 3 where that noise is music (music
-//! alone, or the music around a prompt), 4 where it is babble; the top bit (0x80) is set on
+//! alone, or the music around a prompt), 4 where it is babble, 5 where it is the corpus's
+//! recorded music or sound; the top bit (0x80) is set on
 //! frames too quiet for the detector to consult the network. Output: `RSF1`, the feature
 //! count (u32), then per frame the features (i16) and the label (u8), little-endian.
 
@@ -25,11 +35,13 @@ use std::io::Write;
 
 use recresp_benches::corpus::{self, Prompt};
 use recresp_benches::music::Style;
-use recresp_benches::noise::NoiseKind;
+use recresp_benches::noise::{self, NoiseKind};
+use recresp_benches::source_eval::excerpt;
+use recresp_benches::speech_corpus::{self, Kind, Role, Source};
 use recresp_benches::speech_deaf::{self, Scenario};
 use recresp_benches::speech_testset::{
-    ground_truth, is_speech_prompt, make_case, music_only, noise_only, select, Condition, Truth,
-    FRAME, LEAD_SAMPLES,
+    ground_truth, is_speech_prompt, make_case, mix_case, music_only, noise_only, select, Condition,
+    Truth, FRAME, LEAD_SAMPLES, TAIL_SAMPLES,
 };
 use recresp_core::speech::FrameClassifier;
 use recresp_core::speech::FEATURE_COUNT;
@@ -51,6 +63,9 @@ const SEED_BASE: u64 = 900_000_000;
 /// network, kept apart so the training can weigh these speech-like sounds).
 const MUSIC: u8 = 3;
 const BABBLE: u8 = 4;
+
+/// Label of a frame of the corpus's recorded music or sounds without the answer's speech.
+const RECORDED: u8 = 5;
 
 /// Flag added to the label of a frame too quiet for the network to be consulted.
 const QUIET: u8 = 0x80;
@@ -116,10 +131,114 @@ fn dump(out: &mut Vec<u8>, x: &[i16], label: &dyn Fn(usize) -> u8) -> usize {
     n
 }
 
+/// Where excerpt `k` of a training line starts in a source of `len` samples (apart from
+/// the evaluation's offsets).
+fn train_offset(len: usize, k: usize) -> usize {
+    ((k * 104_729 + 37) * FRAME) % len.max(1)
+}
+
+/// The corpus part for `sources` (see the module docs), under the training `prompts`.
+fn dump_sources(out: &mut Vec<u8>, sources: &[Source], prompts: &[(&Prompt, Truth)]) -> usize {
+    let mut frames = 0;
+    for (si, source) in sources.iter().enumerate() {
+        eprintln!("speech_features: corpus source {}", source.info.name);
+        match source.info.kind {
+            Kind::Music | Kind::Sound => {
+                let clip = &source.clips[0].samples;
+                for (li, dbfs) in [-45.0, -30.0, -20.0].into_iter().enumerate() {
+                    for k in 0..2 {
+                        let len = LEAD_SAMPLES + 20 * 8000;
+                        let gain = 32768.0 * 10f64.powf(dbfs / 20.0);
+                        let x: Vec<i16> = excerpt(clip, len, train_offset(clip.len(), li * 2 + k))
+                            .into_iter()
+                            .map(|v| (gain * v).round().clamp(-32768.0, 32767.0) as i16)
+                            .collect();
+                        frames += dump(out, &x, &|_| RECORDED);
+                    }
+                }
+                for (pi, (prompt, truth)) in prompts.iter().enumerate().step_by(8) {
+                    let labels = frame_labels(prompt, truth);
+                    let len = LEAD_SAMPLES + prompt.samples.len() + TAIL_SAMPLES;
+                    let noise = excerpt(clip, len, train_offset(clip.len(), 10 + pi + si));
+                    let snr = [15.0, 10.0, 5.0, 0.0][(pi / 8) % 4];
+                    let case = mix_case(prompt, *truth, &noise, Some(snr));
+                    let label = |i: usize| {
+                        let l = i
+                            .checked_sub(LEAD_SAMPLES / FRAME)
+                            .and_then(|j| labels.get(j))
+                            .copied()
+                            .unwrap_or(0);
+                        noise_as(l, RECORDED)
+                    };
+                    frames += dump(out, &case.samples, &label);
+                }
+            }
+            Kind::Voice => {
+                for (ui, utterance) in source.clips.iter().enumerate() {
+                    let Some(truth) = ground_truth(&utterance.samples) else {
+                        continue;
+                    };
+                    let labels = frame_labels(utterance, &truth);
+                    let label = |i: usize| {
+                        i.checked_sub(LEAD_SAMPLES / FRAME)
+                            .and_then(|j| labels.get(j))
+                            .copied()
+                            .unwrap_or(0)
+                    };
+                    let len = LEAD_SAMPLES + utterance.samples.len() + TAIL_SAMPLES;
+                    let loud = Prompt {
+                        path: utterance.path.clone(),
+                        samples: utterance
+                            .samples
+                            .iter()
+                            .map(|&v| (v as f64 * 4.0).clamp(-32768.0, 32767.0) as i16)
+                            .collect(),
+                    };
+                    let seed = SEED_BASE + 80_000_000 + (si * 100 + ui) as u64;
+                    let cases = [
+                        mix_case(utterance, truth, &vec![0.0; len], None),
+                        mix_case(&loud, truth, &vec![0.0; len], None),
+                        mix_case(
+                            utterance,
+                            truth,
+                            &noise::colored(NoiseKind::Pink, len, seed),
+                            Some(10.0),
+                        ),
+                        mix_case(
+                            utterance,
+                            truth,
+                            &noise::colored(NoiseKind::Brown, len, seed + 1),
+                            Some(5.0),
+                        ),
+                        mix_case(
+                            utterance,
+                            truth,
+                            &noise::colored(NoiseKind::White, len, seed + 2),
+                            Some(0.0),
+                        ),
+                    ];
+                    for case in cases {
+                        frames += dump(out, &case.samples, &label);
+                    }
+                }
+            }
+        }
+    }
+    frames
+}
+
 fn main() -> Result<(), String> {
-    let path = std::env::args()
-        .nth(1)
-        .ok_or("usage: speech_features OUT.bin")?;
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .get(1)
+        .cloned()
+        .ok_or("usage: speech_features OUT.bin [--base-only | --sources A,B,...]")?;
+    let base_only = args.iter().any(|a| a == "--base-only");
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--sources")
+        .and_then(|at| args.get(at + 1))
+        .map(|list| list.split(',').map(str::to_string).collect());
     let corpus = corpus::load_default()?;
     let mut excluded = std::collections::HashSet::new();
     for offset in 0..3 {
@@ -152,6 +271,25 @@ fn main() -> Result<(), String> {
     let mut out = b"RSF1".to_vec();
     out.extend_from_slice(&(FEATURE_COUNT as u32).to_le_bytes());
     let mut frames = 0;
+    if !base_only {
+        let mut sources = Vec::new();
+        for kind in [Kind::Music, Kind::Sound, Kind::Voice] {
+            sources.extend(speech_corpus::sources(kind, Role::Train)?);
+        }
+        if let Some(only) = &only {
+            for name in only {
+                if !sources.iter().any(|s| &s.info.name == name) {
+                    return Err(format!("--sources: {name} is not a train source"));
+                }
+            }
+            sources.retain(|s| only.contains(&s.info.name));
+        }
+        frames += dump_sources(&mut out, &sources, &train);
+    }
+    if only.is_some() {
+        return write(&path, &out, frames);
+    }
+    eprintln!("speech_features: the Asterisk prompts");
     for (pi, (prompt, truth)) in train.iter().enumerate() {
         let labels = frame_labels(prompt, truth);
         let lead_frames = LEAD_SAMPLES / FRAME;
@@ -214,12 +352,13 @@ fn main() -> Result<(), String> {
             }
         }
     }
-    std::fs::File::create(&path)
-        .and_then(|mut f| f.write_all(&out))
+    write(&path, &out, frames)
+}
+
+fn write(path: &str, out: &[u8], frames: usize) -> Result<(), String> {
+    std::fs::File::create(path)
+        .and_then(|mut f| f.write_all(out))
         .map_err(|e| format!("{path}: {e}"))?;
-    eprintln!(
-        "{} training prompts, {frames} frames written to {path}",
-        train.len()
-    );
+    eprintln!("speech_features: {frames} frames written to {path}");
     Ok(())
 }
