@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the recorder costs on a Cortex-M3 (or M4F), for the README's figures:
+# What the recorder costs on a Cortex-M3 (or M4F), for the figures in docs/firmware-engineer.md:
 #  - flash and static RAM of the firmware example (llvm-size), and the test audio's share
 #    (the caller clips and the prompt);
 #  - the recorder's state per channel (size_of, printed by the firmware itself) and the peak
@@ -19,7 +19,7 @@
 set -euo pipefail
 CHECK=0
 [ "${1:-}" = --check ] && CHECK=1
-# The goals, as the README states them.
+# The goals, as docs/firmware-engineer.md states them.
 GOAL_INSTRUCTIONS_PER_FRAME=6000
 GOAL_CHANNELS_PER_CORE=160
 # Code flash: the budget of the speech detector's issue, 80 KiB with its weights (the image

@@ -7,7 +7,7 @@
 # The page at `/` in headless Chromium (host-sim/tests/browser/page.sh; screenshots kept under
 # target/serve-page/).
 # Then: a WAV whose header claims 4 GiB, given to `run --caller` and to a server's upload
-# under a 1.5 GB address-space limit; the README's walk-through, run twice; the server's Rust
+# under a 1.5 GB address-space limit; the bot developer's walk-through (docs/bot-developer.md), run twice; the server's Rust
 # tests (lifecycle, hardening, a bounded fuzz run). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +100,7 @@ if ! timeout 120 "$VENV/bin/python" host-sim/tests/sdk/test_sdk.py \
   exit 1
 fi
 
-echo "== the README's SDK example (host-sim/tests/sdk/example.py)"
+echo "== the bot developer page's SDK example (host-sim/tests/sdk/example.py)"
 mkdir -p "$WORK/example"
 if ! (cd "$WORK/example" && timeout 60 "$OLDPWD/$VENV/bin/python" "$OLDPWD/host-sim/tests/sdk/example.py" \
     "$FAST" "$WORK/demo/request.json" demo-call.wav) >"$WORK/example.log" 2>&1 \
@@ -147,13 +147,13 @@ fi
 curl -sf -o /dev/null "$LIMITED/recresp/stats"
 echo "  ok: the server answers 400 ($(jq -r .error.message "$WORK/lying-put.json")) and goes on serving"
 
-echo "== the README's walk-through, twice in a row"
+echo "== the walk-through of docs/bot-developer.md, twice in a row"
 mkdir -p "$WORK/walk/ex/audio"
 cp -r "$WORK/demo/." "$WORK/walk/ex/"
 cp "$WORK/demo/caller.wav" "$WORK/walk/ex/audio/demo-call.wav"
 awk '/<!-- walk-through: a call -->/{f=1; next} f && /^```sh/{g=1; next} g && /^```/{exit} g{print}' \
-  README.md >"$WORK/walk/call.sh"
-[ -s "$WORK/walk/call.sh" ] || { echo "FAILED: no walk-through block in README.md" >&2; exit 1; }
+  docs/bot-developer.md >"$WORK/walk/call.sh"
+[ -s "$WORK/walk/call.sh" ] || { echo "FAILED: no walk-through block in docs/bot-developer.md" >&2; exit 1; }
 (
   cd "$WORK/walk"
   python3 -c '

@@ -55,6 +55,8 @@ echo "== Graph server with the Python Graph SDK (scripts/test-serve.sh)"
 ./scripts/test-serve.sh
 echo "== RTP in, against GStreamer and tcpdump, and the RTP fuzz run (scripts/test-rtp.sh)"
 ./scripts/test-rtp.sh
+echo "== the README's and docs/' scripts, binaries, subcommands and links (scripts/test-docs.sh)"
+./scripts/test-docs.sh
 echo "== recresp-core public API docs (scripts/test-api.sh)"
 ./scripts/test-api.sh
 echo "== the tests changed no tracked file"

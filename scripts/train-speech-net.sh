@@ -21,7 +21,7 @@
 # depend on the committed weights, and a run reproduces them. Takes a few minutes.
 # The committed weights are trained without --corpus: with it, the network (27 features,
 # 8 hidden units) falls below the release tests' levels on the existing test set (see
-# README, "Speech by source").
+# docs/detectors.md, "Speech by source").
 # With --check, writes nothing in the tree: it trains with the default settings into
 # target/ and fails unless the result equals the committed net_weights.rs byte for byte
 # (scripts/test.sh runs this).

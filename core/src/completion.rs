@@ -4,7 +4,7 @@
 //! Graph documents two of the code/subcode/message triples (8515 for max duration, 8508 for
 //! cancellation) and says initial silence "fails the operation". The other subcodes follow the
 //! 8508–8515 block that Azure Communication Services uses for the same media stack; the
-//! success/failure split follows the same sources (see the README's completion table).
+//! success/failure split follows the same sources (see the completion table in docs/bot-developer.md).
 
 /// Graph's `operationStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -75,7 +75,7 @@ fn dbfs(db: f64) -> f64 {
 #[test]
 fn state_fits_the_per_channel_budget() {
     let size = core::mem::size_of::<SpeechDetector>();
-    // The figure the README states (x86-64; 8 bytes less on a Cortex-M).
+    // The figure docs/detectors.md states (x86-64; 8 bytes less on a Cortex-M).
     assert!(size <= 240, "SpeechDetector is {size} bytes");
 }
 

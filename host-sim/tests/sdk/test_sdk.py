@@ -57,7 +57,7 @@ from msgraph_beta.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph_beta.generated.models.service_hosted_media_config import ServiceHostedMediaConfig
 
 WAIT = 30.0
-# recresp-sim serve's default --token-secret (README, "The Graph server").
+# recresp-sim serve's default --token-secret (docs/bot-developer.md, "The Graph server").
 TOKEN_SECRET = b"recresp-sim-notification-signing-key"
 
 
