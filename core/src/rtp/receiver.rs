@@ -392,6 +392,7 @@ impl<const W: usize, const P: usize, H: HostCodec> RtpReceiver<W, P, H> {
                 self.timeline = false;
                 self.g722 = G722Decoder::new();
                 self.host.reset();
+                self.tracker = Rfc4733Tracker::new(0);
                 self.last_seq = None;
                 self.stats.source_changes += 1;
             }
@@ -531,8 +532,10 @@ impl<const W: usize, const P: usize, H: HostCodec> RtpReceiver<W, P, H> {
         self.timeline = true;
         self.event_end = None;
         self.noise = None;
+        // A key being received goes on across the re-basing (a jump of the sender's clock
+        // does not end it, and its next packets are not a new press).
         let base = ts.wrapping_sub(self.fed as u32);
-        self.tracker = Rfc4733Tracker::new(base);
+        self.tracker.rebase(base);
     }
 
     /// Plays one packet in its turn.
@@ -1149,6 +1152,37 @@ mod tests {
         }
         assert_eq!(tones, 1, "one press");
         assert_ne!(done, Some(crate::CompletionReason::StopToneDetected));
+    }
+
+    #[test]
+    fn a_key_held_across_a_jump_of_the_senders_clock_is_one_press() {
+        // '5' held while the audio's timestamps jump (a sender's clock reset): the timeline
+        // is re-based, the key's packets keep their timestamp, and it stays one press.
+        let mut rec = recorder();
+        let mut rx = RtpReceiver::<8>::new(cfg());
+        let mut tones = 0;
+        let silence = [0xFFu8; FRAME];
+        let mut seq = 0u16;
+        for i in 0..120u32 {
+            let ts = if i < 60 { i * 160 } else { 5_000_000 + i * 160 };
+            let mut pkts = vec![packet(PT_PCMU, seq, ts, SSRC, &silence)];
+            seq = seq.wrapping_add(1);
+            if (20..110).contains(&i) {
+                let d = (((i - 20) * 160 + 160) as u16).to_be_bytes();
+                pkts.push(packet(PT_EVENT, seq, 3200, SSRC, &[5, 10, d[0], d[1]]));
+                seq = seq.wrapping_add(1);
+            }
+            for p in pkts {
+                rx.packet(&mut rec, &p, |e| {
+                    if let Event::ToneDetected { .. } = e {
+                        tones += 1;
+                    }
+                })
+                .unwrap();
+            }
+        }
+        assert!(rx.stats().discontinuities >= 1);
+        assert_eq!(tones, 1);
     }
 
     #[test]

@@ -130,6 +130,14 @@ impl Rfc4733Tracker {
         }
     }
 
+    /// Counts positions from `base_timestamp` from now on (the stream's timeline was
+    /// re-based), keeping the key being received: its next packets continue it.
+    pub fn rebase(&mut self, base_timestamp: u32) {
+        self.base = base_timestamp;
+        self.epoch = 0;
+        self.last_offset = 0;
+    }
+
     /// Position of `timestamp` relative to the base, following wraps of the 32-bit clock.
     fn position(&mut self, timestamp: u32) -> u64 {
         let offset = timestamp.wrapping_sub(self.base);
