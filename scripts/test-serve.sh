@@ -74,7 +74,7 @@ start_server() {
   PIDS+=("$PID")
   local i
   for i in $(seq 100); do
-    ADDR="$(sed -n 's/^recresp-sim serve: listening on //p' "$WORK/$name.out")"
+    ADDR="$(sed -n 's/^recresp-sim serve: listening on //p' "$WORK/$name.out" 2>/dev/null || true)"
     [ -n "$ADDR" ] && return 0
     sleep 0.1
   done

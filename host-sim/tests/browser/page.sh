@@ -51,7 +51,7 @@ BOT="http://127.0.0.1:$(cat "$WORK/bot.port")/api/calls"
 PIDS+=("$!")
 SERVER=""
 for _ in $(seq 100); do
-  SERVER="$(sed -n 's/^recresp-sim serve: listening on //p' "$WORK/serve.out")"
+  SERVER="$(sed -n 's/^recresp-sim serve: listening on //p' "$WORK/serve.out" 2>/dev/null || true)"
   [ -n "$SERVER" ] && break
   sleep 0.1
 done
