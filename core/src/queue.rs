@@ -177,7 +177,7 @@ impl<const Q: usize, const N: usize> MediaQueue<Q, N> {
     }
 
     /// The recorder, for commands such as [`Recorder::beep_failed`] or
-    /// [`Recorder::handle_digit`].
+    /// [`Recorder::cancel`].
     pub fn recorder(&mut self) -> &mut Recorder<N> {
         &mut self.recorder
     }

@@ -172,7 +172,7 @@ enum Phase {
 const EVENT_ROOM: usize = 8;
 
 /// Events that may wait unpolled while input is still consumed: the one `start` queues
-/// (`BeepStarted` or `Listening`) and a couple from earlier steps or `handle_digit`.
+/// (`BeepStarted` or `Listening`) and a couple from earlier steps or an out-of-band key.
 const EVENT_SLACK: usize = 3;
 
 /// Capacity of a recorder's event queue. Input is consumed a step at a time, and a step
