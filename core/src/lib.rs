@@ -24,7 +24,7 @@
 //!   [`CommandError`], [`CapacityError`], [`BLOCK_MS`], [`PRE_ROLL_MS`].
 //! - The request: [`Settings`] (with [`MediaPrompt`] and [`DigitSet`]), validated into
 //!   [`RecordOptions`] or a [`SettingsError`] naming a [`Parameter`]; the limits
-//!   ([`TIMEOUT_MIN_S`], [`MEDIA_TIMEOUT_MAX_MS`], [`STOP_TONES_MAX`], …).
+//!   of each parameter in [`limits`].
 //! - What comes out: [`Event`], [`Completion`], [`CompletionReason`], [`OperationStatus`],
 //!   [`ResultInfo`], [`call_terminated`].
 //! - Several operations on one channel: [`MediaQueue`], [`MediaOp`], [`OpId`],
@@ -72,6 +72,7 @@ mod event;
 mod holdback;
 #[cfg(feature = "json")]
 pub mod json;
+pub mod limits;
 pub mod media;
 mod playout;
 mod queue;
@@ -105,12 +106,7 @@ pub use recorder::{
     NarrowbandRecorder, PromptAudio, Recorder, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
 };
 pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};
-pub use settings::{
-    MediaPrompt, Parameter, RecordOptions, Settings, SettingsError, CLIENT_CONTEXT_CAPACITY,
-    CLIENT_CONTEXT_MAX_CHARS, MEDIA_TIMEOUT_DEFAULT_MS, MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS,
-    RESOURCE_ID_CAPACITY, STOP_TONES_MAX, TIMEOUT_DEFAULT_S, TIMEOUT_MAX_S, TIMEOUT_MIN_S,
-    TRAILING_GUARD_DEFAULT_MS, TRAILING_GUARD_MAX_MS, URI_CAPACITY,
-};
+pub use settings::{MediaPrompt, Parameter, RecordOptions, Settings, SettingsError};
 pub use speech::{SpeechConfig, SpeechDetector, SpeechEvent};
 
 // Public only for the firmware example's footprint breakdown (the ring's share of a

@@ -10,31 +10,7 @@ use core::fmt;
 use heapless::String;
 
 use crate::digit::{Digit, DigitSet};
-
-/// Longest `clientContext` Graph accepts, in characters.
-pub const CLIENT_CONTEXT_MAX_CHARS: usize = 256;
-/// Storage for `clientContext` in bytes (256 characters of up to 4 UTF-8 bytes).
-pub const CLIENT_CONTEXT_CAPACITY: usize = 4 * CLIENT_CONTEXT_MAX_CHARS;
-/// Longest prompt `mediaInfo.uri` recresp accepts, in bytes.
-pub const URI_CAPACITY: usize = 1024;
-/// Longest prompt `mediaInfo.resourceId` recresp accepts, in bytes.
-pub const RESOURCE_ID_CAPACITY: usize = 128;
-/// Smallest value of each of the three timeouts, in seconds.
-pub const TIMEOUT_MIN_S: i32 = 1;
-/// Largest value of each of the three timeouts, in seconds (Graph caps a recording at 2 minutes).
-pub const TIMEOUT_MAX_S: i32 = 120;
-/// Graph's default for each of the three timeouts, in seconds.
-pub const TIMEOUT_DEFAULT_S: i32 = 5;
-/// Smallest media timeout (recresp extension), in milliseconds.
-pub const MEDIA_TIMEOUT_MIN_MS: u32 = 20;
-/// Largest media timeout (recresp extension), in milliseconds.
-pub const MEDIA_TIMEOUT_MAX_MS: u32 = 120_000;
-/// Default media timeout (recresp extension), in milliseconds.
-pub const MEDIA_TIMEOUT_DEFAULT_MS: u32 = 5000;
-/// Largest trailing guard (recresp extension), in milliseconds.
-pub const TRAILING_GUARD_MAX_MS: u32 = 10_000;
-/// Default trailing guard (recresp extension), in milliseconds.
-pub const TRAILING_GUARD_DEFAULT_MS: u32 = 300;
+use crate::limits::*;
 
 /// The request parameters, by their Graph names, for error messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -181,9 +157,6 @@ impl fmt::Display for SettingsError {
 }
 
 impl core::error::Error for SettingsError {}
-
-/// The most `stopTones` entries recresp reads (repeats included).
-pub const STOP_TONES_MAX: usize = 16;
 
 /// The prompt of a request: Graph's `mediaPrompt` with its `mediaInfo`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

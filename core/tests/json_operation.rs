@@ -6,9 +6,10 @@ use recresp_core::json::{
     CLIENT_CONTEXT_JSON_MAX_LEN, ESCAPE_MAX, ID_MAX_LEN, LOCATION_MAX_LEN, NOTIFICATION_MAX_LEN,
     OPERATION_MAX_LEN,
 };
+use recresp_core::limits::CLIENT_CONTEXT_MAX_CHARS;
 use recresp_core::{
     call_terminated, write_notification, write_running_operation, Completion, CompletionReason,
-    OperationRef, OperationStatus, Recording, WriteError, CLIENT_CONTEXT_MAX_CHARS,
+    OperationRef, OperationStatus, Recording, WriteError,
 };
 use serde_json::{json, Value};
 

@@ -4,6 +4,12 @@
 //! checks, through those names only, one documented behaviour of what it imports.
 #![cfg(feature = "json")]
 
+use recresp_core::limits::{
+    CLIENT_CONTEXT_CAPACITY, CLIENT_CONTEXT_MAX_CHARS, MEDIA_TIMEOUT_DEFAULT_MS,
+    MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS, RESOURCE_ID_CAPACITY, STOP_TONES_MAX,
+    TIMEOUT_DEFAULT_S, TIMEOUT_MAX_S, TIMEOUT_MIN_S, TRAILING_GUARD_DEFAULT_MS,
+    TRAILING_GUARD_MAX_MS, URI_CAPACITY,
+};
 use recresp_core::media::feed;
 use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
 use recresp_core::{
@@ -15,10 +21,7 @@ use recresp_core::{
     OperationStatus, Parameter, PlayPromptCompletionReason, PromptAudio, QueueEvent, QueueFull,
     RecordOptions, Recorder, Recording, Request, RequestError, ResultInfo, RtpConfig, RtpError,
     RtpPacket, RtpReceiver, RtpStats, SampleRate, Settings, SettingsError, SpeechConfig,
-    SpeechDetector, SpeechEvent, Store, WriteError, BLOCK_MS, CLIENT_CONTEXT_CAPACITY,
-    CLIENT_CONTEXT_MAX_CHARS, DEFAULT_CAPACITY, MEDIA_TIMEOUT_DEFAULT_MS, MEDIA_TIMEOUT_MAX_MS,
-    MEDIA_TIMEOUT_MIN_MS, PRE_ROLL_MS, RESOURCE_ID_CAPACITY, STOP_TONES_MAX, TIMEOUT_DEFAULT_S,
-    TIMEOUT_MAX_S, TIMEOUT_MIN_S, TRAILING_GUARD_DEFAULT_MS, TRAILING_GUARD_MAX_MS, URI_CAPACITY,
+    SpeechDetector, SpeechEvent, Store, WriteError, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
 };
 use recresp_core::{json, rtp};
 use recresp_core::{Carried, MediaInput, MediaSink, OutCodec, Playout};

@@ -17,9 +17,9 @@
 #![cfg(feature = "json")]
 
 use recresp_core::json::{OperationRef, Recording};
+use recresp_core::limits::{CLIENT_CONTEXT_MAX_CHARS, TIMEOUT_MAX_S, TIMEOUT_MIN_S};
 use recresp_core::{
     parse_request, write_notification, write_running_operation, Completion, CompletionReason,
-    CLIENT_CONTEXT_MAX_CHARS, TIMEOUT_MAX_S, TIMEOUT_MIN_S,
 };
 use recresp_harness::SplitMix64;
 

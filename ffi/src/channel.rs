@@ -18,10 +18,11 @@ use core::ptr::addr_of_mut;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use heapless::String;
+use recresp_core::limits::CLIENT_CONTEXT_CAPACITY;
 use recresp_core::rtp::{PT_CN, PT_G722, PT_PCMA, PT_PCMU};
 use recresp_core::{
     Completion, Event, MuLawRecorder, NarrowbandRecorder, Recorder, RtpConfig, RtpReceiver,
-    SampleRate, Store, CLIENT_CONTEXT_CAPACITY,
+    SampleRate, Store,
 };
 
 use crate::event::{recresp_event, MESSAGE_CAPACITY};

@@ -8,10 +8,10 @@ use core::ffi::{c_char, c_void};
 use core::fmt::Write;
 
 use heapless::String;
-use recresp_core::{
-    parse_request_into, RecordOptions, Settings, MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS,
-    STOP_TONES_MAX, TRAILING_GUARD_MAX_MS,
+use recresp_core::limits::{
+    MEDIA_TIMEOUT_MAX_MS, MEDIA_TIMEOUT_MIN_MS, STOP_TONES_MAX, TRAILING_GUARD_MAX_MS,
 };
+use recresp_core::{parse_request_into, RecordOptions, Settings};
 
 use crate::guard::{copy_string_out, guard, guard_or, handle_mut, handle_ref, str_in};
 use crate::result::recresp_result;

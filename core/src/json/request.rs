@@ -14,10 +14,8 @@ use core::fmt::{self, Write};
 use heapless::String;
 
 use super::scan::{validate, Fill, JsonError, JsonErrorKind, Reader, Skip};
-use crate::settings::{
-    parse_stop_tone, Parameter, RecordOptions, Settings, SettingsError, CLIENT_CONTEXT_MAX_CHARS,
-    RESOURCE_ID_CAPACITY, STOP_TONES_MAX, URI_CAPACITY,
-};
+use crate::limits::{CLIENT_CONTEXT_MAX_CHARS, RESOURCE_ID_CAPACITY, STOP_TONES_MAX, URI_CAPACITY};
+use crate::settings::{parse_stop_tone, Parameter, RecordOptions, Settings, SettingsError};
 
 /// Longest property path kept in an error message, in bytes.
 pub const PATH_CAPACITY: usize = 64;

@@ -6,7 +6,7 @@
 //! short form (`\b \t \n \f \r`) take 2 bytes, the other control characters 6 (`\u00XX`),
 //! every other character its UTF-8 bytes.
 
-use crate::settings::CLIENT_CONTEXT_MAX_CHARS;
+use crate::limits::CLIENT_CONTEXT_MAX_CHARS;
 
 /// The most bytes one byte of a string can take once escaped (a control character).
 pub const ESCAPE_MAX: usize = 6;

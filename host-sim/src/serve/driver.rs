@@ -20,9 +20,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use recresp_core::json;
+use recresp_core::limits::CLIENT_CONTEXT_MAX_CHARS;
 use recresp_core::{
     CompletionReason, Event, MediaInput, MediaOp, MediaQueue, MediaSink, OpId, OperationRef,
-    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate, CLIENT_CONTEXT_MAX_CHARS,
+    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate,
 };
 use serde_json::Value;
 
