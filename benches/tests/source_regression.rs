@@ -1,18 +1,18 @@
 //! Regression test of recresp's speech detector on the held-out sources of the speech
 //! corpus (never trained or tuned on): the levels `speech_sources --role held` prints for
-//! recresp, as floors (run in release: `cargo test --release -p recresp-benches
+//! recresp, as floors (run in release: `cargo test --release -p recresp-benches --test
 //! source_regression`). The floors are what the detector reaches today, not its goals (the
 //! goals are named beside them).
 
 #[cfg(test)]
 mod tests {
-    use crate::source_eval::{
+    use recresp_benches::speech::score::{judge, run_recresp, Answer, Verdict};
+    use recresp_benches::speech::source_corpus::{sources, Kind, Role, Source};
+    use recresp_benches::speech::source_eval::{
         alone_lines, answers, before_answer_line, listen_at, lone_line, records_the_answer,
         run_recorder, speech_case, Under, BEFORE_ANSWERS, BEFORE_BLIPS, LONE_BLIPS, LONE_RUNS,
     };
-    use crate::speech_corpus::{sources, Kind, Role, Source};
-    use crate::speech_score::{judge, run_recresp, Answer, Verdict};
-    use crate::speech_testset::LEAD_SAMPLES;
+    use recresp_benches::speech::testset::LEAD_SAMPLES;
     use recresp_core::CompletionReason;
 
     fn held(kind: Kind) -> Vec<Source> {

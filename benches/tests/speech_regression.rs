@@ -2,15 +2,15 @@
 //! the detector meets (and, for goals not met yet, the level it has reached), checked on the
 //! same test set as `speech_eval` prints, with the detector
 //! learning the noise during each file's 3 s lead as the recorder does (run in release:
-//! `cargo test --release -p recresp-benches speech_regression`).
+//! `cargo test --release -p recresp-benches --test speech_regression`).
 
 #[cfg(test)]
 mod tests {
-    use crate::corpus;
-    use crate::music::Style;
-    use crate::noise::NoiseKind;
-    use crate::speech_score::{judge, run_recresp, Answer, Verdict};
-    use crate::speech_testset::{
+    use recresp_benches::corpus;
+    use recresp_benches::signals::music::Style;
+    use recresp_benches::signals::noise::NoiseKind;
+    use recresp_benches::speech::score::{judge, run_recresp, Answer, Verdict};
+    use recresp_benches::speech::testset::{
         make_case, music_only, noise_only, select, Condition, LEAD_SAMPLES,
     };
 
