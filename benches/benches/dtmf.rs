@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use recresp_benches::corpus;
-use recresp_benches::dtmf_signals::SignalBuilder;
+use recresp_benches::signals::dtmf::SignalBuilder;
 use recresp_core::{Digit, DtmfDetector, SampleRate};
 use std::hint::black_box;
 

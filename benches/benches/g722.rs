@@ -6,7 +6,7 @@
 //! work per call (an output `Vec` and, for decoding, a copy of the octets).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use recresp_benches::spandsp_g722::{SpanDspG722Decoder, SpanDspG722Encoder};
+use recresp_benches::peers::spandsp_g722::{SpanDspG722Decoder, SpanDspG722Encoder};
 use recresp_core::codec::{G722Decoder, G722Encoder};
 use recresp_core::synth::add_voice;
 use recresp_core::SampleRate;

@@ -2,7 +2,7 @@
 //! speech-like burst, pushed 10 ms at a time, at 8 and 16 kHz.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use recresp_benches::noise::{colored, NoiseKind};
+use recresp_benches::signals::noise::{colored, NoiseKind};
 use recresp_core::{SampleRate, SpeechDetector};
 use std::hint::black_box;
 

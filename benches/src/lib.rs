@@ -1,23 +1,18 @@
-//! Shared helpers for recresp's benchmarks and peer comparisons: the speech corpus and
-//! signal generation.
+//! recresp's evaluation lab: the corpora, test signals and peer detectors that the detector
+//! evaluations, the release tests and the criterion benches share, laid out by subject.
+//!
+//! - [`dtmf`]: the DTMF receiver's suite (ITU-T Q.24), talk-off and fingerprints.
+//! - [`speech`]: the speech detector's test set, scoring, "never deaf" scenarios and the
+//!   evaluation by source.
+//! - [`peers`]: the detectors and codecs recresp is compared with (SpanDSP, WebRTC VAD,
+//!   Silero VAD), through minimal bindings.
+//! - [`signals`]: generated signals: DTMF tones and line coding, noise, music.
+//! - [`corpus`]: the Asterisk speech prompts that both detectors are measured on.
+//!
+//! The binaries under `src/bin/` print the evaluation tables; the tests under `tests/`
+//! hold the results as assertions; the criterion benches under `benches/` time the code.
 pub mod corpus;
-pub mod dtmf_fingerprint;
-pub mod dtmf_recresp;
-pub mod dtmf_signals;
-pub mod dtmf_suite;
-pub mod dtmf_talkoff;
-pub mod music;
-pub mod noise;
-pub mod silero_vad;
-pub mod source_eval;
-pub mod source_regression;
-pub mod spandsp;
-pub mod spandsp_g711;
-pub mod spandsp_g722;
-pub mod speech_corpus;
-pub mod speech_deaf;
-pub mod speech_regression;
-pub mod speech_score;
-pub mod speech_testset;
-pub mod talkoff_corpus;
-pub mod webrtc_vad;
+pub mod dtmf;
+pub mod peers;
+pub mod signals;
+pub mod speech;

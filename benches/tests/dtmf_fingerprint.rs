@@ -1,11 +1,11 @@
 //! The DTMF detector's decisions on the Q.24 suite, pinned: every set of signals of
-//! `recresp_benches::dtmf_fingerprint::q24` must give the same number of events and the same
+//! `recresp_benches::dtmf::fingerprint::q24` must give the same number of events and the same
 //! hash of them (key, positions, report positions) as when the fingerprints were recorded.
 //! A change meant only to make the detector cheaper must keep this passing; a change to its
 //! decisions must show the Q.24 assertions still pass and record the new fingerprints
 //! (`cargo run --release -p recresp-benches --bin dtmf_fingerprint`). Release only.
 
-use recresp_benches::dtmf_fingerprint::q24;
+use recresp_benches::dtmf::fingerprint::q24;
 
 /// (events, hash, label), as printed by the `dtmf_fingerprint` binary.
 const EXPECTED: &[(usize, u64, &str)] = &[

@@ -1,13 +1,14 @@
-//! The ITU-T Q.24 suite (benches/src/dtmf_suite.rs) as assertions on recresp's detector at
+//! The ITU-T Q.24 suite (benches/src/dtmf/suite.rs) as assertions on recresp's detector at
 //! 8 and 16 kHz: every must-accept and must-reject line, onset within ±10 ms and report no
 //! later than 45 ms after the tone starts; SpanDSP's shim answers on the basics; and the
 //! talk-off corpus (release only: `scripts/test.sh` runs it with `--release`).
 
-use recresp_benches::dtmf_recresp::{self, events};
-use recresp_benches::dtmf_signals::upsample_2x;
-use recresp_benches::dtmf_suite::{q24_suite, score};
-use recresp_benches::dtmf_talkoff::{false_digits, Coding, Condition};
-use recresp_benches::{corpus, spandsp};
+use recresp_benches::corpus;
+use recresp_benches::dtmf::recresp::{self, events};
+use recresp_benches::dtmf::suite::{q24_suite, score};
+use recresp_benches::dtmf::talkoff::{false_digits, Coding, Condition};
+use recresp_benches::peers::spandsp;
+use recresp_benches::signals::dtmf::upsample_2x;
 use recresp_core::{DtmfConfig, DtmfEvent, SampleRate};
 
 fn rate_of(hz: u32) -> SampleRate {
@@ -20,7 +21,7 @@ fn recresp_meets_every_q24_line() {
     for hz in [8000, 16000] {
         let rate = rate_of(hz);
         for g in q24_suite(hz) {
-            let s = score(&g, &mut |x| dtmf_recresp::digits(rate, x));
+            let s = score(&g, &mut |x| recresp::digits(rate, x));
             assert!(
                 s.rate() >= g.required_pass_rate,
                 "{hz} Hz, {}: {}/{} pass ({})",
@@ -120,7 +121,7 @@ fn no_talk_off_on_the_speech_corpus() {
     let mut total = 0;
     for c in Condition::all() {
         let f = false_digits(&speech, c, &mut |x| {
-            dtmf_recresp::digits(SampleRate::Hz8000, x)
+            recresp::digits(SampleRate::Hz8000, x)
                 .into_iter()
                 .map(|d| d.as_char())
                 .collect()
@@ -146,7 +147,7 @@ fn no_talk_off_on_the_speech_corpus_at_16_khz() {
             coding: Coding::Linear,
         };
         let f = false_digits(&speech, c, &mut |x| {
-            dtmf_recresp::digits(SampleRate::Hz16000, x)
+            recresp::digits(SampleRate::Hz16000, x)
                 .into_iter()
                 .map(|d| d.as_char())
                 .collect()

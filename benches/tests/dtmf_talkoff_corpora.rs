@@ -3,9 +3,9 @@
 //! held-out parts alike, at 8 kHz (gains −20…+6 dB, linear, μ-law, A-law) and 16 kHz
 //! (the same gains, linear). Release only: `scripts/test.sh` runs it with `--release`.
 
-use recresp_benches::dtmf_recresp;
-use recresp_benches::dtmf_talkoff::{conditions_at, false_digits};
-use recresp_benches::talkoff_corpus::{load, Kind, Part};
+use recresp_benches::dtmf::recresp;
+use recresp_benches::dtmf::talkoff::{conditions_at, false_digits};
+use recresp_benches::dtmf::talkoff_corpus::{load, Kind, Part};
 use recresp_core::SampleRate;
 
 fn check(kind: Kind, part: Part) {
@@ -18,7 +18,7 @@ fn check(kind: Kind, part: Part) {
         let samples: Vec<Vec<i16>> = clips.iter().map(|c| c.samples.clone()).collect();
         for c in conditions_at(hz) {
             let found = false_digits(&samples, c, &mut |x| {
-                dtmf_recresp::digits(rate, x)
+                recresp::digits(rate, x)
                     .into_iter()
                     .map(|d| d.as_char())
                     .collect()

@@ -2,7 +2,7 @@
 //! must encode to SpanDSP's byte, and each of the 256 bytes decode to SpanDSP's sample, for
 //! μ-law and A-law alike.
 
-use recresp_benches::spandsp_g711;
+use recresp_benches::peers::spandsp_g711;
 use recresp_core::Law;
 
 #[test]

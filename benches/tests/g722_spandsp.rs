@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use recresp_benches::spandsp_g722::{SpanDspG722Decoder, SpanDspG722Encoder};
+use recresp_benches::peers::spandsp_g722::{SpanDspG722Decoder, SpanDspG722Encoder};
 use recresp_core::codec::{G722Decoder, G722Encoder, G722Rate};
 use recresp_core::synth::Lcg;
 

@@ -1,14 +1,14 @@
-//! The Silero VAD bridge (benches/src/silero_vad.rs) on real speech at 8 kHz: it must load
+//! The Silero VAD bridge (benches/src/peers/silero_vad.rs) on real speech at 8 kHz: it must load
 //! from the venv `scripts/install-silero.sh` makes (and fail with that hint when it is
 //! missing, never pass on no data), and find the speech in Asterisk prompts, clean and under
 //! noise, within the evaluation's windows. Release only: `scripts/test.sh` installs Silero
 //! and then runs it with `--release`.
 
 use recresp_benches::corpus;
-use recresp_benches::noise::NoiseKind;
-use recresp_benches::silero_vad::{run_silero, SileroFrames, SileroVad, INSTALL_HINT};
-use recresp_benches::speech_score::{judge, Answer, Verdict};
-use recresp_benches::speech_testset::{
+use recresp_benches::peers::silero_vad::{run_silero, SileroFrames, SileroVad, INSTALL_HINT};
+use recresp_benches::signals::noise::NoiseKind;
+use recresp_benches::speech::score::{judge, Answer, Verdict};
+use recresp_benches::speech::testset::{
     ground_truth, make_case, noise_only, select, Condition, LEAD_SAMPLES,
 };
 

@@ -247,7 +247,8 @@ impl<const N: usize, S: Store> HoldBack<N, S> {
     }
 
     /// Appends a sample; a full ring returns it.
-    pub fn push(&mut self, sample: S::Unit) -> Result<(), S::Unit> {
+    #[cfg(test)]
+    fn push(&mut self, sample: S::Unit) -> Result<(), S::Unit> {
         if self.len == N {
             return Err(sample);
         }
@@ -261,7 +262,8 @@ impl<const N: usize, S: Store> HoldBack<N, S> {
 
     /// Appends samples from `samples` until it ends or the ring is full; returns how many
     /// were appended. The same as [`HoldBack::push`] in a loop.
-    pub fn extend_from(&mut self, mut samples: impl Iterator<Item = S::Unit>) -> usize {
+    #[cfg(test)]
+    fn extend_from(&mut self, mut samples: impl Iterator<Item = S::Unit>) -> usize {
         self.append(usize::MAX, |dst, _| {
             let mut n = 0;
             for (slot, v) in dst.iter_mut().zip(&mut samples) {
@@ -349,14 +351,15 @@ impl<const N: usize, S: Store> HoldBack<N, S> {
 
     /// Hands the newest `n` samples to `f` as 16-bit PCM, oldest first, in one or more
     /// slices (see [`Store::decoded`]).
-    pub fn newest_decoded(&self, n: usize, f: &mut impl FnMut(&[i16])) {
+    #[cfg(test)]
+    fn newest_decoded(&self, n: usize, f: &mut impl FnMut(&[i16])) {
         let (a, b) = self.newest(n);
         S::decoded([a, b], f);
     }
 
     /// Hands the samples at positions `from..to` that are stored (all of them when
-    /// `start() <= from`) to `f` as 16-bit PCM, oldest first, like
-    /// [`newest_decoded`](Self::newest_decoded).
+    /// `start() <= from`) to `f` as 16-bit PCM, oldest first, in one or more slices (see
+    /// [`Store::decoded`]).
     pub fn span_decoded(&self, from: u64, to: u64, f: &mut impl FnMut(&[i16])) {
         let to = to.min(self.end());
         let from = from.max(self.start).min(to);

@@ -50,10 +50,15 @@
 //! Besides `json`, four modules stay public as namespaces for what belongs to one
 //! subsystem beyond those types: [`rtp`] (payload types, writing packets, RFC 4733
 //! telephone events), [`codec`] (audio codecs: G.722), [`dtmf`] and [`speech`] (each
-//! detector's design); [`synth`] makes the
-//! deterministic test signals (keys, a speech-like voice, noise) that demos, tests and
-//! benchmarks feed in. Every other module is private: its items are internal unless
+//! detector's design). Every other module is private: its items are internal unless
 //! re-exported here.
+//!
+//! Two features are for the project's own tests and measurements, never for a host's
+//! build: `synth` makes the module `synth` public (the deterministic test signals — keys, a
+//! speech-like voice, noise — that demos, tests and benchmarks feed in), and
+//! `eval-internals` exposes internals with no stability promise (the speech detector's
+//! stages, for the evaluation under `benches/`; the hold-back ring `HoldBack`, for the
+//! firmware example's footprint breakdown).
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
@@ -81,7 +86,10 @@ mod recorder;
 pub mod rtp;
 mod settings;
 pub mod speech;
+#[cfg(feature = "synth")]
 pub mod synth;
+#[cfg(all(test, not(feature = "synth")))]
+mod synth;
 
 pub use beep::Beep;
 pub use codec::{alaw_to_linear, linear_to_alaw, linear_to_ulaw, ulaw_to_linear, Law};
@@ -109,14 +117,18 @@ pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};
 pub use settings::{MediaPrompt, Parameter, RecordOptions, Settings, SettingsError};
 pub use speech::{SpeechConfig, SpeechDetector, SpeechEvent};
 
-// Public only for the firmware example's footprint breakdown (the ring's share of a
-// recorder's bytes); a host never needs it.
-#[doc(hidden)]
+/// The hold-back ring, for the firmware example's footprint breakdown (the ring's share of a
+/// recorder's bytes). Feature `eval-internals`: not for hosts, no stability promise.
+#[cfg(feature = "eval-internals")]
 pub use holdback::HoldBack;
 
 /// What stays internal: each of these paths fails to compile outside the crate (the
 /// counterpart of `tests/public_api.rs`, which uses every root re-export). Stable rustdoc
 /// checks only that each fails; the error code (E0603, a private item) is checked on nightly.
+/// What the features `synth` and `eval-internals` make public is not listed: a workspace
+/// build turns them on for every member (the harness and the benches use them), so their
+/// absence cannot be checked here; `cargo build -p recresp-core --no-default-features`
+/// builds without them.
 ///
 /// ```compile_fail,E0603
 /// use recresp_core::recorder::Recorder;

@@ -1,5 +1,6 @@
 //! Deterministic signals for examples, tests and benchmarks: DTMF key presses, a speech-like
-//! voice and white noise. Integer arithmetic only, so every target generates the same
+//! voice and white noise. Public with the feature `synth` only (the harness turns it on);
+//! not for a host's build. Integer arithmetic only, so every target generates the same
 //! samples (the firmware example and the host tests rely on it).
 //!
 //! The voice is a sum of harmonics of a slowly gliding pitch (100–140 Hz), weighted by two

@@ -4,15 +4,13 @@
 //! `benches/tests/dtmf_q24.rs`.)
 
 use proptest::prelude::*;
+use recresp_core::synth::dtmf_frequencies;
 use recresp_core::{Digit, DtmfConfig, DtmfDetector, DtmfEvent, SampleRate};
-
-const LOW: [f64; 4] = [697.0, 770.0, 852.0, 941.0];
-const HIGH: [f64; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
-const KEYS: &str = "123A456B789C*0#D";
+use recresp_harness::SplitMix64;
 
 fn freqs(d: Digit) -> (f64, f64) {
-    let i = KEYS.find(d.as_char()).unwrap();
-    (LOW[i / 4], HIGH[i % 4])
+    let (lo, hi) = dtmf_frequencies(d);
+    (lo as f64, hi as f64)
 }
 
 /// Appends `ms` of key `d` at `dbm0` per tone (full-scale sine = +3.17 dBm0).
@@ -203,14 +201,12 @@ fn signal() -> impl Strategy<Value = (bool, Vec<i16>)> {
                 0 => tone(&mut x, rate, Digit::ALL[key], level as f64, ms as f64),
                 1 => silence(&mut x, rate, ms as f64),
                 _ => {
-                    let mut s = seed;
+                    let mut rng = SplitMix64::new(seed);
                     let n = ms as usize * rate.per_ms() as usize;
-                    x.extend((0..n).map(|_| {
-                        s = s
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        ((s >> 48) as i16) >> (level.unsigned_abs() / 6)
-                    }));
+                    x.extend(
+                        (0..n)
+                            .map(|_| ((rng.next_u64() >> 48) as i16) >> (level.unsigned_abs() / 6)),
+                    );
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! The public surface a host programs against: every name below is imported from the crate
-//! root (or from one of the public namespaces `json`, `rtp`, `dtmf`, `speech`, `synth`), so
-//! this file stops compiling when one of them is moved or made private. Each test also
-//! checks, through those names only, one documented behaviour of what it imports.
+//! root (or from one of the public namespaces `json`, `rtp`, `dtmf`, `speech`), so this file
+//! stops compiling when one of them is moved or made private. Each test also checks, through
+//! those names only, one documented behaviour of what it imports. The input signals come
+//! from `synth`, which is not part of that surface: the feature `synth`, on in the tests
+//! (the harness, a dev-dependency, turns it on).
 #![cfg(feature = "json")]
 
 use recresp_core::limits::{

@@ -4,6 +4,7 @@
 //! during the prompt is taken as noise afterwards).
 
 use proptest::prelude::*;
+use recresp_core::synth::Lcg;
 use recresp_core::{SampleRate, SpeechConfig, SpeechDetector, SpeechEvent};
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
@@ -12,11 +13,8 @@ const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
 /// (−6 dB/octave) through a first-order 300 Hz high-pass at 8 kHz, as a telephone line's
 /// band edge leaves it (unfiltered rumble far below the band is not line noise).
 fn noise(len: usize, rms: f64, brown: bool, seed: u32) -> Vec<f64> {
-    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
-    let mut uniform = move || {
-        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        (state >> 8) as f64 / (1u32 << 24) as f64 - 0.5
-    };
+    let mut rng = Lcg::new(seed.wrapping_mul(2_654_435_761).wrapping_add(1));
+    let mut uniform = move || (rng.next_u32() >> 8) as f64 / (1u32 << 24) as f64 - 0.5;
     let (mut integ, mut prev, mut high) = (0.0, 0.0, 0.0);
     let raw: Vec<f64> = (0..len)
         .map(|_| {
@@ -266,11 +264,8 @@ proptest! {
 /// each switched on and off at random every 100–600 ms, so the level swings by 10–20 dB.
 fn babble(len: usize, rate: SampleRate, rms: f64, seed: u32) -> Vec<f64> {
     let fs = rate.hz() as f64;
-    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(7);
-    let mut next = move |n: u32| {
-        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        (state >> 8) % n
-    };
+    let mut rng = Lcg::new(seed.wrapping_mul(2_654_435_761).wrapping_add(7));
+    let mut next = move |n: u32| (rng.next_u32() >> 8) % n;
     let mut sum = vec![0.0; len];
     for (f0, syllable_hz) in [(110.0, 3.1), (160.0, 4.3), (210.0, 5.2), (250.0, 3.7)] {
         let mut on = next(2) == 0;

@@ -42,13 +42,14 @@ mod tests {
     use super::*;
     use crate::wav::write_wav;
     use recresp_core::SampleRate;
+    use recresp_harness::Lcg;
 
     fn tone_burst(rate: SampleRate, from_ms: usize, to_ms: usize, total_ms: usize) -> Vec<i16> {
         let per_ms = rate.per_ms() as usize;
-        let mut seed: u32 = 5;
+        let mut rng = Lcg::new(5);
         (0..total_ms * per_ms)
             .map(|i| {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let seed = rng.next_u32();
                 let hiss = ((seed >> 16) as i16) / 256;
                 let t = i as f64 / rate.hz() as f64;
                 let on = (from_ms * per_ms..to_ms * per_ms).contains(&i);

@@ -7,12 +7,12 @@
 use std::time::Instant;
 
 use recresp_benches::corpus;
-use recresp_benches::dtmf_recresp;
-use recresp_benches::dtmf_signals::{key_freqs, SignalBuilder, Sine, DTMF_HZ};
-use recresp_benches::dtmf_suite::{q24_suite, score};
-use recresp_benches::dtmf_talkoff::{count_false_digits, false_digits, Condition};
-use recresp_benches::spandsp::{self, SpanDspDtmf};
-use recresp_benches::talkoff_corpus::{self, Kind, Part};
+use recresp_benches::dtmf::recresp;
+use recresp_benches::dtmf::suite::{q24_suite, score};
+use recresp_benches::dtmf::talkoff::{count_false_digits, false_digits, Condition};
+use recresp_benches::dtmf::talkoff_corpus::{self, Kind, Part};
+use recresp_benches::peers::spandsp::{self, SpanDspDtmf};
+use recresp_benches::signals::dtmf::{key_freqs, SignalBuilder, Sine, DTMF_HZ};
 use recresp_core::{Digit, DtmfDetector, SampleRate};
 
 fn pct(passed: usize, total: usize) -> String {
@@ -37,9 +37,9 @@ fn main() {
     };
     let suite16 = q24_suite(16000);
     for (g, g16) in suite8.iter().zip(suite16.iter()) {
-        let r = score(g, &mut |x| dtmf_recresp::digits(SampleRate::Hz8000, x));
+        let r = score(g, &mut |x| recresp::digits(SampleRate::Hz8000, x));
         let s = score(g, &mut |x| spandsp::digits(x));
-        let r16 = score(g16, &mut |x| dtmf_recresp::digits(SampleRate::Hz16000, x));
+        let r16 = score(g16, &mut |x| recresp::digits(SampleRate::Hz16000, x));
         let met = r.rate() >= g.required_pass_rate && r16.rate() >= g16.required_pass_rate;
         all_met &= met;
         println!(
@@ -85,7 +85,7 @@ fn main() {
     };
     for c in conditions {
         let r = false_digits(&speech, c, &mut |x| {
-            dtmf_recresp::digits(SampleRate::Hz8000, x)
+            recresp::digits(SampleRate::Hz8000, x)
                 .into_iter()
                 .map(|d| d.as_char())
                 .collect()
@@ -129,7 +129,7 @@ fn main() {
     for _ in 0..rounds {
         for (i, p) in speech.iter().enumerate() {
             let t = Instant::now();
-            sink += dtmf_recresp::count_digits(&mut det, p);
+            sink += recresp::count_digits(&mut det, p);
             best_r_each[i] = best_r_each[i].min(t.elapsed().as_secs_f64());
             let t = Instant::now();
             let mut rx = SpanDspDtmf::new();
@@ -215,7 +215,7 @@ fn bandwidth_table() {
         "{:<8} {:>16} {:>16}",
         "tone Hz", "recresp -/+ %", "spandsp -/+ %"
     );
-    let recresp = |x: &[i16]| dtmf_recresp::digits(SampleRate::Hz8000, x);
+    let recresp = |x: &[i16]| recresp::digits(SampleRate::Hz8000, x);
     let peer = |x: &[i16]| spandsp::digits(x);
     for hz in DTMF_HZ {
         let r = (
@@ -262,7 +262,7 @@ fn talkoff_corpora_table() -> bool {
             let clips16 = load(16000);
             let minutes = clips8.iter().map(Vec::len).sum::<usize>() as f64 / 8000.0 / 60.0;
             let r8 = count_false_digits(&clips8, 8000, &mut |x| {
-                dtmf_recresp::digits(SampleRate::Hz8000, x)
+                recresp::digits(SampleRate::Hz8000, x)
                     .into_iter()
                     .map(|d| d.as_char())
                     .collect()
@@ -274,7 +274,7 @@ fn talkoff_corpora_table() -> bool {
                     .collect()
             });
             let r16 = count_false_digits(&clips16, 16000, &mut |x| {
-                dtmf_recresp::digits(SampleRate::Hz16000, x)
+                recresp::digits(SampleRate::Hz16000, x)
                     .into_iter()
                     .map(|d| d.as_char())
                     .collect()

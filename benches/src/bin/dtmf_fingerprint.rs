@@ -1,7 +1,8 @@
 //! Prints the fingerprint of every event recresp's DTMF detector reports on the Q.24 suite
-//! and the speech corpus (see `recresp_benches::dtmf_fingerprint`), one line per set.
+//! and the speech corpus (see `recresp_benches::dtmf::fingerprint`), one line per set.
 
-use recresp_benches::{corpus, dtmf_fingerprint};
+use recresp_benches::corpus;
+use recresp_benches::dtmf::fingerprint;
 
 fn main() {
     let prompts: Vec<Vec<i16>> = match corpus::load_default() {
@@ -11,9 +12,9 @@ fn main() {
             std::process::exit(1);
         }
     };
-    for f in dtmf_fingerprint::q24()
+    for f in fingerprint::q24()
         .into_iter()
-        .chain(dtmf_fingerprint::corpus(&prompts))
+        .chain(fingerprint::corpus(&prompts))
     {
         println!("{:>6} events  {:#018x}  {}", f.events, f.hash, f.label);
     }

@@ -5,10 +5,10 @@
 //!
 //! Run: `cargo run --release -p recresp-benches --bin dtmf_talkoff_scan`
 
-use recresp_benches::dtmf_recresp::events;
-use recresp_benches::dtmf_talkoff::{Coding, Condition};
-use recresp_benches::spandsp;
-use recresp_benches::talkoff_corpus::{load, Kind, Part};
+use recresp_benches::dtmf::recresp::events;
+use recresp_benches::dtmf::talkoff::{Coding, Condition};
+use recresp_benches::dtmf::talkoff_corpus::{load, Kind, Part};
+use recresp_benches::peers::spandsp;
 use recresp_core::{DtmfConfig, DtmfEvent, SampleRate};
 
 fn main() {

@@ -19,12 +19,12 @@
 use std::path::Path;
 
 use recresp_benches::corpus::{load, Prompt};
-use recresp_benches::dtmf_recresp;
-use recresp_benches::dtmf_talkoff::{false_digits, Condition as Line};
-use recresp_benches::noise::{colored, rms, NoiseKind, Rng};
-use recresp_benches::spandsp;
-use recresp_benches::speech_score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
-use recresp_benches::speech_testset::{mix_case, select, LEAD_SAMPLES, TAIL_SAMPLES};
+use recresp_benches::dtmf::recresp;
+use recresp_benches::dtmf::talkoff::{false_digits, Condition as Line};
+use recresp_benches::peers::spandsp;
+use recresp_benches::signals::noise::{colored, rms, NoiseKind, Rng};
+use recresp_benches::speech::score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
+use recresp_benches::speech::testset::{mix_case, select, LEAD_SAMPLES, TAIL_SAMPLES};
 use recresp_core::SampleRate;
 
 const FRENCH: &str = "/usr/share/asterisk/sounds/fr";
@@ -76,7 +76,7 @@ fn talk_off(corpora: &[(&str, &Vec<Prompt>)]) {
         let (mut ours, mut theirs) = (Vec::new(), 0);
         for line in Line::all() {
             for f in false_digits(&samples, line, &mut |x| {
-                dtmf_recresp::digits(SampleRate::Hz8000, x)
+                recresp::digits(SampleRate::Hz8000, x)
                     .into_iter()
                     .map(|d| d.as_char())
                     .collect()

@@ -14,10 +14,10 @@
 //! Run: `speech_cost recresp`, `speech_cost webrtc`, `speech_cost silero` or `speech_cost silero-idle`.
 
 use recresp_benches::corpus;
-use recresp_benches::noise::NoiseKind;
-use recresp_benches::silero_vad::{SileroFrames, SileroVad, THRESHOLD};
-use recresp_benches::speech_testset::{make_case, select, Condition, FRAME};
-use recresp_benches::webrtc_vad::WebRtcVad;
+use recresp_benches::peers::silero_vad::{SileroFrames, SileroVad, THRESHOLD};
+use recresp_benches::peers::webrtc_vad::WebRtcVad;
+use recresp_benches::signals::noise::NoiseKind;
+use recresp_benches::speech::testset::{make_case, select, Condition, FRAME};
 use recresp_core::{SampleRate, SpeechDetector, SpeechEvent};
 
 /// One frame through recresp's detector.

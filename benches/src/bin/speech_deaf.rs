@@ -1,11 +1,11 @@
 //! Prints the "never deaf" scenarios of the speech detector (see
-//! `recresp_benches::speech_deaf`): for each, how many answers got an onset within
+//! `recresp_benches::speech::deaf`): for each, how many answers got an onset within
 //! −100…+300 ms of the reference and the worst onset error.
 //!
 //! Run: `cargo run --release -p recresp-benches --bin speech_deaf` (`-- -v` lists every case).
 
 use recresp_benches::corpus;
-use recresp_benches::speech_deaf::{answers, in_window, run, Scenario};
+use recresp_benches::speech::deaf::{answers, in_window, run, Scenario};
 
 fn main() -> Result<(), String> {
     let verbose = std::env::args().any(|a| a == "-v");

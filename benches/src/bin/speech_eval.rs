@@ -14,11 +14,11 @@
 //! the events it emitted. A peer is added by adding a column.
 
 use recresp_benches::corpus;
-use recresp_benches::music::Style;
-use recresp_benches::noise::NoiseKind;
-use recresp_benches::silero_vad::{run_silero, SileroFrames, SileroVad, SILERO_VERSION};
-use recresp_benches::speech_score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
-use recresp_benches::speech_testset::{
+use recresp_benches::peers::silero_vad::{run_silero, SileroFrames, SileroVad, SILERO_VERSION};
+use recresp_benches::signals::music::Style;
+use recresp_benches::signals::noise::NoiseKind;
+use recresp_benches::speech::score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
+use recresp_benches::speech::testset::{
     make_case, music_only, noise_only, select, Condition, LEAD_SAMPLES,
 };
 

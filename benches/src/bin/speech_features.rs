@@ -34,12 +34,12 @@
 use std::io::Write;
 
 use recresp_benches::corpus::{self, Prompt};
-use recresp_benches::music::Style;
-use recresp_benches::noise::{self, NoiseKind};
-use recresp_benches::source_eval::excerpt;
-use recresp_benches::speech_corpus::{self, Kind, Role, Source};
-use recresp_benches::speech_deaf::{self, Scenario};
-use recresp_benches::speech_testset::{
+use recresp_benches::signals::music::Style;
+use recresp_benches::signals::noise::{self, NoiseKind};
+use recresp_benches::speech::deaf::{self, Scenario};
+use recresp_benches::speech::source_corpus::{self, Kind, Role, Source};
+use recresp_benches::speech::source_eval::excerpt;
+use recresp_benches::speech::testset::{
     ground_truth, is_speech_prompt, make_case, mix_case, music_only, noise_only, select, Condition,
     Truth, FRAME, LEAD_SAMPLES, TAIL_SAMPLES,
 };
@@ -247,7 +247,7 @@ fn main() -> Result<(), String> {
         }
     }
     // Nor the answers of the "never deaf" scenarios (`speech_deaf`).
-    for p in speech_deaf::answers(&corpus) {
+    for p in deaf::answers(&corpus) {
         excluded.insert(p.path.clone());
     }
     let pool = select(&corpus, 0).babble_pool;
@@ -274,7 +274,7 @@ fn main() -> Result<(), String> {
     if !base_only {
         let mut sources = Vec::new();
         for kind in [Kind::Music, Kind::Sound, Kind::Voice] {
-            sources.extend(speech_corpus::sources(kind, Role::Train)?);
+            sources.extend(source_corpus::sources(kind, Role::Train)?);
         }
         if let Some(only) = &only {
             for name in only {
@@ -323,7 +323,7 @@ fn main() -> Result<(), String> {
         let other = train[(pi + 1) % train.len()].0;
         for (si, scenario) in DEAF_SCENARIOS.into_iter().enumerate() {
             let seed = SEED_BASE + 70_000_000 + (pi * 10 + si) as u64;
-            let Some(case) = speech_deaf::build(scenario, prompt, other, seed) else {
+            let Some(case) = deaf::build(scenario, prompt, other, seed) else {
                 continue;
             };
             let label = |i: usize| {

@@ -1,7 +1,7 @@
 //! Scores recresp's speech detector, Silero VAD and WebRTC's VAD (mode 3) by source, on the
 //! corpus of `benches/speech-sources.tsv`: the held-out sources (never trained or tuned on)
 //! apart from the trained ones. The rows and how each is built are in
-//! `recresp_benches::source_eval`; the scoring is `speech_eval`'s (onset −100…+300 ms, end
+//! `recresp_benches::speech::source_eval`; the scoring is `speech_eval`'s (onset −100…+300 ms, end
 //! −300…+1000 ms; recresp learns the noise during each file's 3 s lead).
 //!
 //! Run: `cargo run --release -p recresp-benches --bin speech_sources`
@@ -17,15 +17,15 @@
 
 use std::cell::RefCell;
 
-use recresp_benches::silero_vad::{run_silero, SileroFrames, SileroVad, SILERO_VERSION};
-use recresp_benches::source_eval::{
+use recresp_benches::peers::silero_vad::{run_silero, SileroFrames, SileroVad, SILERO_VERSION};
+use recresp_benches::speech::score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
+use recresp_benches::speech::source_corpus::{self, Kind, Role, Source};
+use recresp_benches::speech::source_eval::{
     alone_lines, answers, before_answer_line, listen_at, lone_line, onset_in_window, peer_onset,
     records_the_answer, run_recorder, speech_case, Under, ALONE_DBFS, ALONE_SECONDS,
     BEFORE_ANSWERS, BEFORE_BLIPS, LONE_BLIPS, LONE_RUNS,
 };
-use recresp_benches::speech_corpus::{self, Kind, Role, Source};
-use recresp_benches::speech_score::{judge, run_recresp, run_webrtc, Answer, Emitted, Verdict};
-use recresp_benches::speech_testset::LEAD_SAMPLES;
+use recresp_benches::speech::testset::LEAD_SAMPLES;
 use recresp_core::CompletionReason;
 
 /// A detector run over one file: the events it emitted, in order.
@@ -73,9 +73,9 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         Role::Held => "held-out sources (never trained or tuned on)",
         Role::Train => "trained sources",
     };
-    let music = speech_corpus::sources(Kind::Music, role)?;
-    let sounds = speech_corpus::sources(Kind::Sound, role)?;
-    let voices = speech_corpus::sources(Kind::Voice, role)?;
+    let music = source_corpus::sources(Kind::Music, role)?;
+    let sounds = source_corpus::sources(Kind::Sound, role)?;
+    let voices = source_corpus::sources(Kind::Voice, role)?;
     let names = |s: &[Source]| {
         s.iter()
             .map(|s| s.info.name.clone())

@@ -9,8 +9,8 @@
 //! noise, the file is traced as it is).
 
 use recresp_benches::corpus::{self, Prompt};
-use recresp_benches::noise::NoiseKind;
-use recresp_benches::speech_testset::{ground_truth, make_case, select, Condition, LEAD_SAMPLES};
+use recresp_benches::signals::noise::NoiseKind;
+use recresp_benches::speech::testset::{ground_truth, make_case, select, Condition, LEAD_SAMPLES};
 use recresp_core::speech::{BandAnalyzer, FrameClassifier};
 use recresp_core::SampleRate;
 

@@ -205,6 +205,7 @@ impl BandAnalyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::synth::Lcg;
 
     fn levels_of(rate: SampleRate, f_hz: f64, amplitude: f64) -> BandLevelsQ16 {
         let mut a = BandAnalyzer::new(rate);
@@ -267,10 +268,10 @@ mod tests {
 
     #[test]
     fn levels_are_the_exact_filtered_energies() {
-        let mut seed: u32 = 1;
+        let mut rng = Lcg::new(1);
         let signal: Vec<i16> = (0..2000)
             .map(|i| {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let seed = rng.next_u32();
                 // A strongly low-pass signal plus a little noise: the worst case for the
                 // high band, whose energy is tiny next to the lag sums.
                 let tone = 20_000.0 * (i as f64 * 0.05).sin();

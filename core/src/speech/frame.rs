@@ -18,7 +18,7 @@
 //! network accepts cannot hold them down.
 
 use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
-use super::features::{BandView, FeatureState, Features, FEATURE_COUNT};
+use super::features::{BandView, FeatureState, Features};
 use super::log2::DB_Q16;
 use super::net;
 use super::noise_floor::{bound, NoiseFloor, Speed, NO_CAP_Q16};
@@ -196,16 +196,19 @@ impl FrameClassifier {
     }
 
     /// Each band's noise floor, log2 Q16 (for tracing and tests).
+    #[cfg(feature = "eval-internals")]
     pub fn floors_q16(&self) -> [i32; BAND_COUNT] {
         self.floors.map(|f| f.floor_q16())
     }
 
     /// Each band's mean noise level, log2 Q16 (for tracing and tests).
+    #[cfg(feature = "eval-internals")]
     pub fn means_q16(&self) -> [i32; BAND_COUNT] {
         self.floors.map(|f| f.mean_q16())
     }
 
     /// Each band's noise deviation, log2 Q16 (for tracing and tests).
+    #[cfg(feature = "eval-internals")]
     pub fn devs_q16(&self) -> [i32; BAND_COUNT] {
         self.floors.map(|f| f.dev_q16())
     }
@@ -240,6 +243,7 @@ impl FrameClassifier {
 
     /// [`feed`](Self::feed), also returning the completed frame's network features and
     /// logit (for the training dump and tracing).
+    #[cfg(feature = "eval-internals")]
     pub fn feed_traced(&mut self, samples: &[i16]) -> (usize, Option<(FrameLevel, Features, i32)>) {
         let (used, levels) = self.bands.feed(samples);
         (used, levels.map(|l| self.judge(l)))
@@ -248,6 +252,7 @@ impl FrameClassifier {
     /// [`feed_traced`](Self::feed_traced) with an untrained network in place of the
     /// committed one (every logit 0: the excess thresholds alone decide), so that the
     /// training dump does not depend on the weights it is used to fit.
+    #[cfg(feature = "eval-internals")]
     pub fn feed_untrained(
         &mut self,
         samples: &[i16],
@@ -256,17 +261,19 @@ impl FrameClassifier {
         (used, levels.map(|l| self.judge_traced(l, |_| 0)))
     }
 
+    #[cfg(feature = "eval-internals")]
     fn judge(&mut self, levels: BandLevelsQ16) -> (FrameLevel, Features, i32) {
         self.judge_traced(levels, net::logit_q8)
     }
 
     /// [`judge_with`](Self::judge_with), also returning the frame's features.
+    #[cfg(feature = "eval-internals")]
     fn judge_traced(
         &mut self,
         levels: BandLevelsQ16,
         network: impl Fn(&Features) -> i32,
     ) -> (FrameLevel, Features, i32) {
-        let mut features = [0; FEATURE_COUNT];
+        let mut features: Features = Default::default();
         let (judgement, logit) = self.judge_with(levels, network, Some(&mut features));
         (judgement.level, features, logit)
     }

@@ -31,20 +31,26 @@ mod net;
 mod net_weights;
 mod noise_floor;
 
-// Public only for the benchmarks: the peer detectors (WebRTC VAD, Silero VAD) are run behind
-// the same endpointing (`Endpointer`, `FrameLevel`), and `speech_trace` prints the frame
-// classifier's levels and floors (`BandAnalyzer`, `FrameClassifier`), and `speech_features`
-// dumps the network's inputs for its training (`FEATURE_COUNT`). A host never needs them.
-#[doc(hidden)]
+// The detector's stages, for the evaluation under `benches/` only (feature
+// `eval-internals`, not for hosts): the peer detectors (WebRTC VAD, Silero VAD) are run
+// behind the same endpointing (`Endpointer`), `speech_trace` prints the frame classifier's
+// levels and floors (`BandAnalyzer`, `FrameClassifier`, `Judgement`), and `speech_features`
+// dumps the network's inputs for its training (`FEATURE_COUNT`).
+#[cfg(feature = "eval-internals")]
 pub use bands::BandAnalyzer;
-#[doc(hidden)]
+#[cfg(feature = "eval-internals")]
 pub use endpoint::Endpointer;
-#[doc(hidden)]
+#[cfg(feature = "eval-internals")]
 pub use features::FEATURE_COUNT;
 pub use frame::FrameLevel;
-#[doc(hidden)]
+#[cfg(feature = "eval-internals")]
 pub use frame::{FrameClassifier, Judgement};
 pub use log2::DB_Q16;
+
+#[cfg(not(feature = "eval-internals"))]
+use endpoint::Endpointer;
+#[cfg(not(feature = "eval-internals"))]
+use frame::FrameClassifier;
 
 use crate::SampleRate;
 use bands::FRAME_MS;

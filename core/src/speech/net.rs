@@ -95,6 +95,7 @@ const _: () = assert!(HIDDEN <= UNITS && FEATURE_COUNT <= 27);
 mod tests {
     use super::*;
     use crate::speech::features::FEATURE_LIMIT;
+    use crate::synth::Lcg;
 
     /// The network as written down: each hidden unit's row of weights in turn.
     fn logit_by_rows(features: &Features) -> i32 {
@@ -111,11 +112,11 @@ mod tests {
 
     #[test]
     fn grouped_evaluation_matches_the_rows() {
-        let mut seed: u32 = 12_345;
+        let mut rng = Lcg::new(12_345);
         let mut signs = [false; 2];
         for n in 0..20_000 {
             let f: Features = core::array::from_fn(|_| {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let seed = rng.next_u32();
                 // Small features (the usual range) and full-range ones in turn.
                 let v = (seed >> 16) as i16 as i32;
                 let v = if n % 2 == 0 { v / 16 } else { v };

@@ -32,11 +32,16 @@ impl NoiseKind {
 /// The benches' deterministic generator (SplitMix64), from the harness.
 pub use recresp_harness::rng::SplitMix64 as Rng;
 
-/// A standard normal draw from `rng` (Box–Muller).
+/// A standard normal value from two uniform ones (Box–Muller): `u1` in (0, 1], `u2` in
+/// [0, 1).
+pub fn box_muller(u1: f64, u2: f64) -> f64 {
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+/// A standard normal draw from `rng`.
 fn gaussian(rng: &mut Rng) -> f64 {
     let u1 = 1.0 - rng.uniform();
-    let u2 = rng.uniform();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    box_muller(u1, rng.uniform())
 }
 
 /// A direct-form-I biquad in `f64`.

@@ -18,8 +18,8 @@
 use recresp_core::speech::{Endpointer, FrameLevel};
 use recresp_core::{SampleRate, SpeechConfig, SpeechDetector, SpeechEvent};
 
-use crate::speech_testset::{FRAME, PER_MS};
-use crate::webrtc_vad::WebRtcVad;
+use crate::peers::webrtc_vad::WebRtcVad;
+use crate::speech::testset::{FRAME, PER_MS};
 
 /// What a detector reported for one file, in samples.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

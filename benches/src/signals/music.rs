@@ -18,7 +18,7 @@
 //! the sample rate (no aliasing). Signals are returned at unit RMS; [`render_dbfs`] scales
 //! them to 16-bit samples at a given RMS level.
 
-use crate::noise::Rng;
+use crate::signals::noise::Rng;
 use std::f64::consts::PI;
 
 /// A style of synthesized music.
@@ -421,7 +421,7 @@ fn vocal_part(out: &mut [f64], fs: f64, plan: &Plan, rng: &mut Rng) {
 }
 
 fn normalize(mut x: Vec<f64>) -> Vec<f64> {
-    let rms = crate::noise::rms(&x);
+    let rms = crate::signals::noise::rms(&x);
     if rms > 0.0 {
         x.iter_mut().for_each(|v| *v /= rms);
     }
@@ -443,7 +443,10 @@ pub fn render(style: Style, rate_hz: u32, len: usize, seed: u64) -> Vec<f64> {
             vocal_part(&mut out, fs, &plan, &mut rng);
             let mut pad = vec![0.0; len];
             pad_part(&mut pad, fs, &plan, 1.0);
-            let (v, p) = (crate::noise::rms(&out), crate::noise::rms(&pad));
+            let (v, p) = (
+                crate::signals::noise::rms(&out),
+                crate::signals::noise::rms(&pad),
+            );
             // The pad 12 dB under the voice.
             let scale = if p > 0.0 { 0.25 * v / p } else { 0.0 };
             out.iter_mut().zip(&pad).for_each(|(o, p)| *o += scale * p);
@@ -497,7 +500,10 @@ mod tests {
                 let c = render(style, rate, rate as usize, 2);
                 assert_eq!(a, b, "{style:?}");
                 assert_ne!(a, c, "{style:?}");
-                assert!((crate::noise::rms(&a) - 1.0).abs() < 1e-9, "{style:?}");
+                assert!(
+                    (crate::signals::noise::rms(&a) - 1.0).abs() < 1e-9,
+                    "{style:?}"
+                );
                 assert!(a.iter().all(|v| v.is_finite()));
             }
         }
@@ -516,7 +522,7 @@ mod tests {
         // The pad never falls silent within a piece: every 100 ms holds energy.
         let x = render(Style::Pad, 8000, 8000 * 4, 5);
         for (i, block) in x.chunks(800).enumerate().skip(1) {
-            assert!(crate::noise::rms(block) > 0.1, "block {i}");
+            assert!(crate::signals::noise::rms(block) > 0.1, "block {i}");
         }
     }
 }

@@ -6,6 +6,8 @@
 //! rounded once, saturating at the 16-bit range (so two 0 dBm0 tones clip, as they would on a
 //! real 16-bit line). Everything is deterministic: noise and tone phases come from seeds.
 
+use super::noise::box_muller;
+use recresp_core::synth::dtmf_frequencies;
 use recresp_core::Digit;
 use recresp_core::Law;
 use recresp_harness::rng::SplitMix64 as Rng;
@@ -17,7 +19,7 @@ pub fn dbm0_to_amplitude(dbm0: f64) -> f64 {
 
 /// Nominal (low, high) frequencies of a key, in Hz.
 pub fn key_freqs(d: Digit) -> (f64, f64) {
-    let (lo, hi) = recresp_core::synth::dtmf_frequencies(d);
+    let (lo, hi) = dtmf_frequencies(d);
     (lo as f64, hi as f64)
 }
 
@@ -36,14 +38,27 @@ pub fn key_sines(d: Digit, low_dbm0: f64, high_dbm0: f64) -> (Sine, Sine) {
     )
 }
 
-/// All eight DTMF frequencies: rows then columns.
-pub const DTMF_HZ: [f64; 8] = [697.0, 770.0, 852.0, 941.0, 1209.0, 1336.0, 1477.0, 1633.0];
+/// All eight DTMF frequencies: rows (the keys of the first column) then columns (the keys
+/// of the first row), from the core's keypad.
+pub const DTMF_HZ: [f64; 8] = {
+    let rows = [Digit::D1, Digit::D4, Digit::D7, Digit::Star];
+    let columns = [Digit::D1, Digit::D2, Digit::D3, Digit::A];
+    let mut hz = [0.0; 8];
+    let mut i = 0;
+    while i < 4 {
+        hz[i] = dtmf_frequencies(rows[i]).0 as f64;
+        hz[4 + i] = dtmf_frequencies(columns[i]).1 as f64;
+        i += 1;
+    }
+    hz
+};
 
-/// A standard normal draw from `rng` (Box–Muller).
+/// A standard normal draw from `rng`. Its first uniform is floored at 1e-300 rather than
+/// taken as 1 − u (as the line-noise generators do): the suite's signals, and the
+/// fingerprints pinned on them, are built with this draw.
 fn gaussian(rng: &mut Rng) -> f64 {
     let u1 = rng.uniform().max(1e-300);
-    let u2 = rng.uniform();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    box_muller(u1, rng.uniform())
 }
 
 /// One sinusoid of a tone burst.

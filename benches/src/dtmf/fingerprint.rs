@@ -5,10 +5,10 @@
 
 use recresp_core::{DtmfConfig, DtmfEvent, SampleRate};
 
-use crate::dtmf_recresp::events;
-use crate::dtmf_signals::{apply_gain, upsample_2x};
-use crate::dtmf_suite::q24_suite;
-use crate::dtmf_talkoff::Condition;
+use crate::dtmf::recresp::events;
+use crate::dtmf::suite::q24_suite;
+use crate::dtmf::talkoff::Condition;
+use crate::signals::dtmf::{apply_gain, upsample_2x};
 
 /// The events of one set of signals, condensed.
 #[derive(Clone, Debug, PartialEq, Eq)]

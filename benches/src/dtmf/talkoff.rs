@@ -2,7 +2,7 @@
 //! under each condition (gain, then optional G.711 round trip) and counts the digits it
 //! reports; on speech every one is false.
 
-use crate::dtmf_signals::{alaw_round_trip, apply_gain, ulaw_round_trip};
+use crate::signals::dtmf::{alaw_round_trip, apply_gain, ulaw_round_trip};
 
 /// The line coding a condition passes the speech through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

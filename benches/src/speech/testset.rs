@@ -9,8 +9,8 @@
 //! noise (so the detector's hang time can run out and an end be reported).
 
 use crate::corpus::Prompt;
-use crate::music::{self, Style};
-use crate::noise::{self, NoiseKind};
+use crate::signals::music::{self, Style};
+use crate::signals::noise::{self, NoiseKind};
 
 /// 10 ms at 8 kHz.
 pub const FRAME: usize = 80;

@@ -4,7 +4,6 @@
 //! so the evaluation on it measures a source the detector has not met.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::corpus::{self, Prompt};
 
@@ -51,25 +50,16 @@ pub struct Source {
     pub clips: Vec<Prompt>,
 }
 
-/// The workspace root (the parent of `benches/`).
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
 /// The sources file.
 pub fn sources_file() -> PathBuf {
-    workspace_root().join("benches").join("speech-sources.tsv")
+    corpus::workspace_root()
+        .join("benches")
+        .join("speech-sources.tsv")
 }
 
 /// Where the corpus lives: `$RECRESP_SPEECH_CORPUS`, or `target/speech-corpus`.
 pub fn dir() -> PathBuf {
-    match std::env::var_os("RECRESP_SPEECH_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => workspace_root().join("target").join("speech-corpus"),
-    }
+    corpus::built_dir("RECRESP_SPEECH_CORPUS", "speech-corpus")
 }
 
 /// Parses the sources file's text (tab-separated: name, kind, package, files, style, role;
@@ -116,34 +106,14 @@ pub fn list() -> Result<Vec<SourceInfo>, String> {
 /// Builds the corpus with `scripts/make-speech-corpus.sh` unless it is there already (the
 /// script returns at once then), and returns its folder.
 pub fn ensure() -> Result<PathBuf, String> {
-    let out = dir();
-    let script = workspace_root()
-        .join("scripts")
-        .join("make-speech-corpus.sh");
-    let status = Command::new("bash")
-        .arg(&script)
-        .arg(&out)
-        .status()
-        .map_err(|e| format!("{}: {e}", script.display()))?;
-    if !status.success() {
-        return Err(format!("{} failed: {status}", script.display()));
-    }
-    Ok(out)
+    corpus::build("make-speech-corpus.sh", dir())
 }
 
+/// One 8 kHz clip of the corpus.
 fn read_wav(path: &Path) -> Result<Prompt, String> {
-    let reader = hound::WavReader::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let spec = reader.spec();
-    if spec.channels != 1 || spec.sample_rate != 8000 || spec.bits_per_sample != 16 {
-        return Err(format!("{}: not 16-bit mono at 8 kHz", path.display()));
-    }
-    let samples = reader
-        .into_samples::<i16>()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Prompt {
         path: path.to_path_buf(),
-        samples,
+        samples: corpus::read_wav(path, 8000)?,
     })
 }
 
@@ -165,13 +135,7 @@ pub fn load(root: &Path, info: &SourceInfo) -> Result<Source, String> {
         Kind::Voice if info.package == "asterisk-core-sounds-en-wav" => corpus::load_default()?,
         Kind::Voice => {
             let folder = root.join("voice").join(&info.name);
-            let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
-                .map_err(|e| format!("{}: {e}", folder.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "wav"))
-                .collect();
-            paths.sort();
-            paths
+            corpus::wav_files(&folder)?
                 .iter()
                 .map(|p| read_wav(p))
                 .collect::<Result<_, _>>()?

@@ -7,7 +7,7 @@
 //!   `speech_eval` mixes its prompts (3 s lead, the answer, 2 s more) over the role's music or
 //!   sounds (each answer over the next source in turn, from its own offset), or babble of
 //!   six utterances of the role's other voices, at an SNR; or clean, at −30 dB and at +12 dB
-//!   (clipped) from the corpus level (−6 dBFS peak). Scored with `speech_score::judge`.
+//!   (clipped) from the corpus level (−6 dBFS peak). Scored with `score::judge`.
 //! - Through the recorder ([`RecorderLine`]): a prompt of 1.5 s and the beep, then the line
 //!   as heard after listening starts. The level of a source is its RMS over the frames within
 //!   40 dB of its loudest frame (the rule the speech truth uses), so sparse impacts are
@@ -18,10 +18,10 @@ use recresp_core::{CompletionReason, Event, PromptAudio, RecordOptions, Recorder
 use recresp_harness::{drive, Feed, Then};
 
 use crate::corpus::Prompt;
-use crate::noise::{self, NoiseKind, Rng};
-use crate::speech_corpus::Source;
-use crate::speech_deaf::clicks;
-use crate::speech_testset::{ground_truth, mix_case, Case, Truth, FRAME, LEAD_SAMPLES, PER_MS};
+use crate::signals::noise::{self, NoiseKind, Rng};
+use crate::speech::deaf::clicks;
+use crate::speech::source_corpus::Source;
+use crate::speech::testset::{ground_truth, mix_case, Case, Truth, FRAME, LEAD_SAMPLES, PER_MS};
 
 /// Levels of the music-only and sound-only lines, dBFS.
 pub const ALONE_DBFS: [f64; 3] = [-45.0, -30.0, -20.0];
@@ -143,7 +143,7 @@ pub enum Under<'a> {
 
 /// Answer number `i` of a row over `under`.
 pub fn speech_case(answer: &Answer<'_>, i: usize, under: Under<'_>) -> Case {
-    let len = LEAD_SAMPLES + answer.prompt.samples.len() + crate::speech_testset::TAIL_SAMPLES;
+    let len = LEAD_SAMPLES + answer.prompt.samples.len() + crate::speech::testset::TAIL_SAMPLES;
     match under {
         Under::Silence(gain_db) => {
             let g = 10f64.powf(gain_db / 20.0);
@@ -385,10 +385,10 @@ pub fn before_answer_line(blip: Blip, answer: &Answer<'_>, listen: u64, k: usize
 }
 
 /// Whether a detector without a recorder would start a recording on a line where
-/// listening starts at `listen`: an onset after it (as [`crate::speech_score::Answer`]
+/// listening starts at `listen`: an onset after it (as [`crate::speech::score::Answer`]
 /// reads the events).
-pub fn peer_onset(events: &[crate::speech_score::Emitted], listen: u64) -> Option<u64> {
-    crate::speech_score::Answer::from_events(events, listen).onset
+pub fn peer_onset(events: &[crate::speech::score::Emitted], listen: u64) -> Option<u64> {
+    crate::speech::score::Answer::from_events(events, listen).onset
 }
 
 /// Whether an onset is within −100…+300 ms of the truth onset.

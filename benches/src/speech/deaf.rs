@@ -11,9 +11,9 @@
 //! within −100…+300 ms of the reference.
 
 use crate::corpus::Prompt;
-use crate::noise::{self, NoiseKind, Rng};
-use crate::speech_score::{run_recresp, Answer};
-use crate::speech_testset::{ground_truth, Truth, FRAME, LEAD_SAMPLES, PER_MS};
+use crate::signals::noise::{self, NoiseKind, Rng};
+use crate::speech::score::{run_recresp, Answer};
+use crate::speech::testset::{ground_truth, Truth, FRAME, LEAD_SAMPLES, PER_MS};
 
 /// The answer's speech level (RMS over its speech frames): a quiet caller, 20 dB under the
 /// tone burst.
