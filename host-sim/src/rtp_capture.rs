@@ -17,16 +17,14 @@
 //! open and silent, as after a `--caller` WAV.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use etherparse::defrag::IpDefragPool;
 use etherparse::{EtherType, IpNumber, SlicedPacket, TransportSlice, UdpSlice};
-use pcap_file::pcap::PcapReader;
+use pcap_file::pcap::PcapParser;
 use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionOption;
-use pcap_file::pcapng::{Block, PcapNgReader};
+use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::DataLink;
 use recresp_core::rtp::{PT_G722, PT_PCMA, PT_PCMU};
 use recresp_core::{Event, Fate, Recorder, RtpConfig, RtpError, RtpPacket, RtpReceiver};
@@ -312,22 +310,26 @@ fn pcapng_time(raw: u64, resolution: u8) -> Duration {
 
 /// Reads every UDP datagram of a classic pcap or pcapng file, in capture order.
 pub fn read_capture(path: &Path) -> Result<Vec<Datagram>, SimError> {
-    let io = |source| SimError::Io {
+    let bytes = std::fs::read(path).map_err(|source| SimError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let mut file = File::open(path).map_err(io)?;
-    let mut magic = [0u8; 4];
-    file.read_exact(&mut magic).map_err(io)?;
-    let file = BufReader::new(std::io::Cursor::new(magic).chain(file));
+    })?;
+    parse_capture(&bytes, path)
+}
+
+/// Every UDP datagram of the classic pcap or pcapng capture `bytes`, in capture order;
+/// `path` names the capture in errors.
+fn parse_capture(bytes: &[u8], path: &Path) -> Result<Vec<Datagram>, SimError> {
     let mut out = Datagrams::new();
-    if magic == [0x0A, 0x0D, 0x0D, 0x0A] {
-        let mut r = PcapNgReader::new(file).map_err(|e| bad(path, format!("pcapng: {e}")))?;
+    if bytes.starts_with(&[0x0A, 0x0D, 0x0D, 0x0A]) {
+        let pcapng = |e| bad(path, format!("pcapng: {e}"));
+        let (mut rest, mut parser) = PcapNgParser::new(bytes).map_err(pcapng)?;
         // Link type and timestamp resolution of the current section's interfaces, by
         // interface id.
         let mut interfaces: Vec<(DataLink, u8)> = Vec::new();
-        while let Some(block) = r.next_block() {
-            let block = block.map_err(|e| bad(path, format!("pcapng: {e}")))?;
+        while !rest.is_empty() {
+            let (next, block) = parser.next_block(rest).map_err(pcapng)?;
+            rest = next;
             let (interface, raw_time, data) = match &block {
                 Block::SectionHeader(_) => {
                     interfaces.clear();
@@ -345,7 +347,7 @@ pub fn read_capture(path: &Path) -> Result<Vec<Datagram>, SimError> {
                     interfaces.push((i.linktype, resolution));
                     continue;
                 }
-                // The reader takes the raw timestamp as nanoseconds.
+                // The parser takes the raw timestamp as nanoseconds.
                 Block::EnhancedPacket(p) => (
                     p.interface_id,
                     u64::try_from(p.timestamp.as_nanos()).unwrap_or(u64::MAX),
@@ -361,11 +363,14 @@ pub fn read_capture(path: &Path) -> Result<Vec<Datagram>, SimError> {
             out.frame(link, pcapng_time(raw_time, resolution), data);
         }
     } else {
-        let mut r = PcapReader::new(file)
+        let (mut rest, parser) = PcapParser::new(bytes)
             .map_err(|e| bad(path, format!("neither pcap nor pcapng ({e})")))?;
-        let link = r.header().datalink;
-        while let Some(p) = r.next_packet() {
-            let p = p.map_err(|e| bad(path, format!("pcap: {e}")))?;
+        let link = parser.header().datalink;
+        while !rest.is_empty() {
+            let (next, p) = parser
+                .next_packet(rest)
+                .map_err(|e| bad(path, format!("pcap: {e}")))?;
+            rest = next;
             out.frame(link, p.timestamp, &p.data);
         }
     }
@@ -578,6 +583,9 @@ pub fn parse_ssrc(s: &str) -> Result<u32, String> {
     };
     r.map_err(|e| format!("not an SSRC ({e})"))
 }
+
+#[cfg(test)]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {
