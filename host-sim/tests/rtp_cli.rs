@@ -6,8 +6,9 @@
 //! `mediaReceiveTimeout`; a stream with nothing playable, and other errors, are one line
 //! and exit status 1.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use etherparse::PacketBuilder;
@@ -18,12 +19,7 @@ use recresp_core::{linear_to_ulaw, ulaw_to_linear};
 use recresp_harness::callers::ANSWER_THEN_POUND;
 use recresp_harness::{Script, Step};
 
-fn sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
-        .args(args)
-        .output()
-        .expect("recresp-sim runs")
-}
+use common::{sim, write_wav};
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("recresp-rtp-cli-{}-{name}", std::process::id()));
@@ -39,24 +35,6 @@ fn caller_ulaw() -> Vec<u8> {
     let mut s = vec![0i16; ANSWER_THEN_POUND.samples(rate)];
     ANSWER_THEN_POUND.add_to(rate, &mut s);
     s.iter().map(|&x| linear_to_ulaw(x)).collect()
-}
-
-fn write_wav(path: &PathBuf, samples: &[i16]) {
-    write_wav_at(path, 8000, samples);
-}
-
-fn write_wav_at(path: &PathBuf, rate: u32, samples: &[i16]) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for &s in samples {
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
 }
 
 /// Ethernet/IPv4/UDP frames, 127.0.0.1:40000 -> :5004, one per RTP packet.
@@ -112,7 +90,7 @@ fn a_capture_runs_as_the_wav_does_in_any_order_within_the_window() {
     std::fs::write(p("request.json"), REQUEST).unwrap();
     let audio = caller_ulaw();
     let decoded: Vec<i16> = audio.iter().map(|&b| ulaw_to_linear(b)).collect();
-    write_wav(&d.join("caller.wav"), &decoded);
+    write_wav(&d.join("caller.wav"), SampleRate::Hz8000, &decoded);
     let n = audio.len().div_ceil(160);
     let in_order: Vec<usize> = (0..n).collect();
     // Swap neighbours, and move every tenth packet 6 places later.
@@ -373,7 +351,7 @@ impl Case {
     /// The WAV of μ-law `audio` decoded, as `run --caller` takes it.
     fn wav(&self, name: &str, audio: &[u8]) -> String {
         let decoded: Vec<i16> = audio.iter().map(|&b| ulaw_to_linear(b)).collect();
-        write_wav(&self.dir.join(name), &decoded);
+        write_wav(&self.dir.join(name), SampleRate::Hz8000, &decoded);
         self.path(name)
     }
 
@@ -569,7 +547,11 @@ fn a_key_held_past_one_segment_is_one_press() {
       "prompts": [{"mediaInfo": {"uri": "https://x/prompt.wav"}}],
       "maxSilenceTimeoutInSeconds": 2, "maxRecordDurationInSeconds": 30}"##;
     let case = Case::new("long-key", request);
-    write_wav(&case.dir.join("prompt.wav"), &[0; 16_000]);
+    write_wav(
+        &case.dir.join("prompt.wav"),
+        SampleRate::Hz8000,
+        &[0; 16_000],
+    );
     // The caller speaks from 2.5 s to 11 s, then is silent.
     let script = Script::new(&[
         Step::Quiet(2500),
@@ -696,7 +678,7 @@ fn a_g722_stream_plays_as_its_decoded_16_khz_audio() {
     G722Encoder::new().encode(&pcm, &mut octets).unwrap();
     let mut decoded = vec![0i16; octets.len() * 2];
     G722Decoder::new().decode(&octets, &mut decoded).unwrap();
-    write_wav_at(&case.dir.join("decoded.wav"), 16_000, &decoded);
+    write_wav(&case.dir.join("decoded.wav"), SampleRate::Hz16000, &decoded);
     // 20 ms packets of 160 octets on RFC 3551's 8 kHz clock (timestamps +160).
     let sent = stream(&octets, 20, 9, false);
     let capture = case.capture("g722.pcap", Link::Ethernet, Ip::V4, &sent);

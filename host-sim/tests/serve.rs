@@ -1,13 +1,13 @@
 //! `recresp-sim serve` end to end over HTTP: Graph's responses and errors, the media queue's
 //! notifications, the recordings and their tokens, and the same recording as `recresp-sim run`.
 
-mod serve_common;
+mod common;
 
 use std::time::Duration;
 
+use common::*;
 use recresp_core::SampleRate;
 use serde_json::Value;
-use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -4,16 +4,16 @@
 //! bound and be a success or a Graph error body with a `request-id`; the server must still be
 //! up at the end. The run is seeded, so a failure replays.
 
-mod serve_common;
+mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use common::*;
 use recresp_core::SampleRate;
 use recresp_harness::rng::SplitMix64;
 use serde_json::Value;
-use serve_common::*;
 
 const REQUESTS: usize = 3000;
 const SEED: u64 = 0x5eed_f022;

@@ -1,14 +1,14 @@
 //! `recresp-sim serve` against clients that misbehave: slow ones (header and body read
 //! timeouts, idle connections) and a WAV upload whose header claims 4 GiB.
 
-mod serve_common;
+mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use common::*;
 use serde_json::Value;
-use serve_common::*;
 
 /// Reads until the server closes the connection (or `limit` passes); returns what it sent.
 fn read_to_close(s: &mut TcpStream, limit: Duration) -> (bool, String) {

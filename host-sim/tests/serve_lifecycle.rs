@@ -3,16 +3,16 @@
 //! up and the call is notified terminated with resultInfo. Also what every answer and
 //! notification carries (request ids, Graph's id form, a signed token, v1.0 shapes).
 
-mod serve_common;
+mod common;
 
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use common::*;
 use hmac::{Hmac, Mac};
 use recresp_core::SampleRate;
 use serde_json::{json, Value};
-use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(30);
 /// The documented default signing secret of notification tokens.

@@ -2,7 +2,7 @@
 //! lost or duplicated notification, a bot endpoint that fails, is down or is slow, and
 //! clients that disconnect mid-request. Run with `--nocapture` to see the figures.
 
-mod serve_common;
+mod common;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -10,9 +10,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::*;
 use recresp_core::SampleRate;
 use serde_json::Value;
-use serve_common::*;
 
 /// The tests of this file run one at a time: each measures a server under its own load.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -4,13 +4,13 @@
 //! the call ends, the call and its history stay listed without the recording. The page's
 //! routes answer Graph error bodies on bad input.
 
-mod serve_common;
+mod common;
 
 use std::time::Duration;
 
+use common::*;
 use recresp_core::SampleRate;
 use serde_json::{json, Value};
-use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(30);
 /// The recordResponse of the page's call.

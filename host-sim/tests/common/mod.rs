@@ -1,11 +1,12 @@
-//! Shared pieces of the `recresp-sim serve` tests: the server as a child process, a bot's
-//! callback endpoint that records what it receives (and can fail on purpose), and inputs.
+//! Shared pieces of `recresp-sim`'s tests: the binary run once (`sim`) or as `serve` in a
+//! child process, a bot's callback endpoint that records what it receives (and can fail on
+//! purpose), temporary folders, and inputs (WAV files, the shared caller, a prompt).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,18 +20,30 @@ use serde_json::Value;
 /// `beep.wav`.
 pub const SEED_REQUEST: &str = include_str!("../sdk/seed-request.json");
 
+/// Runs `recresp-sim` with `args` to its end.
+pub fn sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
+        .args(args)
+        .output()
+        .expect("recresp-sim runs")
+}
+
 /// A temporary folder, removed on drop.
 pub struct Dir(pub PathBuf);
 
 impl Dir {
     pub fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("recresp-serve-{}-{name}", std::process::id()));
+        let d = std::env::temp_dir().join(format!("recresp-sim-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         Dir(d)
     }
     pub fn path(&self, name: &str) -> PathBuf {
         self.0.join(name)
+    }
+    /// The path of `name` in the folder, as a command-line argument.
+    pub fn arg(&self, name: &str) -> String {
+        self.path(name).to_str().unwrap().to_string()
     }
 }
 
@@ -40,10 +53,16 @@ impl Drop for Dir {
     }
 }
 
+/// A mono 16-bit WAV file at `rate`.
 pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) {
+    write_wav_as(path, rate.hz(), 1, samples);
+}
+
+/// A 16-bit WAV file of any rate and channel count (`samples` interleaved).
+pub fn write_wav_as(path: &Path, rate_hz: u32, channels: u16, samples: &[i16]) {
     let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate.hz(),
+        channels,
+        sample_rate: rate_hz,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
