@@ -23,13 +23,16 @@ fn call_dir(name: &str, request: Option<&str>) -> Dir {
     d
 }
 
-/// `recresp-sim run` with the folder's `req.json` and the caller WAV `caller` in it, and
-/// `more` arguments.
-fn run_call(d: &Dir, caller: &str, more: &[&str]) -> Output {
-    let (request, caller) = (d.arg("req.json"), d.arg(caller));
-    let mut args = vec!["run", "--request", &request, "--caller", &caller];
-    args.extend_from_slice(more);
-    sim(&args)
+/// `recresp-sim run` with the folder's `req.json` and the caller WAV `caller` in it, each
+/// option of `files` naming a file in the folder, and `more` arguments.
+fn run_call(d: &Dir, caller: &str, files: &[(&str, &str)], more: &[&str]) -> Output {
+    let mut args = vec!["run".to_string(), "--request".into(), d.arg("req.json")];
+    args.extend(["--caller".into(), d.arg(caller)]);
+    for (option, name) in files {
+        args.extend([option.to_string(), d.arg(name)]);
+    }
+    args.extend(more.iter().map(|a| a.to_string()));
+    sim(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 const REQUEST: &str = r##"{"clientContext": "ctx-1", "stopTones": ["#"], "playBeep": false,
@@ -42,18 +45,8 @@ fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
 #[test]
 fn run_prints_the_response_and_writes_the_outputs() {
     let d = call_dir("run", Some(REQUEST));
-    let out = run_call(
-        &d,
-        "caller.wav",
-        &[
-            "--recording",
-            &d.arg("rec.wav"),
-            "--notification",
-            &d.arg("note.json"),
-            "--call-id",
-            "call-42",
-        ],
-    );
+    let files = [("--recording", "rec.wav"), ("--notification", "note.json")];
+    let out = run_call(&d, "caller.wav", &files, &["--call-id", "call-42"]);
     assert!(
         out.status.success(),
         "{}",
@@ -119,16 +112,9 @@ fn the_same_inputs_give_byte_identical_outputs() {
         &caller(SampleRate::Hz16000),
     );
     let go = |tag: &str| {
-        let out = run_call(
-            &d,
-            "caller.wav",
-            &[
-                "--recording",
-                &d.arg(&format!("{tag}.wav")),
-                "--notification",
-                &d.arg(&format!("{tag}.json")),
-            ],
-        );
+        let (rec, note) = (format!("{tag}.wav"), format!("{tag}.json"));
+        let files = [("--recording", rec.as_str()), ("--notification", &note)];
+        let out = run_call(&d, "caller.wav", &files, &[]);
         assert!(out.status.success());
         (
             std::fs::read(d.path(&format!("{tag}.wav"))).unwrap(),
@@ -162,13 +148,8 @@ fn an_invalid_request_is_a_graph_bad_request() {
         (r#"{"clientContext": "\ud83d"}"#, "unpaired surrogate"),
     ] {
         std::fs::write(d.path("req.json"), body).unwrap();
-        let outputs = [
-            "--recording",
-            &d.arg("rec.wav"),
-            "--notification",
-            &d.arg("note.json"),
-        ];
-        let out = run_call(&d, "caller.wav", &outputs);
+        let files = [("--recording", "rec.wav"), ("--notification", "note.json")];
+        let out = run_call(&d, "caller.wav", &files, &[]);
         assert_eq!(out.status.code(), Some(2), "{body}");
         let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(err["error"]["code"], "BadRequest");
@@ -183,7 +164,7 @@ fn an_invalid_request_is_a_graph_bad_request() {
 fn a_body_that_is_not_utf8_is_a_bad_request() {
     let d = call_dir("utf8", None);
     std::fs::write(d.path("req.json"), b"{\"clientContext\": \"caf\xe9\"}").unwrap();
-    let out = run_call(&d, "caller.wav", &[]);
+    let out = run_call(&d, "caller.wav", &[], &[]);
     assert_eq!(out.status.code(), Some(2));
     let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(err["error"]["code"], "BadRequest");
@@ -198,13 +179,8 @@ fn outputs_of_an_earlier_run_never_survive() {
     let d = call_dir("stale", None);
     let run = |body: &str, caller: &str| {
         std::fs::write(d.path("req.json"), body).unwrap();
-        let outputs = [
-            "--recording",
-            &d.arg("rec.wav"),
-            "--notification",
-            &d.arg("note.json"),
-        ];
-        run_call(&d, caller, &outputs)
+        let files = [("--recording", "rec.wav"), ("--notification", "note.json")];
+        run_call(&d, caller, &files, &[])
     };
     let exists = |name: &str| d.path(name).exists();
     assert!(run(REQUEST, "caller.wav").status.success());
@@ -241,16 +217,11 @@ fn outputs_of_an_earlier_run_never_survive() {
 #[test]
 fn an_output_that_cannot_be_written_never_says_200() {
     let d = call_dir("unwritable", Some(REQUEST));
-    let out = run_call(
-        &d,
-        "caller.wav",
-        &[
-            "--recording",
-            &d.arg("no-such-folder/rec.wav"),
-            "--notification",
-            &d.arg("note.json"),
-        ],
-    );
+    let files = [
+        ("--recording", "no-such-folder/rec.wav"),
+        ("--notification", "note.json"),
+    ];
+    let out = run_call(&d, "caller.wav", &files, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         out.stdout.is_empty(),
@@ -278,7 +249,7 @@ fn a_bad_wav_is_a_one_line_error() {
         ("text.wav", "WAV"),
         ("missing.wav", "missing.wav"),
     ] {
-        let out = run_call(&d, name, &["--notification", &d.arg("note.json")]);
+        let out = run_call(&d, name, &[("--notification", "note.json")], &[]);
         assert_eq!(out.status.code(), Some(1), "{name}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{name}: {err}");
@@ -303,12 +274,12 @@ fn prompts_are_found_in_the_media_folder_or_fail() {
     };
     let run = |uri: &str, media: bool| {
         std::fs::write(d.path("req.json"), body(uri)).unwrap();
-        let (note, media_dir) = (d.arg("note.json"), d.arg("media"));
-        let mut more = vec!["--notification", &note, "-v"];
+        let media_dir = d.arg("media");
+        let mut more = vec!["-v"];
         if media {
             more.extend(["--media", &media_dir]);
         }
-        let out = run_call(&d, "caller.wav", &more);
+        let out = run_call(&d, "caller.wav", &[("--notification", "note.json")], &more);
         assert!(out.status.success());
         (
             read_json(d.path("note.json")),
@@ -410,13 +381,8 @@ fn seconds_after(texts: &[String], prefix: &str) -> f64 {
 #[test]
 fn run_draws_what_the_recorder_decided() {
     let d = call_dir("timeline", Some(REQUEST));
-    let outputs = [
-        "--recording",
-        &d.arg("rec.wav"),
-        "--timeline",
-        &d.arg("timeline.svg"),
-    ];
-    let out = run_call(&d, "caller.wav", &outputs);
+    let files = [("--recording", "rec.wav"), ("--timeline", "timeline.svg")];
+    let out = run_call(&d, "caller.wav", &files, &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -479,21 +445,21 @@ fn drawing_the_timeline_changes_no_output() {
     let d = call_dir("timeline-same", Some(REQUEST));
     let run = |tag: &str, timeline: bool| {
         let (rec, note, svg) = (
-            d.arg(&format!("{tag}.wav")),
-            d.arg(&format!("{tag}.json")),
-            d.arg(&format!("{tag}.svg")),
+            format!("{tag}.wav"),
+            format!("{tag}.json"),
+            format!("{tag}.svg"),
         );
-        let mut more = vec!["--recording", &rec, "--notification", &note];
+        let mut files = vec![("--recording", rec.as_str()), ("--notification", &note)];
         if timeline {
-            more.extend(["--timeline", &svg]);
+            files.push(("--timeline", &svg));
         }
-        let out = run_call(&d, "caller.wav", &more);
+        let out = run_call(&d, "caller.wav", &files, &[]);
         assert!(out.status.success());
         // The outputs name the recording's file, which differs.
         let named = |text: String| text.replace(&format!("{tag}.wav"), "REC.wav");
         let stdout = named(String::from_utf8(out.stdout).unwrap());
-        let note = named(std::fs::read_to_string(&note).unwrap());
-        (stdout, note, std::fs::read(&rec).unwrap())
+        let note = named(std::fs::read_to_string(d.path(&note)).unwrap());
+        (stdout, note, std::fs::read(d.path(&rec)).unwrap())
     };
     let (plain, drawn) = (run("plain", false), run("drawn", true));
     assert_eq!((&plain.0, &plain.1), (&drawn.0, &drawn.1));
