@@ -26,21 +26,10 @@ GOAL_CHANNELS_PER_CORE=160
 # links the G.711 and G.722 paths and the playout; an aim of 64 KiB is not met).
 GOAL_CODE_FLASH_BYTES=$((80 * 1024))
 cd "$(dirname "$0")/../firmware-example"
-FW=$PWD
-# FIRMWARE_TARGET=thumbv7em-none-eabihf measures the Cortex-M4F build on mps2-an386 instead.
-TARGET=${FIRMWARE_TARGET:-thumbv7m-none-eabi}
-case $TARGET in
-  thumbv7m-none-eabi) MACHINE=mps2-an385 CPU=cortex-m3 ;;
-  thumbv7em-none-eabihf) MACHINE=mps2-an386 CPU=cortex-m4 ;;
-  *) echo "unknown target $TARGET" >&2; exit 2 ;;
-esac
+. ../scripts/qemu-cost-lib.sh
 ELF=$FW/target/$TARGET/release/recresp-firmware-example
 OUT=$FW/target/cost
 mkdir -p "$OUT"
-
-SYSROOT=$(rustc --print sysroot)
-TOOLS=$(dirname "$(find "$SYSROOT/lib/rustlib" -name llvm-size -type f | head -1)")
-[ -x "$TOOLS/llvm-size" ] || { echo "llvm-size not found: rustup component add llvm-tools" >&2; exit 1; }
 
 cargo build --release --target "$TARGET" -q --bins
 
@@ -57,18 +46,12 @@ awk -v f=$((text + data)) -v a="$audio" 'BEGIN {
 printf 'static RAM: %d bytes (.data %d + .bss %d), stack not included\n' $((data + bss)) "$data" "$bss"
 
 echo "== instructions per frame (QEMU $MACHINE, $CPU)"
-gcc -O2 -Wall -Wextra -shared -fPIC -o "$OUT/insn_between.so" "$FW/qemu-plugin/insn_between.c"
-addr() { "$TOOLS/llvm-nm" "$ELF" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
-start=$(addr recresp_bench_start)
-stop=$(addr recresp_bench_stop)
-QEMU_EXTRA_ARGS="-d plugin -D $OUT/plugin.txt -plugin $OUT/insn_between.so,start=$start,stop=$stop,hist=$OUT/blocks.txt" \
-  ./qemu-run.sh "$MACHINE" "$CPU" "$ELF" > "$OUT/run.log"
+build_plugin "$OUT"
+run_counting "$ELF" recresp_bench_start recresp_bench_stop "$OUT/run.log" "$OUT/plugin.txt" "$OUT/blocks.txt"
 grep -q "firmware: [0-9]* passed, 0 failed" "$OUT/run.log"
 grep -E "recorder state|of which|16-bit storage|peak stack" "$OUT/run.log" | sed "s/^INFO  //"
 frames=$(grep '^outcome ' "$OUT/run.log" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}')
-read -r pushes total largest < <(awk '/^insn_between:/ {
-  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-  print v["stretches"], v["instructions"], v["largest"] }' "$OUT/plugin.txt")
+read -r pushes total largest < <(counts "$OUT/plugin.txt")
 per_frame=$((total / frames))
 echo "frames: $frames (10 ms of 8 kHz G.711 each), recorder calls: $pushes, instructions: $total"
 echo "instructions per 10 ms frame: $per_frame (largest single call: $largest)"
@@ -80,16 +63,12 @@ G722_ELF=$FW/target/$TARGET/release/g722-channel
 read -r g_text g_data g_bss < <("$TOOLS/llvm-size" "$G722_ELF" | awk 'NR==2 {print $1, $2, $3}')
 g_audio=$(cat "$audio_dir"/*.g722 | wc -c)
 echo "flash: $((g_text + g_data)) bytes, of which caller clips $g_audio bytes; code and constants $((g_text + g_data - g_audio)) bytes"
-g_start=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_start" {print "0x" $1}')
-g_stop=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_stop" {print "0x" $1}')
-QEMU_EXTRA_ARGS="-d plugin -D $OUT/g722-plugin.txt -plugin $OUT/insn_between.so,start=$g_start,stop=$g_stop,hist=$OUT/g722-blocks.txt" \
-  ./qemu-run.sh "$MACHINE" "$CPU" "$G722_ELF" > "$OUT/g722-run.log"
+run_counting "$G722_ELF" recresp_bench_start recresp_bench_stop "$OUT/g722-run.log" \
+  "$OUT/g722-plugin.txt" "$OUT/g722-blocks.txt"
 grep -q "g722 channel: [0-9]* passed, 0 failed" "$OUT/g722-run.log"
 grep -E "G.722 channel|peak stack" "$OUT/g722-run.log" | sed "s/^INFO  //"
 g_frames=$(grep '^outcome ' "$OUT/g722-run.log" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}')
-read -r g_calls g_total g_largest < <(awk '/^insn_between:/ {
-  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-  print v["stretches"], v["instructions"], v["largest"] }' "$OUT/g722-plugin.txt")
+read -r g_calls g_total g_largest < <(counts "$OUT/g722-plugin.txt")
 g_per_frame=$((g_total / g_frames))
 echo "frames: $g_frames (10 ms of 16 kHz G.722 each), receiver calls: $g_calls, instructions: $g_total"
 echo "instructions per 10 ms frame: G.711 channel $per_frame, G.722 channel $g_per_frame (largest single call: $g_largest)"

@@ -435,12 +435,20 @@ pub unsafe extern "C" fn recresp_channel_new(
     user: *mut c_void,
     out: *mut *mut recresp_channel,
 ) -> recresp_result {
-    guard(|| {
-        check_ptr(out)?;
-        let plan = Plan::new(kind, telephone_event_pt, on_event, user, Origin::Heap)?;
-        // SAFETY: forwarded contract.
-        unsafe { plan.place(core::ptr::null_mut(), 0, out) }
-    })
+    let (buf, len) = (core::ptr::null_mut(), 0);
+    // SAFETY: forwarded contract.
+    unsafe {
+        make(
+            Origin::Heap,
+            buf,
+            len,
+            kind,
+            telephone_event_pt,
+            on_event,
+            user,
+            out,
+        )
+    }
 }
 
 /// Creates a channel in the caller's storage (no allocation): `len` bytes at `buf`,
@@ -464,9 +472,39 @@ pub unsafe extern "C" fn recresp_channel_init_in(
     user: *mut c_void,
     out: *mut *mut recresp_channel,
 ) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        make(
+            Origin::Caller,
+            buf,
+            len,
+            kind,
+            telephone_event_pt,
+            on_event,
+            user,
+            out,
+        )
+    }
+}
+
+/// `recresp_channel_new` (`Origin::Heap`) and `recresp_channel_init_in` (`Origin::Caller`).
+///
+/// # Safety
+/// As `recresp_channel_init_in`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn make(
+    origin: Origin,
+    buf: *mut c_void,
+    len: usize,
+    kind: u32,
+    telephone_event_pt: u32,
+    on_event: recresp_event_fn,
+    user: *mut c_void,
+    out: *mut *mut recresp_channel,
+) -> recresp_result {
     guard(|| {
         check_ptr(out)?;
-        let plan = Plan::new(kind, telephone_event_pt, on_event, user, Origin::Caller)?;
+        let plan = Plan::new(kind, telephone_event_pt, on_event, user, origin)?;
         // SAFETY: forwarded contract.
         unsafe { plan.place(buf, len, out) }
     })

@@ -233,6 +233,25 @@ unsafe fn set(
     })
 }
 
+/// Sets one field of the settings with `change`, as [`set`] does, validating the result.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+unsafe fn set_field(
+    settings: *mut recresp_settings,
+    change: impl FnOnce(&mut Settings),
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                change(t);
+                Ok(())
+            })
+        })
+    }
+}
+
 /// Sets `initialSilenceTimeoutInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
 ///
 /// # Safety
@@ -243,14 +262,7 @@ pub unsafe extern "C" fn recresp_settings_set_initial_silence_timeout(
     seconds: i64,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.initial_silence_timeout_s = seconds;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.initial_silence_timeout_s = seconds) }
 }
 
 /// Sets `maxSilenceTimeoutInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
@@ -263,14 +275,7 @@ pub unsafe extern "C" fn recresp_settings_set_max_silence_timeout(
     seconds: i64,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.max_silence_timeout_s = seconds;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.max_silence_timeout_s = seconds) }
 }
 
 /// Sets `maxRecordDurationInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
@@ -283,14 +288,7 @@ pub unsafe extern "C" fn recresp_settings_set_max_record_duration(
     seconds: i64,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.max_record_duration_s = seconds;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.max_record_duration_s = seconds) }
 }
 
 /// Sets `playBeep`.
@@ -303,14 +301,7 @@ pub unsafe extern "C" fn recresp_settings_set_play_beep(
     play_beep: bool,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.play_beep = play_beep;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.play_beep = play_beep) }
 }
 
 /// Sets `bargeInAllowed`.
@@ -323,14 +314,7 @@ pub unsafe extern "C" fn recresp_settings_set_barge_in_allowed(
     allowed: bool,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.barge_in_allowed = allowed;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.barge_in_allowed = allowed) }
 }
 
 /// Sets `stopTones` from `len` keypad characters at `keys` (for example `"#*"`, each of
@@ -421,14 +405,7 @@ pub unsafe extern "C" fn recresp_settings_clear_prompt(
     settings: *mut recresp_settings,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.prompt = None;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.prompt = None) }
 }
 
 /// recresp extension: when the recording ends on max silence, keep only `guard_ms`

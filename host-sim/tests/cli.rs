@@ -26,13 +26,7 @@ fn call_dir(name: &str, request: Option<&str>) -> Dir {
 /// `recresp-sim run` with the folder's `req.json` and the caller WAV `caller` in it, each
 /// option of `files` naming a file in the folder, and `more` arguments.
 fn run_call(d: &Dir, caller: &str, files: &[(&str, &str)], more: &[&str]) -> Output {
-    let mut args = vec!["run".to_string(), "--request".into(), d.arg("req.json")];
-    args.extend(["--caller".into(), d.arg(caller)]);
-    for (option, name) in files {
-        args.extend([option.to_string(), d.arg(name)]);
-    }
-    args.extend(more.iter().map(|a| a.to_string()));
-    sim(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    run_in(d, "req.json", caller, files, more)
 }
 
 const REQUEST: &str = r##"{"clientContext": "ctx-1", "stopTones": ["#"], "playBeep": false,

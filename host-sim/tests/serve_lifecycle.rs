@@ -20,14 +20,7 @@ const SECRET: &str = "recresp-sim-notification-signing-key";
 
 fn setup(name: &str, ids: &[&str]) -> Dir {
     let dir = Dir::new(name);
-    std::fs::create_dir_all(dir.path("audio")).unwrap();
-    for id in ids {
-        write_wav(
-            &dir.path(&format!("audio/{id}.wav")),
-            SampleRate::Hz8000,
-            &caller(SampleRate::Hz8000),
-        );
-    }
+    write_callers(&dir, ids, SampleRate::Hz8000);
     dir
 }
 
@@ -245,7 +238,7 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
         let (s, _, _) = act(&c, &server, id, "subscribeToTone", "{}").await;
         assert_eq!(s, 404, "{action}: the call is gone");
     }
-    create_call(&c, &server, "est", &bot).await;
+    create_call(&c, &server, "est", &bot.url).await;
     let (s, _, e) = act(&c, &server, "est", "reject", "{}").await;
     assert_eq!(s, 400, "{e}");
     // keepAlive is 200; other call actions a Graph-shaped 400.
@@ -282,7 +275,7 @@ async fn every_answer_has_request_ids_and_refusals_are_graph_errors() {
     let server = Server::start(&[]);
     let c = client();
     let bot = Bot::start(BotMode::Ok).await;
-    create_call(&c, &server, "w1", &bot).await;
+    create_call(&c, &server, "w1", &bot.url).await;
     // Success: request-id and the client's client-request-id echoed.
     let r = c
         .get(server.url("/v1.0/communications/calls/w1"))
@@ -335,7 +328,7 @@ async fn a_redirecting_bot_is_a_failed_attempt_and_redirects_are_not_followed() 
     let server = Server::start(&["--retries", "3", "--backoff-ms", "20"]);
     let bot = Bot::start(BotMode::RedirectFirst(2)).await;
     let c = client();
-    create_call(&c, &server, "rdr", &bot).await;
+    create_call(&c, &server, "rdr", &bot.url).await;
     let all = bot.wait_for(WAIT, |a| call_states(a).len() >= 2).await;
     assert_eq!(call_states(&all), ["establishing", "established"]);
     // Each of the two notifications: 302, 302, then 200.
@@ -362,7 +355,7 @@ async fn idle_calls_expire() {
     let server = Server::start(&["--call-ttl", "1"]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "ttl", &bot).await;
+    create_call(&c, &server, "ttl", &bot.url).await;
     let all = bot
         .wait_for(Duration::from_secs(10), |a| {
             call_states(a).contains(&"terminated".into())

@@ -94,25 +94,11 @@ async fn two_hundred_concurrent_calls_lose_and_duplicate_nothing() {
         let (c, bot, id) = (c.clone(), bot.clone(), id.clone());
         let base = server.base.clone();
         tasks.push(tokio::spawn(async move {
-            let server = ServerRef(base);
-            let r = c
-                .post(server.url("/v1.0/communications/calls"))
-                .json(&serde_json::json!({"id": id, "callbackUri": bot.url}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 201);
+            create_call(&c, &base, &id, &bot.url).await;
             let mut ops = Vec::new();
             for (action, body) in [("playPrompt", PROMPT), ("recordResponse", RECORD)] {
-                let r = c
-                    .post(server.url(&format!("/beta/communications/calls/{id}/{action}")))
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), 200);
-                let v: Value = r.json().await.unwrap();
+                let (s, _, v) = act(&c, &base, &id, action, body).await;
+                assert_eq!(s, 200);
                 ops.push(v["id"].as_str().unwrap().to_string());
             }
             ops
@@ -173,23 +159,8 @@ async fn two_hundred_concurrent_calls_lose_and_duplicate_nothing() {
     assert_eq!(s["notifications"]["delivered"], 4 * CALLS);
 }
 
-/// A server reachable by a base URL, for tasks that cannot borrow the `Server`.
-struct ServerRef(String);
-
-impl ServerRef {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.0)
-    }
-}
-
 async fn record_on_call(c: &reqwest::Client, server: &Server, id: &str, bot_url: &str) -> String {
-    let r = c
-        .post(server.url("/v1.0/communications/calls"))
-        .json(&serde_json::json!({"id": id, "callbackUri": bot_url}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    create_call(c, server, id, bot_url).await;
     let (s, _, v) = act(c, server, id, "recordResponse", RECORD).await;
     assert_eq!(s, 200);
     v["id"].as_str().unwrap().to_string()
@@ -286,7 +257,7 @@ async fn clients_that_disconnect_mid_request_change_nothing() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     for id in &ids {
-        create_call(&c, &server, id, &bot).await;
+        create_call(&c, &server, id, &bot.url).await;
     }
     let addr = server.base.trim_start_matches("http://").to_string();
     let abandoned = r##"{"clientContext":"abandoned","stopTones":["#"],"playBeep":false}"##;
