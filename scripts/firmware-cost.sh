@@ -32,10 +32,16 @@ OUT=$FW/target/cost
 mkdir -p "$OUT"
 
 cargo build --release --target "$TARGET" -q --bins
+# sizes ELF: prints llvm-size's table and sets text, data and bss.
+sizes() {
+  "$TOOLS/llvm-size" "$1"
+  read -r text data bss < <("$TOOLS/llvm-size" "$1" | awk 'NR==2 {print $1, $2, $3}')
+}
+# frames LOG: the 10 ms frames of every call whose outcome line the firmware printed in LOG.
+frames() { grep '^outcome ' "$1" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}'; }
 
 echo "== flash and static RAM ($TARGET, release)"
-"$TOOLS/llvm-size" "$ELF"
-read -r text data bss < <("$TOOLS/llvm-size" "$ELF" | awk 'NR==2 {print $1, $2, $3}')
+sizes "$ELF"
 # The test audio stored in flash: the G.711 clips and the prompt the build script rendered
 # for this image (the G.722 clip is in the G.722 image only).
 audio_dir=$(dirname "$(ls -t "$FW"/target/$TARGET/release/build/recresp-firmware-example-*/out/prompt.rs | head -1)")
@@ -50,7 +56,7 @@ build_plugin "$OUT"
 run_counting "$ELF" recresp_bench_start recresp_bench_stop "$OUT/run.log" "$OUT/plugin.txt" "$OUT/blocks.txt"
 grep -q "firmware: [0-9]* passed, 0 failed" "$OUT/run.log"
 grep -E "recorder state|of which|16-bit storage|peak stack" "$OUT/run.log" | sed "s/^INFO  //"
-frames=$(grep '^outcome ' "$OUT/run.log" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}')
+frames=$(frames "$OUT/run.log")
 read -r pushes total largest < <(counts "$OUT/plugin.txt")
 per_frame=$((total / frames))
 echo "frames: $frames (10 ms of 8 kHz G.711 each), recorder calls: $pushes, instructions: $total"
@@ -59,15 +65,16 @@ echo "channels per 100 MHz core (1 instruction per cycle): $((100000000 / 100 / 
 
 echo "== the G.722 channel (g722-channel image, QEMU $MACHINE, $CPU)"
 G722_ELF=$FW/target/$TARGET/release/g722-channel
-"$TOOLS/llvm-size" "$G722_ELF"
-read -r g_text g_data g_bss < <("$TOOLS/llvm-size" "$G722_ELF" | awk 'NR==2 {print $1, $2, $3}')
+# The G.711 image's code flash, for the goal below (the G.722 image's sizes come next).
+code=$((text + data - audio))
+sizes "$G722_ELF"
 g_audio=$(cat "$audio_dir"/*.g722 | wc -c)
-echo "flash: $((g_text + g_data)) bytes, of which caller clips $g_audio bytes; code and constants $((g_text + g_data - g_audio)) bytes"
+echo "flash: $((text + data)) bytes, of which caller clips $g_audio bytes; code and constants $((text + data - g_audio)) bytes"
 run_counting "$G722_ELF" recresp_bench_start recresp_bench_stop "$OUT/g722-run.log" \
   "$OUT/g722-plugin.txt" "$OUT/g722-blocks.txt"
 grep -q "g722 channel: [0-9]* passed, 0 failed" "$OUT/g722-run.log"
 grep -E "G.722 channel|peak stack" "$OUT/g722-run.log" | sed "s/^INFO  //"
-g_frames=$(grep '^outcome ' "$OUT/g722-run.log" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}')
+g_frames=$(frames "$OUT/g722-run.log")
 read -r g_calls g_total g_largest < <(counts "$OUT/g722-plugin.txt")
 g_per_frame=$((g_total / g_frames))
 echo "frames: $g_frames (10 ms of 16 kHz G.722 each), receiver calls: $g_calls, instructions: $g_total"
@@ -87,7 +94,6 @@ python3 "$FW/qemu-plugin/attribute.py" "$OUT/g722-disassembly.txt" "$OUT/g722-bl
 
 if [ "$CHECK" = 1 ]; then
   echo "== figures against their goals"
-  code=$((text + data - audio))
   channels=$((100000000 / 100 / per_frame))
   failed=0
   check() { # NAME VALUE OP GOAL

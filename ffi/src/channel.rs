@@ -435,20 +435,9 @@ pub unsafe extern "C" fn recresp_channel_new(
     user: *mut c_void,
     out: *mut *mut recresp_channel,
 ) -> recresp_result {
-    let (buf, len) = (core::ptr::null_mut(), 0);
+    let plan = || Plan::new(kind, telephone_event_pt, on_event, user, Origin::Heap);
     // SAFETY: forwarded contract.
-    unsafe {
-        make(
-            Origin::Heap,
-            buf,
-            len,
-            kind,
-            telephone_event_pt,
-            on_event,
-            user,
-            out,
-        )
-    }
+    unsafe { create(plan, core::ptr::null_mut(), 0, out) }
 }
 
 /// Creates a channel in the caller's storage (no allocation): `len` bytes at `buf`,
@@ -472,39 +461,25 @@ pub unsafe extern "C" fn recresp_channel_init_in(
     user: *mut c_void,
     out: *mut *mut recresp_channel,
 ) -> recresp_result {
+    let plan = || Plan::new(kind, telephone_event_pt, on_event, user, Origin::Caller);
     // SAFETY: forwarded contract.
-    unsafe {
-        make(
-            Origin::Caller,
-            buf,
-            len,
-            kind,
-            telephone_event_pt,
-            on_event,
-            user,
-            out,
-        )
-    }
+    unsafe { create(plan, buf, len, out) }
 }
 
-/// `recresp_channel_new` (`Origin::Heap`) and `recresp_channel_init_in` (`Origin::Caller`).
+/// Creates the channel `plan` gives (once `out` is checked) in the storage at `buf` (`len`
+/// bytes; none for the heap), for `recresp_channel_new` and `recresp_channel_init_in`.
 ///
 /// # Safety
 /// As `recresp_channel_init_in`.
-#[allow(clippy::too_many_arguments)]
-unsafe fn make(
-    origin: Origin,
+unsafe fn create(
+    plan: impl FnOnce() -> Result<Plan, recresp_result>,
     buf: *mut c_void,
     len: usize,
-    kind: u32,
-    telephone_event_pt: u32,
-    on_event: recresp_event_fn,
-    user: *mut c_void,
     out: *mut *mut recresp_channel,
 ) -> recresp_result {
     guard(|| {
         check_ptr(out)?;
-        let plan = Plan::new(kind, telephone_event_pt, on_event, user, origin)?;
+        let plan = plan()?;
         // SAFETY: forwarded contract.
         unsafe { plan.place(buf, len, out) }
     })

@@ -210,12 +210,8 @@ pub unsafe extern "C" fn recresp_settings_error_message(
     len: usize,
     written: *mut usize,
 ) -> recresp_result {
-    guard(|| {
-        // SAFETY: forwarded contract.
-        let s = unsafe { handle_ref(settings) }?;
-        // SAFETY: forwarded contract.
-        unsafe { copy_string_out(s.error.as_bytes(), buf, len, written) }
-    })
+    // SAFETY: forwarded contract.
+    unsafe { copy_out(settings, buf, len, written, |s| Ok(&*s.error)) }
 }
 
 /// Runs a setter on a live handle.
@@ -467,17 +463,13 @@ pub unsafe extern "C" fn recresp_settings_prompt_uri(
     len: usize,
     written: *mut usize,
 ) -> recresp_result {
-    guard(|| {
-        // SAFETY: forwarded contract.
-        let s = unsafe { handle_ref(settings) }?;
-        let p = s
-            .settings
-            .prompt
-            .as_ref()
-            .ok_or(recresp_result::MissingValue)?;
-        // SAFETY: forwarded contract.
-        unsafe { copy_string_out(p.uri.as_bytes(), buf, len, written) }
-    })
+    // SAFETY: forwarded contract.
+    unsafe {
+        copy_out(settings, buf, len, written, |s| {
+            let p = s.settings.prompt.as_ref();
+            Ok(&*p.ok_or(recresp_result::MissingValue)?.uri)
+        })
+    }
 }
 
 /// Copies `clientContext` into `buf` with a NUL (its length without the NUL into
@@ -493,10 +485,30 @@ pub unsafe extern "C" fn recresp_settings_client_context(
     len: usize,
     written: *mut usize,
 ) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        copy_out(settings, buf, len, written, |s| {
+            Ok(&*s.settings.client_context)
+        })
+    }
+}
+
+/// Copies the text `field` takes from the settings into `buf` with a NUL, and its length
+/// without the NUL into `*written`; `field`'s error code otherwise.
+///
+/// # Safety
+/// As `recresp_settings_client_context`.
+unsafe fn copy_out(
+    settings: *const recresp_settings,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+    field: impl FnOnce(&recresp_settings) -> Result<&str, recresp_result>,
+) -> recresp_result {
     guard(|| {
         // SAFETY: forwarded contract.
         let s = unsafe { handle_ref(settings) }?;
         // SAFETY: forwarded contract.
-        unsafe { copy_string_out(s.settings.client_context.as_bytes(), buf, len, written) }
+        unsafe { copy_string_out(field(s)?.as_bytes(), buf, len, written) }
     })
 }
