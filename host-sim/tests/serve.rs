@@ -550,15 +550,8 @@ async fn a_record_after_a_prompt_hears_the_audio_from_where_the_prompt_ended() {
     let after = caller(rate)[4080..].to_vec();
     write_wav(&dir.path("after.wav"), rate, &after);
     std::fs::write(dir.path("request.json"), request).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
-        .args(["run", "--request"])
-        .arg(dir.path("request.json"))
-        .arg("--caller")
-        .arg(dir.path("after.wav"))
-        .arg("--recording")
-        .arg(dir.path("run.wav"))
-        .output()
-        .unwrap();
+    let files = [("--recording", "run.wav")];
+    let out = run_in(&dir, "request.json", "after.wav", &files, &[]);
     assert!(out.status.success(), "{out:?}");
     let want = std::fs::read(dir.path("run.wav"))
         .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
@@ -576,15 +569,7 @@ async fn a_record_after_a_prompt_hears_the_audio_from_where_the_prompt_ended() {
     let all = bot.wait_for(WAIT, |a| !about(a, &r).is_empty()).await;
     let data = &about(&all, &r)[0];
     assert_eq!(media_only(&all).len(), 2, "{all:?}");
-    let got = c
-        .get(data["recordingLocation"].as_str().unwrap())
-        .bearer_auth(data["recordingAccessToken"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let got = get_recording(&c, data).await.bytes().await.unwrap();
     assert_eq!(got.len(), want.len(), "{data}");
     assert!(
         got.as_ref() == want.as_slice(),

@@ -30,6 +30,12 @@ async fn post_json(c: &reqwest::Client, url: &str, body: &Value) -> (u16, Value)
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// POSTs a new call with `body` to `path` on the server: the caller dialling in
+/// (`/recresp/calls`) or the bot placing it.
+async fn new_call(c: &reqwest::Client, server: &Server, path: &str, body: Value) -> (u16, Value) {
+    post_json(c, &server.url(path), &body).await
+}
+
 /// The id in a call notification's resourceUrl.
 fn id_in(n: &Value) -> String {
     n["value"][0]["resourceUrl"]
@@ -49,12 +55,8 @@ async fn incoming_call_answer_record_caller_hangs_up() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     // The caller dials the bot.
-    let (s, call) = post_json(
-        &c,
-        &server.url("/recresp/calls"),
-        &json!({"id": "in-1", "callbackUri": bot.url}),
-    )
-    .await;
+    let call_body = json!({"id": "in-1", "callbackUri": bot.url});
+    let (s, call) = new_call(&c, &server, "/recresp/calls", call_body).await;
     assert_eq!(s, 201, "{call}");
     assert_eq!(call["state"], "incoming");
     assert_eq!(call["direction"], "incoming");
@@ -181,12 +183,8 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     // A call the bot places: establishing → established, direction outgoing.
-    let (s, call) = post_json(
-        &c,
-        &server.url("/beta/communications/calls"),
-        &json!({"id": "0fe0623f-d628-42ed-b4bd-8ac290072cc5", "callbackUri": bot.url}),
-    )
-    .await;
+    let call_body = json!({"id": "0fe0623f-d628-42ed-b4bd-8ac290072cc5", "callbackUri": bot.url});
+    let (s, call) = new_call(&c, &server, "/beta/communications/calls", call_body).await;
     assert_eq!(s, 201, "{call}");
     assert_eq!(call["direction"], "outgoing");
     assert_eq!(call["state"], "establishing");
@@ -219,12 +217,8 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
         ),
     ] {
         let bot = Bot::start(BotMode::Ok).await;
-        let (s, _) = post_json(
-            &c,
-            &server.url("/recresp/calls"),
-            &json!({"id": id, "callbackUri": bot.url}),
-        )
-        .await;
+        let call_body = json!({"id": id, "callbackUri": bot.url});
+        let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
         assert_eq!(s, 201);
         let r = c
             .post(server.url(&format!("/v1.0/communications/calls/{id}/{action}")))
@@ -249,24 +243,16 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     assert_eq!(e["error"]["code"], "NotSupported");
     // A callbackUri that is not http(s) is refused at create.
     for bad in ["ftp://x/y", "not a url", "file:///etc/passwd"] {
-        let (s, e) = post_json(
-            &c,
-            &server.url("/v1.0/communications/calls"),
-            &json!({"callbackUri": bad}),
-        )
-        .await;
+        let call_body = json!({"callbackUri": bad});
+        let (s, e) = new_call(&c, &server, "/v1.0/communications/calls", call_body).await;
         assert_eq!(s, 400, "{bad}: {e}");
         assert!(e["error"]["message"]
             .as_str()
             .unwrap()
             .contains("callbackUri"));
     }
-    let (s, _) = post_json(
-        &c,
-        &server.url("/v1.0/communications/calls"),
-        &json!({"callbackUri": "https://bot.example.com/api/calls"}),
-    )
-    .await;
+    let call_body = json!({"callbackUri": "https://bot.example.com/api/calls"});
+    let (s, _) = new_call(&c, &server, "/v1.0/communications/calls", call_body).await;
     assert_eq!(s, 201, "https is taken");
 }
 
@@ -385,12 +371,8 @@ async fn the_caller_can_hang_up_when_their_audio_ends() {
     let server = Server::start(&["--audio", audio.to_str().unwrap()]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    let (s, _) = post_json(
-        &c,
-        &server.url("/recresp/calls"),
-        &json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true}),
-    )
-    .await;
+    let call_body = json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true});
+    let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
     assert_eq!(s, 201);
     let r = c
         .post(server.url("/beta/communications/calls/bye/answer"))

@@ -127,12 +127,7 @@ async fn two_hundred_concurrent_calls_lose_and_duplicate_nothing() {
         let data = &v["value"][0]["resourceData"];
         if data["@odata.type"] == "#microsoft.graph.recordOperation" {
             assert_eq!(data["completionReason"], "stopToneDetected", "{data}");
-            let r = c
-                .get(data["recordingLocation"].as_str().unwrap())
-                .bearer_auth(data["recordingAccessToken"].as_str().unwrap())
-                .send()
-                .await
-                .unwrap();
+            let r = get_recording(&c, data).await;
             assert_eq!(r.status(), 200);
             wavs.insert(r.bytes().await.unwrap().to_vec());
         }

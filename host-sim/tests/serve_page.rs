@@ -214,15 +214,7 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     assert_eq!(played.status(), 200);
     assert_eq!(played.headers()["content-type"], "audio/wav");
     let played = played.bytes().await.unwrap();
-    let fetched = c
-        .get(done["recordingLocation"].as_str().unwrap())
-        .bearer_auth(done["recordingAccessToken"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let fetched = get_recording(&c, done).await.bytes().await.unwrap();
     assert!(played.len() > 44, "{}", played.len());
     assert_eq!(played, fetched);
     let picture = tags(&html, "img", &format!("/recresp/page/timelines/{op_id}"));

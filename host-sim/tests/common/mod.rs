@@ -352,6 +352,16 @@ pub async fn create_call(c: &reqwest::Client, server: &impl Endpoint, id: &str, 
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 }
 
+/// GETs the recording that a completed recordOperation's resource data `data` names, with
+/// its access token.
+pub async fn get_recording(c: &reqwest::Client, data: &Value) -> reqwest::Response {
+    c.get(data["recordingLocation"].as_str().unwrap())
+        .bearer_auth(data["recordingAccessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+}
+
 /// POSTs an action with a JSON body; returns status, Location and body.
 pub async fn act(
     c: &reqwest::Client,
