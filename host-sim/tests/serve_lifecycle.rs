@@ -36,6 +36,18 @@ async fn new_call(c: &reqwest::Client, server: &Server, path: &str, body: Value)
     post_json(c, &server.url(path), &body).await
 }
 
+/// GETs the call `id`.
+async fn get_call(c: &reqwest::Client, server: &Server, id: &str) -> reqwest::Response {
+    let url = server.url(&format!("/v1.0/communications/calls/{id}"));
+    c.get(url).send().await.unwrap()
+}
+
+/// The resultInfo code and subcode of the call notification `n`.
+fn result_info(n: &Value) -> (Value, Value) {
+    let info = &n["value"][0]["resourceData"]["resultInfo"];
+    (info["code"].clone(), info["subcode"].clone())
+}
+
 /// The id in a call notification's resourceUrl.
 fn id_in(n: &Value) -> String {
     n["value"][0]["resourceUrl"]
@@ -105,14 +117,7 @@ async fn incoming_call_answer_record_caller_hangs_up() {
     for n in &all[1..3] {
         assert_eq!(n["value"][0]["changeType"], "updated");
     }
-    let got: Value = c
-        .get(server.url("/v1.0/communications/calls/in-1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = get_call(&c, &server, "in-1").await.json().await.unwrap();
     assert_eq!(got["state"], "established");
 
     // A recordResponse on /v1.0: the stop tone ends it; no completionReason in v1.0.
@@ -149,17 +154,8 @@ async fn incoming_call_answer_record_caller_hangs_up() {
     );
     let last = all.last().unwrap();
     assert_eq!(last["value"][0]["changeType"], "deleted");
-    let info = &last["value"][0]["resourceData"]["resultInfo"];
-    assert_eq!(
-        (info["code"].clone(), info["subcode"].clone()),
-        (json!(200), json!(4521))
-    );
-    let r = c
-        .get(server.url("/v1.0/communications/calls/in-1"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(result_info(last), (json!(200), json!(4521)));
+    assert_eq!(get_call(&c, &server, "in-1").await.status(), 404);
     // Every notification carried a bearer token signed with the documented secret.
     let auths = bot.authorizations.lock().unwrap().clone();
     assert_eq!(auths.len(), all.len());
@@ -298,11 +294,7 @@ async fn every_answer_has_request_ids_and_refusals_are_graph_errors() {
         assert_eq!(e["error"]["innerError"]["client-request-id"], "mine-2");
     }
     // A path that does not decode (invalid UTF-8 after percent-decoding).
-    let r = c
-        .get(server.url("/v1.0/communications/calls/%FF%FE"))
-        .send()
-        .await
-        .unwrap();
+    let r = get_call(&c, &server, "%FF%FE").await;
     assert_eq!(r.status(), 400);
     assert!(r.headers().contains_key("request-id"));
     let e: Value = r.json().await.unwrap();
@@ -351,17 +343,8 @@ async fn idle_calls_expire() {
         call_states(&all),
         ["establishing", "established", "terminated"]
     );
-    let info = &all.last().unwrap()["value"][0]["resourceData"]["resultInfo"];
-    assert_eq!(
-        (info["code"].clone(), info["subcode"].clone()),
-        (json!(408), json!(8537))
-    );
-    let r = c
-        .get(server.url("/v1.0/communications/calls/ttl"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(result_info(all.last().unwrap()), (json!(408), json!(8537)));
+    assert_eq!(get_call(&c, &server, "ttl").await.status(), 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
