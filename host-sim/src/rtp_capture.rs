@@ -590,7 +590,7 @@ mod fuzz;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use etherparse::PacketBuilder;
+    use recresp_harness::ip::{udp_packets, Ip};
 
     #[test]
     fn ssrc_forms() {
@@ -809,40 +809,12 @@ mod tests {
     /// The IP packets of a UDP datagram 1000 -> 5004 split into fragments of `size` bytes
     /// of IP payload (a multiple of 8), IPv4 or IPv6.
     fn fragments(v6: bool, id: u16, payload: &[u8], size: usize) -> Vec<Vec<u8>> {
-        let builder = if v6 {
-            PacketBuilder::ipv6([1; 16], [2; 16], 64)
+        let ip = if v6 {
+            Ip::V6Fragments(size)
         } else {
-            PacketBuilder::ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
-        }
-        .udp(1000, 5004);
-        let mut whole = Vec::new();
-        builder.write(&mut whole, payload).unwrap();
-        let (header, udp) = whole.split_at(if v6 { 40 } else { 20 });
-        udp.chunks(size)
-            .enumerate()
-            .map(|(i, chunk)| {
-                let offset = (i * size / 8) as u16;
-                let more = (i + 1) * size < udp.len();
-                let mut p = header.to_vec();
-                if v6 {
-                    // Next header: fragment (44), which then names UDP.
-                    p[6] = 44;
-                    let len = (8 + chunk.len()) as u16;
-                    p[4..6].copy_from_slice(&len.to_be_bytes());
-                    p.extend_from_slice(&[17, 0]);
-                    p.extend_from_slice(&(offset << 3 | u16::from(more)).to_be_bytes());
-                    p.extend_from_slice(&u32::from(id).to_be_bytes());
-                } else {
-                    let len = (20 + chunk.len()) as u16;
-                    p[2..4].copy_from_slice(&len.to_be_bytes());
-                    p[4..6].copy_from_slice(&id.to_be_bytes());
-                    let flags = offset | if more { 0x2000 } else { 0 };
-                    p[6..8].copy_from_slice(&flags.to_be_bytes());
-                }
-                p.extend_from_slice(chunk);
-                p
-            })
-            .collect()
+            Ip::V4Fragments(size)
+        };
+        udp_packets(ip, u32::from(id), 1000, 5004, payload)
     }
 
     #[test]

@@ -17,6 +17,7 @@ use recresp_core::rtp::write_packet;
 use recresp_core::SampleRate;
 use recresp_core::{linear_to_ulaw, ulaw_to_linear};
 use recresp_harness::callers::ANSWER_THEN_POUND;
+use recresp_harness::ip::{udp_packets, Ip};
 use recresp_harness::{Script, Step};
 
 use common::{sim, write_wav};
@@ -189,16 +190,6 @@ enum Link {
     Cooked2,
 }
 
-/// How the IP layer carries each datagram.
-#[derive(Clone, Copy, Debug)]
-enum Ip {
-    V4,
-    /// IPv4, every datagram split into fragments of this many bytes (a multiple of 8).
-    V4Fragments(usize),
-    /// IPv6, every datagram split into fragments of this many bytes (a multiple of 8).
-    V6Fragments(usize),
-}
-
 /// One UDP datagram of a capture.
 #[derive(Clone, Debug)]
 struct Sent {
@@ -206,47 +197,6 @@ struct Sent {
     src: u16,
     dst: u16,
     payload: Vec<u8>,
-}
-
-/// The IP packets that carry `d`.
-fn ip_packets(d: &Sent, ip: Ip, id: u16) -> Vec<Vec<u8>> {
-    let v6 = matches!(ip, Ip::V6Fragments(_));
-    let builder = if v6 {
-        PacketBuilder::ipv6([0xFD; 16], [0xFE; 16], 64)
-    } else {
-        PacketBuilder::ipv4([127, 0, 0, 1], [127, 0, 0, 1], 64)
-    }
-    .udp(d.src, d.dst);
-    let mut whole = Vec::new();
-    builder.write(&mut whole, &d.payload).unwrap();
-    let size = match ip {
-        Ip::V4 => return vec![whole],
-        Ip::V4Fragments(n) | Ip::V6Fragments(n) => n,
-    };
-    let (header, udp) = whole.split_at(if v6 { 40 } else { 20 });
-    udp.chunks(size)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let offset = (i * size / 8) as u16;
-            let more = (i + 1) * size < udp.len();
-            let mut p = header.to_vec();
-            if v6 {
-                // Next header: a fragment header (44), which names UDP (17). RFC 8200 §4.5.
-                p[6] = 44;
-                p[4..6].copy_from_slice(&((8 + chunk.len()) as u16).to_be_bytes());
-                p.extend_from_slice(&[17, 0]);
-                p.extend_from_slice(&(offset << 3 | u16::from(more)).to_be_bytes());
-                p.extend_from_slice(&u32::from(id).to_be_bytes());
-            } else {
-                p[2..4].copy_from_slice(&((20 + chunk.len()) as u16).to_be_bytes());
-                p[4..6].copy_from_slice(&id.to_be_bytes());
-                let flags = offset | if more { 0x2000 } else { 0 };
-                p[6..8].copy_from_slice(&flags.to_be_bytes());
-            }
-            p.extend_from_slice(chunk);
-            p
-        })
-        .collect()
 }
 
 /// Writes the datagrams as a classic pcap of link type `link`.
@@ -267,7 +217,7 @@ fn write_capture(path: &PathBuf, link: Link, ip: Ip, sent: &[Sent]) {
     };
     let mut w = PcapWriter::with_header(std::fs::File::create(path).unwrap(), header).unwrap();
     for (i, d) in sent.iter().enumerate() {
-        for packet in ip_packets(d, ip, i as u16) {
+        for packet in udp_packets(ip, i as u32, d.src, d.dst, &d.payload) {
             let mut frame = match link {
                 Link::Ethernet => [vec![0; 12], ether_type.to_vec()].concat(),
                 // Packet type (to us), device type, address length, address (8), protocol.

@@ -27,7 +27,6 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
-use etherparse::PacketBuilder;
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
 use pcap_file::pcapng::blocks::interface_description::{
@@ -37,6 +36,7 @@ use pcap_file::pcapng::blocks::simple_packet::SimplePacketBlock;
 use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::{DataLink, Endianness, TsResolution};
 use recresp_core::rtp::write_packet;
+use recresp_harness::ip::{udp_packets, Ip};
 use recresp_harness::SplitMix64;
 
 use super::{parse_capture, select, StreamFilter};
@@ -59,59 +59,18 @@ const RTCP: [u8; 8] = [0x80, 201, 0, 1, 0, 0, 0, 9];
 
 /// The IP packet carrying `payload` from UDP port 40000 to 5004.
 fn ip(v6: bool, payload: &[u8]) -> Vec<u8> {
-    let builder = if v6 {
-        PacketBuilder::ipv6([0xFD; 16], [0xFE; 16], 64)
+    let ip = if v6 { Ip::V6 } else { Ip::V4 };
+    udp_packets(ip, 0, 40000, 5004, payload).remove(0)
+}
+
+/// The fragments of the datagram `ip` gives, 64 bytes of payload each, in order.
+fn fragments(v6: bool, id: u32, payload: &[u8]) -> Vec<Vec<u8>> {
+    let ip = if v6 {
+        Ip::V6Fragments(64)
     } else {
-        PacketBuilder::ipv4([127, 0, 0, 1], [127, 0, 0, 1], 64)
-    }
-    .udp(40000, 5004);
-    let mut out = Vec::new();
-    builder.write(&mut out, payload).expect("writes to a Vec");
-    out
-}
-
-/// The IPv4 fragments of `ip(false, payload)`, 64 bytes of IP payload each, last first.
-fn fragments_v4(id: u16, payload: &[u8]) -> Vec<Vec<u8>> {
-    let whole = ip(false, payload);
-    let (header, udp) = whole.split_at(20);
-    let mut out: Vec<Vec<u8>> = udp
-        .chunks(64)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let more = (i + 1) * 64 < udp.len();
-            let mut p = header.to_vec();
-            p[2..4].copy_from_slice(&((20 + chunk.len()) as u16).to_be_bytes());
-            p[4..6].copy_from_slice(&id.to_be_bytes());
-            let flags = (i * 8) as u16 | if more { 0x2000 } else { 0 };
-            p[6..8].copy_from_slice(&flags.to_be_bytes());
-            p.extend_from_slice(chunk);
-            p
-        })
-        .collect();
-    out.reverse();
-    out
-}
-
-/// The IPv6 fragments of `ip(true, payload)`, 64 bytes of payload each (RFC 8200 §4.5).
-fn fragments_v6(id: u32, payload: &[u8]) -> Vec<Vec<u8>> {
-    let whole = ip(true, payload);
-    let (header, udp) = whole.split_at(40);
-    udp.chunks(64)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let more = (i + 1) * 64 < udp.len();
-            let mut p = header.to_vec();
-            p[6] = 44;
-            p[4..6].copy_from_slice(&((8 + chunk.len()) as u16).to_be_bytes());
-            p.extend_from_slice(&[17, 0]);
-            p.extend_from_slice(&((i * 8) as u16).wrapping_shl(3).to_be_bytes());
-            let last = p.len() - 1;
-            p[last] |= u8::from(more);
-            p.extend_from_slice(&id.to_be_bytes());
-            p.extend_from_slice(chunk);
-            p
-        })
-        .collect()
+        Ip::V4Fragments(64)
+    };
+    udp_packets(ip, id, 40000, 5004, payload)
 }
 
 /// `ip` behind the link header of `link`.
@@ -179,17 +138,18 @@ fn seeds() -> Vec<Vec<u8>> {
     ];
     // Fragmented datagrams, interleaved with RTCP, over cooked captures: their RTP packets
     // are read only by reassembly.
-    let cooked1: Vec<Vec<u8>> = fragments_v4(1, &stream[0])
+    let cooked1: Vec<Vec<u8>> = fragments(false, 1, &stream[0])
         .into_iter()
+        .rev()
         .chain([ip(false, &RTCP)])
-        .chain(fragments_v4(2, &stream[2]))
+        .chain(fragments(false, 2, &stream[2]).into_iter().rev())
         .map(|p| frame(DataLink::LINUX_SLL, false, &p))
         .collect();
     out.push(pcap(header(DataLink::LINUX_SLL), &cooked1));
-    let cooked2: Vec<Vec<u8>> = fragments_v6(3, &stream[0])
+    let cooked2: Vec<Vec<u8>> = fragments(true, 3, &stream[0])
         .into_iter()
         .chain([ip(true, &RTCP)])
-        .chain(fragments_v6(4, &stream[2]))
+        .chain(fragments(true, 4, &stream[2]))
         .map(|p| frame(DataLink::LINUX_SLL2, true, &p))
         .collect();
     out.push(pcap(header(DataLink::LINUX_SLL2), &cooked2));
