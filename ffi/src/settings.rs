@@ -248,6 +248,21 @@ unsafe fn set_field(
     }
 }
 
+/// Changes the settings with `change`, given the `len` bytes of UTF-8 at `text`, as [`set`]
+/// does.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `text` NULL or `len` readable bytes.
+unsafe fn set_text(
+    settings: *mut recresp_settings,
+    text: *const c_char,
+    len: usize,
+    change: impl FnOnce(&mut recresp_settings, &str) -> Result<(), recresp_result>,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe { set(settings, |s| change(s, str_in(text, len)?)) }
+}
+
 /// Sets `initialSilenceTimeoutInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
 ///
 /// # Safety
@@ -326,8 +341,7 @@ pub unsafe extern "C" fn recresp_settings_set_stop_tones(
 ) -> recresp_result {
     // SAFETY: forwarded contract.
     unsafe {
-        set(settings, |s| {
-            let keys = str_in(keys, len)?;
+        set_text(settings, keys, len, |s, keys| {
             let mut tones: heapless::Vec<&str, { STOP_TONES_MAX }> = heapless::Vec::new();
             for (i, c) in keys.char_indices() {
                 let tone = keys.get(i..i + c.len_utf8()).unwrap_or("");
@@ -357,8 +371,7 @@ pub unsafe extern "C" fn recresp_settings_set_client_context(
 ) -> recresp_result {
     // SAFETY: forwarded contract.
     unsafe {
-        set(settings, |s| {
-            let text = str_in(text, len)?;
+        set_text(settings, text, len, |s, text| {
             s.update(|t| t.set_client_context(text))
         })
     }
