@@ -28,6 +28,10 @@
 //! At 100,000 executions or more, completions, drops, refusals from the callback, refused
 //! requests and RTP packets of every fate must have been reached.
 //!
+//! In the test script (10 M calls, fuzz profile, on 2 shared cores): 15 s; 1.73 M
+//! operations (1.37 M completed, 0.36 M dropped by a new start or a free), 0.89 M calls
+//! from callbacks refused, 0.12 M requests refused, RTP packets of every fate, none failed.
+//!
 //! `#[ignore]`d in the ordinary test run; run with
 //! `cargo test --profile fuzz -p recresp-ffi --test c_api_fuzz -- --ignored --nocapture`.
 #![allow(unsafe_code, missing_docs)]
