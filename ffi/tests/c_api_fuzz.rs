@@ -31,6 +31,8 @@
 //! In the test script (10 M calls, fuzz profile, on 2 shared cores): 15 s; 1.73 M
 //! operations (1.37 M completed, 0.36 M dropped by a new start or a free), 0.89 M calls
 //! from callbacks refused, 0.12 M requests refused, RTP packets of every fate, none failed.
+//! Seed 7, 100 M calls: 78 s, 17.4 M operations (13.7 M completed, 3.6 M dropped), 8.9 M
+//! calls from callbacks refused, none failed.
 //!
 //! `#[ignore]`d in the ordinary test run; run with
 //! `cargo test --profile fuzz -p recresp-ffi --test c_api_fuzz -- --ignored --nocapture`.
