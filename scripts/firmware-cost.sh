@@ -26,27 +26,32 @@ GOAL_CHANNELS_PER_CORE=160
 # links the G.711 and G.722 paths and the playout; an aim of 64 KiB is not met).
 GOAL_CODE_FLASH_BYTES=$((80 * 1024))
 cd "$(dirname "$0")/../firmware-example"
-FW=$PWD
-# FIRMWARE_TARGET=thumbv7em-none-eabihf measures the Cortex-M4F build on mps2-an386 instead.
-TARGET=${FIRMWARE_TARGET:-thumbv7m-none-eabi}
-case $TARGET in
-  thumbv7m-none-eabi) MACHINE=mps2-an385 CPU=cortex-m3 ;;
-  thumbv7em-none-eabihf) MACHINE=mps2-an386 CPU=cortex-m4 ;;
-  *) echo "unknown target $TARGET" >&2; exit 2 ;;
-esac
+. ../scripts/qemu-cost-lib.sh
 ELF=$FW/target/$TARGET/release/recresp-firmware-example
 OUT=$FW/target/cost
 mkdir -p "$OUT"
 
-SYSROOT=$(rustc --print sysroot)
-TOOLS=$(dirname "$(find "$SYSROOT/lib/rustlib" -name llvm-size -type f | head -1)")
-[ -x "$TOOLS/llvm-size" ] || { echo "llvm-size not found: rustup component add llvm-tools" >&2; exit 1; }
-
 cargo build --release --target "$TARGET" -q --bins
+# sizes ELF: prints llvm-size's table and sets text, data and bss.
+sizes() {
+  "$TOOLS/llvm-size" "$1"
+  read -r text data bss < <("$TOOLS/llvm-size" "$1" | awk 'NR==2 {print $1, $2, $3}')
+}
+# measure ELF PREFIX PASSED SHOWN: runs the image ELF counting the instructions between its
+# bench markers (logs in $OUT/PREFIX*), requires the line PASSED, prints its lines matching
+# SHOWN, and sets frames (10 ms frames of every call), calls, total, largest and per_frame.
+measure() {
+  run_counting "$1" recresp_bench_start recresp_bench_stop "$OUT/$2run.log" "$OUT/$2plugin.txt" \
+    "$OUT/$2blocks.txt"
+  grep -q "$3" "$OUT/$2run.log"
+  grep -E "$4" "$OUT/$2run.log" | sed "s/^INFO  //"
+  frames=$(grep '^outcome ' "$OUT/$2run.log" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}')
+  read -r calls total largest < <(counts "$OUT/$2plugin.txt")
+  per_frame=$((total / frames))
+}
 
 echo "== flash and static RAM ($TARGET, release)"
-"$TOOLS/llvm-size" "$ELF"
-read -r text data bss < <("$TOOLS/llvm-size" "$ELF" | awk 'NR==2 {print $1, $2, $3}')
+sizes "$ELF"
 # The test audio stored in flash: the G.711 clips and the prompt the build script rendered
 # for this image (the G.722 clip is in the G.722 image only).
 audio_dir=$(dirname "$(ls -t "$FW"/target/$TARGET/release/build/recresp-firmware-example-*/out/prompt.rs | head -1)")
@@ -57,43 +62,25 @@ awk -v f=$((text + data)) -v a="$audio" 'BEGIN {
 printf 'static RAM: %d bytes (.data %d + .bss %d), stack not included\n' $((data + bss)) "$data" "$bss"
 
 echo "== instructions per frame (QEMU $MACHINE, $CPU)"
-gcc -O2 -Wall -Wextra -shared -fPIC -o "$OUT/insn_between.so" "$FW/qemu-plugin/insn_between.c"
-addr() { "$TOOLS/llvm-nm" "$ELF" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
-start=$(addr recresp_bench_start)
-stop=$(addr recresp_bench_stop)
-QEMU_EXTRA_ARGS="-d plugin -D $OUT/plugin.txt -plugin $OUT/insn_between.so,start=$start,stop=$stop,hist=$OUT/blocks.txt" \
-  ./qemu-run.sh "$MACHINE" "$CPU" "$ELF" > "$OUT/run.log"
-grep -q "firmware: [0-9]* passed, 0 failed" "$OUT/run.log"
-grep -E "recorder state|of which|16-bit storage|peak stack" "$OUT/run.log" | sed "s/^INFO  //"
-frames=$(grep '^outcome ' "$OUT/run.log" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}')
-read -r pushes total largest < <(awk '/^insn_between:/ {
-  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-  print v["stretches"], v["instructions"], v["largest"] }' "$OUT/plugin.txt")
-per_frame=$((total / frames))
-echo "frames: $frames (10 ms of 8 kHz G.711 each), recorder calls: $pushes, instructions: $total"
+build_plugin "$OUT"
+measure "$ELF" "" "firmware: [0-9]* passed, 0 failed" "recorder state|of which|16-bit storage|peak stack"
+echo "frames: $frames (10 ms of 8 kHz G.711 each), recorder calls: $calls, instructions: $total"
 echo "instructions per 10 ms frame: $per_frame (largest single call: $largest)"
 echo "channels per 100 MHz core (1 instruction per cycle): $((100000000 / 100 / per_frame))"
 
+g711_frames=$frames g711_per_frame=$per_frame
+
 echo "== the G.722 channel (g722-channel image, QEMU $MACHINE, $CPU)"
 G722_ELF=$FW/target/$TARGET/release/g722-channel
-"$TOOLS/llvm-size" "$G722_ELF"
-read -r g_text g_data g_bss < <("$TOOLS/llvm-size" "$G722_ELF" | awk 'NR==2 {print $1, $2, $3}')
+# The G.711 image's code flash, for the goal below (the G.722 image's sizes come next).
+code=$((text + data - audio))
+sizes "$G722_ELF"
 g_audio=$(cat "$audio_dir"/*.g722 | wc -c)
-echo "flash: $((g_text + g_data)) bytes, of which caller clips $g_audio bytes; code and constants $((g_text + g_data - g_audio)) bytes"
-g_start=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_start" {print "0x" $1}')
-g_stop=$("$TOOLS/llvm-nm" "$G722_ELF" | awk '$3 == "recresp_bench_stop" {print "0x" $1}')
-QEMU_EXTRA_ARGS="-d plugin -D $OUT/g722-plugin.txt -plugin $OUT/insn_between.so,start=$g_start,stop=$g_stop,hist=$OUT/g722-blocks.txt" \
-  ./qemu-run.sh "$MACHINE" "$CPU" "$G722_ELF" > "$OUT/g722-run.log"
-grep -q "g722 channel: [0-9]* passed, 0 failed" "$OUT/g722-run.log"
-grep -E "G.722 channel|peak stack" "$OUT/g722-run.log" | sed "s/^INFO  //"
-g_frames=$(grep '^outcome ' "$OUT/g722-run.log" | grep -o 'frames=[0-9]*' | awk -F= '{s += $2} END {print s}')
-read -r g_calls g_total g_largest < <(awk '/^insn_between:/ {
-  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-  print v["stretches"], v["instructions"], v["largest"] }' "$OUT/g722-plugin.txt")
-g_per_frame=$((g_total / g_frames))
-echo "frames: $g_frames (10 ms of 16 kHz G.722 each), receiver calls: $g_calls, instructions: $g_total"
-echo "instructions per 10 ms frame: G.711 channel $per_frame, G.722 channel $g_per_frame (largest single call: $g_largest)"
-echo "channels per 100 MHz core (1 instruction per cycle): G.711 $((100000000 / 100 / per_frame)), G.722 $((100000000 / 100 / g_per_frame))"
+echo "flash: $((text + data)) bytes, of which caller clips $g_audio bytes; code and constants $((text + data - g_audio)) bytes"
+measure "$G722_ELF" g722- "g722 channel: [0-9]* passed, 0 failed" "G.722 channel|peak stack"
+echo "frames: $frames (10 ms of 16 kHz G.722 each), receiver calls: $calls, instructions: $total"
+echo "instructions per 10 ms frame: G.711 channel $g711_per_frame, G.722 channel $per_frame (largest single call: $largest)"
+echo "channels per 100 MHz core (1 instruction per cycle): G.711 $((100000000 / 100 / g711_per_frame)), G.722 $((100000000 / 100 / per_frame))"
 
 echo "== many channels in one image (QEMU $MACHINE, $CPU)"
 ./qemu-run.sh "$MACHINE" "$CPU" "$FW/target/$TARGET/release/many-channels" > "$OUT/many.log"
@@ -101,21 +88,20 @@ grep -E "recorders of|peak stack|many channels:" "$OUT/many.log" | sed "s/^INFO 
 
 echo "== where the instructions go (per frame, by recresp source file)"
 "$TOOLS/llvm-objdump" -d -l --no-show-raw-insn "$ELF" > "$OUT/disassembly.txt"
-python3 "$FW/qemu-plugin/attribute.py" "$OUT/disassembly.txt" "$OUT/blocks.txt" "$frames"
+python3 "$FW/qemu-plugin/attribute.py" "$OUT/disassembly.txt" "$OUT/blocks.txt" "$g711_frames"
 echo "== where the G.722 channel's instructions go (per frame, by recresp source file)"
 "$TOOLS/llvm-objdump" -d -l --no-show-raw-insn "$G722_ELF" > "$OUT/g722-disassembly.txt"
-python3 "$FW/qemu-plugin/attribute.py" "$OUT/g722-disassembly.txt" "$OUT/g722-blocks.txt" "$g_frames"
+python3 "$FW/qemu-plugin/attribute.py" "$OUT/g722-disassembly.txt" "$OUT/g722-blocks.txt" "$frames"
 
 if [ "$CHECK" = 1 ]; then
   echo "== figures against their goals"
-  code=$((text + data - audio))
-  channels=$((100000000 / 100 / per_frame))
+  channels=$((100000000 / 100 / g711_per_frame))
   failed=0
   check() { # NAME VALUE OP GOAL
     if [ "$2" "$3" "$4" ]; then echo "  $1: $2 (goal $3 $4): met"
     else echo "  $1: $2 (goal $3 $4): NOT MET" >&2; failed=1; fi
   }
-  check "instructions per 10 ms frame (G.711 channel)" "$per_frame" -le "$GOAL_INSTRUCTIONS_PER_FRAME"
+  check "instructions per 10 ms frame (G.711 channel)" "$g711_per_frame" -le "$GOAL_INSTRUCTIONS_PER_FRAME"
   check "channels per 100 MHz core" "$channels" -ge "$GOAL_CHANNELS_PER_CORE"
   check "code flash (bytes)" "$code" -le "$GOAL_CODE_FLASH_BYTES"
   exit "$failed"

@@ -7,35 +7,19 @@
 # scripts/test-firmware.sh installs, plus gcc.
 set -euo pipefail
 cd "$(dirname "$0")/../firmware-example"
-FW=$PWD
-TARGET=${FIRMWARE_TARGET:-thumbv7m-none-eabi}
-case $TARGET in
-  thumbv7m-none-eabi) MACHINE=mps2-an385 CPU=cortex-m3 ;;
-  thumbv7em-none-eabihf) MACHINE=mps2-an386 CPU=cortex-m4 ;;
-  *) echo "unknown target $TARGET" >&2; exit 2 ;;
-esac
+. ../scripts/qemu-cost-lib.sh
 ELF=$FW/target/$TARGET/release/g722-cost
 OUT=$FW/target/cost-g722
 mkdir -p "$OUT"
 
-SYSROOT=$(rustc --print sysroot)
-TOOLS=$(dirname "$(find "$SYSROOT/lib/rustlib" -name llvm-nm -type f | head -1)")
-[ -x "$TOOLS/llvm-nm" ] || { echo "llvm-nm not found: rustup component add llvm-tools" >&2; exit 1; }
-
 cargo build --release --target "$TARGET" --bin g722-cost -q
-gcc -O2 -Wall -Wextra -shared -fPIC -o "$OUT/insn_between.so" "$FW/qemu-plugin/insn_between.c"
-addr() { "$TOOLS/llvm-nm" "$ELF" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
+build_plugin "$OUT"
 
 echo "== G.722 instructions per 10 ms frame (QEMU $MACHINE, $CPU, opt-level s)"
 for what in encode decode; do
-  start=$(addr "g722_${what}_start")
-  stop=$(addr "g722_${what}_stop")
-  QEMU_EXTRA_ARGS="-d plugin -D $OUT/$what.txt -plugin $OUT/insn_between.so,start=$start,stop=$stop" \
-    ./qemu-run.sh "$MACHINE" "$CPU" "$ELF" > "$OUT/$what.log"
+  run_counting "$ELF" "g722_${what}_start" "g722_${what}_stop" "$OUT/$what.log" "$OUT/$what.txt"
   grep -q "g722: match" "$OUT/$what.log"
-  read -r calls total largest < <(awk '/^insn_between:/ {
-    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-    print v["stretches"], v["instructions"], v["largest"] }' "$OUT/$what.txt")
+  read -r calls total largest < <(counts "$OUT/$what.txt")
   echo "$what: $calls frames, $total instructions: $((total / calls)) per frame (largest $largest)"
 done
 grep -E "g722: (frames|octets)" "$OUT/decode.log" | sed "s/^INFO  //"

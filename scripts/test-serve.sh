@@ -29,15 +29,7 @@ fi
 cargo build -q -p recresp-host-sim
 SIM="$PWD/target/debug/recresp-sim"
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/work-lib.sh
 
 # Inputs: the built-in example's caller audio and prompt; the seed's request.
 "$SIM" demo --out "$WORK/demo" >/dev/null

@@ -126,6 +126,17 @@ static int fail(const char *what, recresp_result r)
     return 1;
 }
 
+/* A buffer of `cap` bytes for a JSON document, `r` being how asking for its capacity went;
+ * NULL when that failed (said on standard error) or memory ran out. */
+static char *json_buffer(recresp_result r, size_t cap)
+{
+    if (r != RECRESP_RESULT_OK) {
+        fail("capacity", r);
+        return NULL;
+    }
+    return malloc(cap);
+}
+
 static int append(struct capture *c, const int16_t *samples, size_t count)
 {
     if (c->count + count > c->capacity) {
@@ -350,11 +361,7 @@ int main(int argc, char **argv)
 
     /* The running operation, as Graph returns it to the request. */
     r = recresp_channel_notification_capacity(run.channel, strlen(a.call_id), n, 0, 0, &cap);
-    if (r != RECRESP_RESULT_OK) {
-        status = fail("capacity", r);
-        goto out;
-    }
-    json = malloc(cap);
+    json = json_buffer(r, cap);
     if (json == NULL) {
         goto out;
     }
@@ -413,11 +420,7 @@ int main(int argc, char **argv)
     sprintf(token, "recresp-sim-%.8s", op_id);
     r = recresp_channel_notification_capacity(run.channel, strlen(a.call_id), strlen(op_id),
                                               strlen(location), strlen(token), &cap);
-    if (r != RECRESP_RESULT_OK) {
-        status = fail("capacity", r);
-        goto out;
-    }
-    json = malloc(cap);
+    json = json_buffer(r, cap);
     if (json == NULL) {
         goto out;
     }

@@ -436,12 +436,9 @@ pub unsafe extern "C" fn recresp_channel_new(
     user: *mut c_void,
     out: *mut *mut recresp_channel,
 ) -> recresp_result {
-    guard(|| {
-        check_ptr(out)?;
-        let plan = Plan::new(kind, telephone_event_pt, on_event, user, Origin::Heap)?;
-        // SAFETY: forwarded contract.
-        unsafe { plan.place(core::ptr::null_mut(), 0, out) }
-    })
+    let plan = || Plan::new(kind, telephone_event_pt, on_event, user, Origin::Heap);
+    // SAFETY: forwarded contract.
+    unsafe { create(plan, core::ptr::null_mut(), 0, out) }
 }
 
 /// Creates a channel in the caller's storage (no allocation): `len` bytes at `buf`,
@@ -465,9 +462,25 @@ pub unsafe extern "C" fn recresp_channel_init_in(
     user: *mut c_void,
     out: *mut *mut recresp_channel,
 ) -> recresp_result {
+    let plan = || Plan::new(kind, telephone_event_pt, on_event, user, Origin::Caller);
+    // SAFETY: forwarded contract.
+    unsafe { create(plan, buf, len, out) }
+}
+
+/// Creates the channel `plan` gives (once `out` is checked) in the storage at `buf` (`len`
+/// bytes; none for the heap), for `recresp_channel_new` and `recresp_channel_init_in`.
+///
+/// # Safety
+/// As `recresp_channel_init_in`.
+unsafe fn create(
+    plan: impl FnOnce() -> Result<Plan, recresp_result>,
+    buf: *mut c_void,
+    len: usize,
+    out: *mut *mut recresp_channel,
+) -> recresp_result {
     guard(|| {
         check_ptr(out)?;
-        let plan = Plan::new(kind, telephone_event_pt, on_event, user, Origin::Caller)?;
+        let plan = plan()?;
         // SAFETY: forwarded contract.
         unsafe { plan.place(buf, len, out) }
     })

@@ -210,12 +210,8 @@ pub unsafe extern "C" fn recresp_settings_error_message(
     len: usize,
     written: *mut usize,
 ) -> recresp_result {
-    guard(|| {
-        // SAFETY: forwarded contract.
-        let s = unsafe { handle_ref(settings) }?;
-        // SAFETY: forwarded contract.
-        unsafe { copy_string_out(s.error.as_bytes(), buf, len, written) }
-    })
+    // SAFETY: forwarded contract.
+    unsafe { copy_out(settings, buf, len, written, |s| Ok(&*s.error)) }
 }
 
 /// Runs a setter on a live handle.
@@ -233,6 +229,40 @@ unsafe fn set(
     })
 }
 
+/// Sets one field of the settings with `change`, as [`set`] does, validating the result.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle.
+unsafe fn set_field(
+    settings: *mut recresp_settings,
+    change: impl FnOnce(&mut Settings),
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set(settings, |s| {
+            s.update(|t| {
+                change(t);
+                Ok(())
+            })
+        })
+    }
+}
+
+/// Changes the settings with `change`, given the `len` bytes of UTF-8 at `text`, as [`set`]
+/// does.
+///
+/// # Safety
+/// `settings` must be NULL or a live handle; `text` NULL or `len` readable bytes.
+unsafe fn set_text(
+    settings: *mut recresp_settings,
+    text: *const c_char,
+    len: usize,
+    change: impl FnOnce(&mut recresp_settings, &str) -> Result<(), recresp_result>,
+) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe { set(settings, |s| change(s, str_in(text, len)?)) }
+}
+
 /// Sets `initialSilenceTimeoutInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
 ///
 /// # Safety
@@ -243,14 +273,7 @@ pub unsafe extern "C" fn recresp_settings_set_initial_silence_timeout(
     seconds: i64,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.initial_silence_timeout_s = seconds;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.initial_silence_timeout_s = seconds) }
 }
 
 /// Sets `maxSilenceTimeoutInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
@@ -263,14 +286,7 @@ pub unsafe extern "C" fn recresp_settings_set_max_silence_timeout(
     seconds: i64,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.max_silence_timeout_s = seconds;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.max_silence_timeout_s = seconds) }
 }
 
 /// Sets `maxRecordDurationInSeconds` (1–120; `RECRESP_RESULT_OUT_OF_RANGE` otherwise).
@@ -283,14 +299,7 @@ pub unsafe extern "C" fn recresp_settings_set_max_record_duration(
     seconds: i64,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.max_record_duration_s = seconds;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.max_record_duration_s = seconds) }
 }
 
 /// Sets `playBeep`.
@@ -303,14 +312,7 @@ pub unsafe extern "C" fn recresp_settings_set_play_beep(
     play_beep: bool,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.play_beep = play_beep;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.play_beep = play_beep) }
 }
 
 /// Sets `bargeInAllowed`.
@@ -323,14 +325,7 @@ pub unsafe extern "C" fn recresp_settings_set_barge_in_allowed(
     allowed: bool,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.barge_in_allowed = allowed;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.barge_in_allowed = allowed) }
 }
 
 /// Sets `stopTones` from `len` keypad characters at `keys` (for example `"#*"`, each of
@@ -346,8 +341,7 @@ pub unsafe extern "C" fn recresp_settings_set_stop_tones(
 ) -> recresp_result {
     // SAFETY: forwarded contract.
     unsafe {
-        set(settings, |s| {
-            let keys = str_in(keys, len)?;
+        set_text(settings, keys, len, |s, keys| {
             let mut tones: heapless::Vec<&str, { STOP_TONES_MAX }> = heapless::Vec::new();
             for (i, c) in keys.char_indices() {
                 let tone = keys.get(i..i + c.len_utf8()).unwrap_or("");
@@ -377,8 +371,7 @@ pub unsafe extern "C" fn recresp_settings_set_client_context(
 ) -> recresp_result {
     // SAFETY: forwarded contract.
     unsafe {
-        set(settings, |s| {
-            let text = str_in(text, len)?;
+        set_text(settings, text, len, |s, text| {
             s.update(|t| t.set_client_context(text))
         })
     }
@@ -421,14 +414,7 @@ pub unsafe extern "C" fn recresp_settings_clear_prompt(
     settings: *mut recresp_settings,
 ) -> recresp_result {
     // SAFETY: forwarded contract.
-    unsafe {
-        set(settings, |s| {
-            s.update(|t| {
-                t.prompt = None;
-                Ok(())
-            })
-        })
-    }
+    unsafe { set_field(settings, |t| t.prompt = None) }
 }
 
 /// recresp extension: when the recording ends on max silence, keep only `guard_ms`
@@ -490,17 +476,13 @@ pub unsafe extern "C" fn recresp_settings_prompt_uri(
     len: usize,
     written: *mut usize,
 ) -> recresp_result {
-    guard(|| {
-        // SAFETY: forwarded contract.
-        let s = unsafe { handle_ref(settings) }?;
-        let p = s
-            .settings
-            .prompt
-            .as_ref()
-            .ok_or(recresp_result::MissingValue)?;
-        // SAFETY: forwarded contract.
-        unsafe { copy_string_out(p.uri.as_bytes(), buf, len, written) }
-    })
+    // SAFETY: forwarded contract.
+    unsafe {
+        copy_out(settings, buf, len, written, |s| {
+            let p = s.settings.prompt.as_ref();
+            Ok(&*p.ok_or(recresp_result::MissingValue)?.uri)
+        })
+    }
 }
 
 /// Copies `clientContext` into `buf` with a NUL (its length without the NUL into
@@ -516,10 +498,30 @@ pub unsafe extern "C" fn recresp_settings_client_context(
     len: usize,
     written: *mut usize,
 ) -> recresp_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        copy_out(settings, buf, len, written, |s| {
+            Ok(&*s.settings.client_context)
+        })
+    }
+}
+
+/// Copies the text `field` takes from the settings into `buf` with a NUL, and its length
+/// without the NUL into `*written`; `field`'s error code otherwise.
+///
+/// # Safety
+/// As `recresp_settings_client_context`.
+unsafe fn copy_out(
+    settings: *const recresp_settings,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+    field: impl FnOnce(&recresp_settings) -> Result<&str, recresp_result>,
+) -> recresp_result {
     guard(|| {
         // SAFETY: forwarded contract.
         let s = unsafe { handle_ref(settings) }?;
         // SAFETY: forwarded contract.
-        unsafe { copy_string_out(s.settings.client_context.as_bytes(), buf, len, written) }
+        unsafe { copy_string_out(field(s)?.as_bytes(), buf, len, written) }
     })
 }

@@ -8,6 +8,7 @@ use recresp_firmware_scenarios::runner::{self, CallMemory, Hooks, JsonBuffer, Ou
 use recresp_firmware_scenarios::scenarios::Scenario;
 
 use crate::board::Led0;
+use crate::qemu_exit::exit;
 use crate::{bench_markers, stack};
 
 /// The goal for the whole run's peak stack (start-up and the request parse included): at
@@ -74,6 +75,37 @@ impl Board {
             stack_recorder: 0,
             repaint_before_push: false,
         }
+    }
+
+    /// Ends the run of the image `name`: notes and prints the peak stack, prints
+    /// `name: N passed, M failed` for `passed` of `total` calls, and exits QEMU with success
+    /// only if every call passed and the peak stack stayed within [`STACK_GOAL`]. Always
+    /// inlined, so it adds no frame.
+    #[inline(always)]
+    pub fn finish(&mut self, name: &str, passed: usize, total: usize) -> ! {
+        self.note_stack(|b| &mut b.stack_total);
+        defmt::info!(
+            "peak stack use: {=usize} bytes; without the request parse: {=usize} bytes; while the recorder runs: {=usize} bytes",
+            self.stack_total,
+            self.stack_after_parse,
+            self.stack_recorder
+        );
+        let stack_ok = self.stack_total <= STACK_GOAL;
+        if !stack_ok {
+            defmt::error!(
+                "FAILED: peak stack {=usize} bytes, over the {=usize}-byte goal",
+                self.stack_total,
+                STACK_GOAL
+            );
+        }
+        let failed = total - passed;
+        defmt::println!(
+            "{=str}: {=usize} passed, {=usize} failed",
+            name,
+            passed,
+            failed
+        );
+        exit(failed == 0 && stack_ok);
     }
 
     /// Peak stack use since the last repaint, recorded in `slot` (and in the total).

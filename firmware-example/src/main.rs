@@ -29,7 +29,7 @@ use recresp_core::{
     SpeechDetector,
 };
 
-use recresp_firmware_example::channel::{self, Board, STACK_GOAL};
+use recresp_firmware_example::channel::{self, Board};
 use recresp_firmware_example::qemu_exit::exit;
 use recresp_firmware_scenarios::runner::{CallMemory, ChannelRecorder, JsonBuffer, JSON_CAPACITY};
 use recresp_firmware_scenarios::scenarios::{RATE, SCENARIOS};
@@ -84,24 +84,7 @@ fn main() -> ! {
         &PROMPT_AUDIO,
         &mut board,
     );
-    let failed = SCENARIOS.len() - passed;
-    board.note_stack(|b| &mut b.stack_total);
-    defmt::info!(
-        "peak stack use: {=usize} bytes; without the request parse: {=usize} bytes; while the recorder runs: {=usize} bytes",
-        board.stack_total,
-        board.stack_after_parse,
-        board.stack_recorder
-    );
-    let stack_ok = board.stack_total <= STACK_GOAL;
-    if !stack_ok {
-        defmt::error!(
-            "FAILED: peak stack {=usize} bytes, over the {=usize}-byte goal",
-            board.stack_total,
-            STACK_GOAL
-        );
-    }
-    defmt::println!("firmware: {=usize} passed, {=usize} failed", passed, failed);
-    exit(failed == 0 && stack_ok);
+    board.finish("firmware", passed, SCENARIOS.len())
 }
 
 /// Writes the channel's recorder into its static slot. Not inlined, so whatever the

@@ -6,13 +6,19 @@
 //!
 //! Used by the host simulator, the core's integration tests, the C API's tests, the benches
 //! and the firmware example. `no_std`, no `alloc`, no `unsafe`: it builds for the firmware's
-//! Cortex-M target as well as for the host, and renders the same samples on both.
+//! Cortex-M target as well as for the host, and renders the same samples on both. The `std`
+//! feature adds [`ip`], the IP packets of UDP datagrams for the host's capture tests.
 #![no_std]
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "std")]
+extern crate std;
 
 pub mod callers;
 pub mod drive;
 pub mod fnv;
+#[cfg(feature = "std")]
+pub mod ip;
 pub mod rng;
 pub mod script;
 

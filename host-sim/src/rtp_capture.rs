@@ -17,16 +17,14 @@
 //! open and silent, as after a `--caller` WAV.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use etherparse::defrag::IpDefragPool;
 use etherparse::{EtherType, IpNumber, SlicedPacket, TransportSlice, UdpSlice};
-use pcap_file::pcap::PcapReader;
+use pcap_file::pcap::PcapParser;
 use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionOption;
-use pcap_file::pcapng::{Block, PcapNgReader};
+use pcap_file::pcapng::{Block, PcapNgParser};
 use pcap_file::DataLink;
 use recresp_core::rtp::{PT_G722, PT_PCMA, PT_PCMU};
 use recresp_core::{Event, Fate, Recorder, RtpConfig, RtpError, RtpPacket, RtpReceiver};
@@ -312,22 +310,26 @@ fn pcapng_time(raw: u64, resolution: u8) -> Duration {
 
 /// Reads every UDP datagram of a classic pcap or pcapng file, in capture order.
 pub fn read_capture(path: &Path) -> Result<Vec<Datagram>, SimError> {
-    let io = |source| SimError::Io {
+    let bytes = std::fs::read(path).map_err(|source| SimError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let mut file = File::open(path).map_err(io)?;
-    let mut magic = [0u8; 4];
-    file.read_exact(&mut magic).map_err(io)?;
-    let file = BufReader::new(std::io::Cursor::new(magic).chain(file));
+    })?;
+    parse_capture(&bytes, path)
+}
+
+/// Every UDP datagram of the classic pcap or pcapng capture `bytes`, in capture order;
+/// `path` names the capture in errors.
+fn parse_capture(bytes: &[u8], path: &Path) -> Result<Vec<Datagram>, SimError> {
     let mut out = Datagrams::new();
-    if magic == [0x0A, 0x0D, 0x0D, 0x0A] {
-        let mut r = PcapNgReader::new(file).map_err(|e| bad(path, format!("pcapng: {e}")))?;
+    if bytes.starts_with(&[0x0A, 0x0D, 0x0D, 0x0A]) {
+        let pcapng = |e| bad(path, format!("pcapng: {e}"));
+        let (mut rest, mut parser) = PcapNgParser::new(bytes).map_err(pcapng)?;
         // Link type and timestamp resolution of the current section's interfaces, by
         // interface id.
         let mut interfaces: Vec<(DataLink, u8)> = Vec::new();
-        while let Some(block) = r.next_block() {
-            let block = block.map_err(|e| bad(path, format!("pcapng: {e}")))?;
+        while !rest.is_empty() {
+            let (next, block) = parser.next_block(rest).map_err(pcapng)?;
+            rest = next;
             let (interface, raw_time, data) = match &block {
                 Block::SectionHeader(_) => {
                     interfaces.clear();
@@ -345,7 +347,7 @@ pub fn read_capture(path: &Path) -> Result<Vec<Datagram>, SimError> {
                     interfaces.push((i.linktype, resolution));
                     continue;
                 }
-                // The reader takes the raw timestamp as nanoseconds.
+                // The parser takes the raw timestamp as nanoseconds.
                 Block::EnhancedPacket(p) => (
                     p.interface_id,
                     u64::try_from(p.timestamp.as_nanos()).unwrap_or(u64::MAX),
@@ -361,11 +363,14 @@ pub fn read_capture(path: &Path) -> Result<Vec<Datagram>, SimError> {
             out.frame(link, pcapng_time(raw_time, resolution), data);
         }
     } else {
-        let mut r = PcapReader::new(file)
+        let (mut rest, parser) = PcapParser::new(bytes)
             .map_err(|e| bad(path, format!("neither pcap nor pcapng ({e})")))?;
-        let link = r.header().datalink;
-        while let Some(p) = r.next_packet() {
-            let p = p.map_err(|e| bad(path, format!("pcap: {e}")))?;
+        let link = parser.header().datalink;
+        while !rest.is_empty() {
+            let (next, p) = parser
+                .next_packet(rest)
+                .map_err(|e| bad(path, format!("pcap: {e}")))?;
+            rest = next;
             out.frame(link, p.timestamp, &p.data);
         }
     }
@@ -580,9 +585,12 @@ pub fn parse_ssrc(s: &str) -> Result<u32, String> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
-    use etherparse::PacketBuilder;
+    use recresp_harness::ip::{udp_packets, Ip};
 
     #[test]
     fn ssrc_forms() {
@@ -801,40 +809,12 @@ mod tests {
     /// The IP packets of a UDP datagram 1000 -> 5004 split into fragments of `size` bytes
     /// of IP payload (a multiple of 8), IPv4 or IPv6.
     fn fragments(v6: bool, id: u16, payload: &[u8], size: usize) -> Vec<Vec<u8>> {
-        let builder = if v6 {
-            PacketBuilder::ipv6([1; 16], [2; 16], 64)
+        let ip = if v6 {
+            Ip::V6Fragments(size)
         } else {
-            PacketBuilder::ipv4([10, 0, 0, 1], [10, 0, 0, 2], 64)
-        }
-        .udp(1000, 5004);
-        let mut whole = Vec::new();
-        builder.write(&mut whole, payload).unwrap();
-        let (header, udp) = whole.split_at(if v6 { 40 } else { 20 });
-        udp.chunks(size)
-            .enumerate()
-            .map(|(i, chunk)| {
-                let offset = (i * size / 8) as u16;
-                let more = (i + 1) * size < udp.len();
-                let mut p = header.to_vec();
-                if v6 {
-                    // Next header: fragment (44), which then names UDP.
-                    p[6] = 44;
-                    let len = (8 + chunk.len()) as u16;
-                    p[4..6].copy_from_slice(&len.to_be_bytes());
-                    p.extend_from_slice(&[17, 0]);
-                    p.extend_from_slice(&(offset << 3 | u16::from(more)).to_be_bytes());
-                    p.extend_from_slice(&u32::from(id).to_be_bytes());
-                } else {
-                    let len = (20 + chunk.len()) as u16;
-                    p[2..4].copy_from_slice(&len.to_be_bytes());
-                    p[4..6].copy_from_slice(&id.to_be_bytes());
-                    let flags = offset | if more { 0x2000 } else { 0 };
-                    p[6..8].copy_from_slice(&flags.to_be_bytes());
-                }
-                p.extend_from_slice(chunk);
-                p
-            })
-            .collect()
+            Ip::V4Fragments(size)
+        };
+        udp_packets(ip, u32::from(id), 1000, 5004, payload)
     }
 
     #[test]

@@ -1,84 +1,46 @@
 //! The `recresp-sim` command-line contract, end to end through the built binary.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
 use recresp_core::SampleRate;
-use recresp_harness::callers::ANSWER_THEN_POUND;
 
-fn sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
-        .args(args)
-        .output()
-        .expect("recresp-sim runs")
+/// A folder holding the request `req.json` (when given) and the shared caller at 8 kHz as
+/// `caller.wav`.
+fn call_dir(name: &str, request: Option<&str>) -> Dir {
+    let d = Dir::new(name);
+    if let Some(body) = request {
+        std::fs::write(d.path("req.json"), body).unwrap();
+    }
+    write_wav(
+        &d.path("caller.wav"),
+        SampleRate::Hz8000,
+        &caller(SampleRate::Hz8000),
+    );
+    d
 }
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("recresp-cli-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_str().unwrap().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn write_wav(path: &str, rate: u32, channels: u16, samples: &[i16]) {
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for &s in samples {
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
-}
-
-/// The shared caller: 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s.
-fn caller(rate: SampleRate) -> Vec<i16> {
-    let mut s = vec![0i16; ANSWER_THEN_POUND.samples(rate)];
-    ANSWER_THEN_POUND.add_to(rate, &mut s);
-    s
+/// `recresp-sim run` with the folder's `req.json` and the caller WAV `caller` in it, each
+/// option of `files` naming a file in the folder, and `more` arguments.
+fn run_call(d: &Dir, caller: &str, files: &[(&str, &str)], more: &[&str]) -> Output {
+    run_in(d, "req.json", caller, files, more)
 }
 
 const REQUEST: &str = r##"{"clientContext": "ctx-1", "stopTones": ["#"], "playBeep": false,
   "maxRecordDurationInSeconds": 10}"##;
 
-fn read_json(path: &str) -> serde_json::Value {
+fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]
 fn run_prints_the_response_and_writes_the_outputs() {
-    let d = Dir::new("run");
-    std::fs::write(d.path("req.json"), REQUEST).unwrap();
-    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
-    let out = sim(&[
-        "run",
-        "--request",
-        &d.path("req.json"),
-        "--caller",
-        &d.path("caller.wav"),
-        "--recording",
-        &d.path("rec.wav"),
-        "--notification",
-        &d.path("note.json"),
-        "--call-id",
-        "call-42",
-    ]);
+    let d = call_dir("run", Some(REQUEST));
+    let files = [("--recording", "rec.wav"), ("--notification", "note.json")];
+    let out = run_call(&d, "caller.wav", &files, &["--call-id", "call-42"]);
     assert!(
         out.status.success(),
         "{}",
@@ -94,7 +56,7 @@ fn run_prints_the_response_and_writes_the_outputs() {
     assert!(stdout.contains("\"status\": \"running\""));
     assert!(stdout.contains("\"status\": \"completed\""));
 
-    let note = read_json(&d.path("note.json"));
+    let note = read_json(d.path("note.json"));
     assert_eq!(note["@odata.type"], "#microsoft.graph.commsNotifications");
     let n = &note["value"][0];
     assert_eq!(n["changeType"], "deleted");
@@ -140,22 +102,13 @@ fn the_same_inputs_give_byte_identical_outputs() {
     std::fs::write(d.path("req.json"), REQUEST).unwrap();
     write_wav(
         &d.path("caller.wav"),
-        16000,
-        1,
+        SampleRate::Hz16000,
         &caller(SampleRate::Hz16000),
     );
     let go = |tag: &str| {
-        let out = sim(&[
-            "run",
-            "--request",
-            &d.path("req.json"),
-            "--caller",
-            &d.path("caller.wav"),
-            "--recording",
-            &d.path(&format!("{tag}.wav")),
-            "--notification",
-            &d.path(&format!("{tag}.json")),
-        ]);
+        let (rec, note) = (format!("{tag}.wav"), format!("{tag}.json"));
+        let files = [("--recording", rec.as_str()), ("--notification", &note)];
+        let out = run_call(&d, "caller.wav", &files, &[]);
         assert!(out.status.success());
         (
             std::fs::read(d.path(&format!("{tag}.wav"))).unwrap(),
@@ -172,8 +125,7 @@ fn the_same_inputs_give_byte_identical_outputs() {
 
 #[test]
 fn an_invalid_request_is_a_graph_bad_request() {
-    let d = Dir::new("bad");
-    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let d = call_dir("bad", None);
     for (body, needle) in [
         (
             r#"{"maxRecordDurationInSeconds": 0}"#,
@@ -190,39 +142,23 @@ fn an_invalid_request_is_a_graph_bad_request() {
         (r#"{"clientContext": "\ud83d"}"#, "unpaired surrogate"),
     ] {
         std::fs::write(d.path("req.json"), body).unwrap();
-        let out = sim(&[
-            "run",
-            "--request",
-            &d.path("req.json"),
-            "--caller",
-            &d.path("caller.wav"),
-            "--recording",
-            &d.path("rec.wav"),
-            "--notification",
-            &d.path("note.json"),
-        ]);
+        let files = [("--recording", "rec.wav"), ("--notification", "note.json")];
+        let out = run_call(&d, "caller.wav", &files, &[]);
         assert_eq!(out.status.code(), Some(2), "{body}");
         let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(err["error"]["code"], "BadRequest");
         let msg = err["error"]["message"].as_str().unwrap();
         assert!(msg.contains(needle), "{body}: {msg}");
-        assert!(!Path::new(&d.path("rec.wav")).exists());
-        assert!(!Path::new(&d.path("note.json")).exists());
+        assert!(!d.path("rec.wav").exists());
+        assert!(!d.path("note.json").exists());
     }
 }
 
 #[test]
 fn a_body_that_is_not_utf8_is_a_bad_request() {
-    let d = Dir::new("utf8");
-    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let d = call_dir("utf8", None);
     std::fs::write(d.path("req.json"), b"{\"clientContext\": \"caf\xe9\"}").unwrap();
-    let out = sim(&[
-        "run",
-        "--request",
-        &d.path("req.json"),
-        "--caller",
-        &d.path("caller.wav"),
-    ]);
+    let out = run_call(&d, "caller.wav", &[], &[]);
     assert_eq!(out.status.code(), Some(2));
     let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(err["error"]["code"], "BadRequest");
@@ -234,23 +170,13 @@ fn a_body_that_is_not_utf8_is_a_bad_request() {
 
 #[test]
 fn outputs_of_an_earlier_run_never_survive() {
-    let d = Dir::new("stale");
-    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let d = call_dir("stale", None);
     let run = |body: &str, caller: &str| {
         std::fs::write(d.path("req.json"), body).unwrap();
-        sim(&[
-            "run",
-            "--request",
-            &d.path("req.json"),
-            "--caller",
-            &d.path(caller),
-            "--recording",
-            &d.path("rec.wav"),
-            "--notification",
-            &d.path("note.json"),
-        ])
+        let files = [("--recording", "rec.wav"), ("--notification", "note.json")];
+        run_call(&d, caller, &files, &[])
     };
-    let exists = |name: &str| Path::new(&d.path(name)).exists();
+    let exists = |name: &str| d.path(name).exists();
     assert!(run(REQUEST, "caller.wav").status.success());
     assert!(exists("rec.wav") && exists("note.json"));
     // A run that ends without a recording (the prompt cannot be found: playPromptFailed)
@@ -263,7 +189,7 @@ fn outputs_of_an_earlier_run_never_survive() {
         "the earlier recording was left in place"
     );
     assert_eq!(
-        read_json(&d.path("note.json"))["value"][0]["resourceData"]["completionReason"],
+        read_json(d.path("note.json"))["value"][0]["resourceData"]["completionReason"],
         "playPromptFailed"
     );
     // A refused request and an unreadable caller leave no outputs at all.
@@ -284,20 +210,12 @@ fn outputs_of_an_earlier_run_never_survive() {
 
 #[test]
 fn an_output_that_cannot_be_written_never_says_200() {
-    let d = Dir::new("unwritable");
-    std::fs::write(d.path("req.json"), REQUEST).unwrap();
-    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
-    let out = sim(&[
-        "run",
-        "--request",
-        &d.path("req.json"),
-        "--caller",
-        &d.path("caller.wav"),
-        "--recording",
-        &d.path("no-such-folder/rec.wav"),
-        "--notification",
-        &d.path("note.json"),
-    ]);
+    let d = call_dir("unwritable", Some(REQUEST));
+    let files = [
+        ("--recording", "no-such-folder/rec.wav"),
+        ("--notification", "note.json"),
+    ];
+    let out = run_call(&d, "caller.wav", &files, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         out.stdout.is_empty(),
@@ -305,16 +223,16 @@ fn an_output_that_cannot_be_written_never_says_200() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(String::from_utf8(out.stderr).unwrap().contains("rec.wav"));
-    assert!(!Path::new(&d.path("note.json")).exists());
+    assert!(!d.path("note.json").exists());
 }
 
 #[test]
 fn a_bad_wav_is_a_one_line_error() {
     let d = Dir::new("wav");
     std::fs::write(d.path("req.json"), REQUEST).unwrap();
-    write_wav(&d.path("stereo.wav"), 8000, 2, &[0; 800]);
-    write_wav(&d.path("cd.wav"), 44100, 1, &[0; 800]);
-    write_wav(&d.path("full.wav"), 8000, 1, &[0; 8000]);
+    write_wav_as(&d.path("stereo.wav"), 8000, 2, &[0; 800]);
+    write_wav_as(&d.path("cd.wav"), 44100, 1, &[0; 800]);
+    write_wav(&d.path("full.wav"), SampleRate::Hz8000, &[0; 8000]);
     let full = std::fs::read(d.path("full.wav")).unwrap();
     std::fs::write(d.path("cut.wav"), &full[..30]).unwrap();
     std::fs::write(d.path("text.wav"), b"this is not audio").unwrap();
@@ -325,15 +243,7 @@ fn a_bad_wav_is_a_one_line_error() {
         ("text.wav", "WAV"),
         ("missing.wav", "missing.wav"),
     ] {
-        let out = sim(&[
-            "run",
-            "--request",
-            &d.path("req.json"),
-            "--caller",
-            &d.path(name),
-            "--notification",
-            &d.path("note.json"),
-        ]);
+        let out = run_call(&d, name, &[("--notification", "note.json")], &[]);
         assert_eq!(out.status.code(), Some(1), "{name}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{name}: {err}");
@@ -341,7 +251,7 @@ fn a_bad_wav_is_a_one_line_error() {
             err.contains(needle) && !err.contains("panicked"),
             "{name}: {err}"
         );
-        assert!(!Path::new(&d.path("note.json")).exists());
+        assert!(!d.path("note.json").exists());
     }
 }
 
@@ -349,8 +259,8 @@ fn a_bad_wav_is_a_one_line_error() {
 fn prompts_are_found_in_the_media_folder_or_fail() {
     let d = Dir::new("prompt");
     std::fs::create_dir_all(d.path("media")).unwrap();
-    write_wav(&d.path("media/hello.wav"), 16000, 1, &[0; 16000]);
-    write_wav(&d.path("caller.wav"), 8000, 1, &vec![0; 8000]);
+    write_wav(&d.path("media/hello.wav"), SampleRate::Hz16000, &[0; 16000]);
+    write_wav(&d.path("caller.wav"), SampleRate::Hz8000, &[0; 8000]);
     let body = |uri: &str| {
         format!(
             r#"{{"prompts": [{{"mediaInfo": {{"uri": "{uri}"}}}}], "initialSilenceTimeoutInSeconds": 1}}"#
@@ -358,23 +268,15 @@ fn prompts_are_found_in_the_media_folder_or_fail() {
     };
     let run = |uri: &str, media: bool| {
         std::fs::write(d.path("req.json"), body(uri)).unwrap();
-        let mut args = vec![
-            "run".to_string(),
-            "--request".into(),
-            d.path("req.json"),
-            "--caller".into(),
-            d.path("caller.wav"),
-            "--notification".into(),
-            d.path("note.json"),
-            "-v".into(),
-        ];
+        let media_dir = d.arg("media");
+        let mut more = vec!["-v"];
         if media {
-            args.extend(["--media".into(), d.path("media")]);
+            more.extend(["--media", &media_dir]);
         }
-        let out = sim(&args.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        let out = run_call(&d, "caller.wav", &[("--notification", "note.json")], &more);
         assert!(out.status.success());
         (
-            read_json(&d.path("note.json")),
+            read_json(d.path("note.json")),
             String::from_utf8(out.stderr).unwrap(),
         )
     };
@@ -400,12 +302,12 @@ fn prompts_are_found_in_the_media_folder_or_fail() {
 #[test]
 fn demo_runs_on_its_built_in_example() {
     let d = Dir::new("demo");
-    let out = sim(&["demo", "--out", &d.path("out")]);
+    let out = sim(&["demo", "--out", &d.arg("out")]);
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("Completed: stopToneDetected"), "{stdout}");
-    assert!(Path::new(&d.path("out/recording.wav")).exists());
-    let note = read_json(&d.path("out/notification.json"));
+    assert!(d.path("out/recording.wav").exists());
+    let note = read_json(d.path("out/notification.json"));
     assert_eq!(note["value"][0]["resourceData"]["status"], "completed");
     let texts = svg_texts(&d.path("out/timeline.svg"));
     assert!(
@@ -441,7 +343,7 @@ fn help_describes_the_commands() {
 }
 
 /// Every text of the SVG at `path` (which must parse as XML, with an `svg` root), trimmed.
-fn svg_texts(path: &str) -> Vec<String> {
+fn svg_texts(path: &Path) -> Vec<String> {
     let svg = std::fs::read_to_string(path).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("the timeline is well-formed XML");
     assert_eq!(doc.root_element().tag_name().name(), "svg");
@@ -472,20 +374,9 @@ fn seconds_after(texts: &[String], prefix: &str) -> f64 {
 
 #[test]
 fn run_draws_what_the_recorder_decided() {
-    let d = Dir::new("timeline");
-    std::fs::write(d.path("req.json"), REQUEST).unwrap();
-    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
-    let out = sim(&[
-        "run",
-        "--request",
-        &d.path("req.json"),
-        "--caller",
-        &d.path("caller.wav"),
-        "--recording",
-        &d.path("rec.wav"),
-        "--timeline",
-        &d.path("timeline.svg"),
-    ]);
+    let d = call_dir("timeline", Some(REQUEST));
+    let files = [("--recording", "rec.wav"), ("--timeline", "timeline.svg")];
+    let out = run_call(&d, "caller.wav", &files, &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -545,37 +436,24 @@ fn run_draws_what_the_recorder_decided() {
 
 #[test]
 fn drawing_the_timeline_changes_no_output() {
-    let d = Dir::new("timeline-same");
-    std::fs::write(d.path("req.json"), REQUEST).unwrap();
-    write_wav(&d.path("caller.wav"), 8000, 1, &caller(SampleRate::Hz8000));
+    let d = call_dir("timeline-same", Some(REQUEST));
     let run = |tag: &str, timeline: bool| {
         let (rec, note, svg) = (
-            d.path(&format!("{tag}.wav")),
-            d.path(&format!("{tag}.json")),
-            d.path(&format!("{tag}.svg")),
+            format!("{tag}.wav"),
+            format!("{tag}.json"),
+            format!("{tag}.svg"),
         );
-        let mut args = vec![
-            "run".to_string(),
-            "--request".into(),
-            d.path("req.json"),
-            "--caller".into(),
-            d.path("caller.wav"),
-            "--recording".into(),
-            rec.clone(),
-            "--notification".into(),
-            note.clone(),
-        ];
+        let mut files = vec![("--recording", rec.as_str()), ("--notification", &note)];
         if timeline {
-            args.extend(["--timeline".to_string(), svg]);
+            files.push(("--timeline", &svg));
         }
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = sim(&args);
+        let out = run_call(&d, "caller.wav", &files, &[]);
         assert!(out.status.success());
         // The outputs name the recording's file, which differs.
         let named = |text: String| text.replace(&format!("{tag}.wav"), "REC.wav");
         let stdout = named(String::from_utf8(out.stdout).unwrap());
-        let note = named(std::fs::read_to_string(&note).unwrap());
-        (stdout, note, std::fs::read(&rec).unwrap())
+        let note = named(std::fs::read_to_string(d.path(&note)).unwrap());
+        (stdout, note, std::fs::read(d.path(&rec)).unwrap())
     };
     let (plain, drawn) = (run("plain", false), run("drawn", true));
     assert_eq!((&plain.0, &plain.1), (&drawn.0, &drawn.1));

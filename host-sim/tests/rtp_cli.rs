@@ -6,8 +6,9 @@
 //! `mediaReceiveTimeout`; a stream with nothing playable, and other errors, are one line
 //! and exit status 1.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use etherparse::PacketBuilder;
@@ -16,14 +17,10 @@ use recresp_core::rtp::write_packet;
 use recresp_core::SampleRate;
 use recresp_core::{linear_to_ulaw, ulaw_to_linear};
 use recresp_harness::callers::ANSWER_THEN_POUND;
+use recresp_harness::ip::{udp_packets, Ip};
 use recresp_harness::{Script, Step};
 
-fn sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
-        .args(args)
-        .output()
-        .expect("recresp-sim runs")
-}
+use common::{sim, write_wav};
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("recresp-rtp-cli-{}-{name}", std::process::id()));
@@ -39,24 +36,6 @@ fn caller_ulaw() -> Vec<u8> {
     let mut s = vec![0i16; ANSWER_THEN_POUND.samples(rate)];
     ANSWER_THEN_POUND.add_to(rate, &mut s);
     s.iter().map(|&x| linear_to_ulaw(x)).collect()
-}
-
-fn write_wav(path: &PathBuf, samples: &[i16]) {
-    write_wav_at(path, 8000, samples);
-}
-
-fn write_wav_at(path: &PathBuf, rate: u32, samples: &[i16]) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for &s in samples {
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
 }
 
 /// Ethernet/IPv4/UDP frames, 127.0.0.1:40000 -> :5004, one per RTP packet.
@@ -112,7 +91,7 @@ fn a_capture_runs_as_the_wav_does_in_any_order_within_the_window() {
     std::fs::write(p("request.json"), REQUEST).unwrap();
     let audio = caller_ulaw();
     let decoded: Vec<i16> = audio.iter().map(|&b| ulaw_to_linear(b)).collect();
-    write_wav(&d.join("caller.wav"), &decoded);
+    write_wav(&d.join("caller.wav"), SampleRate::Hz8000, &decoded);
     let n = audio.len().div_ceil(160);
     let in_order: Vec<usize> = (0..n).collect();
     // Swap neighbours, and move every tenth packet 6 places later.
@@ -211,16 +190,6 @@ enum Link {
     Cooked2,
 }
 
-/// How the IP layer carries each datagram.
-#[derive(Clone, Copy, Debug)]
-enum Ip {
-    V4,
-    /// IPv4, every datagram split into fragments of this many bytes (a multiple of 8).
-    V4Fragments(usize),
-    /// IPv6, every datagram split into fragments of this many bytes (a multiple of 8).
-    V6Fragments(usize),
-}
-
 /// One UDP datagram of a capture.
 #[derive(Clone, Debug)]
 struct Sent {
@@ -228,47 +197,6 @@ struct Sent {
     src: u16,
     dst: u16,
     payload: Vec<u8>,
-}
-
-/// The IP packets that carry `d`.
-fn ip_packets(d: &Sent, ip: Ip, id: u16) -> Vec<Vec<u8>> {
-    let v6 = matches!(ip, Ip::V6Fragments(_));
-    let builder = if v6 {
-        PacketBuilder::ipv6([0xFD; 16], [0xFE; 16], 64)
-    } else {
-        PacketBuilder::ipv4([127, 0, 0, 1], [127, 0, 0, 1], 64)
-    }
-    .udp(d.src, d.dst);
-    let mut whole = Vec::new();
-    builder.write(&mut whole, &d.payload).unwrap();
-    let size = match ip {
-        Ip::V4 => return vec![whole],
-        Ip::V4Fragments(n) | Ip::V6Fragments(n) => n,
-    };
-    let (header, udp) = whole.split_at(if v6 { 40 } else { 20 });
-    udp.chunks(size)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let offset = (i * size / 8) as u16;
-            let more = (i + 1) * size < udp.len();
-            let mut p = header.to_vec();
-            if v6 {
-                // Next header: a fragment header (44), which names UDP (17). RFC 8200 §4.5.
-                p[6] = 44;
-                p[4..6].copy_from_slice(&((8 + chunk.len()) as u16).to_be_bytes());
-                p.extend_from_slice(&[17, 0]);
-                p.extend_from_slice(&(offset << 3 | u16::from(more)).to_be_bytes());
-                p.extend_from_slice(&u32::from(id).to_be_bytes());
-            } else {
-                p[2..4].copy_from_slice(&((20 + chunk.len()) as u16).to_be_bytes());
-                p[4..6].copy_from_slice(&id.to_be_bytes());
-                let flags = offset | if more { 0x2000 } else { 0 };
-                p[6..8].copy_from_slice(&flags.to_be_bytes());
-            }
-            p.extend_from_slice(chunk);
-            p
-        })
-        .collect()
 }
 
 /// Writes the datagrams as a classic pcap of link type `link`.
@@ -289,7 +217,7 @@ fn write_capture(path: &PathBuf, link: Link, ip: Ip, sent: &[Sent]) {
     };
     let mut w = PcapWriter::with_header(std::fs::File::create(path).unwrap(), header).unwrap();
     for (i, d) in sent.iter().enumerate() {
-        for packet in ip_packets(d, ip, i as u16) {
+        for packet in udp_packets(ip, i as u32, d.src, d.dst, &d.payload) {
             let mut frame = match link {
                 Link::Ethernet => [vec![0; 12], ether_type.to_vec()].concat(),
                 // Packet type (to us), device type, address length, address (8), protocol.
@@ -373,7 +301,7 @@ impl Case {
     /// The WAV of μ-law `audio` decoded, as `run --caller` takes it.
     fn wav(&self, name: &str, audio: &[u8]) -> String {
         let decoded: Vec<i16> = audio.iter().map(|&b| ulaw_to_linear(b)).collect();
-        write_wav(&self.dir.join(name), &decoded);
+        write_wav(&self.dir.join(name), SampleRate::Hz8000, &decoded);
         self.path(name)
     }
 
@@ -569,7 +497,11 @@ fn a_key_held_past_one_segment_is_one_press() {
       "prompts": [{"mediaInfo": {"uri": "https://x/prompt.wav"}}],
       "maxSilenceTimeoutInSeconds": 2, "maxRecordDurationInSeconds": 30}"##;
     let case = Case::new("long-key", request);
-    write_wav(&case.dir.join("prompt.wav"), &[0; 16_000]);
+    write_wav(
+        &case.dir.join("prompt.wav"),
+        SampleRate::Hz8000,
+        &[0; 16_000],
+    );
     // The caller speaks from 2.5 s to 11 s, then is silent.
     let script = Script::new(&[
         Step::Quiet(2500),
@@ -696,7 +628,7 @@ fn a_g722_stream_plays_as_its_decoded_16_khz_audio() {
     G722Encoder::new().encode(&pcm, &mut octets).unwrap();
     let mut decoded = vec![0i16; octets.len() * 2];
     G722Decoder::new().decode(&octets, &mut decoded).unwrap();
-    write_wav_at(&case.dir.join("decoded.wav"), 16_000, &decoded);
+    write_wav(&case.dir.join("decoded.wav"), SampleRate::Hz16000, &decoded);
     // 20 ms packets of 160 octets on RFC 3551's 8 kHz clock (timestamps +160).
     let sent = stream(&octets, 20, 9, false);
     let capture = case.capture("g722.pcap", Link::Ethernet, Ip::V4, &sent);

@@ -1,13 +1,13 @@
 //! `recresp-sim serve` end to end over HTTP: Graph's responses and errors, the media queue's
 //! notifications, the recordings and their tokens, and the same recording as `recresp-sim run`.
 
-mod serve_common;
+mod common;
 
 use std::time::Duration;
 
+use common::*;
 use recresp_core::SampleRate;
 use serde_json::Value;
-use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -15,11 +15,8 @@ const WAIT: Duration = Duration::from_secs(20);
 /// longer one (`long.wav`, 3 s: long enough for the queue tests' requests to reach a busy
 /// queue on a loaded machine).
 fn inputs(dir: &Dir, ids: &[&str], rate: SampleRate) {
-    std::fs::create_dir_all(dir.path("audio")).unwrap();
+    write_callers(dir, ids, rate);
     std::fs::create_dir_all(dir.path("media")).unwrap();
-    for id in ids {
-        write_wav(&dir.path(&format!("audio/{id}.wav")), rate, &caller(rate));
-    }
     write_wav(
         &dir.path("media/beep.wav"),
         SampleRate::Hz16000,
@@ -57,19 +54,12 @@ async fn recording_is_what_run_writes_and_needs_its_token() {
         inputs(&dir, &["seed-call"], rate);
         // What `recresp-sim run` writes for the same request and caller audio.
         std::fs::write(dir.path("request.json"), SEED_REQUEST).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
-            .args(["run", "--request"])
-            .arg(dir.path("request.json"))
-            .arg("--caller")
-            .arg(dir.path("audio/seed-call.wav"))
-            .arg("--media")
-            .arg(dir.path("media"))
-            .arg("--recording")
-            .arg(dir.path("run.wav"))
-            .arg("--notification")
-            .arg(dir.path("run.json"))
-            .output()
-            .unwrap();
+        let files = [
+            ("--media", "media"),
+            ("--recording", "run.wav"),
+            ("--notification", "run.json"),
+        ];
+        let out = run_in(&dir, "request.json", "audio/seed-call.wav", &files, &[]);
         assert!(out.status.success(), "{out:?}");
         let want = std::fs::read(dir.path("run.wav"))
             .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
@@ -85,7 +75,7 @@ async fn recording_is_what_run_writes_and_needs_its_token() {
         let server = Server::start(&strs(&args));
         let bot = Bot::start(BotMode::Ok).await;
         let c = client();
-        create_call(&c, &server, "seed-call", &bot).await;
+        create_call(&c, &server, "seed-call", &bot.url).await;
         let (status, location, body) =
             act(&c, &server, "seed-call", "recordResponse", SEED_REQUEST).await;
         assert_eq!(status, 200, "{body}");
@@ -190,7 +180,7 @@ async fn errors_are_graph_error_bodies() {
     let server = Server::start(&strs(&server_args(&dir)));
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "e1", &bot).await;
+    create_call(&c, &server, "e1", &bot.url).await;
     let plain = reqwest::Client::builder().no_proxy().build().unwrap();
     let url = server.url("/v1.0/communications/calls/e1/recordResponse");
     let check = |status: u16, want: u16, e: &Value| {
@@ -300,7 +290,7 @@ async fn queue_order_barge_in_and_cancel() {
         r#"{"clientContext":"r","playBeep":false,"initialSilenceTimeoutInSeconds":1}"#;
 
     // In order: a prompt, then a record that waits for it.
-    create_call(&c, &server, "order", &bot).await;
+    create_call(&c, &server, "order", &bot.url).await;
     let (_, _, p) = act(&c, &server, "order", "playPrompt", prompt_body).await;
     assert_eq!(p["@odata.type"], "#microsoft.graph.playPromptOperation");
     assert_eq!(p["status"], "running");
@@ -326,7 +316,7 @@ async fn queue_order_barge_in_and_cancel() {
     );
 
     // Barge-in: the running prompt and the queued record end cancelled.
-    create_call(&c, &server, "barge", &bot).await;
+    create_call(&c, &server, "barge", &bot.url).await;
     let (_, _, p) = act(&c, &server, "barge", "playPrompt", prompt_body).await;
     let (_, _, q) = act(&c, &server, "barge", "recordResponse", short_record).await;
     let barge = r#"{"clientContext":"b","bargeInAllowed":true,"playBeep":false,"initialSilenceTimeoutInSeconds":1}"#;
@@ -351,7 +341,7 @@ async fn queue_order_barge_in_and_cancel() {
     );
 
     // cancelMediaProcessing: everything running or queued ends cancelled, at once.
-    create_call(&c, &server, "cancel", &bot).await;
+    create_call(&c, &server, "cancel", &bot.url).await;
     let (_, _, p) = act(&c, &server, "cancel", "playPrompt", prompt_body).await;
     let (_, _, q) = act(&c, &server, "cancel", "recordResponse", short_record).await;
     let (s, loc, cm) = act(
@@ -403,7 +393,7 @@ async fn tones_are_notified_after_subscribe_to_tone() {
     let server = Server::start(&strs(&server_args(&dir)));
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "t1", &bot).await;
+    create_call(&c, &server, "t1", &bot.url).await;
     let (s, _, _) = act(
         &c,
         &server,
@@ -447,7 +437,7 @@ async fn keys_are_heard_only_while_a_record_response_runs() {
     let server = Server::start(&strs(&server_args(&dir)));
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "t2", &bot).await;
+    create_call(&c, &server, "t2", &bot.url).await;
     let (s, _, _) = act(&c, &server, "t2", "subscribeToTone", "{}").await;
     assert_eq!(s, 200);
     // 6 s of prompt over the caller's 4 s (the key included), then a recordResponse that
@@ -497,7 +487,7 @@ async fn uploaded_audio_and_retention() {
     let server = Server::start(&strs(&args));
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "u1", &bot).await;
+    create_call(&c, &server, "u1", &bot.url).await;
     write_wav(
         &dir.path("up.wav"),
         SampleRate::Hz8000,
@@ -560,15 +550,8 @@ async fn a_record_after_a_prompt_hears_the_audio_from_where_the_prompt_ended() {
     let after = caller(rate)[4080..].to_vec();
     write_wav(&dir.path("after.wav"), rate, &after);
     std::fs::write(dir.path("request.json"), request).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
-        .args(["run", "--request"])
-        .arg(dir.path("request.json"))
-        .arg("--caller")
-        .arg(dir.path("after.wav"))
-        .arg("--recording")
-        .arg(dir.path("run.wav"))
-        .output()
-        .unwrap();
+    let files = [("--recording", "run.wav")];
+    let out = run_in(&dir, "request.json", "after.wav", &files, &[]);
     assert!(out.status.success(), "{out:?}");
     let want = std::fs::read(dir.path("run.wav"))
         .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
@@ -576,7 +559,7 @@ async fn a_record_after_a_prompt_hears_the_audio_from_where_the_prompt_ended() {
     let server = Server::start(&strs(&server_args(&dir)));
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "ap", &bot).await;
+    create_call(&c, &server, "ap", &bot.url).await;
     let prompt_body = r##"{"prompts":[{"@odata.type":"#microsoft.graph.mediaPrompt","mediaInfo":{"uri":"https://x/odd.wav"}}]}"##;
     let (s, _, _) = act(&c, &server, "ap", "playPrompt", prompt_body).await;
     assert_eq!(s, 200);
@@ -586,15 +569,7 @@ async fn a_record_after_a_prompt_hears_the_audio_from_where_the_prompt_ended() {
     let all = bot.wait_for(WAIT, |a| !about(a, &r).is_empty()).await;
     let data = &about(&all, &r)[0];
     assert_eq!(media_only(&all).len(), 2, "{all:?}");
-    let got = c
-        .get(data["recordingLocation"].as_str().unwrap())
-        .bearer_auth(data["recordingAccessToken"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let got = get_recording(&c, data).await.bytes().await.unwrap();
     assert_eq!(got.len(), want.len(), "{data}");
     assert!(
         got.as_ref() == want.as_slice(),

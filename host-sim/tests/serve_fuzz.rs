@@ -4,16 +4,16 @@
 //! bound and be a success or a Graph error body with a `request-id`; the server must still be
 //! up at the end. The run is seeded, so a failure replays.
 
-mod serve_common;
+mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use common::*;
 use recresp_core::SampleRate;
 use recresp_harness::rng::SplitMix64;
 use serde_json::Value;
-use serve_common::*;
 
 const REQUESTS: usize = 3000;
 const SEED: u64 = 0x5eed_f022;
@@ -200,12 +200,7 @@ fn check(answer: &[u8], what: &str) -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_mutated_requests_get_graph_answers() {
     let dir = Dir::new("fuzz");
-    std::fs::create_dir_all(dir.path("audio")).unwrap();
-    write_wav(
-        &dir.path("audio/fz-in.wav"),
-        SampleRate::Hz8000,
-        &caller(SampleRate::Hz8000),
-    );
+    write_callers(&dir, &["fz-in"], SampleRate::Hz8000);
     let server = Server::start(&[
         "--audio",
         dir.path("audio").to_str().unwrap(),
@@ -216,20 +211,7 @@ async fn thousands_of_mutated_requests_get_graph_answers() {
     ]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    let mut wav = Vec::new();
-    {
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: 8000,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut w = hound::WavWriter::new(std::io::Cursor::new(&mut wav), spec).unwrap();
-        for s in caller(SampleRate::Hz8000).iter().take(4000) {
-            w.write_sample(*s).unwrap();
-        }
-        w.finalize().unwrap();
-    }
+    let wav = wav_bytes(8000, 1, &caller(SampleRate::Hz8000)[..4000]);
     let addr = server.base.trim_start_matches("http://").to_string();
     let bot_url = bot.url.clone();
     let (statuses, requests) = tokio::task::spawn_blocking(move || {

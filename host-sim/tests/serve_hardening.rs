@@ -1,14 +1,14 @@
 //! `recresp-sim serve` against clients that misbehave: slow ones (header and body read
 //! timeouts, idle connections) and a WAV upload whose header claims 4 GiB.
 
-mod serve_common;
+mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use common::*;
 use serde_json::Value;
-use serve_common::*;
 
 /// Reads until the server closes the connection (or `limit` passes); returns what it sent.
 fn read_to_close(s: &mut TcpStream, limit: Duration) -> (bool, String) {
@@ -32,7 +32,7 @@ async fn slow_clients_are_cut_off() {
     let server = Server::start(&["--header-timeout-ms", "300", "--body-timeout-ms", "300"]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "slow", &bot).await;
+    create_call(&c, &server, "slow", &bot.url).await;
     let addr = server.base.trim_start_matches("http://").to_string();
     // Far longer than the timeouts: a connection still open then was not cut off.
     let limit = Duration::from_secs(10);
@@ -80,21 +80,13 @@ async fn slow_clients_are_cut_off() {
     assert_eq!(st, 200);
 }
 
-/// A 16-bit mono 8 kHz WAV header whose data chunk claims `data_size` bytes.
+/// A 16-bit mono 8 kHz WAV of `total` bytes whose RIFF chunk claims 4 GiB and whose data
+/// chunk claims `data_size` bytes.
 fn lying_wav(data_size: u32, total: usize) -> Vec<u8> {
-    let mut h = Vec::new();
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&u32::MAX.to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&8000u32.to_le_bytes());
-    h.extend_from_slice(&16000u32.to_le_bytes());
-    h.extend_from_slice(&2u16.to_le_bytes());
-    h.extend_from_slice(&16u16.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&data_size.to_le_bytes());
+    let mut h = wav_bytes(8000, 1, &[]);
+    assert_eq!(&h[36..40], b"data", "a canonical 44-byte header");
+    h[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    h[40..44].copy_from_slice(&data_size.to_le_bytes());
     h.resize(total, 0);
     h
 }
@@ -104,7 +96,7 @@ async fn a_wav_header_claiming_4_gib_is_refused() {
     let server = Server::start(&[]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "big", &bot).await;
+    create_call(&c, &server, "big", &bot.url).await;
     let r = c
         .put(server.url("/recresp/calls/big/audio"))
         .body(lying_wav(u32::MAX - 1, 144))

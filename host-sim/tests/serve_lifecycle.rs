@@ -3,16 +3,16 @@
 //! up and the call is notified terminated with resultInfo. Also what every answer and
 //! notification carries (request ids, Graph's id form, a signed token, v1.0 shapes).
 
-mod serve_common;
+mod common;
 
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use common::*;
 use hmac::{Hmac, Mac};
 use recresp_core::SampleRate;
 use serde_json::{json, Value};
-use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(30);
 /// The documented default signing secret of notification tokens.
@@ -20,14 +20,7 @@ const SECRET: &str = "recresp-sim-notification-signing-key";
 
 fn setup(name: &str, ids: &[&str]) -> Dir {
     let dir = Dir::new(name);
-    std::fs::create_dir_all(dir.path("audio")).unwrap();
-    for id in ids {
-        write_wav(
-            &dir.path(&format!("audio/{id}.wav")),
-            SampleRate::Hz8000,
-            &caller(SampleRate::Hz8000),
-        );
-    }
+    write_callers(&dir, ids, SampleRate::Hz8000);
     dir
 }
 
@@ -35,6 +28,24 @@ async fn post_json(c: &reqwest::Client, url: &str, body: &Value) -> (u16, Value)
     let r = c.post(url).json(body).send().await.unwrap();
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// POSTs a new call with `body` to `path` on the server: the caller dialling in
+/// (`/recresp/calls`) or the bot placing it.
+async fn new_call(c: &reqwest::Client, server: &Server, path: &str, body: Value) -> (u16, Value) {
+    post_json(c, &server.url(path), &body).await
+}
+
+/// GETs the call `id`.
+async fn get_call(c: &reqwest::Client, server: &Server, id: &str) -> reqwest::Response {
+    let url = server.url(&format!("/v1.0/communications/calls/{id}"));
+    c.get(url).send().await.unwrap()
+}
+
+/// The resultInfo code and subcode of the call notification `n`.
+fn result_info(n: &Value) -> (Value, Value) {
+    let info = &n["value"][0]["resourceData"]["resultInfo"];
+    (info["code"].clone(), info["subcode"].clone())
 }
 
 /// The id in a call notification's resourceUrl.
@@ -56,12 +67,8 @@ async fn incoming_call_answer_record_caller_hangs_up() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     // The caller dials the bot.
-    let (s, call) = post_json(
-        &c,
-        &server.url("/recresp/calls"),
-        &json!({"id": "in-1", "callbackUri": bot.url}),
-    )
-    .await;
+    let call_body = json!({"id": "in-1", "callbackUri": bot.url});
+    let (s, call) = new_call(&c, &server, "/recresp/calls", call_body).await;
     assert_eq!(s, 201, "{call}");
     assert_eq!(call["state"], "incoming");
     assert_eq!(call["direction"], "incoming");
@@ -110,14 +117,7 @@ async fn incoming_call_answer_record_caller_hangs_up() {
     for n in &all[1..3] {
         assert_eq!(n["value"][0]["changeType"], "updated");
     }
-    let got: Value = c
-        .get(server.url("/v1.0/communications/calls/in-1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = get_call(&c, &server, "in-1").await.json().await.unwrap();
     assert_eq!(got["state"], "established");
 
     // A recordResponse on /v1.0: the stop tone ends it; no completionReason in v1.0.
@@ -154,17 +154,8 @@ async fn incoming_call_answer_record_caller_hangs_up() {
     );
     let last = all.last().unwrap();
     assert_eq!(last["value"][0]["changeType"], "deleted");
-    let info = &last["value"][0]["resourceData"]["resultInfo"];
-    assert_eq!(
-        (info["code"].clone(), info["subcode"].clone()),
-        (json!(200), json!(4521))
-    );
-    let r = c
-        .get(server.url("/v1.0/communications/calls/in-1"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(result_info(last), (json!(200), json!(4521)));
+    assert_eq!(get_call(&c, &server, "in-1").await.status(), 404);
     // Every notification carried a bearer token signed with the documented secret.
     let auths = bot.authorizations.lock().unwrap().clone();
     assert_eq!(auths.len(), all.len());
@@ -188,12 +179,8 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     // A call the bot places: establishing → established, direction outgoing.
-    let (s, call) = post_json(
-        &c,
-        &server.url("/beta/communications/calls"),
-        &json!({"id": "0fe0623f-d628-42ed-b4bd-8ac290072cc5", "callbackUri": bot.url}),
-    )
-    .await;
+    let call_body = json!({"id": "0fe0623f-d628-42ed-b4bd-8ac290072cc5", "callbackUri": bot.url});
+    let (s, call) = new_call(&c, &server, "/beta/communications/calls", call_body).await;
     assert_eq!(s, 201, "{call}");
     assert_eq!(call["direction"], "outgoing");
     assert_eq!(call["state"], "establishing");
@@ -226,12 +213,8 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
         ),
     ] {
         let bot = Bot::start(BotMode::Ok).await;
-        let (s, _) = post_json(
-            &c,
-            &server.url("/recresp/calls"),
-            &json!({"id": id, "callbackUri": bot.url}),
-        )
-        .await;
+        let call_body = json!({"id": id, "callbackUri": bot.url});
+        let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
         assert_eq!(s, 201);
         let r = c
             .post(server.url(&format!("/v1.0/communications/calls/{id}/{action}")))
@@ -245,7 +228,7 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
         let (s, _, _) = act(&c, &server, id, "subscribeToTone", "{}").await;
         assert_eq!(s, 404, "{action}: the call is gone");
     }
-    create_call(&c, &server, "est", &bot).await;
+    create_call(&c, &server, "est", &bot.url).await;
     let (s, _, e) = act(&c, &server, "est", "reject", "{}").await;
     assert_eq!(s, 400, "{e}");
     // keepAlive is 200; other call actions a Graph-shaped 400.
@@ -256,24 +239,16 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     assert_eq!(e["error"]["code"], "NotSupported");
     // A callbackUri that is not http(s) is refused at create.
     for bad in ["ftp://x/y", "not a url", "file:///etc/passwd"] {
-        let (s, e) = post_json(
-            &c,
-            &server.url("/v1.0/communications/calls"),
-            &json!({"callbackUri": bad}),
-        )
-        .await;
+        let call_body = json!({"callbackUri": bad});
+        let (s, e) = new_call(&c, &server, "/v1.0/communications/calls", call_body).await;
         assert_eq!(s, 400, "{bad}: {e}");
         assert!(e["error"]["message"]
             .as_str()
             .unwrap()
             .contains("callbackUri"));
     }
-    let (s, _) = post_json(
-        &c,
-        &server.url("/v1.0/communications/calls"),
-        &json!({"callbackUri": "https://bot.example.com/api/calls"}),
-    )
-    .await;
+    let call_body = json!({"callbackUri": "https://bot.example.com/api/calls"});
+    let (s, _) = new_call(&c, &server, "/v1.0/communications/calls", call_body).await;
     assert_eq!(s, 201, "https is taken");
 }
 
@@ -282,7 +257,7 @@ async fn every_answer_has_request_ids_and_refusals_are_graph_errors() {
     let server = Server::start(&[]);
     let c = client();
     let bot = Bot::start(BotMode::Ok).await;
-    create_call(&c, &server, "w1", &bot).await;
+    create_call(&c, &server, "w1", &bot.url).await;
     // Success: request-id and the client's client-request-id echoed.
     let r = c
         .get(server.url("/v1.0/communications/calls/w1"))
@@ -319,11 +294,7 @@ async fn every_answer_has_request_ids_and_refusals_are_graph_errors() {
         assert_eq!(e["error"]["innerError"]["client-request-id"], "mine-2");
     }
     // A path that does not decode (invalid UTF-8 after percent-decoding).
-    let r = c
-        .get(server.url("/v1.0/communications/calls/%FF%FE"))
-        .send()
-        .await
-        .unwrap();
+    let r = get_call(&c, &server, "%FF%FE").await;
     assert_eq!(r.status(), 400);
     assert!(r.headers().contains_key("request-id"));
     let e: Value = r.json().await.unwrap();
@@ -335,7 +306,7 @@ async fn a_redirecting_bot_is_a_failed_attempt_and_redirects_are_not_followed() 
     let server = Server::start(&["--retries", "3", "--backoff-ms", "20"]);
     let bot = Bot::start(BotMode::RedirectFirst(2)).await;
     let c = client();
-    create_call(&c, &server, "rdr", &bot).await;
+    create_call(&c, &server, "rdr", &bot.url).await;
     let all = bot.wait_for(WAIT, |a| call_states(a).len() >= 2).await;
     assert_eq!(call_states(&all), ["establishing", "established"]);
     // Each of the two notifications: 302, 302, then 200.
@@ -362,7 +333,7 @@ async fn idle_calls_expire() {
     let server = Server::start(&["--call-ttl", "1"]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    create_call(&c, &server, "ttl", &bot).await;
+    create_call(&c, &server, "ttl", &bot.url).await;
     let all = bot
         .wait_for(Duration::from_secs(10), |a| {
             call_states(a).contains(&"terminated".into())
@@ -372,17 +343,8 @@ async fn idle_calls_expire() {
         call_states(&all),
         ["establishing", "established", "terminated"]
     );
-    let info = &all.last().unwrap()["value"][0]["resourceData"]["resultInfo"];
-    assert_eq!(
-        (info["code"].clone(), info["subcode"].clone()),
-        (json!(408), json!(8537))
-    );
-    let r = c
-        .get(server.url("/v1.0/communications/calls/ttl"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(result_info(all.last().unwrap()), (json!(408), json!(8537)));
+    assert_eq!(get_call(&c, &server, "ttl").await.status(), 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -392,12 +354,8 @@ async fn the_caller_can_hang_up_when_their_audio_ends() {
     let server = Server::start(&["--audio", audio.to_str().unwrap()]);
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
-    let (s, _) = post_json(
-        &c,
-        &server.url("/recresp/calls"),
-        &json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true}),
-    )
-    .await;
+    let call_body = json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true});
+    let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
     assert_eq!(s, 201);
     let r = c
         .post(server.url("/beta/communications/calls/bye/answer"))

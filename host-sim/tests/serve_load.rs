@@ -2,7 +2,7 @@
 //! lost or duplicated notification, a bot endpoint that fails, is down or is slow, and
 //! clients that disconnect mid-request. Run with `--nocapture` to see the figures.
 
-mod serve_common;
+mod common;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -10,9 +10,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::*;
 use recresp_core::SampleRate;
 use serde_json::Value;
-use serve_common::*;
 
 /// The tests of this file run one at a time: each measures a server under its own load.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -94,25 +94,11 @@ async fn two_hundred_concurrent_calls_lose_and_duplicate_nothing() {
         let (c, bot, id) = (c.clone(), bot.clone(), id.clone());
         let base = server.base.clone();
         tasks.push(tokio::spawn(async move {
-            let server = ServerRef(base);
-            let r = c
-                .post(server.url("/v1.0/communications/calls"))
-                .json(&serde_json::json!({"id": id, "callbackUri": bot.url}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 201);
+            create_call(&c, &base, &id, &bot.url).await;
             let mut ops = Vec::new();
             for (action, body) in [("playPrompt", PROMPT), ("recordResponse", RECORD)] {
-                let r = c
-                    .post(server.url(&format!("/beta/communications/calls/{id}/{action}")))
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), 200);
-                let v: Value = r.json().await.unwrap();
+                let (s, _, v) = act(&c, &base, &id, action, body).await;
+                assert_eq!(s, 200);
                 ops.push(v["id"].as_str().unwrap().to_string());
             }
             ops
@@ -141,12 +127,7 @@ async fn two_hundred_concurrent_calls_lose_and_duplicate_nothing() {
         let data = &v["value"][0]["resourceData"];
         if data["@odata.type"] == "#microsoft.graph.recordOperation" {
             assert_eq!(data["completionReason"], "stopToneDetected", "{data}");
-            let r = c
-                .get(data["recordingLocation"].as_str().unwrap())
-                .bearer_auth(data["recordingAccessToken"].as_str().unwrap())
-                .send()
-                .await
-                .unwrap();
+            let r = get_recording(&c, data).await;
             assert_eq!(r.status(), 200);
             wavs.insert(r.bytes().await.unwrap().to_vec());
         }
@@ -173,23 +154,8 @@ async fn two_hundred_concurrent_calls_lose_and_duplicate_nothing() {
     assert_eq!(s["notifications"]["delivered"], 4 * CALLS);
 }
 
-/// A server reachable by a base URL, for tasks that cannot borrow the `Server`.
-struct ServerRef(String);
-
-impl ServerRef {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.0)
-    }
-}
-
 async fn record_on_call(c: &reqwest::Client, server: &Server, id: &str, bot_url: &str) -> String {
-    let r = c
-        .post(server.url("/v1.0/communications/calls"))
-        .json(&serde_json::json!({"id": id, "callbackUri": bot_url}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    create_call(c, server, id, bot_url).await;
     let (s, _, v) = act(c, server, id, "recordResponse", RECORD).await;
     assert_eq!(s, 200);
     v["id"].as_str().unwrap().to_string()
@@ -286,7 +252,7 @@ async fn clients_that_disconnect_mid_request_change_nothing() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     for id in &ids {
-        create_call(&c, &server, id, &bot).await;
+        create_call(&c, &server, id, &bot.url).await;
     }
     let addr = server.base.trim_start_matches("http://").to_string();
     let abandoned = r##"{"clientContext":"abandoned","stopTones":["#"],"playBeep":false}"##;

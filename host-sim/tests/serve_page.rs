@@ -4,13 +4,13 @@
 //! the call ends, the call and its history stay listed without the recording. The page's
 //! routes answer Graph error bodies on bad input.
 
-mod serve_common;
+mod common;
 
 use std::time::Duration;
 
+use common::*;
 use recresp_core::SampleRate;
 use serde_json::{json, Value};
-use serve_common::*;
 
 const WAIT: Duration = Duration::from_secs(30);
 /// The recordResponse of the page's call.
@@ -127,12 +127,7 @@ async fn is_graph_error(r: reqwest::Response, status: u16, what: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     let dir = Dir::new("page");
-    std::fs::create_dir_all(dir.path("audio")).unwrap();
-    write_wav(
-        &dir.path("audio/page-1.wav"),
-        SampleRate::Hz8000,
-        &caller(SampleRate::Hz8000),
-    );
+    write_callers(&dir, &["page-1"], SampleRate::Hz8000);
     let server = Server::start(&[
         "--audio",
         dir.path("audio").to_str().unwrap(),
@@ -219,15 +214,7 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     assert_eq!(played.status(), 200);
     assert_eq!(played.headers()["content-type"], "audio/wav");
     let played = played.bytes().await.unwrap();
-    let fetched = c
-        .get(done["recordingLocation"].as_str().unwrap())
-        .bearer_auth(done["recordingAccessToken"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let fetched = get_recording(&c, done).await.bytes().await.unwrap();
     assert!(played.len() > 44, "{}", played.len());
     assert_eq!(played, fetched);
     let picture = tags(&html, "img", &format!("/recresp/page/timelines/{op_id}"));
@@ -245,16 +232,8 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
     // The call's first recordResponse heard the WAV from its first sample: its picture is
     // the one `recresp-sim run --timeline` draws for the same request and WAV.
     std::fs::write(dir.path("request.json"), RECORD).unwrap();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
-        .arg("run")
-        .arg("--request")
-        .arg(dir.path("request.json"))
-        .arg("--caller")
-        .arg(dir.path("audio/page-1.wav"))
-        .arg("--timeline")
-        .arg(dir.path("run.svg"))
-        .output()
-        .unwrap();
+    let files = [("--timeline", "run.svg")];
+    let run = run_in(&dir, "request.json", "audio/page-1.wav", &files, &[]);
     assert!(run.status.success(), "{run:?}");
     // The same labels, element for element (what differs is only the caller's waveform
     // after the operation ended: `run` has the whole WAV, the server what the call heard).

@@ -21,17 +21,10 @@
 #define FRAME 160
 #define CALL_ID "57dab8b1-894c-409a-b240-bd8beae78896"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                    \
-    do {                                                               \
-        if (cond) {                                                    \
-            passed++;                                                  \
-        } else {                                                       \
-            failed++;                                                  \
-            printf("%s:%d: check failed: %s\n", "main.c", __LINE__, #cond); \
-        }                                                              \
-    } while (0)
+/* Checks print to standard output (semihosting on the target), with this file's name. */
+#define CHECK_PRINT printf
+#define CHECK_FILE "main.c"
+#include "../../tests/c/check.h"
 
 /* Static storage for the handles: the unions have the size and alignment they need. */
 static recresp_channel_storage_pcm8k pcm_storage;

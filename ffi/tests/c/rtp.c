@@ -10,31 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "recresp.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (cond) {                                                                  \
-            passed++;                                                                \
-        } else {                                                                     \
-            failed++;                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                            \
-    } while (0)
-
-#define EXPECT(call, code)                                                                    \
-    do {                                                                                      \
-        recresp_result got_ = (call);                                                         \
-        if (got_ == (code)) {                                                                 \
-            passed++;                                                                         \
-        } else {                                                                              \
-            failed++;                                                                         \
-            fprintf(stderr, "%s:%d: %s returned %u (%s), expected %s\n", __FILE__, __LINE__, \
-                    #call, (unsigned)got_, recresp_result_message(got_), #code);              \
-        }                                                                                     \
-    } while (0)
 
 #define PACKETS 150
 #define FRAME 160

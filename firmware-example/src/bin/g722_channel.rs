@@ -19,7 +19,7 @@ use cortex_m_rt::entry;
 use defmt_semihosting as _;
 use recresp_core::DetectorConfig;
 
-use recresp_firmware_example::channel::{self, Board, STACK_GOAL};
+use recresp_firmware_example::channel::{self, Board};
 use recresp_firmware_example::qemu_exit::exit;
 use recresp_firmware_scenarios::runner::{
     CallMemory, ChannelReceiver, JsonBuffer, WidebandRecorder, JSON_CAPACITY,
@@ -57,28 +57,7 @@ fn main() -> ! {
         &[],
         &mut board,
     );
-    let failed = WIDEBAND_SCENARIOS.len() - passed;
-    board.note_stack(|b| &mut b.stack_total);
-    defmt::info!(
-        "peak stack use: {=usize} bytes; without the request parse: {=usize} bytes; while the recorder runs: {=usize} bytes",
-        board.stack_total,
-        board.stack_after_parse,
-        board.stack_recorder
-    );
-    let stack_ok = board.stack_total <= STACK_GOAL;
-    if !stack_ok {
-        defmt::error!(
-            "FAILED: peak stack {=usize} bytes, over the {=usize}-byte goal",
-            board.stack_total,
-            STACK_GOAL
-        );
-    }
-    defmt::println!(
-        "g722 channel: {=usize} passed, {=usize} failed",
-        passed,
-        failed
-    );
-    exit(failed == 0 && stack_ok);
+    board.finish("g722 channel", passed, WIDEBAND_SCENARIOS.len())
 }
 
 /// Writes the channel's recorder into its static slot. Not inlined, so whatever the

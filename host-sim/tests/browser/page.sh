@@ -12,15 +12,7 @@ SIM="$1"
 OUT="$2"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$OUT"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$HERE/../../../scripts/work-lib.sh"
 export NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost"
 
 "$SIM" demo --out "$WORK/demo" >/dev/null

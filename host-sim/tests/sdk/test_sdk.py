@@ -162,6 +162,15 @@ def check(cond, what):
     print(f"  ok: {what}")
 
 
+async def refusal(request, what):
+    """The ODataError the awaitable `request` fails with; an AssertionError if `what` is accepted."""
+    try:
+        await request
+    except ODataError as e:
+        return e
+    raise AssertionError(f"{what} was accepted")
+
+
 def post_plain(url, body):
     """A plain POST (the caller's side, not Graph's API); returns status and JSON body."""
     data = None if body is None else json.dumps(body).encode()
@@ -281,13 +290,10 @@ async def lifecycle(args, bot):
     check("user" in data["source"]["identity"] and "application" in data["targets"][0]["identity"],
           "with the caller (source) and the bot (targets)")
     call = client.communications.calls.by_call_id(graph_id)
-    try:
-        await call.answer.post(AnswerPostRequestBody(
-            callback_uri=bot.url, accepted_modalities=[Modality.Audio],
-            media_config=AppHostedMediaConfig(blob="<blob>")))
-        raise AssertionError("an app-hosted answer was accepted")
-    except ODataError as e:
-        check(e.response_status_code == 400, f"an app-hosted answer: 400 ({e.error.message})")
+    e = await refusal(call.answer.post(AnswerPostRequestBody(
+        callback_uri=bot.url, accepted_modalities=[Modality.Audio],
+        media_config=AppHostedMediaConfig(blob="<blob>"))), "an app-hosted answer")
+    check(e.response_status_code == 400, f"an app-hosted answer: 400 ({e.error.message})")
     await call.answer.post(AnswerPostRequestBody(
         callback_uri=bot.url, accepted_modalities=[Modality.Audio],
         media_config=ServiceHostedMediaConfig()))
@@ -318,11 +324,8 @@ async def lifecycle(args, bot):
         ["deleted", "call", "terminated"]], "the notifications came in this order:")
     for line in lines:
         print(f"      {line}")
-    try:
-        await call.get()
-        raise AssertionError("the ended call is still there")
-    except ODataError as e:
-        check(e.response_status_code == 404, "GET on the ended call: 404")
+    e = await refusal(call.get(), "GET on the ended call")
+    check(e.response_status_code == 404, "GET on the ended call: 404")
 
 
 async def v1(args, bot):
@@ -363,27 +366,19 @@ async def errors(args, bot):
     client = graph_client(args.fast, BearerToken("bot-token"))
     await client.communications.calls.post(Call(id="sdk-errors", callback_uri=bot.url))
     calls = client.communications.calls.by_call_id("sdk-errors")
-    try:
-        await calls.record_response.post(RecordResponsePostRequestBody(max_record_duration_in_seconds=0))
-        raise AssertionError("an invalid request was accepted")
-    except ODataError as e:
-        inner = e.error.inner_error
-        check(e.response_status_code == 400 and e.error.code == "BadRequest", f"400 BadRequest ({e.error.message})")
-        check(bool(inner.request_id) and bool(inner.client_request_id) and inner.date is not None,
-              "innerError has request-id, client-request-id and date")
-    try:
-        await client.communications.calls.by_call_id("no-such-call").record_response.post(
-            RecordResponsePostRequestBody())
-        raise AssertionError("an unknown call was accepted")
-    except ODataError as e:
-        check(e.response_status_code == 404, "an unknown call: 404")
+    e = await refusal(calls.record_response.post(
+        RecordResponsePostRequestBody(max_record_duration_in_seconds=0)), "an invalid request")
+    inner = e.error.inner_error
+    check(e.response_status_code == 400 and e.error.code == "BadRequest", f"400 BadRequest ({e.error.message})")
+    check(bool(inner.request_id) and bool(inner.client_request_id) and inner.date is not None,
+          "innerError has request-id, client-request-id and date")
+    e = await refusal(client.communications.calls.by_call_id("no-such-call").record_response.post(
+        RecordResponsePostRequestBody()), "an unknown call")
+    check(e.response_status_code == 404, "an unknown call: 404")
     anonymous = graph_client(args.fast, AnonymousAuthenticationProvider())
-    try:
-        await anonymous.communications.calls.by_call_id("sdk-errors").record_response.post(
-            RecordResponsePostRequestBody())
-        raise AssertionError("a request without Authorization was accepted")
-    except ODataError as e:
-        check(e.response_status_code == 401, "no Authorization header: 401")
+    e = await refusal(anonymous.communications.calls.by_call_id("sdk-errors").record_response.post(
+        RecordResponsePostRequestBody()), "a request without Authorization")
+    check(e.response_status_code == 401, "no Authorization header: 401")
     await calls.delete()
 
 

@@ -1,11 +1,12 @@
-//! Shared pieces of the `recresp-sim serve` tests: the server as a child process, a bot's
-//! callback endpoint that records what it receives (and can fail on purpose), and inputs.
+//! Shared pieces of `recresp-sim`'s tests: the binary run once (`sim`) or as `serve` in a
+//! child process, a bot's callback endpoint that records what it receives (and can fail on
+//! purpose), temporary folders, and inputs (WAV files, the shared caller, a prompt).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,18 +20,30 @@ use serde_json::Value;
 /// `beep.wav`.
 pub const SEED_REQUEST: &str = include_str!("../sdk/seed-request.json");
 
+/// Runs `recresp-sim` with `args` to its end.
+pub fn sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_recresp-sim"))
+        .args(args)
+        .output()
+        .expect("recresp-sim runs")
+}
+
 /// A temporary folder, removed on drop.
 pub struct Dir(pub PathBuf);
 
 impl Dir {
     pub fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("recresp-serve-{}-{name}", std::process::id()));
+        let d = std::env::temp_dir().join(format!("recresp-sim-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         Dir(d)
     }
     pub fn path(&self, name: &str) -> PathBuf {
         self.0.join(name)
+    }
+    /// The path of `name` in the folder, as a command-line argument.
+    pub fn arg(&self, name: &str) -> String {
+        self.path(name).to_str().unwrap().to_string()
     }
 }
 
@@ -40,18 +53,58 @@ impl Drop for Dir {
     }
 }
 
+/// A mono 16-bit WAV file at `rate`.
 pub fn write_wav(path: &Path, rate: SampleRate, samples: &[i16]) {
+    write_wav_as(path, rate.hz(), 1, samples);
+}
+
+/// A 16-bit WAV file of any rate and channel count (`samples` interleaved).
+pub fn write_wav_as(path: &Path, rate_hz: u32, channels: u16, samples: &[i16]) {
+    std::fs::write(path, wav_bytes(rate_hz, channels, samples)).unwrap();
+}
+
+/// The bytes of a 16-bit WAV file of any rate and channel count (`samples` interleaved).
+pub fn wav_bytes(rate_hz: u32, channels: u16, samples: &[i16]) -> Vec<u8> {
     let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate.hz(),
+        channels,
+        sample_rate: rate_hz,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    let mut w = hound::WavWriter::new(&mut bytes, spec).unwrap();
     for &s in samples {
         w.write_sample(s).unwrap();
     }
     w.finalize().unwrap();
+    bytes.into_inner()
+}
+
+/// The shared caller at `rate` as `audio/ID.wav` in `dir`, for each of the calls `ids` (the
+/// folder `serve --audio` reads).
+pub fn write_callers(dir: &Dir, ids: &[&str], rate: SampleRate) {
+    std::fs::create_dir_all(dir.path("audio")).unwrap();
+    for id in ids {
+        write_wav(&dir.path(&format!("audio/{id}.wav")), rate, &caller(rate));
+    }
+}
+
+/// `recresp-sim run` with `--request` and `--caller` the files `request` and `caller` in
+/// `dir`, each option of `files` naming a file in `dir`, and `more` arguments.
+pub fn run_in(
+    dir: &Dir,
+    request: &str,
+    caller: &str,
+    files: &[(&str, &str)],
+    more: &[&str],
+) -> Output {
+    let mut args = vec!["run".to_string(), "--request".into(), dir.arg(request)];
+    args.extend(["--caller".into(), dir.arg(caller)]);
+    for (option, name) in files {
+        args.extend([option.to_string(), dir.arg(name)]);
+    }
+    args.extend(more.iter().map(|a| a.to_string()));
+    sim(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// The shared caller: 1 s of silence, 1.5 s of voice, a pause, `#`, then silence: 4 s.
@@ -101,9 +154,24 @@ impl Server {
         assert!(base.starts_with("http://127.0.0.1:"), "{line}");
         Server { child, base }
     }
+}
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+/// Where the tests' requests go: a running server, or its base URL (for tasks that cannot
+/// borrow the `Server`).
+pub trait Endpoint {
+    /// The URL of `path` on the server.
+    fn url(&self, path: &str) -> String;
+}
+
+impl Endpoint for Server {
+    fn url(&self, path: &str) -> String {
+        self.base.url(path)
+    }
+}
+
+impl Endpoint for String {
+    fn url(&self, path: &str) -> String {
+        format!("{self}{path}")
     }
 }
 
@@ -273,21 +341,31 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// Creates a call with `id` that notifies `bot`.
-pub async fn create_call(c: &reqwest::Client, server: &Server, id: &str, bot: &Bot) {
+/// Creates a call with `id` whose notifications go to `callback`.
+pub async fn create_call(c: &reqwest::Client, server: &impl Endpoint, id: &str, callback: &str) {
     let r = c
         .post(server.url("/v1.0/communications/calls"))
-        .json(&serde_json::json!({"id": id, "callbackUri": bot.url}))
+        .json(&serde_json::json!({"id": id, "callbackUri": callback}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 }
 
+/// GETs the recording that a completed recordOperation's resource data `data` names, with
+/// its access token.
+pub async fn get_recording(c: &reqwest::Client, data: &Value) -> reqwest::Response {
+    c.get(data["recordingLocation"].as_str().unwrap())
+        .bearer_auth(data["recordingAccessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+}
+
 /// POSTs an action with a JSON body; returns status, Location and body.
 pub async fn act(
     c: &reqwest::Client,
-    server: &Server,
+    server: &impl Endpoint,
     call: &str,
     action: &str,
     body: &str,
