@@ -135,6 +135,7 @@ impl DtmfDetector {
     /// group is wanted next, whole. The blocks that wait cannot cause an event (fewer than a
     /// key needs, from idle), and the blocks after a group passed over neither, so every event
     /// comes when its block is handed over, with the same position as if fed all at once.
+    #[inline]
     pub(crate) fn wanted(&self, pos: u64) -> Option<(u64, u64)> {
         let len = self.coeffs.block_len as u64;
         let group_end = self.block_start + GROUP_BLOCKS as u64 * len;
@@ -157,24 +158,37 @@ impl DtmfDetector {
 
     /// Takes `samples`, the first at position `at`, within a span [`wanted`](Self::wanted)
     /// gave, calling `on_event` for each event in order. From the detector's position they are
-    /// pushed; ahead of it they are the last block of an idle group (which passes over the
-    /// group if that block cannot hold a tone, and makes the group wanted otherwise).
+    /// pushed; ahead of it they are the last block of an idle group (see
+    /// [`look_ahead`](Self::look_ahead)).
     pub(crate) fn take(&mut self, at: u64, samples: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
         if at == self.position() {
             self.push(samples, on_event);
-        } else if !self.group_due {
-            let len = self.coeffs.block_len as u64;
-            let last = self.block_start + (GROUP_BLOCKS as u64 - 1) * len;
-            if !(at == last && self.skip_group(samples, on_event)) {
-                // The block may hold a tone (or came in pieces): the group is measured.
-                self.group_due = true;
-            }
+        } else {
+            self.look_ahead(at, samples, on_event);
+        }
+    }
+
+    /// Given samples from `at`, ahead of the detector's position: passes over the group from
+    /// the position if they are its last block whole and that block cannot hold a key or an
+    /// edge; otherwise makes the group wanted. Not inlined, so its bins do not add to the
+    /// stack of [`push`](Self::push).
+    #[inline(never)]
+    fn look_ahead(&mut self, at: u64, samples: &[i16], on_event: &mut impl FnMut(DtmfEvent)) {
+        if self.group_due {
+            return;
+        }
+        let len = self.coeffs.block_len as u64;
+        let last = self.block_start + (GROUP_BLOCKS as u64 - 1) * len;
+        if !(at == last && self.skip_group(samples, on_event)) {
+            // The block may hold a tone (or came in pieces): the group is measured.
+            self.group_due = true;
         }
     }
 
     /// Given the samples of a group's last block, passes over the whole group if that block
     /// cannot hold a key or an edge, and returns whether it did; otherwise changes nothing
     /// (the group is then pushed as usual).
+    #[inline(always)]
     fn skip_group(&mut self, probe: &[i16], on_event: &mut impl FnMut(DtmfEvent)) -> bool {
         if probe.len() != self.coeffs.block_len || !self.is_idle() || self.may_hold_tones(probe) {
             return false;
