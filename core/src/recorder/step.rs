@@ -1,5 +1,5 @@
-//! Stepping: input is consumed a step at a time, up to the end of the current 10 ms detector
-//! block or the next clock's deadline; at a block's end both detectors run on it (the DTMF
+//! Stepping: input is consumed a step at a time, up to the end of the current 10 ms tick or
+//! the next clock's deadline; at a tick's end both detectors run on it (the DTMF
 //! detector on the samples it wants by then), and what they report moves the phases
 //! (listening → capturing, a stop tone → done).
 
@@ -42,9 +42,9 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             } else {
                 self.lost_since = None;
             }
-            let block_end = self.block_end;
+            let tick_end = self.tick_end;
             let deadline = self.next_deadline();
-            let until = block_end.min(deadline);
+            let until = tick_end.min(deadline);
             let n = (until - self.pos)
                 .min(total - used)
                 .min(self.ring.space() as u64);
@@ -77,8 +77,8 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             self.pos += n;
             // A detector that reported something may have started or stopped a clock;
             // otherwise only the position changed since `deadline` was found.
-            let reported = self.pos == block_end && {
-                self.block_end += self.block();
+            let reported = self.pos == tick_end && {
+                self.tick_end += self.tick_len();
                 self.run_detectors()
             };
             if reported || self.pos >= deadline {
@@ -88,21 +88,21 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         used
     }
 
-    /// Runs both detectors on the block that just ended and acts on what they report;
+    /// Runs both detectors on the tick that just ended and acts on what they report;
     /// returns whether they reported anything.
     ///
-    /// The speech detector gets the block. The DTMF detector gets the samples it wants by now
-    /// (`DtmfDetector::wanted`), decoded with the speech detector's block, and then, if that
-    /// made it want more (a group of its blocks whose last one may hold a tone), those too.
-    /// It is asked twice, not until it wants nothing: whole blocks after such a group wait
-    /// for the next block, as does what it does not want yet. The ring keeps what waits: only
+    /// The speech detector gets the tick. The DTMF detector gets the samples it wants by now
+    /// (`DtmfDetector::wanted`), decoded with the tick's samples, and then, if that made it
+    /// want more (a group of its 8 ms blocks whose last one may hold a tone), those too. It
+    /// is asked twice, not until it wants nothing: whole 8 ms blocks after such a group wait
+    /// for the next tick, as does what it does not want yet. The ring keeps what waits: only
     /// `open_window` forgets held audio that recent, and it feeds the detector first
     /// ([`Self::catch_up_dtmf`]).
     fn run_detectors(&mut self) -> bool {
         let mut tones: Deque<DtmfEvent, 4> = Deque::new();
         let mut speech: Deque<SpeechEvent, 4> = Deque::new();
         let pos = self.pos;
-        self.run_block(self.dtmf.wanted(pos), &mut tones, &mut speech);
+        self.run_tick(self.dtmf.wanted(pos), &mut tones, &mut speech);
         if let Some((from, to)) = self.dtmf.wanted(pos) {
             self.feed_dtmf(from, to, &mut tones);
         }
@@ -118,18 +118,18 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         reported
     }
 
-    /// Decodes the block that just ended, and `dtmf` (the samples the DTMF detector wants
+    /// Decodes the tick that just ended, and `dtmf` (the samples the DTMF detector wants
     /// now), and runs the detectors on them. Not inlined, so its decoding buffer is off the
     /// stack when [`feed_dtmf`](Self::feed_dtmf) runs.
     #[inline(never)]
-    fn run_block(
+    fn run_tick(
         &mut self,
         dtmf: Option<(u64, u64)>,
         tones: &mut Deque<DtmfEvent, 4>,
         speech: &mut Deque<SpeechEvent, 4>,
     ) {
         let pos = self.pos;
-        let speech_from = pos.saturating_sub(self.block());
+        let speech_from = pos.saturating_sub(self.tick_len());
         let (dtmf_from, dtmf_to) = dtmf.unwrap_or((pos, pos));
         // Audio waiting for the DTMF detector is decoded only when it is handed over.
         let from = if dtmf_to > dtmf_from {
@@ -183,9 +183,9 @@ impl<const N: usize, S: Store> Recorder<N, S> {
 
     /// Feeds the DTMF detector the samples [`run_detectors`](Self::run_detectors) left
     /// waiting in the ring, before the ring forgets audio from before `until`, and drops what
-    /// it reports. Mostly they are less than one block, or fewer blocks than a key needs from
-    /// where the detector last stood idle, which report nothing; whole blocks after a group
-    /// fed in the same block are not.
+    /// it reports. Mostly they are less than one 8 ms block, or fewer blocks than a key needs
+    /// from where the detector last stood idle, which report nothing; whole blocks after a
+    /// group fed in the same tick are not.
     pub(super) fn catch_up_dtmf(&mut self, until: u64) {
         let from = self.dtmf.position();
         if until > from {
