@@ -389,4 +389,52 @@ mod tests {
         assert_eq!(pound_after_an_edge(-12.0), [Digit::Pound]);
         assert!(pound_after_an_edge(-18.0).is_empty());
     }
+
+    /// Handing over what `wanted` asks for at every 10 ms, whole or in pieces, gives the events
+    /// of one push of everything: keys from a group's first sample and from inside groups,
+    /// beside voice and noise. `wanted` never asks for samples beyond the position given.
+    #[test]
+    fn wanted_samples_give_the_events_of_one_push() {
+        use crate::synth::{add_dtmf, add_noise, add_voice, Lcg};
+        for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
+            let at = |ms: u32| rate.samples_in_ms(ms) as usize;
+            let mut x = std::vec![0i16; at(2000)];
+            add_voice(&mut x[at(900)..at(1500)], 8000, rate, 3);
+            for (from, to, digit) in [
+                (0, 60, Digit::D5),
+                (203, 250, Digit::Pound),
+                (700, 745, Digit::D1),
+                (1100, 1300, Digit::A),
+            ] {
+                add_dtmf(&mut x[at(from)..at(to)], digit, 6000, rate);
+            }
+            add_noise(&mut x, 200, &mut Lcg::new(9));
+            let mut expected = std::vec::Vec::new();
+            let mut whole = DtmfDetector::new(rate);
+            whole.push(&x, &mut |e| expected.push(e));
+            whole.finish(&mut |e| expected.push(e));
+            let mut d = DtmfDetector::new(rate);
+            let mut got = std::vec::Vec::new();
+            for pos in (at(10)..=x.len()).step_by(at(10)) {
+                let mut asked = 0;
+                while let Some((from, to)) = d.wanted(pos as u64) {
+                    assert!(from < to && to <= pos as u64, "{from}..{to} by {pos}");
+                    asked += 1;
+                    assert!(asked <= 3, "asked again and again at {pos}");
+                    // Whole at every other step, in pieces of 37 samples otherwise.
+                    let piece_len = if pos % at(20) == 0 { 37 } else { x.len() };
+                    let mut start = from;
+                    for piece in x[from as usize..to as usize].chunks(piece_len) {
+                        d.take(start, piece, &mut |e| got.push(e));
+                        start += piece.len() as u64;
+                    }
+                }
+            }
+            let rest = x.get(d.position() as usize..).unwrap_or(&[]);
+            d.push(rest, &mut |e| got.push(e));
+            d.finish(&mut |e| got.push(e));
+            assert_eq!(expected.len(), 8, "{expected:?}");
+            assert_eq!(got, expected);
+        }
+    }
 }
