@@ -1,5 +1,5 @@
 //! Test only: how far the whole blocks of ITU-T Q.24 keys stay from the run checks of
-//! `classify` (summed twist, glide of the phase turns, level spread), measured in f64 on the
+//! `run::continuity` (summed twist, glide of the phase turns, level spread), measured in f64 on the
 //! fixed-point bins of many generated 40 ms keys. Prints the worst figures (the ones the
 //! limits' documentation quotes) and requires each to stay inside its limit.
 //!
@@ -161,7 +161,7 @@ fn q24_keys_keep_inside_the_run_limits() {
             w.level_spread
         );
         // The limits with the default settings: 10.3 / 6.3 dB, 78°, and a level spread that
-        // always passes below 6 dB (see `classify::MAX_LEVEL_SPREAD_Q2`).
+        // always passes below 6 dB (see `run::continuity::MAX_LEVEL_SPREAD_Q2`).
         assert!(
             w.run_twist.0 > -10.3 && w.run_twist.1 < 6.3,
             "{name}: {w:?}"

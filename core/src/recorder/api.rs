@@ -66,7 +66,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             phase: Phase::Idle,
             options: RecordOptions::default(),
             pos: 0,
-            block_end: 0,
+            tick_end: 0,
             phase_end: 0,
             listen_start: 0,
             recording_start: 0,
@@ -118,8 +118,8 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     }
 
     /// What the speech detector made of the last 10 ms frame it was given since `start` (its
-    /// positions are the recorder's). The detector judges each block when it ends, so after
-    /// a push that ends on a block boundary this is that block's frame.
+    /// positions are the recorder's). The detector judges each tick when it ends, so after
+    /// a push that ends on a tick boundary this is that tick's frame.
     pub fn speech_frame(&self) -> Option<FrameTrace> {
         self.speech.last_frame()
     }
@@ -139,7 +139,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     pub fn start(&mut self, options: RecordOptions, prompt: PromptAudio) {
         self.options = options;
         self.pos = 0;
-        self.block_end = self.block();
+        self.tick_end = self.tick_len();
         self.pause_start = None;
         self.lost_since = None;
         self.ring.clear(0);
@@ -233,7 +233,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
 /// whatever runs next; pushing it again to this recorder ignores it). [`MediaInput::Lost`]
 /// counts on every clock and is recorded as silence; [`RecordOptions::media_timeout_ms`] of
 /// it in a row ends the operation `mediaReceiveTimeout`. A [`MediaInput::Digit`] is acted on
-/// at once, at the current position, like an in-band detection at the end of a block (its
+/// at once, at the current position, like an in-band detection at the end of a tick (its
 /// onset no earlier than the operation's start).
 impl<const N: usize, S: Store> MediaSink for Recorder<N, S> {
     type Event<'a>

@@ -3,9 +3,9 @@
 //! Phases: prompt → beep → listening (initial-silence clock) → capturing (max-silence and
 //! max-duration clocks) → done. The host pushes caller audio in and polls events out; time is
 //! the number of caller samples consumed since [`Recorder::start`]. Input is consumed in
-//! steps; a step ends at the end of a 10 ms detector block or at the next clock's deadline,
-//! whichever comes first. Detectors run on those blocks, aligned to the start of the
-//! operation, and what they report is acted on at the end of the block; clocks fire at their
+//! steps; a step ends at the end of a 10 ms tick or at the next clock's deadline, whichever
+//! comes first. Detectors run at the end of each tick (ticks are aligned to the start of the
+//! operation), and what they report is acted on there; clocks fire at their
 //! exact sample. Both depend only on positions, never on how the host cut the audio into
 //! frames, so any chunking gives the same events and the same recording, bit for bit. The
 //! recording is cut from a hold-back ring that keeps just enough audio for the cuts that are
@@ -50,7 +50,7 @@ use crate::SampleRate;
 pub use crate::holdback::{Linear, MuLaw};
 pub use api::ClockDeadlines;
 
-/// Length of a detector block in milliseconds.
+/// Length of the recorder's tick in milliseconds: the detectors run at the end of each.
 pub const BLOCK_MS: u32 = 10;
 /// Audio kept before the detected speech onset, in milliseconds.
 pub const PRE_ROLL_MS: u32 = 50;
@@ -59,9 +59,9 @@ pub const PRE_ROLL_MS: u32 = 50;
 pub const TONE_IS_SPEECH_MS: u32 = 30;
 
 /// Samples the hold-back ring must hold at `rate` when a detector reports, at the end of a
-/// block: the speech detector's onset delay plus the pre-roll (its 10 ms frames end with the
-/// recorder's blocks), or the DTMF detector's onset delay plus the part of a block its 8 ms
-/// blocks may end before the recorder's, whichever is longer.
+/// tick: the speech detector's onset delay plus the pre-roll (its 10 ms frames end with the
+/// recorder's ticks), or the DTMF detector's onset delay plus the part of a tick its 8 ms
+/// blocks may end before the tick's end, whichever is longer.
 pub const fn hold_samples(rate: SampleRate) -> usize {
     let dtmf = DtmfDetector::MAX_ONSET_DELAY_MS + BLOCK_MS;
     let speech = SpeechDetector::MAX_ONSET_DELAY_MS + PRE_ROLL_MS;
@@ -70,7 +70,7 @@ pub const fn hold_samples(rate: SampleRate) -> usize {
 }
 
 /// The smallest hold-back capacity a [`Recorder`] at `rate` accepts: the held audio plus one
-/// block of room for output not yet polled.
+/// tick of room for output not yet polled.
 pub const fn required_capacity(rate: SampleRate) -> usize {
     hold_samples(rate) + (BLOCK_MS * rate.per_ms()) as usize
 }
@@ -163,10 +163,10 @@ enum Phase {
     Done,
 }
 
-/// Room kept in the event queue before each block is processed: more than one step of
-/// input can produce. A step ends at most one detector block and fires the clocks due
+/// Room kept in the event queue before each tick is processed: more than one step of
+/// input can produce. A step ends at most one tick and fires the clocks due
 /// at its end: at most one `ToneDetected` (a key needs four consecutive 8 ms DTMF blocks, so
-/// no two keys are confirmed within one 10 ms block), at most four speech events (the size
+/// no two keys are confirmed within one 10 ms tick), at most four speech events (the size
 /// of the detector step's buffer), and at most two clock events (`PromptFinished` and
 /// `BeepStarted`, or `BeepFinished` and `Listening`): seven, and one spare.
 const EVENT_ROOM: usize = 8;
@@ -193,8 +193,8 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
     options: RecordOptions,
     /// Samples consumed since `start`.
     pos: u64,
-    /// Where the current detector block ends.
-    block_end: u64,
+    /// Where the current tick ends.
+    tick_end: u64,
     /// Where the prompt, or the beep, ends (in those phases).
     phase_end: u64,
     listen_start: u64,
@@ -217,8 +217,8 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
 }
 
 impl<const N: usize, S: Store> Recorder<N, S> {
-    /// Samples in one detector block.
-    fn block(&self) -> u64 {
+    /// Samples in one tick.
+    fn tick_len(&self) -> u64 {
         (BLOCK_MS * self.rate.per_ms()) as u64
     }
 
@@ -227,7 +227,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     }
 
     fn push_event(&mut self, e: Notice) {
-        // `consume` keeps EVENT_ROOM free before each block, more than one block produces.
+        // `consume` keeps EVENT_ROOM free before each tick, more than one tick produces.
         let _ = self.events.push_back(e);
     }
 }

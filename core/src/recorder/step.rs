@@ -1,7 +1,7 @@
-//! Stepping: input is consumed a step at a time, up to the end of the current 10 ms detector
-//! block or the next clock's deadline; at a block's end both detectors run on it (the DTMF
-//! detector on its own whole blocks that end by then), and what they report moves the
-//! phases (listening → capturing, a stop tone → done).
+//! Stepping: input is consumed a step at a time, up to the end of the current 10 ms tick or
+//! the next clock's deadline; at a tick's end both detectors run on it (the DTMF
+//! detector on the samples it wants by then), and what they report moves the phases
+//! (listening → capturing, a stop tone → done).
 
 use heapless::Deque;
 
@@ -42,9 +42,9 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             } else {
                 self.lost_since = None;
             }
-            let block_end = self.block_end;
+            let tick_end = self.tick_end;
             let deadline = self.next_deadline();
-            let until = block_end.min(deadline);
+            let until = tick_end.min(deadline);
             let n = (until - self.pos)
                 .min(total - used)
                 .min(self.ring.space() as u64);
@@ -77,8 +77,8 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             self.pos += n;
             // A detector that reported something may have started or stopped a clock;
             // otherwise only the position changed since `deadline` was found.
-            let reported = self.pos == block_end && {
-                self.block_end += self.block();
+            let reported = self.pos == tick_end && {
+                self.tick_end += self.tick_len();
                 self.run_detectors()
             };
             if reported || self.pos >= deadline {
@@ -88,32 +88,23 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         used
     }
 
-    /// Runs both detectors on the block that just ended and acts on what they report;
+    /// Runs both detectors on the tick that just ended and acts on what they report;
     /// returns whether they reported anything.
     ///
-    /// The speech detector gets the block. The DTMF detector gets its whole 8 ms blocks that
-    /// end by now and were not fed yet (`DtmfDetector::blocks_end_by`): the part of its
-    /// block still in progress waits in the ring for the next call, so the detector sees
-    /// each block in one piece and skips the resonators of a quiet one at once (see
-    /// `DtmfDetector::push`). When it is idle, whole blocks also wait until a group of four
-    /// is complete, and only the group's last block is decoded and measured first; the
-    /// group is fed only if that block may hold a tone. It reports the same events at the
-    /// same call as when fed every sample at once (its blocks are cut at the same positions
-    /// whatever the chunking, and no waiting block can cause an event), and the ring keeps
-    /// what waits: only `open_window` forgets held audio that recent, and it feeds the
-    /// detector first ([`Self::catch_up_dtmf`]).
+    /// The speech detector gets the tick. The DTMF detector gets the samples it wants by now
+    /// (`DtmfDetector::wanted`), decoded with the tick's samples, and then, if that made it
+    /// want more (a group of its 8 ms blocks whose last one may hold a tone), those too. It
+    /// is asked twice, not until it wants nothing: whole 8 ms blocks after such a group wait
+    /// for the next tick, as does what it does not want yet. The ring keeps what waits: only
+    /// `open_window` forgets held audio that recent, and it feeds the detector first
+    /// ([`Self::catch_up_dtmf`]).
     fn run_detectors(&mut self) -> bool {
         let mut tones: Deque<DtmfEvent, 4> = Deque::new();
         let mut speech: Deque<SpeechEvent, 4> = Deque::new();
         let pos = self.pos;
-        // An idle DTMF detector takes a group of blocks only if its last block may hold a
-        // tone: that block alone is decoded with the speech detector's (see
-        // `DtmfDetector::group_probe`), the group only if it may.
-        let probe = self.dtmf.group_probe(pos);
-        let skipped = self.run_block(probe, &mut tones, &mut speech);
-        if probe.is_some() && !skipped {
-            let to = self.dtmf.blocks_end_by(pos);
-            self.feed_dtmf(to, &mut tones);
+        self.run_tick(self.dtmf.wanted(pos), &mut tones, &mut speech);
+        if let Some((from, to)) = self.dtmf.wanted(pos) {
+            self.feed_dtmf(from, to, &mut tones);
         }
         let reported = !tones.is_empty() || !speech.is_empty();
         while let Some(e) = tones.pop_front() {
@@ -127,22 +118,19 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         reported
     }
 
-    /// Decodes the block that just ended, and what the DTMF detector takes now, and runs
-    /// the detectors on them: with `probe`, only that block for the DTMF detector (see
-    /// [`run_detectors`](Self::run_detectors)); returns whether the detector then passed
-    /// over its group. Not inlined, so its decoding buffer is off the stack when
-    /// [`feed_dtmf`](Self::feed_dtmf) runs.
+    /// Decodes the tick that just ended, and `dtmf` (the samples the DTMF detector wants
+    /// now), and runs the detectors on them. Not inlined, so its decoding buffer is off the
+    /// stack when [`feed_dtmf`](Self::feed_dtmf) runs.
     #[inline(never)]
-    fn run_block(
+    fn run_tick(
         &mut self,
-        probe: Option<(u64, u64)>,
+        dtmf: Option<(u64, u64)>,
         tones: &mut Deque<DtmfEvent, 4>,
         speech: &mut Deque<SpeechEvent, 4>,
-    ) -> bool {
+    ) {
         let pos = self.pos;
-        let speech_from = pos.saturating_sub(self.block());
-        let (dtmf_from, dtmf_to) =
-            probe.unwrap_or((self.dtmf.position(), self.dtmf.blocks_end_by(pos)));
+        let speech_from = pos.saturating_sub(self.tick_len());
+        let (dtmf_from, dtmf_to) = dtmf.unwrap_or((pos, pos));
         // Audio waiting for the DTMF detector is decoded only when it is handed over.
         let from = if dtmf_to > dtmf_from {
             dtmf_from.min(speech_from)
@@ -158,53 +146,50 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         let (dtmf_from, dtmf_to, speech_from) =
             (offset(dtmf_from), offset(dtmf_to), offset(speech_from));
         let (dtmf, detector) = (&mut self.dtmf, &mut self.speech);
-        let mut skipped = false;
         // Offset of the first sample of the next part handed out.
         let mut at = 0;
         self.ring.span_decoded(from, pos, &mut |part| {
             let end = at + part.len();
             let within = |a: usize, b: usize| {
                 let (a, b) = (a.clamp(at, end), b.clamp(at, end));
-                part.get(a - at..b.max(a) - at).unwrap_or(&[])
+                (a, part.get(a - at..b.max(a) - at).unwrap_or(&[]))
             };
-            let for_dtmf = within(dtmf_from, dtmf_to);
-            if probe.is_some() {
-                // Probed only when the block is whole in this part.
-                skipped |=
-                    for_dtmf.len() == dtmf_to - dtmf_from && skip_dtmf_group(dtmf, for_dtmf, tones);
-            } else if !for_dtmf.is_empty() {
-                push_dtmf(dtmf, for_dtmf, tones);
+            let (dtmf_at, for_dtmf) = within(dtmf_from, dtmf_to);
+            if !for_dtmf.is_empty() {
+                take_dtmf(dtmf, from + dtmf_at as u64, for_dtmf, tones);
             }
-            let for_speech = within(speech_from, end);
+            let (_, for_speech) = within(speech_from, end);
             if !for_speech.is_empty() {
                 push_speech(detector, for_speech, speech);
             }
             at = end;
         });
-        skipped
     }
 
-    /// Feeds the DTMF detector what the ring holds from its position to `to`. Not inlined:
-    /// its decoding buffer does not add to the stack of the common path.
+    /// Feeds the DTMF detector what the ring holds from `from`, its position, to `to`. Not
+    /// inlined: its decoding buffer does not add to the stack of the common path.
     #[inline(never)]
-    fn feed_dtmf(&mut self, to: u64, tones: &mut Deque<DtmfEvent, 4>) {
-        let from = self.dtmf.position();
+    fn feed_dtmf(&mut self, from: u64, to: u64, tones: &mut Deque<DtmfEvent, 4>) {
         if to <= from || from < self.ring.start() {
             return;
         }
         let dtmf = &mut self.dtmf;
+        let mut at = from;
         self.ring.span_decoded(from, to, &mut |part| {
-            push_dtmf(dtmf, part, tones);
+            take_dtmf(dtmf, at, part, tones);
+            at += part.len() as u64;
         });
     }
 
     /// Feeds the DTMF detector the samples [`run_detectors`](Self::run_detectors) left
-    /// waiting in the ring, before the ring forgets audio from before `until`. They are
-    /// fewer blocks than a key needs from where the detector last stood idle, or less than
-    /// one block, so they report nothing.
+    /// waiting in the ring, before the ring forgets audio from before `until`, and drops what
+    /// it reports. Mostly they are less than one 8 ms block, or fewer blocks than a key needs
+    /// from where the detector last stood idle, which report nothing; whole blocks after a
+    /// group fed in the same tick are not.
     pub(super) fn catch_up_dtmf(&mut self, until: u64) {
-        if until > self.dtmf.position() {
-            self.feed_dtmf(self.ring.end(), &mut Deque::new());
+        let from = self.dtmf.position();
+        if until > from {
+            self.feed_dtmf(from, self.ring.end(), &mut Deque::new());
         }
     }
 
@@ -290,29 +275,16 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     }
 }
 
-/// Feeds the DTMF detector and queues what it reports. Not inlined: the detector's loops get
-/// a function, and so registers, of their own.
+/// Hands the DTMF detector `samples` from position `at` and queues what it reports. Not
+/// inlined: the detector's loops get a function, and so registers, of their own.
 #[inline(never)]
-fn push_dtmf(dtmf: &mut DtmfDetector, samples: &[i16], tones: &mut Deque<DtmfEvent, 4>) {
-    dtmf.push(samples, &mut |e| {
+fn take_dtmf(dtmf: &mut DtmfDetector, at: u64, samples: &[i16], tones: &mut Deque<DtmfEvent, 4>) {
+    dtmf.take(at, samples, &mut |e| {
         let _ = tones.push_back(e);
     });
 }
 
-/// Passes the DTMF detector over a group of blocks if `probe`, the group's last block,
-/// cannot hold a tone; returns whether it did (not inlined, as [`push_dtmf`]).
-#[inline(never)]
-fn skip_dtmf_group(
-    dtmf: &mut DtmfDetector,
-    probe: &[i16],
-    tones: &mut Deque<DtmfEvent, 4>,
-) -> bool {
-    dtmf.skip_group(probe, &mut |e| {
-        let _ = tones.push_back(e);
-    })
-}
-
-/// Feeds the speech detector and queues what it reports (not inlined, as [`push_dtmf`]).
+/// Feeds the speech detector and queues what it reports (not inlined, as [`take_dtmf`]).
 #[inline(never)]
 fn push_speech(detector: &mut SpeechDetector, samples: &[i16], speech: &mut Deque<SpeechEvent, 4>) {
     detector.push(samples, &mut |e| {

@@ -99,7 +99,7 @@ mod tests {
                     found.push((digit, onset));
                 }
             };
-            // 130 ms is a recorder block's end inside a DTMF block (128–136 ms).
+            // 130 ms is a recorder tick's end inside a DTMF block (128–136 ms).
             feed(&mut rec, MediaInput::Pcm(&input[..at(130)]), &mut collect);
             assert!(
                 rec.dtmf.position() < rec.pos,

@@ -1,7 +1,7 @@
-//! Turns the stream of block classes into digit events. A key is confirmed by a run of
-//! [`CONFIRM_BLOCKS`] consecutive whole blocks of it (32 ms) plus one more block of it right
-//! before or after the run, whole or an edge (a block the tone fills in part); it ends after
-//! [`END_GAP_BLOCKS`] consecutive blocks without a whole block of it (32 ms).
+//! Confirmation: turns the stream of block classes into digit events. A key is confirmed
+//! by a run of [`CONFIRM_BLOCKS`] consecutive whole blocks of it (32 ms) plus one more block
+//! of it right before or after the run, whole or an edge (a block the tone fills in part); it
+//! ends after [`END_GAP_BLOCKS`] consecutive blocks without a whole block of it (32 ms).
 //!
 //! Why these numbers, with 8 ms blocks, a whole block accepted only when the tone fills
 //! nearly all of it and an edge block when it fills about half of it or more: a tone of 40 ms
@@ -13,16 +13,9 @@
 //! produce when two of their harmonics fall on a key's pair. A 10 ms drop-out touches at most
 //! three blocks, so it does not end a digit; a 40 ms pause always holds four, so it does.
 
-use super::classify::BlockClass;
-use super::DtmfEvent;
+use super::{BlockClass, CONFIRM_BLOCKS, END_GAP_BLOCKS};
+use crate::dtmf::event::DtmfEvent;
 use crate::Digit;
-
-/// Consecutive whole blocks of one key needed, with one more block of it beside them, to
-/// confirm it.
-pub(crate) const CONFIRM_BLOCKS: u8 = 4;
-
-/// Consecutive blocks without the key that end a confirmed digit.
-pub(crate) const END_GAP_BLOCKS: u8 = 4;
 
 /// Run and digit state.
 #[derive(Clone, Debug, Default)]

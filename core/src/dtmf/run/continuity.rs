@@ -1,80 +1,26 @@
-//! Per-block classification: does this 8 ms block hold one DTMF key, and is its tone pair
-//! the continuation (same key, same frequencies) of the previous block's?
+//! Continuity: whether a block goes on the run of the block before it, which turns what
+//! `block` finds in one block into a [`BlockClass`].
 //!
-//! A block holds a key when the strongest row and column bins are each above the level
-//! floor, their ratio is inside the twist limits, together they carry at least
-//! [`MIN_TONE_SHARE_Q8`] of the block's energy, and each tone keeps its frequency from the
-//! first half of the block to the second. A block that passes the level and twist checks
-//! but carries only [`MIN_EDGE_SHARE_Q8`] or more is an edge: the start or end of a tone
-//! that fills it in part. The tracker confirms a key only with an edge or a fifth block
-//! beside its four whole ones. A run of consecutive whole blocks of one key goes on only
-//! while the two tones' powers summed over it keep within the run's twist limits, which are
-//! tighter than one block's (`config::RUN_TWIST_MARGIN_DB10`): a block's leakage error
-//! partly cancels over a run, a voice's strong and weak harmonics do not; and while each
-//! tone's phase turn from block to block stays that of the run's first two blocks (see
-//! [`MAX_GLIDE_COS_Q15`]): a generator's tones are steady, a voice's harmonics glide.
-//!
-//! Frequency is checked from phase: for a tone at f + Δf, each bin turns by 2π·(f+Δf)·8 ms
-//! from one block to the next; after removing the nominal turn, what is left (2π·Δf·8 ms) must
-//! be within the per-frequency limit of `coeffs::BLOCK_PHASE`. This resolves offsets of 1 %
-//! with blocks of only 8 ms, which a bin's magnitude alone cannot.
+//! A whole block continues the previous block's key when both tones kept their frequency
+//! from one block to the next. Frequency is checked from phase: for a tone at f + Δf, each
+//! bin turns by 2π·(f+Δf)·8 ms from one block to the next; after removing the nominal turn,
+//! what is left (2π·Δf·8 ms) must be within the per-frequency limit of `coeffs::BLOCK_PHASE`.
+//! This resolves offsets of 1 % with blocks of only 8 ms, which a bin's magnitude alone
+//! cannot. A run of consecutive whole blocks of one key goes on only while the two tones'
+//! powers summed over it keep within the run's twist limits, which are tighter than one
+//! block's (`config::RUN_TWIST_MARGIN_DB10`): a block's leakage error partly cancels over a
+//! run, a voice's strong and weak harmonics do not; while each tone's phase turn from block
+//! to block stays that of the run's first two blocks (see [`MAX_GLIDE_COS_Q15`]): a
+//! generator's tones are steady, a voice's harmonics glide; and while each tone's level keeps
+//! within [`MAX_LEVEL_SPREAD_Q2`]. A block that is not whole but holds the previous block's
+//! key with the edge share (`block::MIN_EDGE_SHARE_Q8`) is an edge: the start or end of a
+//! tone that fills it in part; a whole block after such a block has a `lead`.
 
-use super::coeffs::{BlockPhase, BLOCK_PHASE, TONE_COUNT};
-use super::config::Thresholds;
-use super::goertzel::{Bin, BlockBins};
-use super::tracker::CONFIRM_BLOCKS;
-use crate::Digit;
-
-/// Smallest share of the block energy that the two tones must carry, in Q8 (0.80).
-///
-/// A whole block of a clean key measures 0.93 or more; the Q.24 worst case (40 ms, both
-/// tones 1.5 % off, twist at a limit) 0.815, because an off-frequency tone loses up to 14 % of
-/// its power in an 8 ms bin. Voiced speech whose two harmonics fall on a key pair keeps its
-/// lower harmonics (the fundamental and the first formant) beside them, and music its other
-/// notes and overtones: on the talk-off corpora such blocks measure 0.65 to 0.80.
-pub(crate) const MIN_TONE_SHARE_Q8: u64 = 205;
-
-/// Smallest share, in Q8 (0.30), for a block at the edge of a tone: the tone fills only part
-/// of it, and the share falls with the part filled (a block half filled measures about 0.4 in
-/// the worst case above). Such a block only lengthens a run of whole blocks (see `tracker`).
-pub(crate) const MIN_EDGE_SHARE_Q8: u64 = 77;
-
-/// Keypad layout: row (low tone) × column (high tone).
-const KEYPAD: [[Digit; 4]; 4] = [
-    [Digit::D1, Digit::D2, Digit::D3, Digit::A],
-    [Digit::D4, Digit::D5, Digit::D6, Digit::B],
-    [Digit::D7, Digit::D8, Digit::D9, Digit::C],
-    [Digit::Star, Digit::D0, Digit::Pound, Digit::D],
-];
-
-/// The key at `row`, `col` (both 0–3).
-pub(crate) fn key_at(row: usize, col: usize) -> Option<Digit> {
-    KEYPAD.get(row).and_then(|r| r.get(col)).copied()
-}
-
-/// What one block holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum BlockClass {
-    /// No key.
-    Nothing,
-    /// The two tones of a key, but only as strong as in a block the tone fills in part:
-    /// level and twist pass and the share [`MIN_EDGE_SHARE_Q8`], not the whole-block checks.
-    Edge {
-        /// The key.
-        digit: Digit,
-    },
-    /// A key; `continued` is true when the previous block held the same key and both tones
-    /// kept their frequency across the two blocks; `lead` when the previous block held the
-    /// key's tones at least as an edge.
-    Key {
-        /// The key.
-        digit: Digit,
-        /// Continuation of the previous block's tone pair.
-        continued: bool,
-        /// The previous block held this key, whole or as an edge.
-        lead: bool,
-    },
-}
+use super::{BlockClass, CONFIRM_BLOCKS};
+use crate::dtmf::block::{self, key_at, share_passes, Candidates, MIN_EDGE_SHARE_Q8};
+use crate::dtmf::coeffs::{BlockPhase, BLOCK_PHASE, TONE_COUNT};
+use crate::dtmf::config::Thresholds;
+use crate::dtmf::goertzel::{Bin, BlockBins};
 
 /// The previous block's key and its two bins, normalized to Q15, and the run of whole
 /// blocks of that key it ends.
@@ -97,6 +43,21 @@ struct PreviousKey {
 }
 
 impl PreviousKey {
+    /// The whole key of row `row` and column `col` (see `block::Candidates::is_whole`),
+    /// with its bins, as the first block of a run.
+    fn whole(bins: &BlockBins, row: usize, col: usize) -> Option<PreviousKey> {
+        Some(PreviousKey {
+            row: row as u8,
+            col: col as u8,
+            row_bin: Q15::of(*bins.whole.get(row)?),
+            col_bin: Q15::of(*bins.whole.get(4 + col)?),
+            run: RunPowers::default(),
+            levels: [0; 4],
+            row_turn: Q15::default(),
+            col_turn: Q15::default(),
+        })
+    }
+
     /// Whether this is kept across an edge block (its run is empty): only its levels count.
     fn bridged(&self) -> bool {
         self.run.blocks == 0
@@ -172,7 +133,7 @@ impl RunPowers {
 /// Classifies blocks, remembering the previous block's key for the phase check, and, when
 /// it held no whole key, its tone powers for the edge check.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct BlockClassifier {
+pub(crate) struct Continuity {
     previous: Option<PreviousKey>,
     earlier: PowerLogs,
 }
@@ -225,17 +186,6 @@ impl PowerLogs {
             limits,
         )
     }
-}
-
-/// Index of the largest power in `p`, and that power.
-fn strongest(p: &[u64]) -> (usize, u64) {
-    let mut best = (0, 0);
-    for (i, &v) in p.iter().enumerate() {
-        if v > best.1 {
-            best = (i, v);
-        }
-    }
-    best
 }
 
 /// A tone's turn from the block whose Q15-normalized bin is `before` to the next one's,
@@ -313,39 +263,7 @@ fn steady(row_first: Q15, row: Q15, col_first: Q15, col: Q15) -> bool {
     pr * MAX_GLIDE_SIN_Q15 >= pi * MAX_GLIDE_COS_Q15
 }
 
-/// Whether tone `k` keeps near its nominal frequency from the first half of the block to the
-/// second (phase turn beyond nominal within the tone's half-block limit over 4 ms). This
-/// removes the ambiguity of the block-to-block check, whose phase wraps for offsets of
-/// 125 Hz ± its limit; the limit is wide because half blocks see more leakage from the
-/// other tone.
-fn within_half_block(bins: &BlockBins, k: usize) -> Option<bool> {
-    let whole = *bins.whole.get(k)?;
-    let first = bins.first_half(k)?;
-    let phase = BLOCK_PHASE.get(k)?;
-    let (hc, hs) = (
-        phase.half_turn_cos_q15 as i64,
-        phase.half_turn_sin_q15 as i64,
-    );
-    // second = whole − first · e^{jωN/2}; parts below 2^26.
-    let (fr, fi) = (first.re as i64, first.im as i64);
-    let second = Bin {
-        re: (whole.re as i64 - ((fr * hc - fi * hs) >> 15)) as i32,
-        im: (whole.im as i64 - ((fr * hs + fi * hc) >> 15)) as i32,
-    }
-    .normalized_q15();
-    let first = first.normalized_q15();
-    let (ar, ai) = (first.re as i64, first.im as i64);
-    let (br, bi) = (second.re as i64, second.im as i64);
-    // z = second · conj(first) · e^{−jωN/2}; parts below 2^47.
-    let zr = br * ar + bi * ai;
-    let zi = bi * ar - br * ai;
-    let dr = zr * hc + zi * hs;
-    let di = zi * hc - zr * hs;
-    // |arg d| ≤ φ  ⇔  Re d · sin φ ≥ |Im d| · cos φ; below 2^62.
-    Some(dr * phase.max_half_drift_sin_q15 as i64 >= di.abs() * phase.max_half_drift_cos_q15 as i64)
-}
-
-impl BlockClassifier {
+impl Continuity {
     /// Classifies one block from its bins (rows 0–3, columns 4–7) and energy.
     pub fn classify(
         &mut self,
@@ -354,24 +272,17 @@ impl BlockClassifier {
         limits: &Thresholds,
     ) -> BlockClass {
         let previous = self.previous.take();
-        let Some(Candidates {
-            power,
-            e_n,
-            row,
-            row_power,
-            col,
-            col_power,
-        }) = candidates(bins, block_len, limits)
-        else {
+        let Some(found) = block::candidates(bins, block_len, limits) else {
             self.earlier.e_n = 0;
             return BlockClass::Nothing;
         };
-        let (rows, cols) = power.split_at(4);
-        let whole = if tones_pass(row_power, col_power, e_n, limits) {
-            whole_key(bins, row, col)
+        let whole = if found.is_whole(bins, limits) {
+            PreviousKey::whole(bins, found.row, found.col)
         } else {
             None
         };
+        let Candidates { power, e_n, .. } = found;
+        let (rows, cols) = power.split_at(4);
         let Some(now) = whole else {
             // Not a whole block: the end of the previous block's key, or the start of the
             // next block's (kept for its edge check).
@@ -469,104 +380,21 @@ impl BlockClassifier {
         }
     }
 
-    /// Classifies a block that is too quiet to hold a key without its bins (see
-    /// `Thresholds::is_too_quiet`): the same as [`classify`](Self::classify) on such a
-    /// block, whose level check always fails.
-    /// Whether the classifier holds nothing from earlier blocks: no key in the block before
-    /// and no edge kept for the next block's check. So it is after [`quiet_block`] and after
-    /// any block that fails [`holds_candidates`].
-    ///
-    /// [`quiet_block`]: Self::quiet_block
+    /// Whether nothing is kept from earlier blocks: no key in the block before and no edge
+    /// kept for the next block's check. So it is after [`quiet_block`](Self::quiet_block)
+    /// and after any block without candidates (`block::candidates`).
     pub fn is_idle(&self) -> bool {
         self.previous.is_none() && self.earlier.e_n == 0
     }
 
+    /// Classifies a block that holds no candidates, without its bins: one too quiet to hold
+    /// a key (see `Thresholds::is_too_quiet`), or one `block::candidates` found none in.
+    /// The same as [`classify`](Self::classify) on such a block.
     pub fn quiet_block(&mut self) -> BlockClass {
         self.previous = None;
         self.earlier.e_n = 0;
         BlockClass::Nothing
     }
-}
-
-/// A block's tone powers, its energy times its length, and its strongest row and column:
-/// what [`BlockClassifier::classify`] goes on with once the strongest pair passes the edge
-/// checks.
-struct Candidates {
-    power: [u64; TONE_COUNT],
-    e_n: u64,
-    row: usize,
-    row_power: u64,
-    col: usize,
-    col_power: u64,
-}
-
-/// The block's candidates, or `None` when even its strongest pair of tones fails the edge
-/// checks: then no pair does, and the block is [`BlockClass::Nothing`] whatever came before
-/// it, and leaves the classifier idle ([`BlockClassifier::is_idle`]).
-fn candidates(bins: &BlockBins, block_len: usize, limits: &Thresholds) -> Option<Candidates> {
-    let power = bins.whole.map(Bin::power);
-    let e_n = bins.energy.saturating_mul(block_len as u64);
-    let (rows, cols) = power.split_at(4);
-    let (row, row_power) = strongest(rows);
-    let (col, col_power) = strongest(cols);
-    share_passes(row_power, col_power, e_n, MIN_EDGE_SHARE_Q8, limits).then_some(Candidates {
-        power,
-        e_n,
-        row,
-        row_power,
-        col,
-        col_power,
-    })
-}
-
-/// Whether a block may hold a key or an edge, whatever came before it (see [`candidates`]).
-pub(crate) fn holds_candidates(bins: &BlockBins, block_len: usize, limits: &Thresholds) -> bool {
-    candidates(bins, block_len, limits).is_some()
-}
-
-/// The key of row `row` and column `col` when both tones keep their frequency from the first
-/// half of the block to the second (the last check of a whole block), with its bins.
-fn whole_key(bins: &BlockBins, row: usize, col: usize) -> Option<PreviousKey> {
-    if !within_half_block(bins, row)? || !within_half_block(bins, 4 + col)? {
-        return None;
-    }
-    Some(PreviousKey {
-        row: row as u8,
-        col: col as u8,
-        row_bin: Q15::of(*bins.whole.get(row)?),
-        col_bin: Q15::of(*bins.whole.get(4 + col)?),
-        run: RunPowers::default(),
-        levels: [0; 4],
-        row_turn: Q15::default(),
-        col_turn: Q15::default(),
-    })
-}
-
-/// Whether a row and a column tone of powers `row_power`, `col_power` (|bin|²) pass the
-/// level floor and the twist limits, and carry `MIN_TONE_SHARE_Q8` of a block whose energy
-/// times its length is `e_n`: the checks of a whole block.
-fn tones_pass(row_power: u64, col_power: u64, e_n: u64, limits: &Thresholds) -> bool {
-    // Twist: col/row within [10^(−normal/10), 10^(reverse/10)]. Powers < 2^52.
-    let twist_ok = col_power.saturating_mul(limits.normal_twist_q8 as u64) >= row_power << 8
-        && col_power << 8 <= row_power.saturating_mul(limits.reverse_twist_q8 as u64);
-    twist_ok && share_passes(row_power, col_power, e_n, MIN_TONE_SHARE_Q8, limits)
-}
-
-/// Whether both tones are above the level floor and carry `share_q8` of the block's energy:
-/// (P_row + P_col) · 2 ≥ share · E · N, since |bin|²·2/N is the energy of a whole-block
-/// tone. With [`MIN_EDGE_SHARE_Q8`], the checks of an edge block (which skip the twist: a
-/// tone filling a block in part leaks more into the other tone's bin, and the whole blocks
-/// beside it have checked the twist).
-fn share_passes(
-    row_power: u64,
-    col_power: u64,
-    e_n: u64,
-    share_q8: u64,
-    limits: &Thresholds,
-) -> bool {
-    row_power >= limits.min_bin_power
-        && col_power >= limits.min_bin_power
-        && (row_power + col_power).saturating_mul(2 << 8) >= e_n.saturating_mul(share_q8)
 }
 
 #[cfg(test)]
