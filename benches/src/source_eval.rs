@@ -195,7 +195,8 @@ pub const PROMPT_SAMPLES: u64 = 12_000;
 pub struct RecorderResult {
     /// Where listening began.
     pub listen: u64,
-    /// First sample of the recording, if speech started.
+    /// First sample of the recording, if speech started (and the capture was not discarded
+    /// after it).
     pub recording_start: Option<u64>,
     /// Samples recorded.
     pub recorded: u64,
@@ -236,6 +237,7 @@ pub fn run_recorder(line: &[i16]) -> RecorderResult {
         } => {
             result.recording_start.get_or_insert(recording_start);
         }
+        Event::CaptureDiscarded { .. } => result.recording_start = None,
         Event::Completed(c) => {
             result.reason.get_or_insert(c.reason);
             result.recorded = c.recorded_samples;

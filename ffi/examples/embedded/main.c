@@ -137,6 +137,10 @@ static void on_event(void *user, const recresp_event *e)
         /* Everything handed out is hashed; recorded_samples is reported beside it. */
         o->checksum = fnv1a(o->checksum, e->samples, e->sample_count);
         o->captured += e->sample_count;
+    } else if (e->kind == RECRESP_EVENT_KIND_CAPTURE_DISCARDED) {
+        /* What started the recording was not speech: the recording starts again. */
+        o->checksum = 2166136261u;
+        o->captured = 0;
     } else if (e->kind == RECRESP_EVENT_KIND_TONE_DETECTED) {
         printf("  tone %c at %llu\n", e->digit_char, (unsigned long long)e->at);
     } else if (e->kind == RECRESP_EVENT_KIND_SPEECH_STARTED) {

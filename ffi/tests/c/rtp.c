@@ -64,6 +64,10 @@ static void take(struct seen *s, const recresp_event *e)
         s->captured += e->sample_count;
         return;
     }
+    if (e->kind == RECRESP_EVENT_KIND_CAPTURE_DISCARDED) {
+        s->checksum = 0;
+        s->captured = 0;
+    }
     if (s->n_kinds < sizeof s->kinds / sizeof s->kinds[0]) {
         s->kinds[s->n_kinds++] = (unsigned)e->kind;
     }
