@@ -441,4 +441,20 @@ mod tests {
         assert_eq!(r.reason, Some(CompletionReason::InitialSilenceTimeout));
         assert_eq!(r.recording_start, None);
     }
+
+    /// Each sound of the "through the recorder" rows, alone on the line: the operation ends
+    /// on initial silence with nothing recorded.
+    #[test]
+    fn a_tone_a_click_or_a_noise_burst_alone_ends_on_initial_silence() {
+        let listen = listen_at();
+        for blip in LONE_BLIPS {
+            let r = run_recorder(&lone_line(blip, listen, 0).samples);
+            assert_eq!(
+                (r.reason, r.recording_start, r.recorded),
+                (Some(CompletionReason::InitialSilenceTimeout), None, 0),
+                "{}",
+                blip.label()
+            );
+        }
+    }
 }
