@@ -109,7 +109,12 @@ fn a_sound_before_the_answer_does_not_start_the_recording() {
         for blip in BLIPS {
             let mut input = line_with(rate, 4000, blip, 300);
             let answer_ms = 2300;
-            add_voice(&mut input[ms(rate, answer_ms)..ms(rate, 3500)], 9000, rate, 5);
+            add_voice(
+                &mut input[ms(rate, answer_ms)..ms(rate, 3500)],
+                9000,
+                rate,
+                5,
+            );
             let r = run_simple(rate, options(5, 2, 30), PromptAudio::None, &input);
             let c = r.completion();
             let label = format!("{rate:?} {blip:?}: {:?}", r.notices);

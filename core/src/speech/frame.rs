@@ -319,7 +319,8 @@ impl FrameClassifier {
         let mut above_noise_q16 = levels;
         for (above, floor) in above_noise_q16.iter_mut().zip(&self.floors) {
             let above_floor = floor.floor_q16() + floor.dev_q16() * DEV_FACTOR;
-            let threshold = above_floor.max(floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR);
+            let threshold =
+                above_floor.max(floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR);
             score_q16 += (*above - threshold).max(0);
             *above = (*above).max(threshold);
         }

@@ -30,7 +30,7 @@ use super::log2::DB_Q16;
 pub const MIN_FRAMES: u8 = 6;
 
 /// How far the tilt and the level must each move within a segment: 5 dB.
-pub const MIN_RANGE_Q8: i16 = (5 * DB_Q16 >> 8) as i16;
+pub const MIN_RANGE_Q8: i16 = ((5 * DB_Q16) >> 8) as i16;
 
 /// The ranges of one segment's strong frames so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
