@@ -13,9 +13,9 @@
 //!   means; every frame is noise while learning.
 //! - `endpoint`: onset after a run of strong frames (reported back at the start of the
 //!   run and the weak frames before it), end after the hang time.
-//! - `segment`: whether the segment moved as a voice does (its spectral tilt and its level
-//!   changed from frame to frame); a steady tone, a burst of stationary noise or a train of
-//!   identical clicks never does, and its segment ends without being confirmed.
+//! - `segment`: whether the segment moved as a voice does (its spectral tilt changed from
+//!   sound to sound); a steady tone, a burst of stationary noise or a train of identical
+//!   clicks does not, and its segment ends without being confirmed.
 //!
 //! Assumptions: the first 200 ms after [`SpeechDetector::reset`] carry the line's noise and
 //! no speech, and so does everything pushed in learning mode
@@ -57,7 +57,7 @@ use segment::SegmentCheck;
 /// Speech began, was confirmed or ended. Positions count samples since `new`/`reset`.
 ///
 /// A segment is `Start`, then `Confirmed` once it has moved as a voice does (its spectral
-/// tilt and its level changed over its frames; see `segment`), then `End`. A segment that
+/// tilt changed over its frames; see `segment`), then `End`. A segment that
 /// ends without `Confirmed` was a sound that stood above the line's noise without changing
 /// (a steady tone, a burst of stationary noise, a click): a recorder drops what it captured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,14 +324,6 @@ impl SpeechDetector {
             self.segment.confirm();
             on_event(SpeechEvent::Confirmed { at: self.position });
         }
-    }
-
-    /// The segment check's state (for measuring it: frames, tilt range, level range, all
-    /// log2 Q8).
-    #[doc(hidden)]
-    pub fn segment_stats(&self) -> (u8, i16, i16) {
-        let s = &self.segment;
-        (s.frames(), s.tilt_range_q8(), s.level_range_q8())
     }
 }
 
