@@ -76,8 +76,9 @@ static int16_t clip(int32_t x)
     return (int16_t)(x > 32767 ? 32767 : (x < -32768 ? -32768 : x));
 }
 
-/* The caller: line noise; from 0.6 s, 2 s of a voiced sound in syllables; at 3.2 s, 120 ms
- * of `#`; 5 s in all. */
+/* The caller: line noise; from 0.6 s, 2 s of a voiced sound in syllables whose spectrum
+ * moves as a voice's does (low harmonics, then higher ones: a sound whose spectrum never
+ * moves is taken for a tone, not speech); at 3.2 s, 120 ms of `#`; 5 s in all. */
 static void synthesise(int16_t *out, size_t n)
 {
     struct oscillator v1, v2, v3, lo, hi;
@@ -94,8 +95,10 @@ static void synthesise(int16_t *out, size_t n)
         if (i >= 4800 && i < 20800) {
             /* 250 ms syllables with 50 ms gaps. */
             size_t t = (i - 4800) % 2400;
-            if (t < 2000) {
+            if (t < 1000) {
                 x += a + b + c;
+            } else if (t < 2000) {
+                x += b / 2 + 3 * c;
             }
         }
         if (i >= 25600 && i < 26560) {
