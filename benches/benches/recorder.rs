@@ -56,10 +56,10 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 rec.start(options, PromptAudio::None);
                 let mut captured = 0usize;
-                let mut count = |e: Event<'_>| {
-                    if let Event::Captured(s) = e {
-                        captured += s.len();
-                    }
+                let mut count = |e: Event<'_>| match e {
+                    Event::Captured(s) => captured += s.len(),
+                    Event::CaptureDiscarded { .. } => captured = 0,
+                    _ => {}
                 };
                 drive(
                     &mut rec,

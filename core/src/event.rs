@@ -6,7 +6,8 @@
 use crate::{CompletionReason, Digit, OperationStatus, ResultInfo};
 
 /// One thing that happened. Audio comes out as [`Event::Captured`] slices, in order; append
-/// them to the recording. [`Event::Completed`] is always the last event of an operation.
+/// them to the recording, and empty the recording on [`Event::CaptureDiscarded`].
+/// [`Event::Completed`] is always the last event of an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Event<'a> {
@@ -37,6 +38,16 @@ pub enum Event<'a> {
         onset: u64,
         /// First sample of the recording.
         recording_start: u64,
+    },
+    /// The sound that started the recording was not speech after all: it stood above the
+    /// line's noise but kept its level and spectrum (a steady tone, a burst of noise, a
+    /// click), and it ended before it was confirmed as speech. Throw away every
+    /// [`Event::Captured`] slice of this operation so far. The recorder listens again, the
+    /// initial-silence clock still counting from [`Event::Listening`]; a later
+    /// [`Event::SpeechStarted`] starts the recording afresh.
+    CaptureDiscarded {
+        /// Position where the recorder went back to listening.
+        at: u64,
     },
     /// The caller paused; the max-silence clock starts at `end`.
     SpeechEnded {
@@ -94,6 +105,7 @@ pub(crate) enum Notice {
     Listening(u64),
     SpeechStarted { recording_start: u64, lead: u32 },
     SpeechEnded(u64),
+    CaptureDiscarded(u64),
     ToneDetected { digit: Digit, onset: u64 },
 }
 
@@ -113,6 +125,7 @@ impl Notice {
                 recording_start,
             },
             Notice::SpeechEnded(end) => Event::SpeechEnded { end },
+            Notice::CaptureDiscarded(at) => Event::CaptureDiscarded { at },
             Notice::ToneDetected { digit, onset } => Event::ToneDetected { digit, onset },
         }
     }

@@ -157,6 +157,10 @@ impl<const N: usize, S: Store> Subject<N, S> {
             );
             match e {
                 Event::Captured(a) => self.op.captured += a.len() as u64,
+                Event::CaptureDiscarded { at } => {
+                    assert!(at <= pos, "exec {exec}: event ahead of the position: {e:?}");
+                    self.op.captured = 0;
+                }
                 Event::Completed(c) => {
                     *self
                         .seen

@@ -168,6 +168,10 @@ static void on_event(void *user, const recresp_event *e)
             run->out_of_memory = 1;
         }
         break;
+    case RECRESP_EVENT_KIND_CAPTURE_DISCARDED:
+        /* What started the recording was not speech: the recording starts again. */
+        run->audio.count = 0;
+        break;
     case RECRESP_EVENT_KIND_COMPLETED:
         run->completed = 1;
         run->completion = e->completion;

@@ -70,6 +70,9 @@ static void on_event(void *user, const recresp_event *e)
         }
         memcpy(run->audio + run->count, e->samples, e->sample_count * sizeof *e->samples);
         run->count += e->sample_count;
+    } else if (e->kind == RECRESP_EVENT_KIND_CAPTURE_DISCARDED) {
+        /* What started the recording was not speech: the recording starts again. */
+        run->count = 0;
     } else if (e->kind == RECRESP_EVENT_KIND_TONE_DETECTED) {
         printf("tone %c at %llu\n", e->digit_char, (unsigned long long)e->at);
     } else if (e->kind == RECRESP_EVENT_KIND_COMPLETED) {

@@ -48,13 +48,13 @@
 
 // Bytes a `RECRESP_CHANNEL_KIND_PCM16K` channel takes: exactly on 64-bit targets, at most
 // on 32-bit ones (`recresp_channel_size` gives the exact size on each).
-#define RECRESP_CHANNEL_SIZE_PCM16K 11000
+#define RECRESP_CHANNEL_SIZE_PCM16K 11024
 
 // Bytes a `RECRESP_CHANNEL_KIND_PCM8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-#define RECRESP_CHANNEL_SIZE_PCM8K 8760
+#define RECRESP_CHANNEL_SIZE_PCM8K 8784
 
 // Bytes a `RECRESP_CHANNEL_KIND_ULAW8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-#define RECRESP_CHANNEL_SIZE_ULAW8K 7720
+#define RECRESP_CHANNEL_SIZE_ULAW8K 7744
 
 // `telephone_event_pt` for a stream without RFC 4733 telephone events.
 #define RECRESP_NO_TELEPHONE_EVENTS (uint32_t)4294967295u
@@ -196,6 +196,11 @@ enum recresp_event_kind
   RECRESP_EVENT_KIND_CAPTURED = 8,
   // The operation ended: see `completion`. Always the last event of an operation.
   RECRESP_EVENT_KIND_COMPLETED = 9,
+  // The sound that started the recording was not speech (a steady tone, a noise burst, a
+  // click): throw away every `Captured` sample of this operation so far. The recorder
+  // listens again from `at`; its initial-silence clock still counts from `Listening`, and
+  // a later `SpeechStarted` starts the recording afresh.
+  RECRESP_EVENT_KIND_CAPTURE_DISCARDED = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

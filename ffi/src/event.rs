@@ -33,6 +33,11 @@ pub enum recresp_event_kind {
     Captured = 8,
     /// The operation ended: see `completion`. Always the last event of an operation.
     Completed = 9,
+    /// The sound that started the recording was not speech (a steady tone, a noise burst, a
+    /// click): throw away every `Captured` sample of this operation so far. The recorder
+    /// listens again from `at`; its initial-silence clock still counts from `Listening`, and
+    /// a later `SpeechStarted` starts the recording afresh.
+    CaptureDiscarded = 10,
 }
 
 /// Graph's `recordCompletionReason`, in Graph's documented order.
@@ -255,6 +260,7 @@ impl recresp_event {
                 ..at(recresp_event_kind::SpeechStarted, onset)
             },
             Event::SpeechEnded { end } => at(recresp_event_kind::SpeechEnded, end),
+            Event::CaptureDiscarded { at: t } => at(recresp_event_kind::CaptureDiscarded, t),
             Event::ToneDetected { digit, onset } => recresp_event {
                 digit: digit.event_code() as u32,
                 // Keypad characters are ASCII.

@@ -230,10 +230,10 @@ fn run_core(samples: &[i16], rate: SampleRate) -> (Vec<i16>, Completion, String)
     let mut rec: Recorder = Recorder::new(rate).unwrap();
     rec.start(request.options, PromptAudio::None);
     let mut audio = Vec::new();
-    let mut on = |e: Event<'_>| {
-        if let Event::Captured(x) = e {
-            audio.extend_from_slice(x)
-        }
+    let mut on = |e: Event<'_>| match e {
+        Event::Captured(x) => audio.extend_from_slice(x),
+        Event::CaptureDiscarded { .. } => audio.clear(),
+        _ => {}
     };
     let feed = Feed::new(&[]).then(Then::Silence {
         max_frames: usize::MAX,

@@ -45,12 +45,19 @@ impl Tally {
         self.samples += audio.len() as u64;
         self.fnv.samples(audio);
     }
+
+    /// Forgets what was captured (the recorder discarded it: [`Event::CaptureDiscarded`]).
+    pub fn discard(&mut self) {
+        *self = Tally::default();
+    }
 }
 
 impl Sink for Tally {
     fn event(&mut self, event: Event<'_>) {
-        if let Event::Captured(audio) = event {
-            self.add(audio);
+        match event {
+            Event::Captured(audio) => self.add(audio),
+            Event::CaptureDiscarded { .. } => self.discard(),
+            _ => {}
         }
     }
 }

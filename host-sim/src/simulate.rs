@@ -171,6 +171,10 @@ impl Plan {
         let mut completion = None;
         let mut on_event = |e: Event<'_>| match e {
             Event::Captured(samples) => audio.extend_from_slice(samples),
+            Event::CaptureDiscarded { .. } => {
+                audio.clear();
+                log.push(format!("{e:?}"));
+            }
             Event::Completed(c) => completion = Some(c),
             other => log.push(format!("{other:?}")),
         };

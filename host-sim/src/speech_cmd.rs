@@ -26,6 +26,7 @@ pub fn run(path: &Path, out: &mut dyn Write) -> Result<(), SimError> {
                 segments.push((start, end));
             }
         }
+        SpeechEvent::Confirmed { .. } => {}
     });
     if let Some(start) = open {
         segments.push((start, audio.samples.len() as u64));

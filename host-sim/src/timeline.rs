@@ -122,6 +122,7 @@ impl Timeline {
                 recording_start,
             },
             Event::SpeechEnded { end } => Event::SpeechEnded { end },
+            Event::CaptureDiscarded { at } => Event::CaptureDiscarded { at },
             Event::ToneDetected { digit, onset } => Event::ToneDetected { digit, onset },
             Event::Completed(c) => Event::Completed(c),
         };
@@ -297,12 +298,14 @@ impl<'t> Picture<'t> {
         let completion = t.completion();
         let last = t.clocks.last().map_or(0, |(pos, _)| *pos);
         let at = s(completion.map_or(last, |c| c.at));
-        let recording = t.events.iter().find_map(|(_, e)| match e {
+        // The recording is the last capture started and not discarded.
+        let recording = t.events.iter().fold(None, |kept, (_, e)| match e {
             Event::SpeechStarted {
                 onset,
                 recording_start,
             } => Some((s(*recording_start), s(*onset))),
-            _ => None,
+            Event::CaptureDiscarded { .. } => None,
+            _ => kept,
         });
         Picture {
             t,
@@ -466,6 +469,7 @@ impl<'t> Picture<'t> {
                 Event::BeepStarted { at } => ("beep", BEEP, self.s(at)),
                 Event::Listening { at } => ("listening", LISTENING, self.s(at)),
                 Event::SpeechStarted { .. } => ("capturing", CAPTURING, self.s(*polled)),
+                Event::CaptureDiscarded { at } => ("listening", LISTENING, self.s(at)),
                 Event::Completed(c) => ("done", DONE, self.s(c.at)),
                 _ => continue,
             };
@@ -732,6 +736,12 @@ impl<'t> Picture<'t> {
                         self.s(end),
                         self.s(*polled)
                     ),
+                    HPos::Left,
+                ),
+                Event::CaptureDiscarded { at } => (
+                    self.s(at),
+                    CUT,
+                    format!("not speech: capture discarded {:.2} s", self.s(at)),
                     HPos::Left,
                 ),
                 _ => continue,

@@ -256,6 +256,46 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         row(&cells);
     }
     println!();
+
+    // Answers under sound through the recorder: a segment of the answer must not be taken
+    // for a steady sound and dropped.
+    heading(
+        &format!(
+            "through the recorder, {} answers under sound: the recording is the answer \
+             (peers: onset at the answer)",
+            answers.len()
+        ),
+        columns,
+    );
+    let under_rows: [(&str, Under<'_>); 6] = [
+        ("clean", Under::Silence(0.0)),
+        ("music 10 dB under", Under::Sources(&music, 10.0)),
+        ("music 5 dB under", Under::Sources(&music, 5.0)),
+        ("sounds 10 dB under", Under::Sources(&sounds, 10.0)),
+        ("sounds 5 dB under", Under::Sources(&sounds, 5.0)),
+        ("babble 10 dB under", Under::Babble(&voices, 10.0)),
+    ];
+    for (label, under) in under_rows {
+        eprintln!("speech_sources: recorder: answers, {label}");
+        let mut counts = vec![0usize; columns.len()];
+        for (i, a) in answers.iter().enumerate() {
+            let case = speech_case(a, i, under);
+            let truth = (case.onset as u64, case.end as u64);
+            for (ci, column) in columns.iter().enumerate() {
+                let ok = if ci == 0 {
+                    records_the_answer(&run_recorder(&case.samples), truth)
+                } else {
+                    let ev = events(column, &case.samples, 0)?;
+                    column.enabled && onset_in_window(peer_onset(&ev, listen), truth.0)
+                };
+                counts[ci] += ok as usize;
+            }
+        }
+        let mut cells = vec![format!("answer, {label}")];
+        cells.extend(counts.iter().map(|c| format!("{c} of {}", answers.len())));
+        row(&cells);
+    }
+    println!();
     Ok(())
 }
 

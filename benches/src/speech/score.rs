@@ -62,6 +62,7 @@ impl Answer {
                     in_speech = false;
                     answer.end = Some(end);
                 }
+                SpeechEvent::Confirmed { .. } => {}
             }
         }
         if !awaiting && in_speech {

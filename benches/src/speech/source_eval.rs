@@ -195,7 +195,8 @@ pub const PROMPT_SAMPLES: u64 = 12_000;
 pub struct RecorderResult {
     /// Where listening began.
     pub listen: u64,
-    /// First sample of the recording, if speech started.
+    /// First sample of the recording, if speech started (and the capture was not discarded
+    /// after it).
     pub recording_start: Option<u64>,
     /// Samples recorded.
     pub recorded: u64,
@@ -236,6 +237,7 @@ pub fn run_recorder(line: &[i16]) -> RecorderResult {
         } => {
             result.recording_start.get_or_insert(recording_start);
         }
+        Event::CaptureDiscarded { .. } => result.recording_start = None,
         Event::Completed(c) => {
             result.reason.get_or_insert(c.reason);
             result.recorded = c.recorded_samples;
@@ -438,5 +440,21 @@ mod tests {
         let r = run_recorder(&vec![0; 2000]);
         assert_eq!(r.reason, Some(CompletionReason::InitialSilenceTimeout));
         assert_eq!(r.recording_start, None);
+    }
+
+    /// Each sound of the "through the recorder" rows, alone on the line: the operation ends
+    /// on initial silence with nothing recorded.
+    #[test]
+    fn a_tone_a_click_or_a_noise_burst_alone_ends_on_initial_silence() {
+        let listen = listen_at();
+        for blip in LONE_BLIPS {
+            let r = run_recorder(&lone_line(blip, listen, 0).samples);
+            assert_eq!(
+                (r.reason, r.recording_start, r.recorded),
+                (Some(CompletionReason::InitialSilenceTimeout), None, 0),
+                "{}",
+                blip.label()
+            );
+        }
     }
 }

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::completion::{call_terminated, CompletionReason};
 use crate::dtmf::DtmfDetector;
-use crate::event::Event;
+use crate::event::{Event, Notice};
 use crate::holdback::{HoldBack, Store};
 use crate::media::{MediaInput, MediaSink};
 use crate::settings::RecordOptions;
@@ -71,6 +71,8 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             listen_start: 0,
             recording_start: 0,
             speech_onset: 0,
+            provisional: false,
+            discard_unpolled: false,
             pause_start: None,
             lost_since: None,
             ring: HoldBack::new(),
@@ -140,6 +142,8 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         self.options = options;
         self.pos = 0;
         self.tick_end = self.tick_len();
+        self.provisional = false;
+        self.discard_unpolled = false;
         self.pause_start = None;
         self.lost_since = None;
         self.ring.clear(0);
@@ -214,6 +218,9 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             return Some(Event::Captured(self.ring.take_released()));
         }
         if let Some(n) = self.events.pop_front() {
+            if let Notice::CaptureDiscarded(_) = n {
+                self.discard_unpolled = false;
+            }
             return Some(n.event());
         }
         self.completion.take().map(Event::Completed)

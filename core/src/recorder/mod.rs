@@ -1,7 +1,10 @@
 //! The recordResponse state machine for one operation on one channel.
 //!
 //! Phases: prompt → beep → listening (initial-silence clock) → capturing (max-silence and
-//! max-duration clocks) → done. The host pushes caller audio in and polls events out; time is
+//! max-duration clocks) → done. Capturing starts at the speech detector's onset, before the
+//! detector has confirmed that the sound is speech; if its segment ends unconfirmed (a steady
+//! tone, a noise burst, a click), the capture is discarded and the recorder listens again,
+//! its initial-silence clock still running from when listening began. The host pushes caller audio in and polls events out; time is
 //! the number of caller samples consumed since [`Recorder::start`]. Input is consumed in
 //! steps; a step ends at the end of a 10 ms tick or at the next clock's deadline, whichever
 //! comes first. Detectors run at the end of each tick (ticks are aligned to the start of the
@@ -200,6 +203,12 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
     listen_start: u64,
     recording_start: u64,
     speech_onset: u64,
+    /// Whether the recording started on a segment the speech detector has not confirmed as
+    /// speech yet: if the segment ends unconfirmed, the capture is discarded.
+    provisional: bool,
+    /// Whether a `CaptureDiscarded` notice waits to be polled: no input is taken until it is,
+    /// so the host never gets audio of a new recording before it.
+    discard_unpolled: bool,
     /// Set while the caller pauses after speech: where the pause began.
     pause_start: Option<u64>,
     /// Set while media is lost: where the loss began.

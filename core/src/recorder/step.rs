@@ -33,7 +33,10 @@ impl<const N: usize, S: Store> Recorder<N, S> {
                 return if used == 0 { total } else { used };
             }
             self.settle_ring();
-            if self.ring.space() == 0 || self.events.capacity() - self.events.len() < EVENT_ROOM {
+            if self.ring.space() == 0
+                || self.discard_unpolled
+                || self.events.capacity() - self.events.len() < EVENT_ROOM
+            {
                 break;
             }
             // A run of lost media starts its clock before the step's length is chosen.
@@ -232,6 +235,10 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         match (self.phase, e) {
             (Phase::Listening, SpeechEvent::Start { onset }) => self.start_capture(onset),
             (Phase::Capturing, SpeechEvent::Start { .. }) => self.pause_start = None,
+            (Phase::Capturing, SpeechEvent::Confirmed { .. }) => self.provisional = false,
+            (Phase::Capturing, SpeechEvent::End { .. }) if self.provisional => {
+                self.discard_capture()
+            }
             (Phase::Capturing, SpeechEvent::End { end }) => {
                 self.pause_start = Some(end.min(self.pos));
                 self.push_event(Notice::SpeechEnded(end));
@@ -266,12 +273,24 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         self.phase = Phase::Capturing;
         self.recording_start = start;
         self.speech_onset = onset.max(start);
+        self.provisional = true;
         self.pause_start = None;
         crate::fmt::debug!("speech at {}, recording from {}", onset, start);
         self.push_event(Notice::SpeechStarted {
             recording_start: start,
             lead: (self.speech_onset - start).min(u32::MAX as u64) as u32,
         });
+    }
+
+    /// The segment that started the recording ended without being confirmed as speech: the
+    /// host throws away what it was given, and the recorder listens again. What the host
+    /// has not taken yet is still handed out before the notice; nothing more is released.
+    fn discard_capture(&mut self) {
+        crate::fmt::debug!("no speech from {}: capture discarded", self.recording_start);
+        self.phase = Phase::Listening;
+        self.provisional = false;
+        self.discard_unpolled = true;
+        self.push_event(Notice::CaptureDiscarded(self.pos));
     }
 }
 

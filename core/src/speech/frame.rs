@@ -151,6 +151,9 @@ pub struct Judgement {
     /// deviations and the mean plus two mean deviations), the positive ones summed, log2
     /// Q16.
     pub excess_q16: i32,
+    /// Each band's level (low, middle, high), or its noise threshold where the level is
+    /// below it, log2 Q16: the sound above the line's noise, its spectral shape and level.
+    pub above_noise_q16: BandLevelsQ16,
 }
 
 /// Band analysis, noise floors and the per-frame decision for one channel.
@@ -320,10 +323,13 @@ impl FrameClassifier {
         // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
         // 6 dB, so these sums cannot overflow.
         let mut score_q16: i32 = 0;
-        for (floor, &level) in self.floors.iter().zip(&levels) {
+        let mut above_noise_q16 = levels;
+        for (above, floor) in above_noise_q16.iter_mut().zip(&self.floors) {
             let above_floor = floor.floor_q16() + floor.dev_q16() * DEV_FACTOR;
-            let above_mean = floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR;
-            score_q16 += (level - above_floor.max(above_mean)).max(0);
+            let threshold =
+                above_floor.max(floor.mean_q16() + floor.mean_dev_q16() * MEAN_DEV_FACTOR);
+            score_q16 += (*above - threshold).max(0);
+            *above = (*above).max(threshold);
         }
         if self.frames_seen < LEARN_FRAMES || self.learning {
             let mut speed = if self.frames_seen < LEARN_FRAMES {
@@ -348,6 +354,7 @@ impl FrameClassifier {
                 level: FrameLevel::Noise,
                 learning: true,
                 excess_q16: score_q16,
+                above_noise_q16,
             };
             return (judgement, 0);
         }
@@ -400,6 +407,7 @@ impl FrameClassifier {
             level: verdict,
             learning: false,
             excess_q16: score_q16,
+            above_noise_q16,
         };
         (judgement, logit)
     }

@@ -13,6 +13,9 @@
 //!   means; every frame is noise while learning.
 //! - `endpoint`: onset after a run of strong frames (reported back at the start of the
 //!   run and the weak frames before it), end after the hang time.
+//! - `segment`: whether the segment moved as a voice does (its spectral tilt changed from
+//!   sound to sound); a steady tone, a burst of stationary noise or a train of identical
+//!   clicks does not, and its segment ends without being confirmed.
 //!
 //! Assumptions: the first 200 ms after [`SpeechDetector::reset`] carry the line's noise and
 //! no speech, and so does everything pushed in learning mode
@@ -30,6 +33,7 @@ mod log2;
 mod net;
 mod net_weights;
 mod noise_floor;
+mod segment;
 
 // The detector's stages, for the evaluation under `benches/` only (feature
 // `eval-internals`, not for hosts): the peer detectors (WebRTC VAD, Silero VAD) are run
@@ -54,15 +58,26 @@ use frame::FrameClassifier;
 
 use crate::SampleRate;
 use bands::FRAME_MS;
+use segment::SegmentCheck;
 
-/// Speech began or ended. Positions count samples since `new`/`reset`.
+/// Speech began, was confirmed or ended. Positions count samples since `new`/`reset`.
+///
+/// A segment is `Start`, then `Confirmed` once it has moved as a voice does (its spectral
+/// tilt changed over its frames; see `segment`), then `End`. A segment that
+/// ends without `Confirmed` was a sound that stood above the line's noise without changing
+/// (a steady tone, a burst of stationary noise, a click): a recorder drops what it captured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum SpeechEvent {
-    /// Speech was confirmed; `onset` is its first sample.
+    /// A segment that may be speech began; `onset` is its first sample.
     Start {
         /// First sample of speech.
         onset: u64,
+    },
+    /// The segment that began at the last `Start` is speech.
+    Confirmed {
+        /// End of the frame that confirmed it.
+        at: u64,
     },
     /// Speech ended; `end` is one past its last sample.
     End {
@@ -159,6 +174,8 @@ pub struct SpeechDetector {
     position: u64,
     classifier: FrameClassifier,
     endpointer: Endpointer,
+    /// The strong frames of the current segment, or of the run that may start one.
+    segment: SegmentCheck,
     /// The last whole frame's judgement, kept for [`last_frame`](Self::last_frame).
     last: Option<LastFrame>,
 }
@@ -196,6 +213,7 @@ impl SpeechDetector {
             classifier: FrameClassifier::new(rate, config.sensitivity),
             endpointer: Endpointer::new(run as u8, lookback as u8, hang as u16)
                 .with_tail(TAIL_FRAMES),
+            segment: SegmentCheck::default(),
             last: None,
         }
     }
@@ -235,6 +253,7 @@ impl SpeechDetector {
     pub fn set_learning(&mut self, learning: bool) {
         if learning {
             self.endpointer.cancel();
+            self.segment.clear();
         }
         self.classifier.set_learning(learning);
     }
@@ -280,9 +299,36 @@ impl SpeechDetector {
                     learning: j.learning,
                     excess_q8: (j.excess_q16 >> 8).clamp(0, i16::MAX as i32) as i16,
                 });
-                self.endpointer
-                    .frame(j.level, self.position, frame_len, on_event);
+                self.frame(j, frame_len, on_event);
             }
+        }
+    }
+}
+
+impl SpeechDetector {
+    /// Takes the judgement of the frame that ends at the current position: the segment
+    /// check follows its strong frames, the endpointing its verdict, and a segment in speech
+    /// is confirmed once it moved as speech does.
+    fn frame(&mut self, j: Judgement, frame_len: u64, on_event: &mut impl FnMut(SpeechEvent)) {
+        let strong = j.level == FrameLevel::Strong;
+        if !strong && !self.endpointer.in_speech() {
+            self.segment.clear();
+        }
+        self.segment.frame(strong, j.above_noise_q16);
+        let mut ended = false;
+        self.endpointer
+            .frame(j.level, self.position, frame_len, &mut |e| {
+                ended |= matches!(e, SpeechEvent::End { .. });
+                on_event(e);
+            });
+        if ended {
+            self.segment.clear();
+        } else if self.endpointer.in_speech()
+            && !self.segment.confirmed()
+            && self.segment.moved_as_speech()
+        {
+            self.segment.confirm();
+            on_event(SpeechEvent::Confirmed { at: self.position });
         }
     }
 }

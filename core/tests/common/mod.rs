@@ -78,6 +78,10 @@ pub fn record_event(run: &mut Run, e: Event<'_>) {
     }
     match e {
         Event::Captured(s) => run.audio.extend_from_slice(s),
+        Event::CaptureDiscarded { .. } => {
+            run.audio.clear();
+            run.notices.push(format!("{e:?}"));
+        }
         Event::Completed(c) => run.completions.push(c),
         other => run.notices.push(format!("{other:?}")),
     }

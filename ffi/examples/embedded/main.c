@@ -69,8 +69,9 @@ static int16_t clip(int32_t x)
     return (int16_t)(x > 32767 ? 32767 : (x < -32768 ? -32768 : x));
 }
 
-/* The caller: line noise; from 0.6 s, 2 s of a voiced sound in syllables; at 3.2 s, 120 ms
- * of `#`; 5 s in all. */
+/* The caller: line noise; from 0.6 s, 2 s of a voiced sound in syllables whose spectrum
+ * moves as a voice's does (low harmonics, then higher ones: a sound whose spectrum never
+ * moves is taken for a tone, not speech); at 3.2 s, 120 ms of `#`; 5 s in all. */
 static void synthesise(int16_t *out, size_t n)
 {
     struct oscillator v1, v2, v3, lo, hi;
@@ -87,8 +88,10 @@ static void synthesise(int16_t *out, size_t n)
         if (i >= 4800 && i < 20800) {
             /* 250 ms syllables with 50 ms gaps. */
             size_t t = (i - 4800) % 2400;
-            if (t < 2000) {
+            if (t < 1000) {
                 x += a + b + c;
+            } else if (t < 2000) {
+                x += b / 2 + 3 * c;
             }
         }
         if (i >= 25600 && i < 26560) {
@@ -130,6 +133,10 @@ static void on_event(void *user, const recresp_event *e)
         /* Everything handed out is hashed; recorded_samples is reported beside it. */
         o->checksum = fnv1a(o->checksum, e->samples, e->sample_count);
         o->captured += e->sample_count;
+    } else if (e->kind == RECRESP_EVENT_KIND_CAPTURE_DISCARDED) {
+        /* What started the recording was not speech: the recording starts again. */
+        o->checksum = 2166136261u;
+        o->captured = 0;
     } else if (e->kind == RECRESP_EVENT_KIND_TONE_DETECTED) {
         printf("  tone %c at %llu\n", e->digit_char, (unsigned long long)e->at);
     } else if (e->kind == RECRESP_EVENT_KIND_SPEECH_STARTED) {

@@ -41,6 +41,10 @@ static void take(struct seen *s, const recresp_event *e)
         s->captured += e->sample_count;
         return;
     }
+    if (e->kind == RECRESP_EVENT_KIND_CAPTURE_DISCARDED) {
+        s->checksum = 0;
+        s->captured = 0;
+    }
     if (s->n_kinds < sizeof s->kinds / sizeof s->kinds[0]) {
         s->kinds[s->n_kinds++] = (unsigned)e->kind;
     }
@@ -66,16 +70,28 @@ static int same(const struct seen *a, const struct seen *b)
            a->completion.recorded_samples == b->completion.recorded_samples;
 }
 
-/* μ-law audio: 0.5 s of silence, then 2 s of a loud pseudo-random signal, then silence. */
+/* μ-law audio: 0.5 s of silence, then 2 s of a pseudo-random signal that changes its level
+ * and spectrum every 100 ms as speech does (loud and low: each value held for 8 samples;
+ * about 30 dB quieter and white), then silence. A steady noise would not be kept as speech. */
 static uint8_t audio[PACKETS * FRAME];
 
 static void make_audio(void)
 {
     uint32_t x = 12345;
+    uint8_t held = 0xff;
     size_t i;
     for (i = 0; i < sizeof audio; i++) {
         x = x * 1664525u + 1013904223u;
-        audio[i] = (i >= 4000 && i < 20000) ? (uint8_t)(0x80 | ((x >> 24) & 0x3f)) : 0xff;
+        if (i < 4000 || i >= 20000) {
+            audio[i] = 0xff;
+        } else if ((i - 4000) / 800 % 2 == 0) {
+            if (i % 8 == 0) {
+                held = (uint8_t)(((x >> 31) << 7) | ((x >> 24) & 0x1f));
+            }
+            audio[i] = held;
+        } else {
+            audio[i] = (uint8_t)(((x >> 31) << 7) | 0x40 | ((x >> 24) & 0x1f));
+        }
     }
 }
 

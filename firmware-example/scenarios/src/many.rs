@@ -232,6 +232,10 @@ fn push_frame(
                     stream.samples += audio.len() as u64;
                     stream.fnv.samples(audio);
                 }
+                Some(Event::CaptureDiscarded { .. }) => {
+                    stream.samples = 0;
+                    stream.fnv = Fnv1a32::default();
+                }
                 Some(Event::Completed(c)) => end = Some((c.reason, c.recorded_samples)),
                 Some(_) => {}
             }

@@ -453,6 +453,11 @@ fn push_packet<const N: usize, S: Store>(
         hooks.after_push();
         match event {
             Event::Captured(audio) => sink.add(audio),
+            Event::CaptureDiscarded { .. } => {
+                sink.discard();
+                on_event(&event);
+                hooks.event(&event);
+            }
             Event::Completed(c) => completion = Some(c),
             other => {
                 on_event(&other);

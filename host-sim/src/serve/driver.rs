@@ -586,6 +586,17 @@ impl CallState {
                         }
                         continue;
                     }
+                    Event::CaptureDiscarded { at } => {
+                        if let Some(Pending {
+                            kind: Kind::Record { captured, timeline },
+                            ..
+                        }) = pending.get_mut(&op)
+                        {
+                            captured.clear();
+                            timeline.event(Event::CaptureDiscarded { at });
+                        }
+                        continue;
+                    }
                     Event::Completed(completion) => {
                         let Some(p) = pending.remove(&op) else {
                             continue;

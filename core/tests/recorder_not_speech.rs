@@ -1,0 +1,179 @@
+//! A sound that stands above the line's noise but is not speech (a steady tone, a burst of
+//! noise, a train of clicks) never makes the recording: the capture it started is discarded
+//! when its segment ends unconfirmed, the initial-silence clock still counting from when
+//! listening began, and an answer after it is recorded from its own onset. A short answer of
+//! one syllable is kept.
+mod common;
+
+use common::*;
+use recresp_core::synth::{add_noise, add_voice, Lcg};
+use recresp_core::CompletionReason as R;
+use recresp_core::{PromptAudio, SampleRate, PRE_ROLL_MS};
+
+const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
+
+/// The sounds that are not speech.
+#[derive(Clone, Copy, Debug)]
+enum Blip {
+    /// 0.5 s of a 1 kHz tone at −20 dBFS.
+    Tone,
+    /// 0.3 s of white noise at about −20 dBFS.
+    NoiseBurst,
+    /// 0.3 s of clicks, one every 7 ms, each a 1.8 kHz ring decaying within 2 ms.
+    Clicks,
+}
+
+const BLIPS: [Blip; 3] = [Blip::Tone, Blip::NoiseBurst, Blip::Clicks];
+
+/// Line noise (white, peak 30) over `total_ms`, with `blip` from `at_ms`.
+fn line_with(rate: SampleRate, total_ms: u32, blip: Blip, at_ms: u32) -> Vec<i16> {
+    let mut x = vec![0i16; ms(rate, total_ms)];
+    add_noise(&mut x, 30, &mut Lcg::new(3));
+    let from = ms(rate, at_ms);
+    let hz = rate.hz() as f64;
+    let len = match blip {
+        Blip::Tone => ms(rate, 500),
+        Blip::NoiseBurst | Blip::Clicks => ms(rate, 300),
+    };
+    let mut sound = vec![0i16; len];
+    match blip {
+        Blip::Tone => {
+            for (i, s) in sound.iter_mut().enumerate() {
+                let t = i as f64 / hz;
+                *s = (4634.0 * (2.0 * std::f64::consts::PI * 1000.0 * t).sin()) as i16;
+            }
+        }
+        Blip::NoiseBurst => add_noise(&mut sound, 5700, &mut Lcg::new(11)),
+        Blip::Clicks => {
+            let period = ms(rate, 7);
+            for (i, s) in sound.iter_mut().enumerate() {
+                let t = (i % period) as f64 / hz;
+                let ring = (-t / 0.0006).exp() * (2.0 * std::f64::consts::PI * 1800.0 * t).cos();
+                *s = (12_000.0 * ring) as i16;
+            }
+        }
+    }
+    for (o, s) in x[from..].iter_mut().zip(&sound) {
+        *o = o.saturating_add(*s);
+    }
+    x
+}
+
+/// Every `SpeechStarted` event's (onset, recording_start), in order.
+fn speech_starts(run: &Run) -> Vec<(u64, u64)> {
+    run.notices
+        .iter()
+        .filter_map(|n| {
+            let rest = n.strip_prefix("SpeechStarted { onset: ")?;
+            let (onset, rest) = rest.split_once(", recording_start: ")?;
+            Some((
+                onset.parse().ok()?,
+                rest.trim_end_matches(" }").parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+fn discards(run: &Run) -> usize {
+    run.notices
+        .iter()
+        .filter(|n| n.starts_with("CaptureDiscarded"))
+        .count()
+}
+
+#[test]
+fn a_tone_a_noise_burst_or_clicks_alone_end_on_initial_silence() {
+    for rate in RATES {
+        for blip in BLIPS {
+            let input = line_with(rate, 2000, blip, 500);
+            // Whole frames, odd chunks: the same outcome whatever the chunking.
+            for chunks in [&[160][..], &[7, 333, 41]] {
+                let r = run_chunked(rate, options(3, 2, 30), PromptAudio::None, &input, chunks);
+                let c = r.completion();
+                let label = format!("{rate:?} {blip:?} {chunks:?}: {:?}", r.notices);
+                assert_eq!(c.reason, R::InitialSilenceTimeout, "{label}");
+                // The clock ran from when listening began, not from the discard.
+                assert_eq!(c.at, rate.samples_in_s(3), "{label}");
+                assert_eq!(c.recorded_samples, 0, "{label}");
+                assert_eq!(speech_starts(&r).len(), 1, "{label}");
+                assert_eq!(discards(&r), 1, "{label}");
+                assert!(r.audio.is_empty(), "{label}: audio kept after the discard");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_sound_before_the_answer_does_not_start_the_recording() {
+    for rate in RATES {
+        for blip in BLIPS {
+            let mut input = line_with(rate, 4000, blip, 300);
+            let answer_ms = 2300;
+            add_voice(
+                &mut input[ms(rate, answer_ms)..ms(rate, 3500)],
+                9000,
+                rate,
+                5,
+            );
+            let r = run_simple(rate, options(5, 2, 30), PromptAudio::None, &input);
+            let c = r.completion();
+            let label = format!("{rate:?} {blip:?}: {:?}", r.notices);
+            assert_eq!(c.reason, R::MaxSilenceTimeout, "{label}");
+            assert_eq!(discards(&r), 1, "{label}");
+            let &(onset, start) = speech_starts(&r).last().expect("the answer started");
+            let answer = rate.samples_in_ms(answer_ms);
+            assert!(
+                onset >= answer && onset <= answer + rate.samples_in_ms(100),
+                "{label}"
+            );
+            assert_eq!(start, onset - rate.samples_in_ms(PRE_ROLL_MS), "{label}");
+            // What the host kept is the answer's recording, bit for bit.
+            let mut padded = input.clone();
+            padded.resize(c.at as usize, 0);
+            assert_eq!(
+                r.recording(),
+                &padded[start as usize..(start + c.recorded_samples) as usize],
+                "{label}"
+            );
+        }
+    }
+}
+
+/// "Yes": 180 ms of a voiced vowel, then 90 ms of a hiss (white noise, differenced so its
+/// energy sits high, rising and falling).
+fn yes(rate: SampleRate, out: &mut [i16]) {
+    let vowel = ms(rate, 180);
+    add_voice(&mut out[..vowel], 9000, rate, 2);
+    let hiss = &mut out[vowel..vowel + ms(rate, 90)];
+    let mut white = vec![0i16; hiss.len() + 1];
+    add_noise(&mut white, 3000, &mut Lcg::new(9));
+    let n = hiss.len() as f64;
+    for (i, s) in hiss.iter_mut().enumerate() {
+        let env = (std::f64::consts::PI * i as f64 / n).sin();
+        let v = (white[i + 1] as f64 - white[i] as f64) * env;
+        *s = s.saturating_add(v as i16);
+    }
+}
+
+#[test]
+fn a_one_syllable_answer_is_kept() {
+    for rate in RATES {
+        let mut input = vec![0i16; ms(rate, 2000)];
+        add_noise(&mut input, 30, &mut Lcg::new(3));
+        let answer_ms = 500;
+        yes(rate, &mut input[ms(rate, answer_ms)..]);
+        let r = run_simple(rate, options(5, 2, 30), PromptAudio::None, &input);
+        let c = r.completion();
+        let label = format!("{rate:?}: {:?}", r.notices);
+        assert_eq!(c.reason, R::MaxSilenceTimeout, "{label}");
+        assert_eq!(discards(&r), 0, "{label}");
+        let (onset, _) = r.speech_started().expect("the answer started");
+        let answer = rate.samples_in_ms(answer_ms);
+        assert!(onset.abs_diff(answer) <= rate.samples_in_ms(50), "{label}");
+        // The whole word is in the recording.
+        assert!(
+            c.recorded_samples >= rate.samples_in_ms(270 + 2000),
+            "{label}"
+        );
+    }
+}
