@@ -54,7 +54,7 @@ pub use log2::DB_Q16;
 #[cfg(not(feature = "eval-internals"))]
 use endpoint::Endpointer;
 #[cfg(not(feature = "eval-internals"))]
-use frame::FrameClassifier;
+use frame::{FrameClassifier, Judgement};
 
 use crate::SampleRate;
 use bands::FRAME_MS;
