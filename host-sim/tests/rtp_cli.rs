@@ -467,11 +467,7 @@ fn packets_that_stop_for_10_s_end_the_operation_media_receive_timeout() {
     // and 2 s more come.
     let script = Script::new(&[
         Step::Quiet(1000),
-        Step::Voice {
-            ms: 1500,
-            peak: 9000,
-            seed: 2,
-        },
+        Step::voice(1500, 9000, 2),
         Step::Quiet(3000),
     ]);
     let audio = script_ulaw(&script);
@@ -505,11 +501,7 @@ fn a_key_held_past_one_segment_is_one_press() {
     // The caller speaks from 2.5 s to 11 s, then is silent.
     let script = Script::new(&[
         Step::Quiet(2500),
-        Step::Voice {
-            ms: 8500,
-            peak: 9000,
-            seed: 3,
-        },
+        Step::voice(8500, 9000, 3),
         Step::Quiet(3000),
     ]);
     let audio = script_ulaw(&script);

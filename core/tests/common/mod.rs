@@ -139,21 +139,13 @@ pub fn ms(rate: SampleRate, ms: u32) -> usize {
 /// Silence with the voice from `from_ms` for `len_ms`.
 pub fn voice_at(rate: SampleRate, total_ms: u32, from_ms: u32, len_ms: u32) -> Vec<i16> {
     let mut s = vec![0i16; ms(rate, total_ms)];
-    let voice = Step::Voice {
-        ms: len_ms,
-        peak: 9000,
-        seed: 5,
-    };
+    let voice = Step::voice(len_ms, 9000, 5);
     Script::new(&[Step::Quiet(from_ms), voice]).add_to(rate, &mut s);
     s
 }
 
 /// Adds a key press of `len_ms` at `at_ms`.
 pub fn key_at(s: &mut [i16], rate: SampleRate, d: Digit, at_ms: u32, len_ms: u32) {
-    let key = Step::Key {
-        digit: d,
-        ms: len_ms,
-        peak: 6000,
-    };
+    let key = Step::key(d, len_ms, 6000);
     Script::new(&[Step::Quiet(at_ms), key]).add_to(rate, s);
 }
