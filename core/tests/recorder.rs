@@ -149,10 +149,7 @@ fn a_stop_tone_is_cut_out_at_its_onset() {
         // Confirmed within 45 ms of the tone's start.
         assert!(c.at <= rate.samples_in_ms(2545), "confirmed at {}", c.at);
         assert_eq!(r.recording(), &input[start as usize..end as usize]);
-        assert!(r
-            .notices
-            .iter()
-            .any(|n| n.starts_with("ToneDetected { digit: Pound")));
+        assert!(r.tone_detected(Digit::Pound), "{:?}", r.notices);
     }
 }
 
@@ -165,10 +162,7 @@ fn other_keys_are_reported_but_do_not_stop() {
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     let r = run_simple(rate, o, PromptAudio::None, &input);
     assert_eq!(r.completion().reason, R::MaxSilenceTimeout);
-    assert!(r
-        .notices
-        .iter()
-        .any(|n| n.starts_with("ToneDetected { digit: D1")));
+    assert!(r.tone_detected(Digit::D1), "{:?}", r.notices);
 }
 
 #[test]
@@ -558,12 +552,7 @@ fn a_stop_key_that_began_over_the_beep_does_not_stop() {
     o.play_beep = true;
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     let r = run_simple(rate, o, PromptAudio::None, &input);
-    assert!(
-        r.notices
-            .iter()
-            .any(|n| n.starts_with("ToneDetected { digit: Pound")),
-        "{r:?}"
-    );
+    assert!(r.tone_detected(Digit::Pound), "{r:?}");
     assert_ne!(
         r.completion().reason,
         R::StopToneDetected,

@@ -39,6 +39,12 @@ impl Run {
         self.completions[0]
     }
 
+    /// Whether a `ToneDetected` event reported `digit`.
+    pub fn tone_detected(&self, digit: Digit) -> bool {
+        let prefix = format!("ToneDetected {{ digit: {digit:?},");
+        self.notices.iter().any(|n| n.starts_with(&prefix))
+    }
+
     /// The first `SpeechStarted` event's (onset, recording_start).
     pub fn speech_started(&self) -> Option<(u64, u64)> {
         self.notices.iter().find_map(|n| {
