@@ -152,8 +152,7 @@ const ANSWER_THEN_POUND: Clip = Clip {
 const SHORT_ANSWER: Clip = Clip {
     name: "short-answer",
     coding: Coding::G711,
-    script: Script::new(&[Step::voice(1300, 9000, 3)])
-    .with_noise(LINE_NOISE_PEAK, 13),
+    script: Script::new(&[Step::voice(1300, 9000, 3)]).with_noise(LINE_NOISE_PEAK, 13),
 };
 
 /// A spoken answer, a short pause, then the `#` key, on a 16 kHz G.722 line.
