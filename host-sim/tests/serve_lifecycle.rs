@@ -36,6 +36,13 @@ async fn new_call(c: &reqwest::Client, server: &Server, path: &str, body: Value)
     post_json(c, &server.url(path), &body).await
 }
 
+/// POSTs a new call to `path`, asserts that it is created (201) and returns the call.
+async fn created_call(c: &reqwest::Client, server: &Server, path: &str, body: Value) -> Value {
+    let (s, call) = new_call(c, server, path, body).await;
+    assert_eq!(s, 201, "{call}");
+    call
+}
+
 /// GETs the call `id`.
 async fn get_call(c: &reqwest::Client, server: &Server, id: &str) -> reqwest::Response {
     let url = server.url(&format!("/v1.0/communications/calls/{id}"));
@@ -68,8 +75,7 @@ async fn incoming_call_answer_record_caller_hangs_up() {
     let c = client();
     // The caller dials the bot.
     let call_body = json!({"id": "in-1", "callbackUri": bot.url});
-    let (s, call) = new_call(&c, &server, "/recresp/calls", call_body).await;
-    assert_eq!(s, 201, "{call}");
+    let call = created_call(&c, &server, "/recresp/calls", call_body).await;
     assert_eq!(call["state"], "incoming");
     assert_eq!(call["direction"], "incoming");
     let all = bot.wait_for(WAIT, |a| !a.is_empty()).await;
@@ -180,8 +186,7 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     let c = client();
     // A call the bot places: establishing → established, direction outgoing.
     let call_body = json!({"id": "0fe0623f-d628-42ed-b4bd-8ac290072cc5", "callbackUri": bot.url});
-    let (s, call) = new_call(&c, &server, "/beta/communications/calls", call_body).await;
-    assert_eq!(s, 201, "{call}");
+    let call = created_call(&c, &server, "/beta/communications/calls", call_body).await;
     assert_eq!(call["direction"], "outgoing");
     assert_eq!(call["state"], "establishing");
     // The bot hangs up: terminating, then terminated.
@@ -214,8 +219,7 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     ] {
         let bot = Bot::start(BotMode::Ok).await;
         let call_body = json!({"id": id, "callbackUri": bot.url});
-        let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
-        assert_eq!(s, 201);
+        created_call(&c, &server, "/recresp/calls", call_body).await;
         let r = c
             .post(server.url(&format!("/v1.0/communications/calls/{id}/{action}")))
             .json(&body)
@@ -355,8 +359,7 @@ async fn the_caller_can_hang_up_when_their_audio_ends() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     let call_body = json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true});
-    let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
-    assert_eq!(s, 201);
+    created_call(&c, &server, "/recresp/calls", call_body).await;
     let r = c
         .post(server.url("/beta/communications/calls/bye/answer"))
         .json(&json!({"acceptedModalities": ["audio"]}))
