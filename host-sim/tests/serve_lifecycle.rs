@@ -18,10 +18,15 @@ const WAIT: Duration = Duration::from_secs(30);
 /// The documented default signing secret of notification tokens.
 const SECRET: &str = "recresp-sim-notification-signing-key";
 
-fn setup(name: &str, ids: &[&str]) -> Dir {
+/// A server whose callers `ids` have audio (written in the test folder `name`, which is
+/// returned with it and must outlive it), and the bot it notifies.
+async fn start_with_callers(name: &str, ids: &[&str]) -> (Dir, Server, Bot) {
     let dir = Dir::new(name);
     write_callers(&dir, ids, SampleRate::Hz8000);
-    dir
+    let audio = dir.path("audio");
+    let server = Server::start(&["--audio", audio.to_str().unwrap()]);
+    let bot = Bot::start(BotMode::Ok).await;
+    (dir, server, bot)
 }
 
 async fn post_json(c: &reqwest::Client, url: &str, body: &Value) -> (u16, Value) {
@@ -68,10 +73,7 @@ fn id_in(n: &Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incoming_call_answer_record_caller_hangs_up() {
-    let dir = setup("incoming", &["in-1"]);
-    let audio = dir.path("audio");
-    let server = Server::start(&["--audio", audio.to_str().unwrap()]);
-    let bot = Bot::start(BotMode::Ok).await;
+    let (_dir, server, bot) = start_with_callers("incoming", &["in-1"]).await;
     let c = client();
     // The caller dials the bot.
     let call_body = json!({"id": "in-1", "callbackUri": bot.url});
@@ -353,10 +355,7 @@ async fn idle_calls_expire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_caller_can_hang_up_when_their_audio_ends() {
-    let dir = setup("audio-ends", &["bye"]);
-    let audio = dir.path("audio");
-    let server = Server::start(&["--audio", audio.to_str().unwrap()]);
-    let bot = Bot::start(BotMode::Ok).await;
+    let (_dir, server, bot) = start_with_callers("audio-ends", &["bye"]).await;
     let c = client();
     let call_body = json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true});
     created_call(&c, &server, "/recresp/calls", call_body).await;
