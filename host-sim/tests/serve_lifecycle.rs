@@ -153,9 +153,7 @@ async fn incoming_call_answer_record_caller_hangs_up() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let all = bot
-        .wait_for(WAIT, |a| call_states(a).contains(&"terminated".into()))
-        .await;
+    let all = bot.wait_for_call_end(WAIT).await;
     assert_eq!(
         call_states(&all),
         ["incoming", "establishing", "established", "terminated"]
@@ -340,11 +338,7 @@ async fn idle_calls_expire() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     create_call(&c, &server, "ttl", &bot.url).await;
-    let all = bot
-        .wait_for(Duration::from_secs(10), |a| {
-            call_states(a).contains(&"terminated".into())
-        })
-        .await;
+    let all = bot.wait_for_call_end(Duration::from_secs(10)).await;
     assert_eq!(
         call_states(&all),
         ["establishing", "established", "terminated"]
@@ -378,9 +372,7 @@ async fn the_caller_can_hang_up_when_their_audio_ends() {
     .await;
     assert_eq!(s, 200, "{op}");
     let op_id = op["id"].as_str().unwrap().to_string();
-    let all = bot
-        .wait_for(WAIT, |a| call_states(a).contains(&"terminated".into()))
-        .await;
+    let all = bot.wait_for_call_end(WAIT).await;
     assert_eq!(
         call_states(&all),
         ["incoming", "establishing", "established", "terminated"]
