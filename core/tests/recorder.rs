@@ -168,8 +168,7 @@ fn other_keys_are_reported_but_do_not_stop() {
 #[test]
 fn a_stop_tone_before_any_speech_ends_with_an_empty_recording() {
     for rate in RATES {
-        let mut input = vec![0i16; ms(rate, 2000)];
-        key_at(&mut input, rate, Digit::Star, 1000, 80);
+        let input = key_in_silence(rate, 2000, Digit::Star, 1000, 80);
         let mut o = options(5, 5, 30);
         o.stop_tones = o.stop_tones.with(Digit::Star);
         let r = run_simple(rate, o, PromptAudio::None, &input);
@@ -518,8 +517,7 @@ fn a_stop_tone_is_not_overwritten_by_a_clock_in_the_same_step() {
     let rate = SampleRate::Hz8000;
     // The key (40 ms, the shortest Q.24 accepts) is confirmed at its end, 1032 ms, in the
     // same 10 ms step in which 8 ms of lost media run out.
-    let mut input = vec![0i16; ms(rate, 1032)];
-    key_at(&mut input, rate, Digit::Pound, 992, 40);
+    let input = key_in_silence(rate, 1032, Digit::Pound, 992, 40);
     let mut o = options(30, 5, 30);
     o.media_timeout_ms = 8;
     o.stop_tones = o.stop_tones.with(Digit::Pound);
@@ -546,8 +544,7 @@ fn a_stop_tone_is_not_overwritten_by_a_clock_in_the_same_step() {
 fn a_stop_key_that_began_over_the_beep_does_not_stop() {
     let rate = SampleRate::Hz8000;
     // The beep ends at 200 ms; the key sounds from 185 to 245 ms and is confirmed after it.
-    let mut input = vec![0i16; ms(rate, 1000)];
-    key_at(&mut input, rate, Digit::Pound, 185, 60);
+    let input = key_in_silence(rate, 1000, Digit::Pound, 185, 60);
     let mut o = options(1, 1, 30);
     o.play_beep = true;
     o.stop_tones = o.stop_tones.with(Digit::Pound);
@@ -583,8 +580,7 @@ fn the_key_that_ended_an_operation_does_not_end_the_next_one() {
     for rate in RATES {
         // The caller presses # for 400 ms; the first operation ends on it, and the next one
         // starts at once (no prompt, no beep) while the key is still down.
-        let mut input = vec![0i16; ms(rate, 4000)];
-        key_at(&mut input, rate, Digit::Pound, 500, 400);
+        let input = key_in_silence(rate, 4000, Digit::Pound, 500, 400);
         let mut o = options(2, 1, 30);
         o.stop_tones = o.stop_tones.with(Digit::Pound);
         let mut rec: Recorder = Recorder::new(rate).unwrap();

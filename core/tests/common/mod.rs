@@ -150,6 +150,19 @@ pub fn voice_at(rate: SampleRate, total_ms: u32, from_ms: u32, len_ms: u32) -> V
     s
 }
 
+/// Silence with the key `d` from `at_ms` for `len_ms`.
+pub fn key_in_silence(
+    rate: SampleRate,
+    total_ms: u32,
+    d: Digit,
+    at_ms: u32,
+    len_ms: u32,
+) -> Vec<i16> {
+    let mut s = vec![0i16; ms(rate, total_ms)];
+    key_at(&mut s, rate, d, at_ms, len_ms);
+    s
+}
+
 /// Adds a key press of `len_ms` at `at_ms`.
 pub fn key_at(s: &mut [i16], rate: SampleRate, d: Digit, at_ms: u32, len_ms: u32) {
     let key = Step::key(d, len_ms, 6000);
