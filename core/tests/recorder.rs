@@ -19,6 +19,13 @@ fn hz(rate: SampleRate) -> u64 {
     rate.hz() as u64
 }
 
+/// 4 s of a caller: the voice from 0.5 s to 2 s, then the key `d` at 2.5 s for 100 ms.
+fn answer_then_key(rate: SampleRate, d: Digit) -> Vec<i16> {
+    let mut input = voice_at(rate, 4000, 500, 1500);
+    key_at(&mut input, rate, d, 2500, 100);
+    input
+}
+
 #[test]
 fn initial_silence_clock_starts_after_prompt_and_beep() {
     for rate in RATES {
@@ -129,8 +136,7 @@ fn max_silence_ends_after_the_pause_and_trims_on_request() {
 #[test]
 fn a_stop_tone_is_cut_out_at_its_onset() {
     for rate in RATES {
-        let mut input = voice_at(rate, 4000, 500, 1500);
-        key_at(&mut input, rate, Digit::Pound, 2500, 100);
+        let input = answer_then_key(rate, Digit::Pound);
         let mut o = options(5, 5, 30);
         o.stop_tones = o.stop_tones.with(Digit::Pound).with(Digit::Star);
         let r = run_simple(rate, o, PromptAudio::None, &input);
@@ -156,8 +162,7 @@ fn a_stop_tone_is_cut_out_at_its_onset() {
 #[test]
 fn other_keys_are_reported_but_do_not_stop() {
     let rate = SampleRate::Hz8000;
-    let mut input = voice_at(rate, 4000, 500, 1500);
-    key_at(&mut input, rate, Digit::D1, 2500, 100);
+    let input = answer_then_key(rate, Digit::D1);
     let mut o = options(5, 1, 30);
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     let r = run_simple(rate, o, PromptAudio::None, &input);
@@ -308,8 +313,7 @@ fn hang_up_keeps_what_was_captured() {
 #[test]
 fn g711_input_matches_decoded_pcm() {
     let rate = SampleRate::Hz8000;
-    let mut input = voice_at(rate, 4000, 500, 1500);
-    key_at(&mut input, rate, Digit::Pound, 2500, 100);
+    let input = answer_then_key(rate, Digit::Pound);
     let mut o = options(5, 5, 30);
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     for law in [Law::Ulaw, Law::Alaw] {
