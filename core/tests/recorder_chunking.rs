@@ -145,9 +145,12 @@ proptest! {
         same_outcome(&got, &want)?;
     }
 
-    /// Max silence after speech, trimmed or not, behind a prompt and the beep.
+    /// Max silence after speech, trimmed or not, behind a prompt and the beep. The voice
+    /// starts 33 ms before listening does; at 300 ms or less, what is left of it after the
+    /// beep is too short to be confirmed as speech and its capture is discarded (see
+    /// `recorder_not_speech.rs`), so the speech here is longer.
     #[test]
-    fn max_silence(f in feeding(), wide in any::<bool>(), trim in any::<bool>(), len_ms in 300u32..1500) {
+    fn max_silence(f in feeding(), wide in any::<bool>(), trim in any::<bool>(), len_ms in 310u32..1500) {
         let rate = rate_of(wide);
         let call = [Seg::Pcm(voice_at(rate, 2500, 500, len_ms))];
         let mut o = options(5, 1, 30);
