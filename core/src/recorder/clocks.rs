@@ -21,6 +21,9 @@ pub(super) enum Clock {
     BeepEnd,
     /// No speech within `initialSilenceTimeoutInSeconds` of listening.
     InitialSilence,
+    /// A provisional capture whose segment ended unconfirmed waited
+    /// [`UNCONFIRMED_GAP_MS`](super::UNCONFIRMED_GAP_MS) for more speech in vain.
+    UnconfirmedGap,
     /// The recording reached `maxRecordDurationInSeconds`.
     MaxDuration,
     /// The caller paused for `maxSilenceTimeoutInSeconds`.
@@ -35,7 +38,12 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             Phase::Prompt => &[Clock::MediaTimeout, Clock::PromptEnd],
             Phase::Beep => &[Clock::MediaTimeout, Clock::BeepEnd],
             Phase::Listening => &[Clock::MediaTimeout, Clock::InitialSilence],
-            Phase::Capturing => &[Clock::MediaTimeout, Clock::MaxDuration, Clock::MaxSilence],
+            Phase::Capturing => &[
+                Clock::MediaTimeout,
+                Clock::UnconfirmedGap,
+                Clock::MaxDuration,
+                Clock::MaxSilence,
+            ],
         }
     }
 
@@ -53,6 +61,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             (Clock::InitialSilence, Phase::Listening) => {
                 Some(self.listen_start + rate.samples_in_s(o.initial_silence_timeout_s))
             }
+            (Clock::UnconfirmedGap, Phase::Capturing) => self.discard_at,
             (Clock::MaxDuration, Phase::Capturing) => {
                 Some(self.recording_start + rate.samples_in_s(o.max_record_duration_s))
             }
@@ -100,6 +109,7 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             Clock::InitialSilence => {
                 self.complete_with(CompletionReason::InitialSilenceTimeout, pos)
             }
+            Clock::UnconfirmedGap => self.discard_capture(),
             Clock::MaxDuration => {
                 self.complete_with(CompletionReason::MaxRecordDurationReached, pos)
             }
