@@ -21,7 +21,7 @@
 //! - The recorder: [`Recorder`] (and [`NarrowbandRecorder`], [`MuLawRecorder`]), how its
 //!   hold-back ring stores audio ([`Linear`], [`MuLaw`], the [`Store`] trait), its size
 //!   ([`required_capacity`], [`DEFAULT_CAPACITY`]), [`PromptAudio`], [`DetectorConfig`],
-//!   [`CommandError`], [`CapacityError`], [`BLOCK_MS`], [`PRE_ROLL_MS`].
+//!   [`CommandError`], [`CapacityError`], [`BLOCK_MS`], [`PRE_ROLL_MS`], [`UNCONFIRMED_GAP_MS`].
 //! - The request: [`Settings`] (with [`MediaPrompt`] and [`DigitSet`]), validated into
 //!   [`RecordOptions`] or a [`SettingsError`] naming a [`Parameter`]; the limits
 //!   of each parameter in [`limits`].
@@ -112,6 +112,7 @@ pub use rate::SampleRate;
 pub use recorder::{
     required_capacity, CapacityError, ClockDeadlines, CommandError, DetectorConfig, MuLawRecorder,
     NarrowbandRecorder, PromptAudio, Recorder, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
+    UNCONFIRMED_GAP_MS,
 };
 pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};
 pub use settings::{MediaPrompt, Parameter, RecordOptions, Settings, SettingsError};
