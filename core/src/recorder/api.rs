@@ -72,7 +72,6 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             recording_start: 0,
             speech_onset: 0,
             provisional: false,
-            discard_at: None,
             discard_unpolled: false,
             pause_start: None,
             lost_since: None,
@@ -144,7 +143,6 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         self.pos = 0;
         self.tick_end = self.tick_len();
         self.provisional = false;
-        self.discard_at = None;
         self.discard_unpolled = false;
         self.pause_start = None;
         self.lost_since = None;

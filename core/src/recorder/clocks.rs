@@ -4,7 +4,7 @@
 //!
 //! Assumes positions never come near `u64::MAX` (2^64 samples are millions of years).
 
-use super::{Phase, Recorder};
+use super::{Phase, Recorder, UNCONFIRMED_GAP_MS};
 use crate::completion::CompletionReason;
 use crate::event::Notice;
 use crate::holdback::Store;
@@ -22,7 +22,7 @@ pub(super) enum Clock {
     /// No speech within `initialSilenceTimeoutInSeconds` of listening.
     InitialSilence,
     /// A provisional capture whose segment ended unconfirmed waited
-    /// [`UNCONFIRMED_GAP_MS`](super::UNCONFIRMED_GAP_MS) for more speech in vain.
+    /// [`UNCONFIRMED_GAP_MS`] for more speech in vain.
     UnconfirmedGap,
     /// The recording reached `maxRecordDurationInSeconds`.
     MaxDuration,
@@ -61,11 +61,13 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             (Clock::InitialSilence, Phase::Listening) => {
                 Some(self.listen_start + rate.samples_in_s(o.initial_silence_timeout_s))
             }
-            (Clock::UnconfirmedGap, Phase::Capturing) => self.discard_at,
+            (Clock::UnconfirmedGap, Phase::Capturing) if self.provisional => self
+                .pause_start
+                .map(|p| p + rate.samples_in_ms(UNCONFIRMED_GAP_MS)),
             (Clock::MaxDuration, Phase::Capturing) => {
                 Some(self.recording_start + rate.samples_in_s(o.max_record_duration_s))
             }
-            (Clock::MaxSilence, Phase::Capturing) => self
+            (Clock::MaxSilence, Phase::Capturing) if !self.provisional => self
                 .pause_start
                 .map(|p| p + rate.samples_in_s(o.max_silence_timeout_s)),
             _ => None,

@@ -217,13 +217,11 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
     /// Whether the recording started on a segment the speech detector has not confirmed as
     /// speech yet: if the segment ends unconfirmed, the capture is discarded.
     provisional: bool,
-    /// Set while a provisional capture waits for more speech after its segment ended
-    /// unconfirmed: where the capture is discarded if no speech starts before.
-    discard_at: Option<u64>,
     /// Whether a `CaptureDiscarded` notice waits to be polled: no input is taken until it is,
     /// so the host never gets audio of a new recording before it.
     discard_unpolled: bool,
-    /// Set while the caller pauses after speech: where the pause began.
+    /// Set while the caller pauses after speech: where the pause began. In a provisional
+    /// capture the pause ends it after [`UNCONFIRMED_GAP_MS`] unless speech starts again.
     pause_start: Option<u64>,
     /// Set while media is lost: where the loss began.
     lost_since: Option<u64>,

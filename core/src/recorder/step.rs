@@ -5,7 +5,7 @@
 
 use heapless::Deque;
 
-use super::{Phase, Recorder, EVENT_ROOM, PRE_ROLL_MS, TONE_IS_SPEECH_MS, UNCONFIRMED_GAP_MS};
+use super::{Phase, Recorder, EVENT_ROOM, PRE_ROLL_MS, TONE_IS_SPEECH_MS};
 use crate::beep::Beep;
 use crate::completion::CompletionReason;
 use crate::dtmf::{DtmfDetector, DtmfEvent};
@@ -234,17 +234,15 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     fn on_speech(&mut self, e: SpeechEvent) {
         match (self.phase, e) {
             (Phase::Listening, SpeechEvent::Start { onset }) => self.start_capture(onset),
-            (Phase::Capturing, SpeechEvent::Start { .. }) => {
-                self.pause_start = None;
-                self.discard_at = None;
-            }
+            (Phase::Capturing, SpeechEvent::Start { .. }) => self.pause_start = None,
             (Phase::Capturing, SpeechEvent::Confirmed { .. }) => self.provisional = false,
-            (Phase::Capturing, SpeechEvent::End { end }) if self.provisional => {
-                self.discard_at = Some(end + self.rate.samples_in_ms(UNCONFIRMED_GAP_MS));
-            }
+            // After unconfirmed speech the pause runs the `UnconfirmedGap` clock, which
+            // discards the capture, instead of `MaxSilence`; the host hears of neither.
             (Phase::Capturing, SpeechEvent::End { end }) => {
                 self.pause_start = Some(end.min(self.pos));
-                self.push_event(Notice::SpeechEnded(end));
+                if !self.provisional {
+                    self.push_event(Notice::SpeechEnded(end));
+                }
             }
             _ => {}
         }
@@ -277,7 +275,6 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         self.recording_start = start;
         self.speech_onset = onset.max(start);
         self.provisional = true;
-        self.discard_at = None;
         self.pause_start = None;
         crate::fmt::debug!("speech at {}, recording from {}", onset, start);
         self.push_event(Notice::SpeechStarted {
@@ -287,14 +284,13 @@ impl<const N: usize, S: Store> Recorder<N, S> {
     }
 
     /// The segments of a provisional capture ended without being confirmed as speech and no
-    /// more speech followed within [`UNCONFIRMED_GAP_MS`]: the host throws away what it was
+    /// more speech followed within [`UNCONFIRMED_GAP_MS`](super::UNCONFIRMED_GAP_MS): the host throws away what it was
     /// given, and the recorder listens again. What the host
     /// has not taken yet is still handed out before the notice; nothing more is released.
     pub(super) fn discard_capture(&mut self) {
         crate::fmt::debug!("no speech from {}: capture discarded", self.recording_start);
         self.phase = Phase::Listening;
         self.provisional = false;
-        self.discard_at = None;
         self.discard_unpolled = true;
         self.push_event(Notice::CaptureDiscarded(self.pos));
     }
