@@ -38,12 +38,14 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             Phase::Prompt => &[Clock::MediaTimeout, Clock::PromptEnd],
             Phase::Beep => &[Clock::MediaTimeout, Clock::BeepEnd],
             Phase::Listening => &[Clock::MediaTimeout, Clock::InitialSilence],
-            Phase::Capturing => &[
+            // A pause ends a provisional capture by `UnconfirmedGap`, a confirmed one by
+            // `MaxSilence`.
+            Phase::Capturing if self.provisional => &[
                 Clock::MediaTimeout,
                 Clock::UnconfirmedGap,
                 Clock::MaxDuration,
-                Clock::MaxSilence,
             ],
+            Phase::Capturing => &[Clock::MediaTimeout, Clock::MaxDuration, Clock::MaxSilence],
         }
     }
 
