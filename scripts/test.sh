@@ -27,38 +27,24 @@ rustup component list --installed | grep -q '^clippy' || rustup component add cl
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 ./scripts/install-silero.sh # Silero VAD (a venv under target/), the release tests' peer
 
-echo "== format"
-cargo fmt --all -- --check
-echo "== lints"
-cargo clippy --workspace --all-targets -- -D warnings
+stage "format" cargo fmt --all -- --check
+stage "lints" cargo clippy --workspace --all-targets -- -D warnings
 echo "== no_std build for Cortex-M3 (with and without the json and defmt features)"
 cargo build -p recresp-core --target thumbv7m-none-eabi
 cargo build -p recresp-core --target thumbv7m-none-eabi --no-default-features
 cargo build -p recresp-core --target thumbv7m-none-eabi --no-default-features --features defmt
-echo "== tests (debug: overflow checks on)"
-cargo test --workspace
-echo "== speech corpus by source (scripts/make-speech-corpus.sh: its Debian packages, then sox)"
-./scripts/make-speech-corpus.sh
-echo "== corpus and signal-suite tests (release)"
-cargo test --workspace --release
-echo "== fuzz runs of the core's inputs (scripts/test-fuzz.sh)"
-./scripts/test-fuzz.sh
-echo "== speech detector cost against its goal (scripts/speech-cost.sh --check, callgrind)"
-./scripts/speech-cost.sh --check
-echo "== speech network weights are what the training produces (scripts/train-speech-net.sh --check)"
-./scripts/train-speech-net.sh --check
-echo "== C API (scripts/test-ffi.sh)"
-./scripts/test-ffi.sh
-echo "== firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)"
-./scripts/test-firmware.sh
-echo "== Graph server with the Python Graph SDK (scripts/test-serve.sh)"
-./scripts/test-serve.sh
-echo "== RTP in, against GStreamer and tcpdump, and the RTP fuzz run (scripts/test-rtp.sh)"
-./scripts/test-rtp.sh
-echo "== the README's and docs/' scripts, binaries, subcommands and links (scripts/test-docs.sh)"
-./scripts/test-docs.sh
-echo "== recresp-core public API docs (scripts/test-api.sh)"
-./scripts/test-api.sh
+stage "tests (debug: overflow checks on)" cargo test --workspace
+stage "speech corpus by source (scripts/make-speech-corpus.sh: its Debian packages, then sox)" ./scripts/make-speech-corpus.sh
+stage "corpus and signal-suite tests (release)" cargo test --workspace --release
+stage "fuzz runs of the core's inputs (scripts/test-fuzz.sh)" ./scripts/test-fuzz.sh
+stage "speech detector cost against its goal (scripts/speech-cost.sh --check, callgrind)" ./scripts/speech-cost.sh --check
+stage "speech network weights are what the training produces (scripts/train-speech-net.sh --check)" ./scripts/train-speech-net.sh --check
+stage "C API (scripts/test-ffi.sh)" ./scripts/test-ffi.sh
+stage "firmware example on Cortex-M3/M4F under QEMU (scripts/test-firmware.sh)" ./scripts/test-firmware.sh
+stage "Graph server with the Python Graph SDK (scripts/test-serve.sh)" ./scripts/test-serve.sh
+stage "RTP in, against GStreamer and tcpdump, and the RTP fuzz run (scripts/test-rtp.sh)" ./scripts/test-rtp.sh
+stage "the README's and docs/' scripts, binaries, subcommands and links (scripts/test-docs.sh)" ./scripts/test-docs.sh
+stage "recresp-core public API docs (scripts/test-api.sh)" ./scripts/test-api.sh
 echo "== the tests changed no tracked file"
 if [ "$(git diff HEAD 2>/dev/null | sha256sum)" != "$tracked_before" ]; then
   git status --short --untracked-files=no >&2

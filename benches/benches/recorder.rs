@@ -17,17 +17,9 @@ fn caller(rate: SampleRate) -> Vec<i16> {
         .flat_map(|k| {
             [
                 Step::Quiet(300),
-                Step::Voice {
-                    ms: 2000,
-                    peak: 8000,
-                    seed: k,
-                },
+                Step::voice(2000, 8000, k),
                 Step::Quiet(200),
-                Step::Key {
-                    digit: Digit::ALL[k as usize % 10],
-                    ms: 100,
-                    peak: 5000,
-                },
+                Step::key(Digit::ALL[k as usize % 10], 100, 5000),
                 Step::Quiet(400),
             ]
         })

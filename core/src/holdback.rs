@@ -7,7 +7,7 @@
 //! Capacity is a const generic; a full ring refuses the sample instead of overwriting.
 //!
 //! How a sample is stored is the ring's [`Store`]: [`Linear`] keeps 16-bit PCM (any input,
-//! bit-exact); [`MuLaw`] keeps one G.711 μ-law byte per sample, half the RAM, bit-exact for
+//! bit-exact); [`Ulaw`] keeps one G.711 μ-law byte per sample, half the RAM, bit-exact for
 //! μ-law input and lost media, and decodes on the way out through a small buffer.
 
 use crate::codec::{linear_to_ulaw, Law, ULAW_TO_LINEAR};
@@ -16,7 +16,7 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// How the hold-back ring stores a sample. Implemented by [`Linear`] and [`MuLaw`] only.
+/// How the hold-back ring stores a sample. Implemented by [`Linear`] and [`Ulaw`] only.
 pub trait Store: sealed::Sealed + Clone + core::fmt::Debug + 'static {
     /// One stored sample.
     type Unit: Copy + core::fmt::Debug + 'static;
@@ -31,7 +31,7 @@ pub trait Store: sealed::Sealed + Clone + core::fmt::Debug + 'static {
     /// Stores G.711 bytes of `law`: `dst[i]` from `src[i]`.
     fn store_g711(dst: &mut [Self::Unit], src: &[u8], law: Law);
     /// Hands `parts` (one run of samples, cut in up to two slices) to `f` as 16-bit PCM,
-    /// in order, decoding on the stack when needed ([`MuLaw`]: in pieces of
+    /// in order, decoding on the stack when needed ([`Ulaw`]: in pieces of
     /// `DECODE_PIECE`).
     fn decoded(parts: [&[Self::Unit]; 2], f: &mut impl FnMut(&[i16]));
     /// The oldest of `units` as 16-bit PCM, as many as fit `out` (or all, if they need no
@@ -82,21 +82,21 @@ impl Store for Linear {
     }
 }
 
-/// The longest run [`MuLaw`] decodes in one piece on the stack: at 8 kHz, the recorder's
+/// The longest run [`Ulaw`] decodes in one piece on the stack: at 8 kHz, the recorder's
 /// 10 ms block and whatever the DTMF detector takes with it (the rest of an 8 ms block, or
 /// the one block that decides a group) always fit: 80 + 64 samples.
 pub const DECODE_PIECE: usize = 144;
 
-/// Samples [`MuLaw`] decodes per [`Event::Captured`](crate::Event::Captured) slice.
-pub const MULAW_OUT: usize = 40;
+/// Samples [`Ulaw`] decodes per [`Event::Captured`](crate::Event::Captured) slice.
+pub const ULAW_OUT: usize = 40;
 
 /// G.711 μ-law storage: one byte per sample. μ-law input and lost media (the μ-law zero,
 /// 0xff) are kept bit for bit; PCM and A-law input are re-quantized to μ-law, so a channel
 /// whose audio is not μ-law should use [`Linear`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct MuLaw;
+pub struct Ulaw;
 
-impl sealed::Sealed for MuLaw {}
+impl sealed::Sealed for Ulaw {}
 
 /// The μ-law byte nearest every A-law byte's value.
 const ALAW_TO_ULAW: [u8; 256] = {
@@ -109,11 +109,11 @@ const ALAW_TO_ULAW: [u8; 256] = {
     t
 };
 
-impl Store for MuLaw {
+impl Store for Ulaw {
     type Unit = u8;
-    type Out = [i16; MULAW_OUT];
+    type Out = [i16; ULAW_OUT];
     const SILENCE: u8 = 0xff;
-    const OUT: [i16; MULAW_OUT] = [0; MULAW_OUT];
+    const OUT: [i16; ULAW_OUT] = [0; ULAW_OUT];
 
     fn store_pcm(dst: &mut [u8], src: &[i16]) {
         for (d, &x) in dst.iter_mut().zip(src) {
@@ -148,7 +148,7 @@ impl Store for MuLaw {
         }
     }
 
-    fn take<'a>(units: &'a [u8], out: &'a mut [i16; MULAW_OUT]) -> &'a [i16] {
+    fn take<'a>(units: &'a [u8], out: &'a mut [i16; ULAW_OUT]) -> &'a [i16] {
         let n = decode_into(units, out);
         out.get(..n).unwrap_or(&[])
     }
@@ -450,10 +450,10 @@ mod tests {
     }
 
     /// The μ-law ring hands out what the linear ring holding the decoded bytes hands out,
-    /// in pieces of at most [`MULAW_OUT`], across the wrap.
+    /// in pieces of at most [`ULAW_OUT`], across the wrap.
     #[test]
-    fn mulaw_decodes_on_the_way_out() {
-        let mut bytes = HoldBack::<100, MuLaw>::new();
+    fn ulaw_decodes_on_the_way_out() {
+        let mut bytes = HoldBack::<100, Ulaw>::new();
         let mut linear = HoldBack::<100>::new();
         let mut next = 0u8;
         let mut got = (Vec::new(), Vec::new());
@@ -470,7 +470,7 @@ mod tests {
             linear.release_before(linear.end() - 10);
             while bytes.released() > 0 {
                 let s = bytes.take_released();
-                assert!(!s.is_empty() && s.len() <= MULAW_OUT);
+                assert!(!s.is_empty() && s.len() <= ULAW_OUT);
                 got.0.extend_from_slice(s);
             }
             while linear.released() > 0 {
@@ -480,6 +480,6 @@ mod tests {
         assert!(got.0.len() > 200);
         assert_eq!(got.0, got.1);
         // Lost media is an exact zero.
-        assert_eq!(ULAW_TO_LINEAR[MuLaw::SILENCE as usize], 0);
+        assert_eq!(ULAW_TO_LINEAR[Ulaw::SILENCE as usize], 0);
     }
 }

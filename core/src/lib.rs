@@ -18,10 +18,10 @@
 //!
 //! Everything a host needs is re-exported here, so one `use recresp_core::{...}` line
 //! serves:
-//! - The recorder: [`Recorder`] (and [`NarrowbandRecorder`], [`MuLawRecorder`]), how its
-//!   hold-back ring stores audio ([`Linear`], [`MuLaw`], the [`Store`] trait), its size
+//! - The recorder: [`Recorder`] (and [`NarrowbandRecorder`], [`UlawRecorder`]), how its
+//!   hold-back ring stores audio ([`Linear`], [`Ulaw`], the [`Store`] trait), its size
 //!   ([`required_capacity`], [`DEFAULT_CAPACITY`]), [`PromptAudio`], [`DetectorConfig`],
-//!   [`CommandError`], [`CapacityError`], [`BLOCK_MS`], [`PRE_ROLL_MS`], [`UNCONFIRMED_GAP_MS`].
+//!   [`CommandError`], [`CapacityError`], [`TICK_MS`], [`PRE_ROLL_MS`], [`UNCONFIRMED_GAP_MS`].
 //! - The request: [`Settings`] (with [`MediaPrompt`] and [`DigitSet`]), validated into
 //!   [`RecordOptions`] or a [`SettingsError`] naming a [`Parameter`]; the limits
 //!   of each parameter in [`limits`].
@@ -99,7 +99,7 @@ pub use completion::{
 pub use digit::{Digit, DigitSet};
 pub use dtmf::{DtmfConfig, DtmfDetector, DtmfEvent};
 pub use event::{Completion, Event};
-pub use holdback::{Linear, MuLaw, Store};
+pub use holdback::{Linear, Store, Ulaw};
 #[cfg(feature = "json")]
 pub use json::{
     derive_operation_id, parse_request, parse_request_into, write_notification,
@@ -110,9 +110,9 @@ pub use playout::{Carried, Frame, FrameTooLong, OutCodec, Playout};
 pub use queue::{MediaOp, MediaQueue, OpId, QueueEvent, QueueFull};
 pub use rate::SampleRate;
 pub use recorder::{
-    required_capacity, CapacityError, ClockDeadlines, CommandError, DetectorConfig, MuLawRecorder,
-    NarrowbandRecorder, PromptAudio, Recorder, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
-    UNCONFIRMED_GAP_MS,
+    required_capacity, CapacityError, ClockDeadlines, CommandError, DetectorConfig,
+    NarrowbandRecorder, PromptAudio, Recorder, UlawRecorder, DEFAULT_CAPACITY, PRE_ROLL_MS,
+    TICK_MS, UNCONFIRMED_GAP_MS,
 };
 pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};
 pub use settings::{MediaPrompt, Parameter, RecordOptions, Settings, SettingsError};

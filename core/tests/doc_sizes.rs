@@ -3,13 +3,13 @@
 //! stale.
 #![cfg(target_pointer_width = "64")]
 
-use recresp_core::{MuLawRecorder, NarrowbandRecorder, Playout, Recorder, RtpReceiver};
+use recresp_core::{NarrowbandRecorder, Playout, Recorder, RtpReceiver, UlawRecorder};
 
 #[test]
 fn the_integration_guide_states_the_sizes() {
     let page = include_str!("../../docs/firmware-integration.md");
     let actual = [
-        ("`MuLawRecorder`", size_of::<MuLawRecorder>()),
+        ("`UlawRecorder`", size_of::<UlawRecorder>()),
         ("`NarrowbandRecorder`", size_of::<NarrowbandRecorder>()),
         ("`Recorder`", size_of::<Recorder>()),
         ("`RtpReceiver` (", size_of::<RtpReceiver>()),

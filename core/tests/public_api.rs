@@ -19,11 +19,11 @@ use recresp_core::{
     parse_request, parse_request_into, required_capacity, ulaw_to_linear, write_notification,
     write_running_operation, Beep, CapacityError, CommandError, Completion, CompletionReason,
     DetectorConfig, Digit, DigitSet, DtmfConfig, DtmfDetector, DtmfEvent, Event, Fate, Law, Linear,
-    MediaOp, MediaPrompt, MediaQueue, MuLaw, MuLawRecorder, NarrowbandRecorder, OpId, OperationRef,
-    OperationStatus, Parameter, PlayPromptCompletionReason, PromptAudio, QueueEvent, QueueFull,
-    RecordOptions, Recorder, Recording, Request, RequestError, ResultInfo, RtpConfig, RtpError,
-    RtpPacket, RtpReceiver, RtpStats, SampleRate, Settings, SettingsError, SpeechConfig,
-    SpeechDetector, SpeechEvent, Store, WriteError, BLOCK_MS, DEFAULT_CAPACITY, PRE_ROLL_MS,
+    MediaOp, MediaPrompt, MediaQueue, NarrowbandRecorder, OpId, OperationRef, OperationStatus,
+    Parameter, PlayPromptCompletionReason, PromptAudio, QueueEvent, QueueFull, RecordOptions,
+    Recorder, Recording, Request, RequestError, ResultInfo, RtpConfig, RtpError, RtpPacket,
+    RtpReceiver, RtpStats, SampleRate, Settings, SettingsError, SpeechConfig, SpeechDetector,
+    SpeechEvent, Store, Ulaw, UlawRecorder, WriteError, DEFAULT_CAPACITY, PRE_ROLL_MS, TICK_MS,
 };
 use recresp_core::{json, rtp};
 use recresp_core::{Carried, MediaInput, MediaSink, OutCodec, Playout};
@@ -203,7 +203,7 @@ fn ring_capacity_and_storage_are_the_hosts_choice() {
     };
     fn g711<const N: usize, S: Store>(mut rec: Recorder<N, S>, o: RecordOptions, x: &[u8]) -> u64 {
         rec.start(o, PromptAudio::None);
-        for frame in x.chunks((BLOCK_MS * RATE.per_ms()) as usize) {
+        for frame in x.chunks((TICK_MS * RATE.per_ms()) as usize) {
             let mut rest = frame;
             while !rest.is_empty() {
                 let n = rec.push(MediaInput::G711(rest, Law::Ulaw)) as usize;
@@ -229,9 +229,9 @@ fn ring_capacity_and_storage_are_the_hosts_choice() {
         &input,
     );
     let narrow = g711(NarrowbandRecorder::new(RATE).unwrap(), options, &input);
-    let mulaw = g711(MuLawRecorder::new(RATE).unwrap(), options, &input);
+    let mulaw = g711(UlawRecorder::new(RATE).unwrap(), options, &input);
     let mulaw_generic = g711(
-        Recorder::<{ required_capacity(RATE) }, MuLaw>::new(RATE).unwrap(),
+        Recorder::<{ required_capacity(RATE) }, Ulaw>::new(RATE).unwrap(),
         options,
         &input,
     );

@@ -19,6 +19,13 @@ fn hz(rate: SampleRate) -> u64 {
     rate.hz() as u64
 }
 
+/// 4 s of a caller: the voice from 0.5 s to 2 s, then the key `d` at 2.5 s for 100 ms.
+fn answer_then_key(rate: SampleRate, d: Digit) -> Vec<i16> {
+    let mut input = voice_at(rate, 4000, 500, 1500);
+    key_at(&mut input, rate, d, 2500, 100);
+    input
+}
+
 #[test]
 fn initial_silence_clock_starts_after_prompt_and_beep() {
     for rate in RATES {
@@ -129,8 +136,7 @@ fn max_silence_ends_after_the_pause_and_trims_on_request() {
 #[test]
 fn a_stop_tone_is_cut_out_at_its_onset() {
     for rate in RATES {
-        let mut input = voice_at(rate, 4000, 500, 1500);
-        key_at(&mut input, rate, Digit::Pound, 2500, 100);
+        let input = answer_then_key(rate, Digit::Pound);
         let mut o = options(5, 5, 30);
         o.stop_tones = o.stop_tones.with(Digit::Pound).with(Digit::Star);
         let r = run_simple(rate, o, PromptAudio::None, &input);
@@ -149,33 +155,25 @@ fn a_stop_tone_is_cut_out_at_its_onset() {
         // Confirmed within 45 ms of the tone's start.
         assert!(c.at <= rate.samples_in_ms(2545), "confirmed at {}", c.at);
         assert_eq!(r.recording(), &input[start as usize..end as usize]);
-        assert!(r
-            .notices
-            .iter()
-            .any(|n| n.starts_with("ToneDetected { digit: Pound")));
+        assert!(r.tone_detected(Digit::Pound), "{:?}", r.notices);
     }
 }
 
 #[test]
 fn other_keys_are_reported_but_do_not_stop() {
     let rate = SampleRate::Hz8000;
-    let mut input = voice_at(rate, 4000, 500, 1500);
-    key_at(&mut input, rate, Digit::D1, 2500, 100);
+    let input = answer_then_key(rate, Digit::D1);
     let mut o = options(5, 1, 30);
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     let r = run_simple(rate, o, PromptAudio::None, &input);
     assert_eq!(r.completion().reason, R::MaxSilenceTimeout);
-    assert!(r
-        .notices
-        .iter()
-        .any(|n| n.starts_with("ToneDetected { digit: D1")));
+    assert!(r.tone_detected(Digit::D1), "{:?}", r.notices);
 }
 
 #[test]
 fn a_stop_tone_before_any_speech_ends_with_an_empty_recording() {
     for rate in RATES {
-        let mut input = vec![0i16; ms(rate, 2000)];
-        key_at(&mut input, rate, Digit::Star, 1000, 80);
+        let input = key_in_silence(rate, 2000, Digit::Star, 1000, 80);
         let mut o = options(5, 5, 30);
         o.stop_tones = o.stop_tones.with(Digit::Star);
         let r = run_simple(rate, o, PromptAudio::None, &input);
@@ -315,8 +313,7 @@ fn hang_up_keeps_what_was_captured() {
 #[test]
 fn g711_input_matches_decoded_pcm() {
     let rate = SampleRate::Hz8000;
-    let mut input = voice_at(rate, 4000, 500, 1500);
-    key_at(&mut input, rate, Digit::Pound, 2500, 100);
+    let input = answer_then_key(rate, Digit::Pound);
     let mut o = options(5, 5, 30);
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     for law in [Law::Ulaw, Law::Alaw] {
@@ -524,8 +521,7 @@ fn a_stop_tone_is_not_overwritten_by_a_clock_in_the_same_step() {
     let rate = SampleRate::Hz8000;
     // The key (40 ms, the shortest Q.24 accepts) is confirmed at its end, 1032 ms, in the
     // same 10 ms step in which 8 ms of lost media run out.
-    let mut input = vec![0i16; ms(rate, 1032)];
-    key_at(&mut input, rate, Digit::Pound, 992, 40);
+    let input = key_in_silence(rate, 1032, Digit::Pound, 992, 40);
     let mut o = options(30, 5, 30);
     o.media_timeout_ms = 8;
     o.stop_tones = o.stop_tones.with(Digit::Pound);
@@ -552,18 +548,12 @@ fn a_stop_tone_is_not_overwritten_by_a_clock_in_the_same_step() {
 fn a_stop_key_that_began_over_the_beep_does_not_stop() {
     let rate = SampleRate::Hz8000;
     // The beep ends at 200 ms; the key sounds from 185 to 245 ms and is confirmed after it.
-    let mut input = vec![0i16; ms(rate, 1000)];
-    key_at(&mut input, rate, Digit::Pound, 185, 60);
+    let input = key_in_silence(rate, 1000, Digit::Pound, 185, 60);
     let mut o = options(1, 1, 30);
     o.play_beep = true;
     o.stop_tones = o.stop_tones.with(Digit::Pound);
     let r = run_simple(rate, o, PromptAudio::None, &input);
-    assert!(
-        r.notices
-            .iter()
-            .any(|n| n.starts_with("ToneDetected { digit: Pound")),
-        "{r:?}"
-    );
+    assert!(r.tone_detected(Digit::Pound), "{r:?}");
     assert_ne!(
         r.completion().reason,
         R::StopToneDetected,
@@ -594,8 +584,7 @@ fn the_key_that_ended_an_operation_does_not_end_the_next_one() {
     for rate in RATES {
         // The caller presses # for 400 ms; the first operation ends on it, and the next one
         // starts at once (no prompt, no beep) while the key is still down.
-        let mut input = vec![0i16; ms(rate, 4000)];
-        key_at(&mut input, rate, Digit::Pound, 500, 400);
+        let input = key_in_silence(rate, 4000, Digit::Pound, 500, 400);
         let mut o = options(2, 1, 30);
         o.stop_tones = o.stop_tones.with(Digit::Pound);
         let mut rec: Recorder = Recorder::new(rate).unwrap();

@@ -12,7 +12,7 @@ use recresp_core::CompletionReason as R;
 use recresp_core::Law;
 use recresp_core::MediaInput;
 use recresp_core::Store;
-use recresp_core::{required_capacity, MuLaw, PromptAudio, Recorder};
+use recresp_core::{required_capacity, PromptAudio, Recorder, Ulaw};
 use recresp_core::{Digit, RecordOptions, SampleRate};
 use recresp_harness::{drive, Feed};
 
@@ -223,7 +223,7 @@ proptest! {
         let mut o = options(5, 1, 30);
         o.stop_tones = o.stop_tones.with(Digit::Star);
         let want = reference(rate, o, PromptAudio::None, &call);
-        let got = run_call::<{ required_capacity(SampleRate::Hz8000) }, MuLaw>(
+        let got = run_call::<{ required_capacity(SampleRate::Hz8000) }, Ulaw>(
             rate, o, PromptAudio::None, &call, &f,
         );
         same_outcome(&got, &want)?;

@@ -21,8 +21,8 @@
 
 use recresp_core::synth::{add_dtmf, add_noise, add_voice, Lcg};
 use recresp_core::{
-    CompletionReason, Digit, DigitSet, Event, Law, MediaInput, MediaSink, MuLaw, PromptAudio,
-    RecordOptions, Recorder, SampleRate, Store,
+    CompletionReason, Digit, DigitSet, Event, Law, MediaInput, MediaSink, PromptAudio,
+    RecordOptions, Recorder, SampleRate, Store, Ulaw,
 };
 use recresp_harness::SplitMix64;
 
@@ -292,7 +292,7 @@ impl<const N: usize, S: Store> Subject<N, S> {
 fn recorder_call_sequences() {
     let execs = env_u64("RECORDER_FUZZ_EXECS", 10_000_000);
     let mut rng = Rng(SplitMix64::new(env_u64("RECORDER_FUZZ_SEED", 0xF0CA)));
-    let mut narrow: Subject<{ recresp_core::required_capacity(SampleRate::Hz8000) }, MuLaw> =
+    let mut narrow: Subject<{ recresp_core::required_capacity(SampleRate::Hz8000) }, Ulaw> =
         Subject::new(SampleRate::Hz8000);
     let mut wide: Subject<{ recresp_core::DEFAULT_CAPACITY }, recresp_core::Linear> =
         Subject::new(SampleRate::Hz16000);

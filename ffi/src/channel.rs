@@ -21,8 +21,8 @@ use heapless::String;
 use recresp_core::limits::CLIENT_CONTEXT_CAPACITY;
 use recresp_core::rtp::{PT_CN, PT_G722, PT_PCMA, PT_PCMU};
 use recresp_core::{
-    Completion, Event, MuLawRecorder, NarrowbandRecorder, Recorder, RtpConfig, RtpReceiver,
-    SampleRate, Store,
+    Completion, Event, NarrowbandRecorder, Recorder, RtpConfig, RtpReceiver, SampleRate, Store,
+    UlawRecorder,
 };
 
 use crate::event::{recresp_event, MESSAGE_CAPACITY};
@@ -137,10 +137,10 @@ const ALIGN: usize = align_of::<u64>();
 const _: () = {
     assert!(size_of::<Channel<Recorder>>() <= RECRESP_CHANNEL_SIZE_PCM16K);
     assert!(size_of::<Channel<NarrowbandRecorder>>() <= RECRESP_CHANNEL_SIZE_PCM8K);
-    assert!(size_of::<Channel<MuLawRecorder>>() <= RECRESP_CHANNEL_SIZE_ULAW8K);
+    assert!(size_of::<Channel<UlawRecorder>>() <= RECRESP_CHANNEL_SIZE_ULAW8K);
     assert!(align_of::<Channel<Recorder>>() <= ALIGN);
     assert!(align_of::<Channel<NarrowbandRecorder>>() <= ALIGN);
-    assert!(align_of::<Channel<MuLawRecorder>>() <= ALIGN);
+    assert!(align_of::<Channel<UlawRecorder>>() <= ALIGN);
     assert!(align_of::<recresp_channel_storage_pcm16k>() >= ALIGN);
     assert!(align_of::<recresp_channel_storage_pcm8k>() >= ALIGN);
     assert!(align_of::<recresp_channel_storage_ulaw8k>() >= ALIGN);
@@ -226,7 +226,7 @@ impl Outlet {
 pub(crate) enum Access<'a> {
     Pcm16k(&'a mut Body<Recorder>),
     Pcm8k(&'a mut Body<NarrowbandRecorder>),
-    Ulaw8k(&'a mut Body<MuLawRecorder>),
+    Ulaw8k(&'a mut Body<UlawRecorder>),
 }
 
 /// Evaluates `$e` with `$b` bound to the body of `$access`, whatever its kind.
@@ -391,7 +391,7 @@ impl Plan {
                 ),
                 recresp_channel_kind::Ulaw8k => self.put::<{
                     recresp_core::required_capacity(SampleRate::Hz8000)
-                }, recresp_core::MuLaw>(
+                }, recresp_core::Ulaw>(
                     buf, len, out
                 ),
             }
@@ -493,7 +493,7 @@ pub extern "C" fn recresp_channel_size(kind: u32) -> usize {
     match recresp_channel_kind::from_u32(kind) {
         Some(recresp_channel_kind::Pcm16k) => size_of::<Channel<Recorder>>(),
         Some(recresp_channel_kind::Pcm8k) => size_of::<Channel<NarrowbandRecorder>>(),
-        Some(recresp_channel_kind::Ulaw8k) => size_of::<Channel<MuLawRecorder>>(),
+        Some(recresp_channel_kind::Ulaw8k) => size_of::<Channel<UlawRecorder>>(),
         None => 0,
     }
 }
@@ -525,7 +525,7 @@ pub unsafe extern "C" fn recresp_channel_free(channel: *mut recresp_channel) {
                     release_heap(channel.cast::<Channel<NarrowbandRecorder>>())
                 }
                 recresp_channel_kind::Ulaw8k => {
-                    release_heap(channel.cast::<Channel<MuLawRecorder>>())
+                    release_heap(channel.cast::<Channel<UlawRecorder>>())
                 }
             }
         }
@@ -563,14 +563,14 @@ mod tests {
             "a μ-law channel is its recorder ({} bytes), the RTP receiver ({}: a reorder \
              window of 8 slots of 480 bytes), the running operation's `clientContext` for the \
              notification ({}) and the completion's message ({}).",
-            size_of::<MuLawRecorder>(),
+            size_of::<UlawRecorder>(),
             size_of::<RtpReceiver>(),
             size_of::<String<CLIENT_CONTEXT_CAPACITY>>(),
             MESSAGE_CAPACITY,
         );
         assert!(readme.contains(&parts), "ffi/README.md should say: {parts}");
-        let head = size_of::<Channel<MuLawRecorder>>()
-            - size_of::<MuLawRecorder>()
+        let head = size_of::<Channel<UlawRecorder>>()
+            - size_of::<UlawRecorder>()
             - size_of::<RtpReceiver>()
             - size_of::<String<CLIENT_CONTEXT_CAPACITY>>()
             - MESSAGE_CAPACITY;

@@ -32,17 +32,9 @@ const CALL_ID: &str = "57dab8b1-894c-409a-b240-bd8beae78896";
 /// A caller: quiet noise, 0.6 s after the beep an answer of 2 s, then `#`.
 const CALLER: Script = Script::new(&[
     Step::Quiet(800),
-    Step::Voice {
-        ms: 2_000,
-        peak: 9000,
-        seed: 5,
-    },
+    Step::voice(2_000, 9000, 5),
     Step::Quiet(500),
-    Step::Key {
-        digit: Digit::Pound,
-        ms: 120,
-        peak: 5000,
-    },
+    Step::key(Digit::Pound, 120, 5000),
     Step::Quiet(1_580),
 ])
 .with_noise(60, 3);

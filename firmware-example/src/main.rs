@@ -25,8 +25,8 @@ use cortex_m_rt::entry;
 use defmt_semihosting as _;
 use recresp_core::HoldBack;
 use recresp_core::{
-    required_capacity, DetectorConfig, DtmfDetector, MuLaw, NarrowbandRecorder, Recorder,
-    SpeechDetector,
+    required_capacity, DetectorConfig, DtmfDetector, NarrowbandRecorder, Recorder, SpeechDetector,
+    Ulaw,
 };
 
 use recresp_firmware_example::channel::{self, Board};
@@ -64,7 +64,7 @@ fn main() -> ! {
         size_of::<Recorder>()
     );
     let (ring, dtmf, speech) = (
-        size_of::<HoldBack<{ required_capacity(RATE) }, MuLaw>>(),
+        size_of::<HoldBack<{ required_capacity(RATE) }, Ulaw>>(),
         size_of::<DtmfDetector>(),
         size_of::<SpeechDetector>(),
     );

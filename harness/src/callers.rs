@@ -9,17 +9,9 @@ use crate::script::{Script, Step};
 /// The host simulator's CLI, RTP and server tests answer with it.
 pub const ANSWER_THEN_POUND: Script<'static> = Script::new(&[
     Step::Quiet(1000),
-    Step::Voice {
-        ms: 1500,
-        peak: 9000,
-        seed: 2,
-    },
+    Step::voice(1500, 9000, 2),
     Step::Quiet(500),
-    Step::Key {
-        digit: Digit::Pound,
-        ms: 100,
-        peak: 6000,
-    },
+    Step::key(Digit::Pound, 100, 6000),
     Step::Quiet(900),
 ]);
 

@@ -216,11 +216,7 @@ mod tests {
     const RATE: SampleRate = SampleRate::Hz8000;
     const STEPS: [Step; 3] = [
         Step::Quiet(300),
-        Step::Voice {
-            ms: 1200,
-            peak: 9000,
-            seed: 5,
-        },
+        Step::voice(1200, 9000, 5),
         Step::Quiet(200),
     ];
 

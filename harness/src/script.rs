@@ -42,6 +42,16 @@ pub enum Step {
 }
 
 impl Step {
+    /// The voice for `ms` milliseconds at `peak`, its pitch and vowels from `seed`.
+    pub const fn voice(ms: u32, peak: i16, seed: u32) -> Step {
+        Step::Voice { ms, peak, seed }
+    }
+
+    /// The key `digit` held for `ms` milliseconds, each tone at `peak`.
+    pub const fn key(digit: Digit, ms: u32, peak: i16) -> Step {
+        Step::Key { digit, ms, peak }
+    }
+
     /// Length in milliseconds.
     pub const fn ms(&self) -> u32 {
         match *self {
@@ -147,17 +157,9 @@ mod tests {
     fn steps_render_where_the_generators_put_them() {
         const STEPS: [Step; 4] = [
             Step::Quiet(100),
-            Step::Voice {
-                ms: 300,
-                peak: 9000,
-                seed: 5,
-            },
+            Step::voice(300, 9000, 5),
             Step::Quiet(50),
-            Step::Key {
-                digit: Digit::Pound,
-                ms: 60,
-                peak: 6000,
-            },
+            Step::key(Digit::Pound, 60, 6000),
         ];
         let script = Script::new(&STEPS).with_noise(60, 3);
         assert_eq!(script.ms(), 510);

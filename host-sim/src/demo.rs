@@ -34,27 +34,15 @@ const REQUEST: &str = r##"{
 "##;
 
 /// The prompt: 1.5 s of the voice (at 16 kHz, as Graph wants prompts).
-const PROMPT: Script = Script::new(&[Step::Voice {
-    ms: 1_500,
-    peak: 6000,
-    seed: 7,
-}]);
+const PROMPT: Script = Script::new(&[Step::voice(1_500, 6000, 7)]);
 
 /// The caller (8 kHz): quiet line noise throughout; silent over the prompt and beep and for
 /// 0.8 s after; 2.4 s of answer; a pause; then `#`.
 const CALLER: Script = Script::new(&[
     Step::Quiet(1_500 + 200 + 800),
-    Step::Voice {
-        ms: 2_400,
-        peak: 9000,
-        seed: 3,
-    },
+    Step::voice(2_400, 9000, 3),
     Step::Quiet(700),
-    Step::Key {
-        digit: Digit::Pound,
-        ms: 120,
-        peak: 5000,
-    },
+    Step::key(Digit::Pound, 120, 5000),
     Step::Quiet(1_280),
 ])
 .with_noise(60, 11);

@@ -59,7 +59,7 @@ pub fn run(path: &Path, out: &mut dyn Write) -> Result<(), SimError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wav::write_wav;
+    use crate::wav::json_lines_of_command;
 
     /// Two keys (`#` then `5`) of 100 ms each at −10 dBm0, 200 ms apart, after 300 ms of
     /// silence.
@@ -84,17 +84,7 @@ mod tests {
     #[test]
     fn prints_one_json_line_per_digit() {
         for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
-            let dir = std::env::temp_dir();
-            let path = dir.join(format!("recresp-dtmf-cmd-{}.wav", rate.hz()));
-            write_wav(&path, rate, &two_keys(rate)).unwrap();
-            let mut out = Vec::new();
-            run(&path, &mut out).unwrap();
-            let _ = std::fs::remove_file(&path);
-            let text = String::from_utf8(out).unwrap();
-            let lines: Vec<serde_json::Value> = text
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect();
+            let (lines, text) = json_lines_of_command(run, "dtmf-cmd", rate, &two_keys(rate));
             assert_eq!(lines.len(), 2, "{text}");
             let want = [("#", 300.0, 400.0), ("5", 600.0, 700.0)];
             for (v, (digit, start, end)) in lines.iter().zip(want) {

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use recresp_core::json::{self, OperationRef, Recording};
-use recresp_core::{Completion, Event, Recorder, SampleRate, BLOCK_MS};
+use recresp_core::{Completion, Event, Recorder, SampleRate, TICK_MS};
 use recresp_core::{MediaInput, PromptAudio};
 use recresp_harness::{drive, Feed, Then};
 
@@ -116,7 +116,7 @@ impl Plan {
         {
             timeline.prompt(audio);
         }
-        let block = rate.samples_in_ms(BLOCK_MS) as usize;
+        let block = rate.samples_in_ms(TICK_MS) as usize;
         let silence = vec![0i16; block];
         let outcome = self.run_with(rate, |recorder, on_event| {
             let mut audio = caller.samples.chunks(block);

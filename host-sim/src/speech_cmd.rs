@@ -41,7 +41,7 @@ pub fn run(path: &Path, out: &mut dyn Write) -> Result<(), SimError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wav::write_wav;
+    use crate::wav::json_lines_of_command;
     use recresp_core::SampleRate;
     use recresp_harness::Lcg;
 
@@ -72,24 +72,10 @@ mod tests {
     #[test]
     fn prints_one_line_per_segment() {
         for rate in [SampleRate::Hz8000, SampleRate::Hz16000] {
-            let dir = std::env::temp_dir();
-            let path = dir.join(format!(
-                "recresp-speech-cmd-{}-{}.wav",
-                rate.hz(),
-                std::process::id()
-            ));
             let mut x = tone_burst(rate, 1000, 1800, 2500);
             // Still speaking when the file ends: closed at the end.
             x.extend(tone_burst(rate, 100, 600, 600));
-            write_wav(&path, rate, &x).unwrap();
-            let mut out = Vec::new();
-            run(&path, &mut out).unwrap();
-            std::fs::remove_file(&path).ok();
-            let text = String::from_utf8(out).unwrap();
-            let lines: Vec<serde_json::Value> = text
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect();
+            let (lines, text) = json_lines_of_command(run, "speech-cmd", rate, &x);
             assert_eq!(lines.len(), 2, "{text}");
             let ms = |v: &serde_json::Value, k: &str| v[k].as_i64().unwrap();
             assert!((ms(&lines[0], "start_ms") - 1000).abs() <= 30, "{text}");

@@ -516,6 +516,28 @@ impl<'t> Picture<'t> {
         Ok(chart)
     }
 
+    /// A chart of values over time with no time labels: `labels` values up its left side,
+    /// written by `format`, and a line across at each.
+    fn value_chart<'a, 'b>(
+        &self,
+        area: &'a Area<'b>,
+        title: &str,
+        entries: &[(RGBAColor, String)],
+        y: std::ops::Range<f64>,
+        labels: usize,
+        format: &dyn Fn(&f64) -> String,
+    ) -> Result<Chart<'a, 'b>, Box<dyn std::error::Error>> {
+        let mut chart = self.chart(area, title, entries, y, false)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_labels(labels)
+            .y_label_formatter(format)
+            .label_style((FONT, 13))
+            .draw()?;
+        Ok(chart)
+    }
+
     /// A solid line across the chart where the operation ended.
     fn end_line(&self, chart: &mut Chart<'_, '_>, y: std::ops::Range<f64>) -> Drawn {
         if let Some(c) = self.completion {
@@ -628,24 +650,18 @@ impl<'t> Picture<'t> {
         if !keys.is_empty() {
             entries.push((KEY.to_rgba(), "key: onset → acted on".to_string()));
         }
-        let mut chart = self.chart(
+        let mut chart = self.value_chart(
             area,
             "The line: what the caller hears and says",
             &entries,
             y.clone(),
-            false,
-        )?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .y_labels(5)
-            .y_label_formatter(&|v| {
+            5,
+            &|v| {
                 let places = if top < 0.1 { 3 } else { 2 };
                 let v = if v.abs() < top / 1000.0 { 0.0 } else { *v };
                 format!("{v:.places$}")
-            })
-            .label_style((FONT, 13))
-            .draw()?;
+            },
+        )?;
         for (from, to, color, _) in &spans {
             chart.draw_series([Rectangle::new(
                 [(*from, y.start), (*to, y.end)],
@@ -782,26 +798,20 @@ impl<'t> Picture<'t> {
             .iter()
             .map(|(color, name)| (color.to_rgba(), name.to_string()))
             .collect();
-        let mut chart = self.chart(
+        let mut chart = self.value_chart(
             area,
             "The speech detector: each 10 ms frame's level above the line's noise (dB), and its verdict",
             &entries,
             y.clone(),
-            false,
-        )?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .y_labels(6)
-            .y_label_formatter(&|v| {
+            6,
+            &|v| {
                 if *v < 0.0 {
                     String::new()
                 } else {
                     format!("{v:.0} dB")
                 }
-            })
-            .label_style((FONT, 13))
-            .draw()?;
+            },
+        )?;
         let frame_s = self.t.rate.samples_in_ms(10) as f64 / self.t.rate.hz() as f64;
         let kind = |f: &FrameTrace| match (f.learning, f.level) {
             (true, _) => 0,

@@ -155,6 +155,32 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
+/// Writes `samples` to a WAV file named after `name`, runs the command `run` over it and
+/// returns what it printed, one parsed JSON value a line, with the whole text.
+#[cfg(test)]
+pub(crate) fn json_lines_of_command(
+    run: fn(&Path, &mut dyn Write) -> Result<(), SimError>,
+    name: &str,
+    rate: SampleRate,
+    samples: &[i16],
+) -> (Vec<serde_json::Value>, String) {
+    let path = std::env::temp_dir().join(format!(
+        "recresp-{name}-{}-{}.wav",
+        rate.hz(),
+        std::process::id()
+    ));
+    write_wav(&path, rate, samples).unwrap();
+    let mut out = Vec::new();
+    run(&path, &mut out).unwrap();
+    std::fs::remove_file(&path).ok();
+    let text = String::from_utf8(out).unwrap();
+    let lines = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -465,15 +465,12 @@ fn packets_that_stop_for_10_s_end_the_operation_media_receive_timeout() {
     let case = Case::new("stop", request);
     // 1 s of silence, 1.5 s of voice, 1 s of silence; then the packets stop for `gap` ms
     // and 2 s more come.
-    let script = Script::new(&[
+    let steps = [
         Step::Quiet(1000),
-        Step::Voice {
-            ms: 1500,
-            peak: 9000,
-            seed: 2,
-        },
+        Step::voice(1500, 9000, 2),
         Step::Quiet(3000),
-    ]);
+    ];
+    let script = Script::new(&steps);
     let audio = script_ulaw(&script);
     let with_gap = |gap: u64| {
         let mut sent = stream(&audio, 20, 0, false);
@@ -503,15 +500,12 @@ fn a_key_held_past_one_segment_is_one_press() {
         &[0; 16_000],
     );
     // The caller speaks from 2.5 s to 11 s, then is silent.
-    let script = Script::new(&[
+    let steps = [
         Step::Quiet(2500),
-        Step::Voice {
-            ms: 8500,
-            peak: 9000,
-            seed: 3,
-        },
+        Step::voice(8500, 9000, 3),
         Step::Quiet(3000),
-    ]);
+    ];
+    let script = Script::new(&steps);
     let audio = script_ulaw(&script);
     let wav = case.ok(&["--caller", &case.wav("caller.wav", &audio)]);
     assert!(wav.contains("maxSilenceTimeout"), "{wav}");

@@ -18,10 +18,15 @@ const WAIT: Duration = Duration::from_secs(30);
 /// The documented default signing secret of notification tokens.
 const SECRET: &str = "recresp-sim-notification-signing-key";
 
-fn setup(name: &str, ids: &[&str]) -> Dir {
+/// A server whose callers `ids` have audio (written in the test folder `name`, which is
+/// returned with it and must outlive it), and the bot it notifies.
+async fn start_with_callers(name: &str, ids: &[&str]) -> (Dir, Server, Bot) {
     let dir = Dir::new(name);
     write_callers(&dir, ids, SampleRate::Hz8000);
-    dir
+    let audio = dir.path("audio");
+    let server = Server::start(&["--audio", audio.to_str().unwrap()]);
+    let bot = Bot::start(BotMode::Ok).await;
+    (dir, server, bot)
 }
 
 async fn post_json(c: &reqwest::Client, url: &str, body: &Value) -> (u16, Value) {
@@ -34,6 +39,13 @@ async fn post_json(c: &reqwest::Client, url: &str, body: &Value) -> (u16, Value)
 /// (`/recresp/calls`) or the bot placing it.
 async fn new_call(c: &reqwest::Client, server: &Server, path: &str, body: Value) -> (u16, Value) {
     post_json(c, &server.url(path), &body).await
+}
+
+/// POSTs a new call to `path`, asserts that it is created (201) and returns the call.
+async fn created_call(c: &reqwest::Client, server: &Server, path: &str, body: Value) -> Value {
+    let (s, call) = new_call(c, server, path, body).await;
+    assert_eq!(s, 201, "{call}");
+    call
 }
 
 /// GETs the call `id`.
@@ -61,15 +73,11 @@ fn id_in(n: &Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incoming_call_answer_record_caller_hangs_up() {
-    let dir = setup("incoming", &["in-1"]);
-    let audio = dir.path("audio");
-    let server = Server::start(&["--audio", audio.to_str().unwrap()]);
-    let bot = Bot::start(BotMode::Ok).await;
+    let (_dir, server, bot) = start_with_callers("incoming", &["in-1"]).await;
     let c = client();
     // The caller dials the bot.
     let call_body = json!({"id": "in-1", "callbackUri": bot.url});
-    let (s, call) = new_call(&c, &server, "/recresp/calls", call_body).await;
-    assert_eq!(s, 201, "{call}");
+    let call = created_call(&c, &server, "/recresp/calls", call_body).await;
     assert_eq!(call["state"], "incoming");
     assert_eq!(call["direction"], "incoming");
     let all = bot.wait_for(WAIT, |a| !a.is_empty()).await;
@@ -145,9 +153,7 @@ async fn incoming_call_answer_record_caller_hangs_up() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let all = bot
-        .wait_for(WAIT, |a| call_states(a).contains(&"terminated".into()))
-        .await;
+    let all = bot.wait_for_call_end(WAIT).await;
     assert_eq!(
         call_states(&all),
         ["incoming", "establishing", "established", "terminated"]
@@ -180,8 +186,7 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     let c = client();
     // A call the bot places: establishing → established, direction outgoing.
     let call_body = json!({"id": "0fe0623f-d628-42ed-b4bd-8ac290072cc5", "callbackUri": bot.url});
-    let (s, call) = new_call(&c, &server, "/beta/communications/calls", call_body).await;
-    assert_eq!(s, 201, "{call}");
+    let call = created_call(&c, &server, "/beta/communications/calls", call_body).await;
     assert_eq!(call["direction"], "outgoing");
     assert_eq!(call["state"], "establishing");
     // The bot hangs up: terminating, then terminated.
@@ -214,8 +219,7 @@ async fn bot_placed_call_reject_redirect_and_bot_hang_up() {
     ] {
         let bot = Bot::start(BotMode::Ok).await;
         let call_body = json!({"id": id, "callbackUri": bot.url});
-        let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
-        assert_eq!(s, 201);
+        created_call(&c, &server, "/recresp/calls", call_body).await;
         let r = c
             .post(server.url(&format!("/v1.0/communications/calls/{id}/{action}")))
             .json(&body)
@@ -334,11 +338,7 @@ async fn idle_calls_expire() {
     let bot = Bot::start(BotMode::Ok).await;
     let c = client();
     create_call(&c, &server, "ttl", &bot.url).await;
-    let all = bot
-        .wait_for(Duration::from_secs(10), |a| {
-            call_states(a).contains(&"terminated".into())
-        })
-        .await;
+    let all = bot.wait_for_call_end(Duration::from_secs(10)).await;
     assert_eq!(
         call_states(&all),
         ["establishing", "established", "terminated"]
@@ -349,14 +349,10 @@ async fn idle_calls_expire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_caller_can_hang_up_when_their_audio_ends() {
-    let dir = setup("audio-ends", &["bye"]);
-    let audio = dir.path("audio");
-    let server = Server::start(&["--audio", audio.to_str().unwrap()]);
-    let bot = Bot::start(BotMode::Ok).await;
+    let (_dir, server, bot) = start_with_callers("audio-ends", &["bye"]).await;
     let c = client();
     let call_body = json!({"id": "bye", "callbackUri": bot.url, "hangUpWhenAudioEnds": true});
-    let (s, _) = new_call(&c, &server, "/recresp/calls", call_body).await;
-    assert_eq!(s, 201);
+    created_call(&c, &server, "/recresp/calls", call_body).await;
     let r = c
         .post(server.url("/beta/communications/calls/bye/answer"))
         .json(&json!({"acceptedModalities": ["audio"]}))
@@ -376,9 +372,7 @@ async fn the_caller_can_hang_up_when_their_audio_ends() {
     .await;
     assert_eq!(s, 200, "{op}");
     let op_id = op["id"].as_str().unwrap().to_string();
-    let all = bot
-        .wait_for(WAIT, |a| call_states(a).contains(&"terminated".into()))
-        .await;
+    let all = bot.wait_for_call_end(WAIT).await;
     assert_eq!(
         call_states(&all),
         ["incoming", "establishing", "established", "terminated"]

@@ -250,8 +250,7 @@ async fn the_page_lists_a_calls_operations_notifications_and_recording() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    bot.wait_for(WAIT, |a| call_states(a).contains(&"terminated".into()))
-        .await;
+    bot.wait_for_call_end(WAIT).await;
     let html = settled_page(&c, &server).await;
     let calls = tags(&html, "section", r#"data-call-id="page-1""#);
     assert_eq!(attr(calls[0], "data-state"), Some("terminated"));

@@ -38,6 +38,18 @@ pub struct Group {
     pub cases: Vec<Case>,
 }
 
+impl Group {
+    /// A group every case of which must pass.
+    fn all_must_pass(name: &'static str, requirement: &'static str, cases: Vec<Case>) -> Self {
+        Group {
+            name,
+            requirement,
+            required_pass_rate: 1.0,
+            cases,
+        }
+    }
+}
+
 /// How a detector did on a group.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GroupScore {
@@ -163,42 +175,38 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             cases.push(m.press(d, lo, hi, 50.0, true));
         }
     }
-    groups.push(Group {
-        name: "decode 16 keys",
-        requirement: "all 16 keys, -10 dBm0, 50 ms",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "decode 16 keys",
+        "all 16 keys, -10 dBm0, 50 ms",
         cases,
-    });
+    ));
 
-    groups.push(Group {
-        name: "freq +-1.5% accept",
-        requirement: "each tone within +-1.5 % (+-2 Hz more at 1633 Hz) is accepted",
-        required_pass_rate: 1.0,
-        cases: offset_cases(
+    groups.push(Group::all_must_pass(
+        "freq +-1.5% accept",
+        "each tone within +-1.5 % (+-2 Hz more at 1633 Hz) is accepted",
+        offset_cases(
             &mut m,
             |hz| 0.015 * hz + if hz == 1633.0 { 2.0 } else { 0.0 },
             -10.0,
             true,
         ),
-    });
-    groups.push(Group {
-        name: "freq +-3.5% reject",
-        requirement: "either tone off by 3.5 % is rejected (all 8 tones, both directions)",
-        required_pass_rate: 1.0,
-        cases: offset_cases(&mut m, |hz| 0.035 * hz, -10.0, false),
-    });
+    ));
+    groups.push(Group::all_must_pass(
+        "freq +-3.5% reject",
+        "either tone off by 3.5 % is rejected (all 8 tones, both directions)",
+        offset_cases(&mut m, |hz| 0.035 * hz, -10.0, false),
+    ));
     let mut wide = Vec::new();
     // Offsets that stay at least 3.5 % away from every other DTMF frequency; the high tone
     // 2 dB below the low one, where an off-frequency tone's loss still looks like plain twist.
     for pct in [4.5, 5.2, 6.0] {
         wide.extend(offset_cases(&mut m, |hz| pct / 100.0 * hz, -12.0, false));
     }
-    groups.push(Group {
-        name: "freq 4.5-6% reject",
-        requirement: "either tone off by more than 3.5 % (4.5, 5.2, 6 %; twist -2 dB) is rejected",
-        required_pass_rate: 1.0,
-        cases: wide,
-    });
+    groups.push(Group::all_must_pass(
+        "freq 4.5-6% reject",
+        "either tone off by more than 3.5 % (4.5, 5.2, 6 %; twist -2 dB) is rejected",
+        wide,
+    ));
 
     let mut cases = Vec::new();
     for twist in [4.0, 2.0, 0.0, -4.0, -8.0] {
@@ -207,12 +215,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             cases.push(m.press(d, lo, hi, 50.0, true));
         }
     }
-    groups.push(Group {
-        name: "twist +4..-8 dB",
-        requirement: "high tone from 4 dB above to 8 dB below the low tone",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "twist +4..-8 dB",
+        "high tone from 4 dB above to 8 dB below the low tone",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for level in [0.0, -10.0, -20.0, -30.0] {
@@ -221,12 +228,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             cases.push(m.press(d, lo, hi, 50.0, true));
         }
     }
-    groups.push(Group {
-        name: "level 0..-30 dBm0",
-        requirement: "levels 0 to -30 dBm0 per tone (two 0 dBm0 tones clip at 16 bits)",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "level 0..-30 dBm0",
+        "levels 0 to -30 dBm0 per tone (two 0 dBm0 tones clip at 16 bits)",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for level in [-47.0, -50.0] {
@@ -235,12 +241,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             cases.push(m.press(d, lo, hi, 50.0, false));
         }
     }
-    groups.push(Group {
-        name: "level < floor reject",
-        requirement: "tones at -47 and -50 dBm0 (below the -45 dBm0 floor) are rejected",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "level < floor reject",
+        "tones at -47 and -50 dBm0 (below the -45 dBm0 floor) are rejected",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for ms in [40.0, 40.0, 40.0, 40.0, 45.0] {
@@ -249,12 +254,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             cases.push(m.press(d, lo, hi, ms, true));
         }
     }
-    groups.push(Group {
-        name: "duration >=40 ms",
-        requirement: "tones of 40 ms and longer are accepted",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "duration >=40 ms",
+        "tones of 40 ms and longer are accepted",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for ms in [23.0, 23.0, 23.0, 23.0, 20.0, 15.0] {
@@ -263,12 +267,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             cases.push(m.press(d, lo, hi, ms, false));
         }
     }
-    groups.push(Group {
-        name: "duration <=23 ms",
-        requirement: "tones of 23 ms or shorter are rejected",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "duration <=23 ms",
+        "tones of 23 ms or shorter are rejected",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for _ in 0..4 {
@@ -283,12 +286,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             }));
         }
     }
-    groups.push(Group {
-        name: "10 ms drop-out",
-        requirement: "a 10 ms drop-out inside a digit does not split it",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "10 ms drop-out",
+        "a 10 ms drop-out inside a digit does not split it",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for _ in 0..4 {
@@ -303,12 +305,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             }));
         }
     }
-    groups.push(Group {
-        name: "40 ms pause",
-        requirement: "a 40 ms pause separates two presses of the same key",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "40 ms pause",
+        "a 40 ms pause separates two presses of the same key",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for i in 0..1024usize {
@@ -350,12 +351,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             }));
         }
     }
-    groups.push(Group {
-        name: "dial tone reject",
-        requirement: "dial tone (350+440 Hz) at 0 to -30 dBm0 gives no digit",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "dial tone reject",
+        "dial tone (350+440 Hz) at 0 to -30 dBm0 gives no digit",
         cases,
-    });
+    ));
 
     let mut cases = Vec::new();
     for hz in DTMF_HZ {
@@ -366,12 +366,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             }));
         }
     }
-    groups.push(Group {
-        name: "single tone reject",
-        requirement: "any one DTMF tone alone (0 to -30 dBm0) gives no digit",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "single tone reject",
+        "any one DTMF tone alone (0 to -30 dBm0) gives no digit",
         cases,
-    });
+    ));
 
     // All worst cases at once: 40 ms, both tones off by the full accepted offset (every sign
     // combination), twist at either limit, the weaker tone at -30 dBm0 or the stronger at 0.
@@ -388,13 +387,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
             }
         }
     }
-    groups.push(Group {
-        name: "combined worst case",
-        requirement:
-            "40 ms, +-1.5 % on both tones, twist +4/-8 dB, weaker tone -30 or stronger 0 dBm0",
-        required_pass_rate: 1.0,
+    groups.push(Group::all_must_pass(
+        "combined worst case",
+        "40 ms, +-1.5 % on both tones, twist +4/-8 dB, weaker tone -30 or stronger 0 dBm0",
         cases,
-    });
+    ));
 
     for (name, law) in [
         (
@@ -415,12 +412,11 @@ pub fn q24_suite(rate_hz: u32) -> Vec<Group> {
                 cases.push(c);
             }
         }
-        groups.push(Group {
+        groups.push(Group::all_must_pass(
             name,
-            requirement: "40 ms presses at -10 to -30 dBm0 through G.711 are accepted",
-            required_pass_rate: 1.0,
+            "40 ms presses at -10 to -30 dBm0 through G.711 are accepted",
             cases,
-        });
+        ));
     }
     groups
 }

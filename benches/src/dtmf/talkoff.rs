@@ -10,7 +10,7 @@ pub enum Coding {
     /// 16-bit linear, untouched.
     Linear,
     /// μ-law encode and decode.
-    ULaw,
+    Ulaw,
     /// A-law encode and decode.
     ALaw,
 }
@@ -29,7 +29,7 @@ impl Condition {
     /// A-law.
     pub fn all() -> Vec<Condition> {
         let mut v = Vec::new();
-        for coding in [Coding::Linear, Coding::ULaw, Coding::ALaw] {
+        for coding in [Coding::Linear, Coding::Ulaw, Coding::ALaw] {
             for gain_db in [-20.0, -10.0, 0.0, 6.0] {
                 v.push(Condition { gain_db, coding });
             }
@@ -41,7 +41,7 @@ impl Condition {
     pub fn label(&self) -> String {
         let coding = match self.coding {
             Coding::Linear => "linear",
-            Coding::ULaw => "mu-law",
+            Coding::Ulaw => "mu-law",
             Coding::ALaw => "A-law",
         };
         format!("{:+} dB {}", self.gain_db, coding)
@@ -56,7 +56,7 @@ impl Condition {
         };
         match self.coding {
             Coding::Linear => x,
-            Coding::ULaw => ulaw_round_trip(&x),
+            Coding::Ulaw => ulaw_round_trip(&x),
             Coding::ALaw => alaw_round_trip(&x),
         }
     }

@@ -29,6 +29,25 @@ extern "C" {
 /// The longest slice handed to SpanDSP in one call (its lengths are `int`).
 const CHUNK: usize = 1 << 16;
 
+/// Runs `call` over `input` in slices of at most [`CHUNK`], each with room for
+/// `out_len(slice length)` outputs, which `call` (SpanDSP's `what`) must fill exactly; the
+/// outputs in order.
+fn in_chunks<I, O: Copy + Default>(
+    input: &[I],
+    out_len: impl Fn(usize) -> usize,
+    what: &str,
+    mut call: impl FnMut(&[I], &mut [O]) -> c_int,
+) -> Vec<O> {
+    let mut out = Vec::with_capacity(out_len(input.len()));
+    for part in input.chunks(CHUNK) {
+        let mut written = vec![O::default(); out_len(part.len())];
+        let n = call(part, &mut written);
+        assert_eq!(n as usize, written.len(), "{what} wrote {n} values");
+        out.extend_from_slice(&written);
+    }
+    out
+}
+
 /// SpanDSP's G.722 decoder at 64, 56 or 48 kbit/s.
 ///
 /// SpanDSP's unpacked codes for 56 and 48 kbit/s hold only the code bits, right-aligned:
@@ -58,24 +77,24 @@ impl SpanDspG722Decoder {
     /// Decodes octets (64 kbit/s layout) into 16 kHz samples, two per octet.
     #[allow(unsafe_code)]
     pub fn decode(&mut self, codes: &[u8]) -> Vec<i16> {
-        let mut out = Vec::with_capacity(codes.len() * 2);
-        for part in codes.chunks(CHUNK) {
-            let part: Vec<u8> = part.iter().map(|&c| c >> self.shift).collect();
-            let mut samples = vec![0i16; part.len() * 2];
-            // SAFETY: `state` is a live decoder, `part` holds `len` octets and `samples`
-            // room for the two samples SpanDSP writes per octet.
-            let n = unsafe {
-                g722_decode(
-                    self.state,
-                    samples.as_mut_ptr(),
-                    part.as_ptr(),
-                    part.len() as c_int,
-                )
-            };
-            assert_eq!(n as usize, samples.len(), "g722_decode wrote {n} samples");
-            out.extend_from_slice(&samples);
-        }
-        out
+        let codes: Vec<u8> = codes.iter().map(|&c| c >> self.shift).collect();
+        in_chunks(
+            &codes,
+            |n| n * 2,
+            "g722_decode",
+            |part, samples| {
+                // SAFETY: `state` is a live decoder, `part` holds `len` octets and `samples`
+                // room for the two samples SpanDSP writes per octet.
+                unsafe {
+                    g722_decode(
+                        self.state,
+                        samples.as_mut_ptr(),
+                        part.as_ptr(),
+                        part.len() as c_int,
+                    )
+                }
+            },
+        )
     }
 }
 
@@ -111,23 +130,23 @@ impl SpanDspG722Encoder {
             samples.len().is_multiple_of(2),
             "SpanDSP encodes whole pairs only"
         );
-        let mut out = Vec::with_capacity(samples.len() / 2);
-        for part in samples.chunks(CHUNK) {
-            let mut codes = vec![0u8; part.len() / 2];
-            // SAFETY: `state` is a live encoder, `part` holds `len` samples (even) and
-            // `codes` room for one octet per pair.
-            let n = unsafe {
-                g722_encode(
-                    self.state,
-                    codes.as_mut_ptr(),
-                    part.as_ptr(),
-                    part.len() as c_int,
-                )
-            };
-            assert_eq!(n as usize, codes.len(), "g722_encode wrote {n} octets");
-            out.extend_from_slice(&codes);
-        }
-        out
+        in_chunks(
+            samples,
+            |n| n / 2,
+            "g722_encode",
+            |part, codes| {
+                // SAFETY: `state` is a live encoder, `part` holds `len` samples (even) and
+                // `codes` room for one octet per pair.
+                unsafe {
+                    g722_encode(
+                        self.state,
+                        codes.as_mut_ptr(),
+                        part.as_ptr(),
+                        part.len() as c_int,
+                    )
+                }
+            },
+        )
     }
 }
 

@@ -405,6 +405,7 @@ impl GoertzelBank {
 mod tests {
     use super::super::coeffs::{for_rate, TONE_HZ};
     use super::*;
+    use crate::synth::Lcg;
     use crate::SampleRate;
     use std::f64::consts::PI;
 
@@ -445,16 +446,9 @@ mod tests {
             let n = c.block_len;
             let cos = c.tones.map(|t| t.cos_q31);
             let mut inputs: Vec<Vec<i16>> = Vec::new();
-            let mut seed = 99u32;
+            let mut rng = Lcg::new(99);
             for _ in 0..20 {
-                inputs.push(
-                    (0..n)
-                        .map(|_| {
-                            seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-                            (seed >> 16) as i16
-                        })
-                        .collect(),
-                );
+                inputs.push((0..n).map(|_| (rng.next_u32() >> 16) as i16).collect());
             }
             for hz in TONE_HZ {
                 let w = 2.0 * PI * hz as f64 / rate.hz() as f64;
@@ -514,16 +508,12 @@ mod tests {
             let bound = max_bin_error(c) as f64;
             let limits = Thresholds::new(&DtmfConfig::default(), c);
             let mut inputs: Vec<Vec<i16>> = Vec::new();
-            let mut seed = 777u32;
-            let mut rand = move || {
-                seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-                seed
-            };
+            let mut rng = Lcg::new(777);
             for amp in [32767.0, 16000.0, 3000.0, 300.0, 60.0, 20.0] {
                 for &f1 in TONE_HZ.iter().chain([500.0 as u32, 1100, 2000].iter()) {
                     for &f2 in &TONE_HZ[4..] {
-                        let p1 = (rand() % 1000) as f64 / 1000.0 * 2.0 * PI;
-                        let p2 = (rand() % 1000) as f64 / 1000.0 * 2.0 * PI;
+                        let p1 = (rng.next_u32() % 1000) as f64 / 1000.0 * 2.0 * PI;
+                        let p2 = (rng.next_u32() % 1000) as f64 / 1000.0 * 2.0 * PI;
                         inputs.push(
                             (0..n)
                                 .map(|i| {
@@ -539,7 +529,7 @@ mod tests {
                 for _ in 0..50 {
                     inputs.push(
                         (0..n)
-                            .map(|_| ((rand() >> 16) as i16 as f64 * amp / 32768.0) as i16)
+                            .map(|_| ((rng.next_u32() >> 16) as i16 as f64 * amp / 32768.0) as i16)
                             .collect(),
                     );
                 }
@@ -598,7 +588,7 @@ mod tests {
             let c = for_rate(rate);
             let n = c.block_len;
             let fs = rate.hz() as f64;
-            let mut seed = 12345u32;
+            let mut rng = Lcg::new(12345);
             let inputs: Vec<Vec<i16>> = vec![
                 (0..n)
                     .map(|i| (20000.0 * (2.0 * PI * 700.0 * i as f64 / fs).sin()) as i16)
@@ -606,12 +596,7 @@ mod tests {
                 (0..n)
                     .map(|i| if (i / 3) % 2 == 0 { 32767 } else { -32768 })
                     .collect(),
-                (0..n)
-                    .map(|_| {
-                        seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-                        (seed >> 16) as i16
-                    })
-                    .collect(),
+                (0..n).map(|_| (rng.next_u32() >> 16) as i16).collect(),
                 (0..n)
                     .map(|i| (50.0 * (2.0 * PI * 1633.0 * i as f64 / fs).cos()) as i16)
                     .collect(),

@@ -168,10 +168,7 @@ fn read_object(
     if r.peek() != Some(b'{') {
         return Err(wrong_type(format_args!("{at}"), "an object"));
     }
-    r.bump();
-    r.ws();
-    if r.peek() == Some(b'}') {
-        r.bump();
+    if r.open_is_empty(b'}') {
         return Ok(());
     }
     let mut name = String::<NAME_CAPACITY>::new();
@@ -188,16 +185,8 @@ fn read_object(
         } else {
             on_member(r, &name, cut)?;
         }
-        r.ws();
-        match r.peek() {
-            Some(b',') => {
-                r.bump();
-                r.ws();
-            }
-            _ => {
-                r.expect(b'}')?;
-                return Ok(());
-            }
+        if !r.more(b'}')? {
+            return Ok(());
         }
     }
 }
@@ -212,26 +201,15 @@ fn read_array(
     if r.peek() != Some(b'[') {
         return Err(wrong_type(format_args!("{at}"), expected));
     }
-    r.bump();
-    r.ws();
-    if r.peek() == Some(b']') {
-        r.bump();
+    if r.open_is_empty(b']') {
         return Ok(());
     }
     let mut index = 0;
     loop {
         on_element(r, index)?;
         index += 1;
-        r.ws();
-        match r.peek() {
-            Some(b',') => {
-                r.bump();
-                r.ws();
-            }
-            _ => {
-                r.expect(b']')?;
-                return Ok(());
-            }
+        if !r.more(b']')? {
+            return Ok(());
         }
     }
 }

@@ -249,6 +249,31 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// Moves past the opening `{` or `[` the reader is at and the whitespace after it;
+    /// when `close` follows, moves past it too and answers `true` (the container is empty).
+    pub(crate) fn open_is_empty(&mut self, close: u8) -> bool {
+        self.bump();
+        self.ws();
+        if self.peek() == Some(close) {
+            self.bump();
+            return true;
+        }
+        false
+    }
+
+    /// After a member or element: moves past the whitespace and either a comma and the
+    /// whitespace after it (`true`: another follows) or `close` (`false`: the container ends).
+    pub(crate) fn more(&mut self, close: u8) -> Result<bool, JsonError> {
+        self.ws();
+        if self.peek() == Some(b',') {
+            self.bump();
+            self.ws();
+            return Ok(true);
+        }
+        self.expect(close)?;
+        Ok(false)
+    }
+
     /// Reads an object member's name, the whitespace after it and the colon, and the
     /// whitespace after that.
     pub(crate) fn member_name(&mut self, sink: &mut impl Sink) -> Result<(), JsonError> {

@@ -53,11 +53,11 @@ use crate::settings::RecordOptions;
 use crate::speech::{SpeechConfig, SpeechDetector};
 use crate::SampleRate;
 
-pub use crate::holdback::{Linear, MuLaw};
+pub use crate::holdback::{Linear, Ulaw};
 pub use api::ClockDeadlines;
 
 /// Length of the recorder's tick in milliseconds: the detectors run at the end of each.
-pub const BLOCK_MS: u32 = 10;
+pub const TICK_MS: u32 = 10;
 /// Audio kept before the detected speech onset, in milliseconds.
 pub const PRE_ROLL_MS: u32 = 50;
 /// How long after an unconfirmed segment ends the recorder waits for more speech before it
@@ -77,7 +77,7 @@ pub const TONE_IS_SPEECH_MS: u32 = 30;
 /// recorder's ticks), or the DTMF detector's onset delay plus the part of a tick its 8 ms
 /// blocks may end before the tick's end, whichever is longer.
 pub const fn hold_samples(rate: SampleRate) -> usize {
-    let dtmf = DtmfDetector::MAX_ONSET_DELAY_MS + BLOCK_MS;
+    let dtmf = DtmfDetector::MAX_ONSET_DELAY_MS + TICK_MS;
     let speech = SpeechDetector::MAX_ONSET_DELAY_MS + PRE_ROLL_MS;
     let ms = if dtmf > speech { dtmf } else { speech };
     (ms * rate.per_ms()) as usize
@@ -86,7 +86,7 @@ pub const fn hold_samples(rate: SampleRate) -> usize {
 /// The smallest hold-back capacity a [`Recorder`] at `rate` accepts: the held audio plus one
 /// tick of room for output not yet polled.
 pub const fn required_capacity(rate: SampleRate) -> usize {
-    hold_samples(rate) + (BLOCK_MS * rate.per_ms()) as usize
+    hold_samples(rate) + (TICK_MS * rate.per_ms()) as usize
 }
 
 /// The default hold-back capacity: enough for 16 kHz (and so for 8 kHz).
@@ -98,7 +98,7 @@ pub type NarrowbandRecorder = Recorder<{ required_capacity(SampleRate::Hz8000) }
 
 /// A recorder for an 8 kHz G.711 μ-law channel: the hold-back ring keeps the μ-law bytes
 /// (under 2 KiB of state per channel on a 32-bit target).
-pub type MuLawRecorder = Recorder<{ required_capacity(SampleRate::Hz8000) }, MuLaw>;
+pub type UlawRecorder = Recorder<{ required_capacity(SampleRate::Hz8000) }, Ulaw>;
 
 /// The hold-back capacity given to [`Recorder::new`] is too small for the rate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,7 +198,7 @@ pub const EVENT_QUEUE: usize = EVENT_ROOM + EVENT_SLACK;
 /// (at least [`required_capacity`] for the rate: an 8 kHz-only recorder can take
 /// `required_capacity(SampleRate::Hz8000)`, about half the default). `S` is how the held
 /// audio is stored: 16-bit PCM ([`Linear`], the default, any input bit for bit) or G.711
-/// μ-law bytes ([`MuLaw`]: half the RAM, for channels whose audio is μ-law). All state lives
+/// μ-law bytes ([`Ulaw`]: half the RAM, for channels whose audio is μ-law). All state lives
 /// inside, so a recorder can be a `static`.
 #[derive(Clone, Debug)]
 pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
@@ -240,7 +240,7 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
 impl<const N: usize, S: Store> Recorder<N, S> {
     /// Samples in one tick.
     fn tick_len(&self) -> u64 {
-        (BLOCK_MS * self.rate.per_ms()) as u64
+        (TICK_MS * self.rate.per_ms()) as u64
     }
 
     fn complete_with(&mut self, reason: CompletionReason, end: u64) {

@@ -39,6 +39,12 @@ impl Run {
         self.completions[0]
     }
 
+    /// Whether a `ToneDetected` event reported `digit`.
+    pub fn tone_detected(&self, digit: Digit) -> bool {
+        let prefix = format!("ToneDetected {{ digit: {digit:?},");
+        self.notices.iter().any(|n| n.starts_with(&prefix))
+    }
+
     /// The first `SpeechStarted` event's (onset, recording_start).
     pub fn speech_started(&self) -> Option<(u64, u64)> {
         self.notices.iter().find_map(|n| {
@@ -139,21 +145,26 @@ pub fn ms(rate: SampleRate, ms: u32) -> usize {
 /// Silence with the voice from `from_ms` for `len_ms`.
 pub fn voice_at(rate: SampleRate, total_ms: u32, from_ms: u32, len_ms: u32) -> Vec<i16> {
     let mut s = vec![0i16; ms(rate, total_ms)];
-    let voice = Step::Voice {
-        ms: len_ms,
-        peak: 9000,
-        seed: 5,
-    };
+    let voice = Step::voice(len_ms, 9000, 5);
     Script::new(&[Step::Quiet(from_ms), voice]).add_to(rate, &mut s);
+    s
+}
+
+/// Silence with the key `d` from `at_ms` for `len_ms`.
+pub fn key_in_silence(
+    rate: SampleRate,
+    total_ms: u32,
+    d: Digit,
+    at_ms: u32,
+    len_ms: u32,
+) -> Vec<i16> {
+    let mut s = vec![0i16; ms(rate, total_ms)];
+    key_at(&mut s, rate, d, at_ms, len_ms);
     s
 }
 
 /// Adds a key press of `len_ms` at `at_ms`.
 pub fn key_at(s: &mut [i16], rate: SampleRate, d: Digit, at_ms: u32, len_ms: u32) {
-    let key = Step::Key {
-        digit: d,
-        ms: len_ms,
-        peak: 6000,
-    };
+    let key = Step::key(d, len_ms, 6000);
     Script::new(&[Step::Quiet(at_ms), key]).add_to(rate, s);
 }

@@ -10,7 +10,7 @@
 
 use recresp_core::json::parse_request_into;
 use recresp_core::Event;
-use recresp_core::BLOCK_MS;
+use recresp_core::TICK_MS;
 use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
 use recresp_core::{MediaInput, MediaSink};
 use recresp_harness::rng::Lcg;
@@ -132,7 +132,7 @@ pub fn run_many(
             scenario: *scenario,
             clip: clips.get(scenario.clip).copied().unwrap_or(&[]),
             // Channels of one scenario start 10 ms apart.
-            lead_in_frames: scenario.lead_in_ms / BLOCK_MS + (c / SCENARIOS.len()) as u32,
+            lead_in_frames: scenario.lead_in_ms / TICK_MS + (c / SCENARIOS.len()) as u32,
             sent: 0,
             noise: Lcg::new(LINE_NOISE_SEED ^ (c as u32).wrapping_mul(0x9e37_79b9)),
             frames: 0,

@@ -21,7 +21,7 @@ use recresp_core::json::{
 };
 use recresp_core::rtp::{RtpConfig, RtpError, RtpReceiver};
 use recresp_core::synth::add_noise;
-use recresp_core::{required_capacity, MuLawRecorder, Recorder, Store, BLOCK_MS};
+use recresp_core::{required_capacity, Recorder, Store, UlawRecorder, TICK_MS};
 use recresp_core::{Completion, Event, Playout, SampleRate};
 use recresp_core::{CompletionReason, PromptAudio, RecordOptions, Settings};
 use recresp_harness::rng::Lcg;
@@ -33,7 +33,7 @@ use crate::scenarios::{Coding, Scenario, LAW, LINE_NOISE_PEAK, LINE_NOISE_SEED};
 
 /// The recorder of one 8 kHz μ-law channel: the smallest hold-back ring the rate allows,
 /// holding the μ-law bytes as they came (decoded on the way out, bit for bit).
-pub type ChannelRecorder = MuLawRecorder;
+pub type ChannelRecorder = UlawRecorder;
 
 /// The recorder of one 16 kHz G.722 channel: the hold-back ring sized for 16 kHz, holding
 /// the decoded 16-bit samples.
@@ -47,7 +47,7 @@ pub const FRAME_SAMPLES: usize = 80;
 pub const FRAME_BYTES: usize = 80;
 
 /// Milliseconds in a frame, and in a packet.
-pub const FRAME_MS: u32 = BLOCK_MS;
+pub const FRAME_MS: u32 = TICK_MS;
 
 /// The channel's RTP receiver: a reorder window of 8 packets of one frame each.
 pub type ChannelReceiver = RtpReceiver<8, FRAME_BYTES>;

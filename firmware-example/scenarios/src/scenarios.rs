@@ -140,17 +140,9 @@ const ANSWER_THEN_POUND: Clip = Clip {
     name: "answer-then-pound",
     coding: Coding::G711,
     script: Script::new(&[
-        Step::Voice {
-            ms: 1200,
-            peak: 8000,
-            seed: 7,
-        },
+        Step::voice(1200, 8000, 7),
         Step::Quiet(250),
-        Step::Key {
-            digit: Digit::Pound,
-            ms: 120,
-            peak: 6000,
-        },
+        Step::key(Digit::Pound, 120, 6000),
         Step::Quiet(100),
     ])
     .with_noise(LINE_NOISE_PEAK, 12),
@@ -160,12 +152,7 @@ const ANSWER_THEN_POUND: Clip = Clip {
 const SHORT_ANSWER: Clip = Clip {
     name: "short-answer",
     coding: Coding::G711,
-    script: Script::new(&[Step::Voice {
-        ms: 1300,
-        peak: 9000,
-        seed: 3,
-    }])
-    .with_noise(LINE_NOISE_PEAK, 13),
+    script: Script::new(&[Step::voice(1300, 9000, 3)]).with_noise(LINE_NOISE_PEAK, 13),
 };
 
 /// A spoken answer, a short pause, then the `#` key, on a 16 kHz G.722 line.
@@ -173,17 +160,9 @@ const WIDEBAND_ANSWER_THEN_POUND: Clip = Clip {
     name: "wideband-answer-then-pound",
     coding: Coding::G722,
     script: Script::new(&[
-        Step::Voice {
-            ms: 1100,
-            peak: 8000,
-            seed: 17,
-        },
+        Step::voice(1100, 8000, 17),
         Step::Quiet(300),
-        Step::Key {
-            digit: Digit::Pound,
-            ms: 120,
-            peak: 6000,
-        },
+        Step::key(Digit::Pound, 120, 6000),
         Step::Quiet(100),
     ])
     .with_noise(LINE_NOISE_PEAK, 14),
@@ -200,11 +179,7 @@ pub const CLIPS: [Clip; 4] = [
 /// The prompt the host plays when a request has one, as the caller hears it: 500 ms of a
 /// voice at 8 kHz, kept in flash and sent through the core's playout (only the G.711
 /// scenarios have a prompt).
-pub const PROMPT: Script<'static> = Script::new(&[Step::Voice {
-    ms: 500,
-    peak: 6000,
-    seed: 29,
-}]);
+pub const PROMPT: Script<'static> = Script::new(&[Step::voice(500, 6000, 29)]);
 
 /// Samples in [`PROMPT`] at [`RATE`].
 pub const PROMPT_SAMPLES: usize = PROMPT.samples(RATE);

@@ -23,7 +23,7 @@ use recresp_core::json;
 use recresp_core::limits::CLIENT_CONTEXT_MAX_CHARS;
 use recresp_core::{
     CompletionReason, Event, MediaInput, MediaOp, MediaQueue, MediaSink, OpId, OperationRef,
-    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate,
+    OperationStatus, PromptAudio, QueueEvent, Recording, SampleRate, TICK_MS,
 };
 use serde_json::Value;
 
@@ -42,8 +42,6 @@ use crate::wav::{encode_wav, CallerAudio};
 const QUEUE: usize = 6;
 /// Samples pushed at once, at most: 10 ms at 16 kHz.
 const FRAME: usize = 160;
-/// The blocks a recordResponse's timeline is read after.
-const BLOCK_MS: u32 = 10;
 /// Graph's limit on a playPrompt's prompts.
 const MAX_PROMPTS: usize = 20;
 
@@ -463,7 +461,7 @@ impl CallState {
         self.drain(shared, false);
         let mut left = budget;
         let mut stalled = 0;
-        let block = (self.rate.samples_in_ms(BLOCK_MS) as usize).min(FRAME);
+        let block = (self.rate.samples_in_ms(TICK_MS) as usize).min(FRAME);
         while left > 0 && self.busy() && stalled < 3 {
             let running = self.queue.running();
             let recording = running.filter(|op| {

@@ -291,6 +291,12 @@ impl Bot {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+
+    /// Waits (up to `limit`) until a call notification says the call is terminated.
+    pub async fn wait_for_call_end(&self, limit: Duration) -> Vec<Value> {
+        self.wait_for(limit, |a| call_states(a).contains(&"terminated".into()))
+            .await
+    }
 }
 
 /// The notifications about operations and tones: all but the call's own state changes.
