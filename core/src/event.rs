@@ -47,10 +47,14 @@ pub enum Event<'a> {
     /// confirmed, it keeps the recording from the first onset.) Throw away every
     /// [`Event::Captured`] slice of this operation so far. The recorder listens again, the
     /// initial-silence clock still counting from [`Event::Listening`]; a later
-    /// [`Event::SpeechStarted`] starts the recording afresh.
+    /// [`Event::SpeechStarted`] starts the recording afresh. A sound that goes on unconfirmed
+    /// past the initial-silence timeout is dropped the same way, just before the operation
+    /// completes with `initialSilenceTimeout` (see
+    /// [`UNCONFIRMED_MAX_MS`](crate::UNCONFIRMED_MAX_MS)).
     CaptureDiscarded {
         /// Position where the recorder went back to listening: the unconfirmed sound's end
-        /// plus `UNCONFIRMED_GAP_MS`.
+        /// plus `UNCONFIRMED_GAP_MS`, or where the initial-silence timeout ended a sound
+        /// that went on unconfirmed.
         at: u64,
     },
     /// The caller paused; the max-silence clock starts at `end`.

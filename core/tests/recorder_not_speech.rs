@@ -256,3 +256,50 @@ fn a_first_word_unconfirmed_alone_starts_the_recording_when_the_answer_follows_i
         assert!(onset.abs_diff(answer) <= rate.samples_in_ms(100), "{label}");
     }
 }
+
+#[test]
+fn a_sound_that_goes_on_unconfirmed_ends_on_initial_silence() {
+    for rate in RATES {
+        for blip in [Blip::Tone, Blip::Clicks] {
+            // The blip repeated with no gap for 8.5 s: a hum or a rattle that never stops.
+            let one = line_with(rate, 1000, blip, 0);
+            let len = ms(rate, if matches!(blip, Blip::Tone) { 500 } else { 294 });
+            let mut input = vec![0i16; ms(rate, 9000)];
+            add_noise(&mut input, 30, &mut Lcg::new(3));
+            for (i, s) in input[ms(rate, 500)..].iter_mut().enumerate() {
+                *s = s.saturating_add(one[i % len]);
+            }
+            for chunks in [&[160][..], &[7, 333, 41]] {
+                let r = run_chunked(rate, options(3, 2, 30), PromptAudio::None, &input, chunks);
+                let c = r.completion();
+                let label = format!("{rate:?} {blip:?} {chunks:?}: {:?}", r.notices);
+                assert_eq!(c.reason, R::InitialSilenceTimeout, "{label}");
+                assert_eq!(c.at, rate.samples_in_s(3), "{label}");
+                assert_eq!(c.recorded_samples, 0, "{label}");
+                assert!(discards(&r) >= 1, "{label}");
+                assert!(r.audio.is_empty(), "{label}: audio kept after the discard");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_answer_that_starts_just_before_the_initial_timeout_is_recorded() {
+    for rate in RATES {
+        let mut input = vec![0i16; ms(rate, 6000)];
+        add_noise(&mut input, 30, &mut Lcg::new(3));
+        // The answer begins 100 ms before the 3 s initial-silence timeout.
+        add_voice(&mut input[ms(rate, 2900)..ms(rate, 4200)], 9000, rate, 5);
+        let r = run_simple(rate, options(3, 1, 30), PromptAudio::None, &input);
+        let c = r.completion();
+        let label = format!("{rate:?}: {:?}", r.notices);
+        assert_eq!(c.reason, R::MaxSilenceTimeout, "{label}");
+        assert_eq!(discards(&r), 0, "{label}");
+        let (onset, _) = speech_starts(&r)[0];
+        assert!(
+            onset.abs_diff(ms(rate, 2900) as u64) <= ms(rate, 100) as u64,
+            "{label}"
+        );
+        assert!(c.recorded_samples >= ms(rate, 1200) as u64, "{label}");
+    }
+}

@@ -4,7 +4,7 @@
 //!
 //! Assumes positions never come near `u64::MAX` (2^64 samples are millions of years).
 
-use super::{Phase, Recorder, UNCONFIRMED_GAP_MS};
+use super::{Phase, Recorder, UNCONFIRMED_GAP_MS, UNCONFIRMED_MAX_MS};
 use crate::completion::CompletionReason;
 use crate::event::Notice;
 use crate::holdback::Store;
@@ -39,10 +39,11 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             Phase::Beep => &[Clock::MediaTimeout, Clock::BeepEnd],
             Phase::Listening => &[Clock::MediaTimeout, Clock::InitialSilence],
             // A pause ends a provisional capture by `UnconfirmedGap`, a confirmed one by
-            // `MaxSilence`.
+            // `MaxSilence`; a provisional capture that never confirms ends on initial silence.
             Phase::Capturing if self.provisional => &[
                 Clock::MediaTimeout,
                 Clock::UnconfirmedGap,
+                Clock::InitialSilence,
                 Clock::MaxDuration,
             ],
             Phase::Capturing => &[Clock::MediaTimeout, Clock::MaxDuration, Clock::MaxSilence],
@@ -63,6 +64,13 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             (Clock::InitialSilence, Phase::Listening) => {
                 Some(self.listen_start + rate.samples_in_s(o.initial_silence_timeout_s))
             }
+            // A sound that went on without ever confirming as speech (a machine, a steady
+            // hum) is no answer: the operation ends on initial silence once its timeout has
+            // passed and the capture has had `UNCONFIRMED_MAX_MS` to confirm.
+            (Clock::InitialSilence, Phase::Capturing) if self.provisional => Some(
+                (self.listen_start + rate.samples_in_s(o.initial_silence_timeout_s))
+                    .max(self.recording_start + rate.samples_in_ms(UNCONFIRMED_MAX_MS)),
+            ),
             (Clock::UnconfirmedGap, Phase::Capturing) if self.provisional => self
                 .pause_start
                 .map(|p| p + rate.samples_in_ms(UNCONFIRMED_GAP_MS)),
@@ -111,6 +119,9 @@ impl<const N: usize, S: Store> Recorder<N, S> {
                 self.listen();
             }
             Clock::InitialSilence => {
+                if self.phase == Phase::Capturing {
+                    self.discard_capture();
+                }
                 self.complete_with(CompletionReason::InitialSilenceTimeout, pos)
             }
             Clock::UnconfirmedGap => self.discard_capture(),

@@ -68,6 +68,11 @@ pub const PRE_ROLL_MS: u32 = 50;
 /// in babble or machine sound, then the rest of the answer) continues the capture started at
 /// the first word; a lone click or tone is followed by silence for longer than this.
 pub const UNCONFIRMED_GAP_MS: u32 = 350;
+/// How long a capture may stay unconfirmed once the initial-silence timeout has passed, in
+/// milliseconds from the recording's start: a sound that goes on that long without
+/// moving as a voice does (a machine, a hum) ends the operation on initial silence and its
+/// capture is discarded. A voice confirms within a few hundred milliseconds.
+pub const UNCONFIRMED_MAX_MS: u32 = 1000;
 /// A stop tone that begins within this many milliseconds of the speech onset that started
 /// the recording is what started it: the recording is then empty.
 pub const TONE_IS_SPEECH_MS: u32 = 30;
