@@ -41,12 +41,20 @@ pub enum Event<'a> {
     },
     /// The sound that started the recording was not speech after all: it stood above the
     /// line's noise but kept its level and spectrum (a steady tone, a burst of noise, a
-    /// click), and it ended before it was confirmed as speech. Throw away every
+    /// click), it ended before it was confirmed as speech, and no more sound started within
+    /// [`UNCONFIRMED_GAP_MS`](crate::UNCONFIRMED_GAP_MS) of its end. (Sound that does start
+    /// by then continues the same recording, with no new [`Event::SpeechStarted`]; once
+    /// confirmed, it keeps the recording from the first onset.) Throw away every
     /// [`Event::Captured`] slice of this operation so far. The recorder listens again, the
     /// initial-silence clock still counting from [`Event::Listening`]; a later
-    /// [`Event::SpeechStarted`] starts the recording afresh.
+    /// [`Event::SpeechStarted`] starts the recording afresh. A sound that goes on unconfirmed
+    /// past the initial-silence timeout is dropped the same way, just before the operation
+    /// completes with `initialSilenceTimeout` (see
+    /// [`UNCONFIRMED_MAX_MS`](crate::UNCONFIRMED_MAX_MS)).
     CaptureDiscarded {
-        /// Position where the recorder went back to listening.
+        /// Position where the recorder went back to listening: the unconfirmed sound's end
+        /// plus `UNCONFIRMED_GAP_MS`, or where the initial-silence timeout ended a sound
+        /// that went on unconfirmed.
         at: u64,
     },
     /// The caller paused; the max-silence clock starts at `end`.

@@ -21,7 +21,8 @@
 //! - The recorder: [`Recorder`] (and [`NarrowbandRecorder`], [`UlawRecorder`]), how its
 //!   hold-back ring stores audio ([`Linear`], [`Ulaw`], the [`Store`] trait), its size
 //!   ([`required_capacity`], [`DEFAULT_CAPACITY`]), [`PromptAudio`], [`DetectorConfig`],
-//!   [`CommandError`], [`CapacityError`], [`TICK_MS`], [`PRE_ROLL_MS`].
+//!   [`CommandError`], [`CapacityError`], [`TICK_MS`], [`PRE_ROLL_MS`], [`UNCONFIRMED_GAP_MS`],
+//!   [`UNCONFIRMED_MAX_MS`].
 //! - The request: [`Settings`] (with [`MediaPrompt`] and [`DigitSet`]), validated into
 //!   [`RecordOptions`] or a [`SettingsError`] naming a [`Parameter`]; the limits
 //!   of each parameter in [`limits`].
@@ -112,7 +113,7 @@ pub use rate::SampleRate;
 pub use recorder::{
     required_capacity, CapacityError, ClockDeadlines, CommandError, DetectorConfig,
     NarrowbandRecorder, PromptAudio, Recorder, UlawRecorder, DEFAULT_CAPACITY, PRE_ROLL_MS,
-    TICK_MS,
+    TICK_MS, UNCONFIRMED_GAP_MS, UNCONFIRMED_MAX_MS,
 };
 pub use rtp::{Fate, RtpConfig, RtpError, RtpPacket, RtpReceiver, RtpStats};
 pub use settings::{MediaPrompt, Parameter, RecordOptions, Settings, SettingsError};

@@ -2,13 +2,14 @@
 //! noise, a train of clicks) never makes the recording: the capture it started is discarded
 //! when its segment ends unconfirmed, the initial-silence clock still counting from when
 //! listening began, and an answer after it is recorded from its own onset. A short answer of
-//! one syllable is kept.
+//! one syllable is kept. A first word that alone ends unconfirmed, followed after a short
+//! pause by a word that is confirmed, starts the recording at the first word.
 mod common;
 
 use common::*;
 use recresp_core::synth::{add_noise, add_voice, Lcg};
 use recresp_core::CompletionReason as R;
-use recresp_core::{PromptAudio, SampleRate, PRE_ROLL_MS};
+use recresp_core::{PromptAudio, SampleRate, PRE_ROLL_MS, UNCONFIRMED_GAP_MS};
 
 const RATES: [SampleRate; 2] = [SampleRate::Hz8000, SampleRate::Hz16000];
 
@@ -175,5 +176,130 @@ fn a_one_syllable_answer_is_kept() {
             c.recorded_samples >= rate.samples_in_ms(270 + 2000),
             "{label}"
         );
+    }
+}
+
+/// Line noise over 4 s with one syllable (180 ms of voice, too short and steady to be
+/// confirmed as speech) at 500 ms and, if `pause_ms` is given, a 1.2 s answer that many
+/// milliseconds after the syllable ends.
+fn syllable_then_answer(rate: SampleRate, pause_ms: Option<u32>) -> Vec<i16> {
+    let mut x = vec![0i16; ms(rate, 4000)];
+    add_noise(&mut x, 30, &mut Lcg::new(3));
+    add_voice(&mut x[ms(rate, 500)..ms(rate, 680)], 9000, rate, 4);
+    if let Some(p) = pause_ms {
+        let at = 680 + p;
+        add_voice(&mut x[ms(rate, at)..ms(rate, at + 1200)], 9000, rate, 5);
+    }
+    x
+}
+
+#[test]
+fn a_first_word_unconfirmed_alone_starts_the_recording_when_the_answer_follows_it() {
+    for rate in RATES {
+        // Alone, the syllable's capture is discarded.
+        let alone = run_simple(
+            rate,
+            options(3, 2, 30),
+            PromptAudio::None,
+            &syllable_then_answer(rate, None),
+        );
+        let label = format!("{rate:?} alone: {:?}", alone.notices);
+        assert_eq!(discards(&alone), 1, "{label}");
+        assert_eq!(
+            alone.completion().reason,
+            R::InitialSilenceTimeout,
+            "{label}"
+        );
+
+        // The answer 400 ms after it (a pause the detector's 300 ms hang does not bridge):
+        // one capture, from the syllable, whatever the chunking.
+        let input = syllable_then_answer(rate, Some(400));
+        for chunks in [&[160][..], &[7, 333, 41]] {
+            let r = run_chunked(rate, options(5, 2, 30), PromptAudio::None, &input, chunks);
+            let c = r.completion();
+            let label = format!("{rate:?} {chunks:?}: {:?}", r.notices);
+            assert_eq!(c.reason, R::MaxSilenceTimeout, "{label}");
+            assert_eq!(discards(&r), 0, "{label}");
+            let starts = speech_starts(&r);
+            assert_eq!(starts.len(), 1, "{label}");
+            let (onset, start) = starts[0];
+            let word = rate.samples_in_ms(500);
+            assert!(onset.abs_diff(word) <= rate.samples_in_ms(50), "{label}");
+            assert_eq!(start, onset - rate.samples_in_ms(PRE_ROLL_MS), "{label}");
+            // The recording holds the syllable, the pause and the whole answer.
+            assert!(
+                start + c.recorded_samples >= rate.samples_in_ms(680 + 400 + 1200),
+                "{label}"
+            );
+            let mut padded = input.clone();
+            padded.resize(c.at as usize, 0);
+            assert_eq!(
+                r.recording(),
+                &padded[start as usize..(start + c.recorded_samples) as usize],
+                "{label}"
+            );
+        }
+
+        // A pause well past the wait: the syllable's capture is discarded, and the answer
+        // is recorded from its own onset.
+        let pause = 2 * UNCONFIRMED_GAP_MS + 300;
+        let r = run_simple(
+            rate,
+            options(5, 2, 30),
+            PromptAudio::None,
+            &syllable_then_answer(rate, Some(pause)),
+        );
+        let label = format!("{rate:?} pause {pause}: {:?}", r.notices);
+        assert_eq!(discards(&r), 1, "{label}");
+        let &(onset, _) = speech_starts(&r).last().expect("the answer started");
+        let answer = rate.samples_in_ms(680 + pause);
+        assert!(onset.abs_diff(answer) <= rate.samples_in_ms(100), "{label}");
+    }
+}
+
+#[test]
+fn a_sound_that_goes_on_unconfirmed_ends_on_initial_silence() {
+    for rate in RATES {
+        for blip in [Blip::Tone, Blip::Clicks] {
+            // The blip repeated with no gap for 8.5 s: a hum or a rattle that never stops.
+            let one = line_with(rate, 1000, blip, 0);
+            let len = ms(rate, if matches!(blip, Blip::Tone) { 500 } else { 294 });
+            let mut input = vec![0i16; ms(rate, 9000)];
+            add_noise(&mut input, 30, &mut Lcg::new(3));
+            for (i, s) in input[ms(rate, 500)..].iter_mut().enumerate() {
+                *s = s.saturating_add(one[i % len]);
+            }
+            for chunks in [&[160][..], &[7, 333, 41]] {
+                let r = run_chunked(rate, options(3, 2, 30), PromptAudio::None, &input, chunks);
+                let c = r.completion();
+                let label = format!("{rate:?} {blip:?} {chunks:?}: {:?}", r.notices);
+                assert_eq!(c.reason, R::InitialSilenceTimeout, "{label}");
+                assert_eq!(c.at, rate.samples_in_s(3), "{label}");
+                assert_eq!(c.recorded_samples, 0, "{label}");
+                assert!(discards(&r) >= 1, "{label}");
+                assert!(r.audio.is_empty(), "{label}: audio kept after the discard");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_answer_that_starts_just_before_the_initial_timeout_is_recorded() {
+    for rate in RATES {
+        let mut input = vec![0i16; ms(rate, 6000)];
+        add_noise(&mut input, 30, &mut Lcg::new(3));
+        // The answer begins 100 ms before the 3 s initial-silence timeout.
+        add_voice(&mut input[ms(rate, 2900)..ms(rate, 4200)], 9000, rate, 5);
+        let r = run_simple(rate, options(3, 1, 30), PromptAudio::None, &input);
+        let c = r.completion();
+        let label = format!("{rate:?}: {:?}", r.notices);
+        assert_eq!(c.reason, R::MaxSilenceTimeout, "{label}");
+        assert_eq!(discards(&r), 0, "{label}");
+        let (onset, _) = speech_starts(&r)[0];
+        assert!(
+            onset.abs_diff(ms(rate, 2900) as u64) <= ms(rate, 100) as u64,
+            "{label}"
+        );
+        assert!(c.recorded_samples >= ms(rate, 1200) as u64, "{label}");
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Assumes positions never come near `u64::MAX` (2^64 samples are millions of years).
 
-use super::{Phase, Recorder};
+use super::{Phase, Recorder, UNCONFIRMED_GAP_MS, UNCONFIRMED_MAX_MS};
 use crate::completion::CompletionReason;
 use crate::event::Notice;
 use crate::holdback::Store;
@@ -21,6 +21,9 @@ pub(super) enum Clock {
     BeepEnd,
     /// No speech within `initialSilenceTimeoutInSeconds` of listening.
     InitialSilence,
+    /// A provisional capture whose segment ended unconfirmed waited
+    /// [`UNCONFIRMED_GAP_MS`] for more speech in vain.
+    UnconfirmedGap,
     /// The recording reached `maxRecordDurationInSeconds`.
     MaxDuration,
     /// The caller paused for `maxSilenceTimeoutInSeconds`.
@@ -35,6 +38,14 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             Phase::Prompt => &[Clock::MediaTimeout, Clock::PromptEnd],
             Phase::Beep => &[Clock::MediaTimeout, Clock::BeepEnd],
             Phase::Listening => &[Clock::MediaTimeout, Clock::InitialSilence],
+            // A pause ends a provisional capture by `UnconfirmedGap`, a confirmed one by
+            // `MaxSilence`; a provisional capture that never confirms ends on initial silence.
+            Phase::Capturing if self.provisional => &[
+                Clock::MediaTimeout,
+                Clock::UnconfirmedGap,
+                Clock::InitialSilence,
+                Clock::MaxDuration,
+            ],
             Phase::Capturing => &[Clock::MediaTimeout, Clock::MaxDuration, Clock::MaxSilence],
         }
     }
@@ -53,10 +64,20 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             (Clock::InitialSilence, Phase::Listening) => {
                 Some(self.listen_start + rate.samples_in_s(o.initial_silence_timeout_s))
             }
+            // A sound that went on without ever confirming as speech (a machine, a steady
+            // hum) is no answer: the operation ends on initial silence once its timeout has
+            // passed and the capture has had `UNCONFIRMED_MAX_MS` to confirm.
+            (Clock::InitialSilence, Phase::Capturing) if self.provisional => Some(
+                (self.listen_start + rate.samples_in_s(o.initial_silence_timeout_s))
+                    .max(self.recording_start + rate.samples_in_ms(UNCONFIRMED_MAX_MS)),
+            ),
+            (Clock::UnconfirmedGap, Phase::Capturing) if self.provisional => self
+                .pause_start
+                .map(|p| p + rate.samples_in_ms(UNCONFIRMED_GAP_MS)),
             (Clock::MaxDuration, Phase::Capturing) => {
                 Some(self.recording_start + rate.samples_in_s(o.max_record_duration_s))
             }
-            (Clock::MaxSilence, Phase::Capturing) => self
+            (Clock::MaxSilence, Phase::Capturing) if !self.provisional => self
                 .pause_start
                 .map(|p| p + rate.samples_in_s(o.max_silence_timeout_s)),
             _ => None,
@@ -98,8 +119,12 @@ impl<const N: usize, S: Store> Recorder<N, S> {
                 self.listen();
             }
             Clock::InitialSilence => {
+                if self.phase == Phase::Capturing {
+                    self.discard_capture();
+                }
                 self.complete_with(CompletionReason::InitialSilenceTimeout, pos)
             }
+            Clock::UnconfirmedGap => self.discard_capture(),
             Clock::MaxDuration => {
                 self.complete_with(CompletionReason::MaxRecordDurationReached, pos)
             }

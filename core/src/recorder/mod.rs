@@ -2,9 +2,12 @@
 //!
 //! Phases: prompt → beep → listening (initial-silence clock) → capturing (max-silence and
 //! max-duration clocks) → done. Capturing starts at the speech detector's onset, before the
-//! detector has confirmed that the sound is speech; if its segment ends unconfirmed (a steady
-//! tone, a noise burst, a click), the capture is discarded and the recorder listens again,
-//! its initial-silence clock still running from when listening began. The host pushes caller audio in and polls events out; time is
+//! detector has confirmed that the sound is speech. If its segment ends unconfirmed (a steady
+//! tone, a noise burst, a click, or a first word drowned in noise), the recorder waits
+//! [`UNCONFIRMED_GAP_MS`] for more speech: a segment that starts by then continues the same
+//! capture (its confirmation confirms the capture); otherwise the capture is discarded and
+//! the recorder listens again, its initial-silence clock still running from when listening
+//! began. The host pushes caller audio in and polls events out; time is
 //! the number of caller samples consumed since [`Recorder::start`]. Input is consumed in
 //! steps; a step ends at the end of a 10 ms tick or at the next clock's deadline, whichever
 //! comes first. Detectors run at the end of each tick (ticks are aligned to the start of the
@@ -57,6 +60,19 @@ pub use api::ClockDeadlines;
 pub const TICK_MS: u32 = 10;
 /// Audio kept before the detected speech onset, in milliseconds.
 pub const PRE_ROLL_MS: u32 = 50;
+/// How long after an unconfirmed segment ends the recorder waits for more speech before it
+/// discards the capture, in milliseconds, counted from the segment's reported end to the
+/// report of the next start. The end keeps 150 ms of tail after the last sound, and the
+/// detector's hang (300 ms) already joins words closer than that into one segment, so a
+/// caller's next word after a short pause of up to about half a second (a first word drowned
+/// in babble or machine sound, then the rest of the answer) continues the capture started at
+/// the first word; a lone click or tone is followed by silence for longer than this.
+pub const UNCONFIRMED_GAP_MS: u32 = 350;
+/// How long a capture may stay unconfirmed once the initial-silence timeout has passed, in
+/// milliseconds from the recording's start: a sound that goes on that long without
+/// moving as a voice does (a machine, a hum) ends the operation on initial silence and its
+/// capture is discarded. A voice confirms within a few hundred milliseconds.
+pub const UNCONFIRMED_MAX_MS: u32 = 1000;
 /// A stop tone that begins within this many milliseconds of the speech onset that started
 /// the recording is what started it: the recording is then empty.
 pub const TONE_IS_SPEECH_MS: u32 = 30;
@@ -209,7 +225,8 @@ pub struct Recorder<const N: usize = DEFAULT_CAPACITY, S: Store = Linear> {
     /// Whether a `CaptureDiscarded` notice waits to be polled: no input is taken until it is,
     /// so the host never gets audio of a new recording before it.
     discard_unpolled: bool,
-    /// Set while the caller pauses after speech: where the pause began.
+    /// Set while the caller pauses after speech: where the pause began. In a provisional
+    /// capture the pause ends it after [`UNCONFIRMED_GAP_MS`] unless speech starts again.
     pause_start: Option<u64>,
     /// Set while media is lost: where the loss began.
     lost_since: Option<u64>,

@@ -236,12 +236,13 @@ impl<const N: usize, S: Store> Recorder<N, S> {
             (Phase::Listening, SpeechEvent::Start { onset }) => self.start_capture(onset),
             (Phase::Capturing, SpeechEvent::Start { .. }) => self.pause_start = None,
             (Phase::Capturing, SpeechEvent::Confirmed { .. }) => self.provisional = false,
-            (Phase::Capturing, SpeechEvent::End { .. }) if self.provisional => {
-                self.discard_capture()
-            }
+            // After unconfirmed speech the pause runs the `UnconfirmedGap` clock, which
+            // discards the capture, instead of `MaxSilence`; the host hears of neither.
             (Phase::Capturing, SpeechEvent::End { end }) => {
                 self.pause_start = Some(end.min(self.pos));
-                self.push_event(Notice::SpeechEnded(end));
+                if !self.provisional {
+                    self.push_event(Notice::SpeechEnded(end));
+                }
             }
             _ => {}
         }
@@ -282,10 +283,11 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         });
     }
 
-    /// The segment that started the recording ended without being confirmed as speech: the
-    /// host throws away what it was given, and the recorder listens again. What the host
+    /// The segments of a provisional capture ended without being confirmed as speech and no
+    /// more speech followed within [`UNCONFIRMED_GAP_MS`](super::UNCONFIRMED_GAP_MS): the host throws away what it was
+    /// given, and the recorder listens again. What the host
     /// has not taken yet is still handed out before the notice; nothing more is released.
-    fn discard_capture(&mut self) {
+    pub(super) fn discard_capture(&mut self) {
         crate::fmt::debug!("no speech from {}: capture discarded", self.recording_start);
         self.phase = Phase::Listening;
         self.provisional = false;
