@@ -83,7 +83,21 @@ fn the_deadlines_say_where_each_clock_fires() {
             max_duration: Some(recording_start + 30 * hz),
             ..ClockDeadlines::default()
         };
-        assert_eq!(blocks[started].deadlines, capturing);
+        // Until the speech is confirmed the capture is provisional: the initial-silence
+        // clock still runs (no earlier than 1 s after the recording's start).
+        let provisional = ClockDeadlines {
+            initial_silence: Some((5 * hz).max(recording_start + hz)),
+            ..capturing
+        };
+        assert_eq!(blocks[started].deadlines, provisional);
+        let confirmed = started
+            + blocks[started..]
+                .iter()
+                .position(|b| b.deadlines == capturing)
+                .expect("the speech is confirmed");
+        assert!(blocks[started..confirmed]
+            .iter()
+            .all(|b| b.deadlines == provisional));
 
         let ended = block_with(&blocks, "SpeechEnded");
         let end = blocks[ended].events.speech_ends()[0];

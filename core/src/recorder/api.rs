@@ -25,7 +25,9 @@ use crate::SampleRate;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ClockDeadlines {
-    /// `initialSilenceTimeoutInSeconds` after listening began, while listening.
+    /// `initialSilenceTimeoutInSeconds` after listening began, while listening or while the
+    /// capture is not yet confirmed as speech (then no earlier than
+    /// [`UNCONFIRMED_MAX_MS`](crate::UNCONFIRMED_MAX_MS) after the recording's start).
     pub initial_silence: Option<u64>,
     /// `maxSilenceTimeoutInSeconds` after the caller's speech ended, while capturing and the
     /// caller pauses.
