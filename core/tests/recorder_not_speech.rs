@@ -82,23 +82,48 @@ fn discards(run: &Run) -> usize {
         .count()
 }
 
+/// Runs `input` with a 3 s initial-silence timeout, whole frames and odd chunks (the same
+/// outcome whatever the chunking), and checks that the operation ended `initialSilenceTimeout`
+/// at 3 s (the clock ran from when listening began, not from a discard) with no recording
+/// and no audio kept, the capture of the sound discarded. Returns the runs.
+fn ended_on_initial_silence(rate: SampleRate, input: &[i16], what: &str) -> Vec<Run> {
+    let mut runs = Vec::new();
+    for chunks in [&[160][..], &[7, 333, 41]] {
+        let r = run_chunked(rate, options(3, 2, 30), PromptAudio::None, input, chunks);
+        let c = r.completion();
+        let label = format!("{rate:?} {what} {chunks:?}: {:?}", r.notices);
+        assert_eq!(c.reason, R::InitialSilenceTimeout, "{label}");
+        assert_eq!(c.at, rate.samples_in_s(3), "{label}");
+        assert_eq!(c.recorded_samples, 0, "{label}");
+        assert!(discards(&r) >= 1, "{label}");
+        assert!(r.audio.is_empty(), "{label}: audio kept after the discard");
+        runs.push(r);
+    }
+    runs
+}
+
+/// What the host kept is the caller's audio from `start`, bit for bit (the line padded with
+/// silence up to the completion).
+fn assert_recording_is_the_input(r: &Run, input: &[i16], start: u64, label: &str) {
+    let c = r.completion();
+    let mut padded = input.to_vec();
+    padded.resize(c.at as usize, 0);
+    assert_eq!(
+        r.recording(),
+        &padded[start as usize..(start + c.recorded_samples) as usize],
+        "{label}"
+    );
+}
+
 #[test]
 fn a_tone_a_noise_burst_or_clicks_alone_end_on_initial_silence() {
     for rate in RATES {
         for blip in BLIPS {
             let input = line_with(rate, 2000, blip, 500);
-            // Whole frames, odd chunks: the same outcome whatever the chunking.
-            for chunks in [&[160][..], &[7, 333, 41]] {
-                let r = run_chunked(rate, options(3, 2, 30), PromptAudio::None, &input, chunks);
-                let c = r.completion();
-                let label = format!("{rate:?} {blip:?} {chunks:?}: {:?}", r.notices);
-                assert_eq!(c.reason, R::InitialSilenceTimeout, "{label}");
-                // The clock ran from when listening began, not from the discard.
-                assert_eq!(c.at, rate.samples_in_s(3), "{label}");
-                assert_eq!(c.recorded_samples, 0, "{label}");
-                assert_eq!(speech_starts(&r).len(), 1, "{label}");
-                assert_eq!(discards(&r), 1, "{label}");
-                assert!(r.audio.is_empty(), "{label}: audio kept after the discard");
+            for r in ended_on_initial_silence(rate, &input, &format!("{blip:?}")) {
+                // One start, one discard: the sound was taken for speech once.
+                assert_eq!(speech_starts(&r).len(), 1, "{blip:?}: {:?}", r.notices);
+                assert_eq!(discards(&r), 1, "{blip:?}: {:?}", r.notices);
             }
         }
     }
@@ -129,13 +154,7 @@ fn a_sound_before_the_answer_does_not_start_the_recording() {
             );
             assert_eq!(start, onset - rate.samples_in_ms(PRE_ROLL_MS), "{label}");
             // What the host kept is the answer's recording, bit for bit.
-            let mut padded = input.clone();
-            padded.resize(c.at as usize, 0);
-            assert_eq!(
-                r.recording(),
-                &padded[start as usize..(start + c.recorded_samples) as usize],
-                "{label}"
-            );
+            assert_recording_is_the_input(&r, &input, start, &label);
         }
     }
 }
@@ -231,13 +250,7 @@ fn a_first_word_unconfirmed_alone_starts_the_recording_when_the_answer_follows_i
                 start + c.recorded_samples >= rate.samples_in_ms(680 + 400 + 1200),
                 "{label}"
             );
-            let mut padded = input.clone();
-            padded.resize(c.at as usize, 0);
-            assert_eq!(
-                r.recording(),
-                &padded[start as usize..(start + c.recorded_samples) as usize],
-                "{label}"
-            );
+            assert_recording_is_the_input(&r, &input, start, &label);
         }
 
         // A pause well past the wait: the syllable's capture is discarded, and the answer
@@ -269,16 +282,7 @@ fn a_sound_that_goes_on_unconfirmed_ends_on_initial_silence() {
             for (i, s) in input[ms(rate, 500)..].iter_mut().enumerate() {
                 *s = s.saturating_add(one[i % len]);
             }
-            for chunks in [&[160][..], &[7, 333, 41]] {
-                let r = run_chunked(rate, options(3, 2, 30), PromptAudio::None, &input, chunks);
-                let c = r.completion();
-                let label = format!("{rate:?} {blip:?} {chunks:?}: {:?}", r.notices);
-                assert_eq!(c.reason, R::InitialSilenceTimeout, "{label}");
-                assert_eq!(c.at, rate.samples_in_s(3), "{label}");
-                assert_eq!(c.recorded_samples, 0, "{label}");
-                assert!(discards(&r) >= 1, "{label}");
-                assert!(r.audio.is_empty(), "{label}: audio kept after the discard");
-            }
+            ended_on_initial_silence(rate, &input, &format!("{blip:?}"));
         }
     }
 }
