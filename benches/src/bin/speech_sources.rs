@@ -95,12 +95,18 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         &format!("{ALONE_SECONDS} s alone at -45/-30/-20 dBFS: lines with an onset"),
         columns,
     );
+    // Per kind: the lines through the recorder that end `initialSilenceTimeout`.
+    let mut no_recording = Vec::new();
     for (kind, sources) in [("music", &music), ("sound", &sounds)] {
         let mut totals = vec![0usize; columns.len()];
+        let mut ended_silent = 0usize;
         for (si, source) in sources.iter().enumerate() {
             eprintln!("speech_sources: {kind} alone: {}", source.info.name);
             let mut counts = vec![0usize; columns.len()];
             for x in alone_lines(source, si) {
+                ended_silent += (run_recorder(&x).reason
+                    == Some(CompletionReason::InitialSilenceTimeout))
+                    as usize;
                 for (ci, column) in columns.iter().enumerate() {
                     let answer = Answer::from_events(&events(column, &x, LEAD_SAMPLES)?, lead);
                     counts[ci] += answer.onset.is_some() as usize;
@@ -121,6 +127,17 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         let mut cells = vec![format!("**{kind} only, all {} sources**", sources.len())];
         cells.extend(totals.iter().map(|c| format!("**{c} of {n}**")));
         row(&cells);
+        no_recording.push((kind, ended_silent, n));
+    }
+    println!();
+    // The same lines through the recorder (a 1.5 s prompt and the beep learn the sound, the
+    // line goes on after listening starts): the recorder only; peers have no recorder.
+    println!(
+        "| the same lines through the recorder: ends initialSilenceTimeout (no recording) | recresp |"
+    );
+    println!("| --- | ---: |");
+    for (kind, ended, n) in no_recording {
+        row(&[format!("{kind} only"), format!("{ended} of {n}")]);
     }
     println!();
 

@@ -16,8 +16,8 @@
 //!   measuring. From idle, fewer blocks than a confirmation needs cannot cause an event, so a
 //!   group of four is measured only if its last block may hold a tone: voice and noise mostly
 //!   cost one block in four. A caller that holds the audio itself (the recorder) asks
-//!   [`DtmfDetector::wanted`] which samples to hand over and gives them to
-//!   [`DtmfDetector::take`].
+//!   `DtmfDetector::wanted` which samples to hand over and gives them to
+//!   `DtmfDetector::take`.
 //!
 //! Coefficients are `static` tables (`coeffs`), shared by every channel; the per-channel
 //! state is [`DtmfDetector`] itself (at most 256 bytes).
