@@ -16,6 +16,13 @@ APT_PACKAGES=(
   pkg-config
 )
 
+# Prints a stage's title, then runs it: stage TITLE COMMAND [ARGS...].
+stage() {
+  echo "== $1"
+  shift
+  "$@"
+}
+
 # Golden files are compared here, never rewritten (see host-sim/tests/golden_file), and the
 # run must leave every tracked file as it found it.
 unset RECRESP_BLESS
