@@ -283,10 +283,11 @@ impl<const N: usize, S: Store> Recorder<N, S> {
         });
     }
 
-    /// The segments of a provisional capture ended without being confirmed as speech and no
-    /// more speech followed within [`UNCONFIRMED_GAP_MS`](super::UNCONFIRMED_GAP_MS): the host throws away what it was
-    /// given, and the recorder listens again. What the host
-    /// has not taken yet is still handed out before the notice; nothing more is released.
+    /// Drops a provisional capture: its segments ended unconfirmed and no more speech
+    /// followed within [`UNCONFIRMED_GAP_MS`](super::UNCONFIRMED_GAP_MS), or the
+    /// initial-silence timeout passed while it was still unconfirmed. The host throws away
+    /// what it was given and the recorder listens again. What the host has not taken yet is
+    /// still handed out before the notice; nothing more is released.
     pub(super) fn discard_capture(&mut self) {
         crate::fmt::debug!("no speech from {}: capture discarded", self.recording_start);
         self.phase = Phase::Listening;

@@ -303,9 +303,7 @@ impl SpeechDetector {
             }
         }
     }
-}
 
-impl SpeechDetector {
     /// Takes the judgement of the frame that ends at the current position: the segment
     /// check follows its strong frames, the endpointing its verdict, and a segment in speech
     /// is confirmed once it moved as speech does.
