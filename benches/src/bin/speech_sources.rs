@@ -6,7 +6,7 @@
 //!
 //! Run: `cargo run --release -p recresp-benches --bin speech_sources`
 //! (`-- --role held` or `--role train` prints one block only; `--no-silero`, `--no-webrtc`
-//! skip a peer, whose column then reads 0). Builds the corpus first if needed
+//! skip a peer, whose column then reads 0; `--fails` lists recresp's failed answers on stderr). Builds the corpus first if needed
 //! (`scripts/make-speech-corpus.sh`). Progress goes to stderr.
 //!
 //! The "through the recorder" rows run recresp's whole `Recorder` (a 1.5 s prompt, the
@@ -25,7 +25,7 @@ use recresp_benches::speech::source_eval::{
     records_the_answer, run_recorder, speech_case, Under, ALONE_DBFS, ALONE_SECONDS,
     BEFORE_ANSWERS, BEFORE_BLIPS, LONE_BLIPS, LONE_RUNS,
 };
-use recresp_benches::speech::testset::LEAD_SAMPLES;
+use recresp_benches::speech::testset::{LEAD_SAMPLES, PER_MS};
 use recresp_core::CompletionReason;
 
 /// A detector run over one file: the events it emitted, in order.
@@ -69,6 +69,7 @@ fn events(column: &Column<'_>, x: &[i16], learn: usize) -> Result<Vec<Emitted>, 
 
 /// Prints the block of one role.
 fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
+    let fails = std::env::args().any(|a| a == "--fails");
     let word = match role {
         Role::Held => "held-out sources (never trained or tuned on)",
         Role::Train => "trained sources",
@@ -103,10 +104,22 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
         for (si, source) in sources.iter().enumerate() {
             eprintln!("speech_sources: {kind} alone: {}", source.info.name);
             let mut counts = vec![0usize; columns.len()];
-            for x in alone_lines(source, si) {
-                ended_silent += (run_recorder(&x).reason
-                    == Some(CompletionReason::InitialSilenceTimeout))
-                    as usize;
+            for (li, x) in alone_lines(source, si).into_iter().enumerate() {
+                let result = run_recorder(&x);
+                let silent = result.reason == Some(CompletionReason::InitialSilenceTimeout);
+                ended_silent += silent as usize;
+                if !silent && fails {
+                    eprintln!(
+                        "  recorder: {} at {} dBFS: {:?}, recording from {:?} ms after listening, {} ms",
+                        source.info.name,
+                        ALONE_DBFS[li],
+                        result.reason,
+                        result
+                            .recording_start
+                            .map(|s| (s as i64 - result.listen as i64) / PER_MS as i64),
+                        result.recorded / PER_MS as u64
+                    );
+                }
                 for (ci, column) in columns.iter().enumerate() {
                     let answer = Answer::from_events(&events(column, &x, LEAD_SAMPLES)?, lead);
                     counts[ci] += answer.onset.is_some() as usize;
@@ -188,6 +201,20 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
                 let answer =
                     Answer::from_events(&events(column, &case.samples, LEAD_SAMPLES)?, lead);
                 let v = judge(answer, case.onset, case.end);
+                if ci == 0 && v != Verdict::Success && fails {
+                    let err = |got: Option<u64>, truth: usize| {
+                        got.map_or("none".to_string(), |g| {
+                            format!("{:+} ms", (g as i64 - truth as i64) / PER_MS as i64)
+                        })
+                    };
+                    eprintln!(
+                        "  {v:?}: {} ({}), onset {}, end {}",
+                        a.prompt.path.display(),
+                        voices[a.voice].info.name,
+                        err(answer.onset, case.onset),
+                        err(answer.end, case.end)
+                    );
+                }
                 let k = match v {
                     Verdict::Success => 0,
                     Verdict::EarlyOnset => 1,

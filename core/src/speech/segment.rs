@@ -15,7 +15,11 @@
 //! hold the abrupt start or stop of a steady sound, whose band estimates straddle the change.
 //! Each counted tilt is averaged with the one before (about 30 ms), which keeps a syllable's
 //! movements (slower than 15 Hz) and halves the frame-to-frame jitter of a noise's band
-//! estimates. The segment is speech once [`MIN_FRAMES`] frames were counted and the tilt
+//! estimates. The range forgets old extremes: each counted frame pulls the lowest and the
+//! highest tilt kept towards each other by [`LEAK_Q8`] (0.024 dB), so a range fades by about
+//! 5 dB a second. A syllable moves the tilt within a few hundred milliseconds and loses
+//! little; a hiss, whose tilt wanders by chance, cannot add up its jitter over seconds of
+//! sound. The segment is speech once [`MIN_FRAMES`] frames were counted and the tilt
 //! moved over at least [`MIN_TILT_RANGE_Q8`]. A syllable moves it by more: on the English
 //! prompts' single words (digits and letters), by at least 7.5 dB. A steady tone moves it by
 //! a fraction of a dB, a burst of stationary noise by a few dB (the jitter of its estimates),
@@ -26,6 +30,10 @@ use super::log2::DB_Q16;
 
 /// Strong frames inside runs that a segment needs before it can be speech (60 ms).
 pub const MIN_FRAMES: u8 = 6;
+
+/// How far each counted frame pulls the kept lowest and highest tilt towards each other,
+/// log2 Q8 (2 is 0.024 dB).
+pub const LEAK_Q8: i16 = 2;
 
 /// How far the tilt must move within a segment: 5 dB.
 pub const MIN_TILT_RANGE_Q8: i16 = ((5 * DB_Q16) >> 8) as i16;
@@ -43,9 +51,9 @@ pub struct SegmentCheck {
     pending: i16,
     /// The tilt counted, averaged with the one before (see `frame`).
     smooth: i16,
-    /// The lowest averaged tilt.
+    /// The lowest averaged tilt, faded (see [`LEAK_Q8`]).
     min: i16,
-    /// The highest averaged tilt.
+    /// The highest averaged tilt, faded.
     max: i16,
 }
 
@@ -71,8 +79,9 @@ impl SegmentCheck {
             } else {
                 // Both within ±10,240, so the sum stays in i16.
                 self.smooth = (self.smooth + tilt) >> 1;
-                self.min = self.min.min(self.smooth);
-                self.max = self.max.max(self.smooth);
+                // Both stay within the tilts seen, ±10,240.
+                self.min = (self.min + LEAK_Q8).min(self.smooth);
+                self.max = (self.max - LEAK_Q8).max(self.smooth);
             }
             self.frames = self.frames.saturating_add(1);
         }
