@@ -6,8 +6,9 @@
 //!
 //! Run: `cargo run --release -p recresp-benches --bin speech_sources`
 //! (`-- --role held` or `--role train` prints one block only; `--no-silero`, `--no-webrtc`
-//! skip a peer, whose column then reads 0; `--fails` lists recresp's failed answers on stderr). Builds the corpus first if needed
-//! (`scripts/make-speech-corpus.sh`). Progress goes to stderr.
+//! skip a peer, whose column then reads 0; `--fails` lists on stderr each answer recresp
+//! failed and each music-only or sound-only line its recorder recorded). Builds the corpus
+//! first if needed (`scripts/make-speech-corpus.sh`). Progress goes to stderr.
 //!
 //! The "through the recorder" rows run recresp's whole `Recorder` (a 1.5 s prompt, the
 //! beep, initial silence 5 s, max silence 2 s) and read where the recording starts and how
@@ -65,6 +66,24 @@ fn events(column: &Column<'_>, x: &[i16], learn: usize) -> Result<Vec<Emitted>, 
     } else {
         Ok(Vec::new())
     }
+}
+
+/// Whether column `ci` gets the answer of a line whose truth is `truth` (onset, end) and on
+/// which listening starts at `listen`: for recresp (column 0), whether its recorder records
+/// the answer; for a peer, whether its detector finds the answer's onset.
+fn finds_answer(
+    ci: usize,
+    column: &Column<'_>,
+    samples: &[i16],
+    truth: (u64, u64),
+    listen: u64,
+) -> Result<bool, String> {
+    Ok(if ci == 0 {
+        records_the_answer(&run_recorder(samples), truth)
+    } else {
+        let ev = events(column, samples, 0)?;
+        column.enabled && onset_in_window(peer_onset(&ev, listen), truth.0)
+    })
 }
 
 /// Prints the block of one role.
@@ -286,13 +305,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
             let line = before_answer_line(blip, a, listen, k);
             let Some(truth) = line.truth else { continue };
             for (ci, column) in columns.iter().enumerate() {
-                let ok = if ci == 0 {
-                    records_the_answer(&run_recorder(&line.samples), truth)
-                } else {
-                    let ev = events(column, &line.samples, 0)?;
-                    column.enabled && onset_in_window(peer_onset(&ev, listen), truth.0)
-                };
-                counts[ci] += ok as usize;
+                counts[ci] += finds_answer(ci, column, &line.samples, truth, listen)? as usize;
             }
         }
         let mut cells = vec![format!("{} before an answer", blip.label())];
@@ -326,13 +339,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
             let case = speech_case(a, i, under);
             let truth = (case.onset as u64, case.end as u64);
             for (ci, column) in columns.iter().enumerate() {
-                let ok = if ci == 0 {
-                    records_the_answer(&run_recorder(&case.samples), truth)
-                } else {
-                    let ev = events(column, &case.samples, 0)?;
-                    column.enabled && onset_in_window(peer_onset(&ev, listen), truth.0)
-                };
-                counts[ci] += ok as usize;
+                counts[ci] += finds_answer(ci, column, &case.samples, truth, listen)? as usize;
             }
         }
         let mut cells = vec![format!("answer, {label}")];
