@@ -11,7 +11,6 @@ use recresp_benches::speech::source_eval::{
     run_recorder, speech_case, Under, BEFORE_ANSWERS, BEFORE_BLIPS, LONE_BLIPS, LONE_RUNS,
 };
 use recresp_benches::speech::testset::LEAD_SAMPLES;
-use recresp_core::CompletionReason;
 
 fn held(kind: Kind) -> Vec<Source> {
     sources(kind, Role::Held).expect("speech corpus (scripts/make-speech-corpus.sh)")
@@ -94,10 +93,7 @@ fn through_the_recorder_a_sound_alone_is_no_answer_and_before_one_is_not_recorde
     let mut below = Vec::new();
     for blip in LONE_BLIPS {
         let quiet = (0..LONE_RUNS)
-            .filter(|&k| {
-                run_recorder(&lone_line(blip, listen, k).samples).reason
-                    == Some(CompletionReason::InitialSilenceTimeout)
-            })
+            .filter(|&k| run_recorder(&lone_line(blip, listen, k).samples).ended_silent())
             .count();
         if quiet < LONE_RUNS {
             below.push(format!(
@@ -137,8 +133,7 @@ fn through_the_recorder_music_and_sounds_alone_record_no_more_than_today() {
         let mut n = 0;
         for (si, source) in held(kind).iter().enumerate() {
             for x in alone_lines(source, si) {
-                n += (run_recorder(&x).reason == Some(CompletionReason::InitialSilenceTimeout))
-                    as usize;
+                n += run_recorder(&x).ended_silent() as usize;
             }
         }
         n

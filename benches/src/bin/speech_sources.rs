@@ -27,7 +27,6 @@ use recresp_benches::speech::source_eval::{
     BEFORE_ANSWERS, BEFORE_BLIPS, LONE_BLIPS, LONE_RUNS,
 };
 use recresp_benches::speech::testset::{LEAD_SAMPLES, PER_MS};
-use recresp_core::CompletionReason;
 
 /// A detector run over one file: the events it emitted, in order.
 type RunFn<'a> = Box<dyn Fn(&[i16], usize) -> Result<Vec<Emitted>, String> + 'a>;
@@ -87,8 +86,7 @@ fn finds_answer(
 }
 
 /// Prints the block of one role.
-fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
-    let fails = std::env::args().any(|a| a == "--fails");
+fn block(role: Role, columns: &[Column<'_>], fails: bool) -> Result<(), String> {
     let word = match role {
         Role::Held => "held-out sources (never trained or tuned on)",
         Role::Train => "trained sources",
@@ -125,7 +123,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
             let mut counts = vec![0usize; columns.len()];
             for (li, x) in alone_lines(source, si).into_iter().enumerate() {
                 let result = run_recorder(&x);
-                let silent = result.reason == Some(CompletionReason::InitialSilenceTimeout);
+                let silent = result.ended_silent();
                 ended_silent += silent as usize;
                 if !silent && fails {
                     eprintln!(
@@ -273,8 +271,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
             let line = lone_line(blip, listen, k);
             for (ci, column) in columns.iter().enumerate() {
                 let ok = if ci == 0 {
-                    run_recorder(&line.samples).reason
-                        == Some(CompletionReason::InitialSilenceTimeout)
+                    run_recorder(&line.samples).ended_silent()
                 } else {
                     let ev = events(column, &line.samples, 0)?;
                     column.enabled && peer_onset(&ev, listen).is_none()
@@ -352,6 +349,7 @@ fn block(role: Role, columns: &[Column<'_>]) -> Result<(), String> {
 
 fn main() -> Result<(), String> {
     let with_webrtc = !std::env::args().any(|a| a == "--no-webrtc");
+    let fails = std::env::args().any(|a| a == "--fails");
     let silero = match std::env::args().any(|a| a == "--no-silero") {
         true => None,
         false => Some(RefCell::new(SileroFrames::new(
@@ -401,7 +399,7 @@ fn main() -> Result<(), String> {
     );
     println!();
     for role in roles {
-        block(role, &columns)?;
+        block(role, &columns, fails)?;
     }
     Ok(())
 }

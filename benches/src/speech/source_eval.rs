@@ -204,6 +204,13 @@ pub struct RecorderResult {
     pub reason: Option<CompletionReason>,
 }
 
+impl RecorderResult {
+    /// Whether the operation ended `initialSilenceTimeout`: nobody spoke, nothing recorded.
+    pub fn ended_silent(&self) -> bool {
+        self.reason == Some(CompletionReason::InitialSilenceTimeout)
+    }
+}
+
 /// Runs a fresh recorder (prompt, beep, [`recorder_options`]) over `line`, then over
 /// silence until it ends (60 s at most), 10 ms per push.
 pub fn run_recorder(line: &[i16]) -> RecorderResult {
