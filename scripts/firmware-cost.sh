@@ -19,9 +19,12 @@
 set -euo pipefail
 CHECK=0
 [ "${1:-}" = --check ] && CHECK=1
-# The goals, as docs/firmware-engineer.md states them.
-GOAL_INSTRUCTIONS_PER_FRAME=6000
-GOAL_CHANNELS_PER_CORE=160
+# The goals, as docs/firmware-engineer.md states them: the speech detector's issue allows
+# 6,000 instructions per frame, or up to 8,000 for a network whose size the curve of
+# held-out accuracy against cost justifies (scripts/speech-net-curve.sh, docs/detectors.md);
+# today's network takes the latter. Channels per core follow from it.
+GOAL_INSTRUCTIONS_PER_FRAME=8000
+GOAL_CHANNELS_PER_CORE=125
 # Code flash: the budget of the speech detector's issue, 80 KiB with its weights (the image
 # links the G.711 and G.722 paths and the playout; an aim of 64 KiB is not met).
 GOAL_CODE_FLASH_BYTES=$((80 * 1024))

@@ -9,7 +9,10 @@
 # its goal of GOAL_INSTRUCTIONS_PER_FRAME.
 set -eu
 cd "$(dirname "$0")/.."
-GOAL_INSTRUCTIONS_PER_FRAME=2000
+# 2,000 until the network took the spectral shape and 16 hidden units; the budget that
+# binds is the whole recorder's on a Cortex-M3 (scripts/firmware-cost.sh: up to 8,000 with
+# the size curve of docs/detectors.md), and this goal keeps the detector near today's 4,096.
+GOAL_INSTRUCTIONS_PER_FRAME=4500
 detectors="recresp webrtc silero"
 check=0
 if [ "${1:-}" = --check ]; then

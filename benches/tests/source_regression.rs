@@ -30,19 +30,19 @@ fn lines_with_an_onset(kind: Kind) -> usize {
     n
 }
 
-/// Goal: no onset on any line. Today: 12 of 15 music lines, 16 of 18 sound lines.
+/// Goal: no onset on any line. Today: 7 of 15 music lines, 12 of 18 sound lines.
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
 fn music_and_sounds_alone_start_no_more_than_today() {
     let music = lines_with_an_onset(Kind::Music);
     let sound = lines_with_an_onset(Kind::Sound);
-    assert!(music <= 12, "music lines with an onset: {music}");
-    assert!(sound <= 16, "sound lines with an onset: {sound}");
+    assert!(music <= 7, "music lines with an onset: {music}");
+    assert!(sound <= 12, "sound lines with an onset: {sound}");
 }
 
 /// Goals: 95 % music 10 dB, 90 % music 5 dB, 90 % sounds 10 dB, 80 % babble 10 dB,
-/// 100 % clean, quiet and loud. Today (the floors): 80, 50, 50 (sounds 5 dB: 23), 67,
-/// 83, 100 and 70 %.
+/// 100 % clean, quiet and loud. Today (the floors): 87, 50, 63 (sounds 5 dB: 40), 77,
+/// 87, 100 and 70 %.
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
 fn answers_are_found_at_least_as_often_as_today() {
@@ -50,12 +50,12 @@ fn answers_are_found_at_least_as_often_as_today() {
     let answers = answers(&voices);
     assert!(answers.len() >= 30, "{} answers", answers.len());
     let rows = [
-        ("music 10 dB", Under::Sources(&music, 10.0), 80.0),
+        ("music 10 dB", Under::Sources(&music, 10.0), 86.0),
         ("music 5 dB", Under::Sources(&music, 5.0), 50.0),
-        ("sounds 10 dB", Under::Sources(&sounds, 10.0), 50.0),
-        ("sounds 5 dB", Under::Sources(&sounds, 5.0), 23.0),
-        ("babble 10 dB", Under::Babble(&voices, 10.0), 66.0),
-        ("clean", Under::Silence(0.0), 83.0),
+        ("sounds 10 dB", Under::Sources(&sounds, 10.0), 63.0),
+        ("sounds 5 dB", Under::Sources(&sounds, 5.0), 40.0),
+        ("babble 10 dB", Under::Babble(&voices, 10.0), 76.0),
+        ("clean", Under::Silence(0.0), 86.0),
         ("quiet", Under::Silence(-30.0), 100.0),
         ("loud", Under::Silence(12.0), 70.0),
     ];
@@ -124,7 +124,7 @@ fn through_the_recorder_a_sound_alone_is_no_answer_and_before_one_is_not_recorde
 }
 
 /// Goal: no recording on any music-only or sound-only line. Today (the floors): through
-/// the recorder, 13 of 15 music lines and 8 of 18 sound lines end
+/// the recorder, 15 of 15 music lines and 13 of 18 sound lines end
 /// `initialSilenceTimeout`.
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
@@ -140,6 +140,6 @@ fn through_the_recorder_music_and_sounds_alone_record_no_more_than_today() {
     };
     let music = no_recording(Kind::Music);
     let sound = no_recording(Kind::Sound);
-    assert!(music >= 13, "music lines without a recording: {music}");
-    assert!(sound >= 8, "sound lines without a recording: {sound}");
+    assert!(music >= 15, "music lines without a recording: {music}");
+    assert!(sound >= 13, "sound lines without a recording: {sound}");
 }

@@ -70,15 +70,15 @@ fn five_db_coloured_noise_is_at_least_98_percent() {
     }
 }
 
-/// Issue 9's goal is 80 % for every colour at 0 dB: met (96, 87 and 82 % on this draw);
-/// white must not fall below 95 %, pink below 85 %, brown below the goal.
+/// Issue 9's goal is 80 % for every colour at 0 dB: met (96, 89 and 86 % on this draw);
+/// white must not fall below 95 %, pink below 85 %, brown below 85 %.
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-fn zero_db_is_at_least_80_percent_white_95_pink_85() {
+fn zero_db_is_at_least_80_percent_white_95_pink_and_brown_85() {
     for (kind, goal) in [
         (NoiseKind::White, 95.0),
         (NoiseKind::Pink, 85.0),
-        (NoiseKind::Brown, 80.0),
+        (NoiseKind::Brown, 85.0),
     ] {
         let c = Condition::Colored(kind, 0.0);
         let p = success_percent(c);
@@ -89,19 +89,20 @@ fn zero_db_is_at_least_80_percent_white_95_pink_85() {
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
 fn babble_at_10_db_is_at_least_90_percent() {
-    // Issue 9's goal is 80 %; 96 % on this draw.
+    // Issue 9's goal is 80 %; 95 % on this draw.
     let c = Condition::Babble(10.0);
     let p = success_percent(c);
     assert!(p >= 90.0, "{}: {p} %", c.label());
 }
 
-/// Issue 9's goal is 90 % with music 10 dB under the speech: met (91 % on this draw).
+/// Issue 9's goal is 90 % with music 10 dB under the speech: met (97 % on this draw),
+/// which must not fall below 95 %.
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run in release: scripts/test.sh")]
-fn music_at_10_db_is_at_least_90_percent() {
+fn music_at_10_db_is_at_least_95_percent() {
     let c = Condition::Music(10.0);
     let p = success_percent(c);
-    assert!(p >= 90.0, "{}: {p} %", c.label());
+    assert!(p >= 95.0, "{}: {p} %", c.label());
 }
 
 /// Issue 9's goal: no onset on 30 s of music alone at −45, −30 and −20 dBFS, after the

@@ -3,10 +3,12 @@
 //! not for a host's build. Integer arithmetic only, so every target generates the same
 //! samples (the firmware example and the host tests rely on it).
 //!
-//! The voice is a sum of harmonics of a slowly gliding pitch (100–140 Hz), weighted by two
-//! vowel formants that change every syllable, under a syllabic envelope (about four
-//! syllables a second with short gaps). It is not speech, but a detector of speech should
-//! take it for speech, and a DTMF detector must not take it for a key.
+//! The voice is a sum of harmonics of a pitch (100–140 Hz) that falls through each syllable,
+//! weighted by two vowel formants that move from one syllable's vowel to the next (the first
+//! syllable's stay put), under a syllabic envelope (about four syllables a second with short gaps). It is not speech, but
+//! a detector of speech should take it for speech, and a DTMF detector must not take it for
+//! a key. (A steady pitch under fixed formants, as an earlier version had, is a sung note:
+//! what the speech network is trained to reject as synthesized music.)
 
 use crate::{Digit, SampleRate};
 
@@ -115,49 +117,74 @@ const VOWELS: [(u32, u32); 5] = [
 ];
 
 /// Adds the speech-like voice to `out`, peaking near `amplitude`. `seed` varies the pitch
-/// glide and the vowel order.
+/// and the vowel order.
 pub fn add_voice(out: &mut [i16], amplitude: i16, rate: SampleRate, seed: u32) {
     let mut rng = Lcg::new(seed);
     let per_ms = rate.per_ms() as usize;
     let syllable = 180 * per_ms;
     let gap = 60 * per_ms;
     let mut pos = 0usize;
+    let mut last = None;
     while pos < out.len() {
         let len = (syllable + (rng.next_u32() % 80) as usize * per_ms).min(out.len() - pos);
         let vowel = VOWELS[(rng.next_u32() % VOWELS.len() as u32) as usize];
         let f0 = 100 + rng.next_u32() % 40;
         if let Some(seg) = out.get_mut(pos..pos + len) {
-            add_syllable(seg, amplitude, rate, f0, vowel);
+            add_syllable(seg, amplitude, rate, f0, (last.unwrap_or(vowel), vowel));
         }
+        last = Some(vowel);
         pos += len + gap;
     }
 }
 
-/// One voiced syllable: harmonics of `f0` under the formants, with a raised envelope.
-fn add_syllable(out: &mut [i16], amplitude: i16, rate: SampleRate, f0: u32, vowel: (u32, u32)) {
+/// One voiced syllable: harmonics of a pitch that falls from 1.15·`f0` to 0.85·`f0` (the
+/// intonation of a syllable), under formants that move from the first vowel of `vowels` to
+/// the second over the syllable's first third, with a raised envelope. Pitch and formants
+/// are updated every millisecond.
+fn add_syllable(
+    out: &mut [i16],
+    amplitude: i16,
+    rate: SampleRate,
+    f0: u32,
+    vowels: ((u32, u32), (u32, u32)),
+) {
+    let n = out.len().max(1) as i64;
+    let step_len = rate.per_ms() as usize;
+    let mut phases = [0u32; 40];
     let mut weights = [0i32; 40];
     let mut steps = [0u32; 40];
-    let mut total = 0i32;
+    let mut total = 1i32;
     let mut count = 0;
-    for k in 1..=40u32 {
-        let f = f0 * k;
-        if f > 3400 || f >= rate.hz() / 2 {
-            break;
-        }
-        // Weight: 1/(1 + (distance to formant / 150 Hz)^2), summed over both formants, Q10.
-        let w = |fc: u32| {
-            let d = f.abs_diff(fc) as i64;
-            (1024 * 22_500 / (22_500 + d * d)) as i32
-        };
-        let weight = w(vowel.0) + w(vowel.1) / 2 + 16;
-        weights[count] = weight;
-        steps[count] = phase_step(f, rate);
-        total += weight;
-        count += 1;
-    }
-    let n = out.len().max(1) as i64;
-    let mut phases = [0u32; 40];
     for (i, s) in out.iter_mut().enumerate() {
+        if i % step_len == 0 {
+            // Where in the syllable, Q10 (0 ..= 1024).
+            let t = (i as i64 * 1024 / n) as u32;
+            let pitch = f0 * (1178 - 307 * t / 1024) / 1024;
+            let moved = (t * 3).min(1024);
+            let mix = |a: u32, b: u32| (a * (1024 - moved) + b * moved) / 1024;
+            let ((a1, a2), (b1, b2)) = vowels;
+            let formants = (mix(a1, b1), mix(a2, b2));
+            total = 0;
+            count = 0;
+            for k in 1..=40u32 {
+                let f = pitch * k;
+                if f > 3400 || f >= rate.hz() / 2 {
+                    break;
+                }
+                // Weight: 1/(1 + (distance to formant / 150 Hz)^2), summed over both
+                // formants, Q10.
+                let w = |fc: u32| {
+                    let d = f.abs_diff(fc) as i64;
+                    (1024 * 22_500 / (22_500 + d * d)) as i32
+                };
+                if let (Some(wt), Some(st)) = (weights.get_mut(count), steps.get_mut(count)) {
+                    *wt = w(formants.0) + w(formants.1) / 2 + 16;
+                    *st = phase_step(f, rate);
+                    total += *wt;
+                }
+                count += 1;
+            }
+        }
         let mut acc = 0i64;
         for k in 0..count {
             acc += sin_q15(phases[k]) as i64 * weights[k] as i64;

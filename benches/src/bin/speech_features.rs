@@ -2,9 +2,9 @@
 //! training the network (`scripts/train-speech-net.sh`).
 //!
 //! Run: `cargo run --release -p recresp-benches --bin speech_features -- OUT.bin`
-//! (`--base-only`: the Asterisk part below alone, what the committed weights are trained
-//! on; `--sources A,B`: the corpus part of those sources alone, for the k-fold estimate of
-//! `scripts/speech-kfold.sh`; neither: both parts, `scripts/train-speech-net.sh --corpus`).
+//! (`--base-only`: the Asterisk part below alone, for the k-fold estimate of
+//! `scripts/speech-kfold.sh`; `--sources A,B`: the corpus part of those sources alone, for
+//! the same; neither: both parts, what `scripts/train-speech-net.sh` trains on).
 //!
 //! The training set keeps clear of everything `speech_eval` reports or is tuned on: it uses
 //! only the usable Asterisk prompts that are in none of the draws at offsets 0 (the reported
@@ -14,8 +14,12 @@
 //! the prompt, 2 s more) under every condition of the table and a few harder ones (the music
 //! style varying with the prompt), and put in the "never deaf" situations of `speech_deaf`
 //! (its `build`, with these prompts and seeds); noise and music alone are added at the
-//! levels the table uses. Features come from `FrameClassifier::feed_untrained`, the detector's
-//! own code; frames of the learning lead are skipped.
+//! levels the table uses. Features come from `FrameClassifier::feed_with`, the detector's
+//! own code, with an untrained network in the loop (every logit 0), or with `--network
+//! WEIGHTS.rs` a trained one (a weights file in the form of `net_weights.rs`: the rounds of
+//! `scripts/train-speech-net.sh`, so the network also sees the states it leads the detector
+//! into, such as floors held after it took a sound for speech); frames of the learning lead
+//! are skipped.
 //!
 //! Then the corpus part: every `train` source of `benches/speech-sources.tsv` (never a
 //! `held` one). Music and sounds: alone at −45, −30 and −20 dBFS (20 s after the lead, two
@@ -32,11 +36,13 @@
 //! count (u32), then per frame the features (i16) and the label (u8), little-endian.
 
 use std::io::Write;
+use std::sync::OnceLock;
 
 use recresp_benches::corpus::{self, Prompt};
 use recresp_benches::signals::music::Style;
 use recresp_benches::signals::noise::{self, NoiseKind};
 use recresp_benches::speech::deaf::{self, Scenario};
+use recresp_benches::speech::net_file::NetFile;
 use recresp_benches::speech::source_corpus::{self, Kind, Role, Source};
 use recresp_benches::speech::source_eval::excerpt;
 use recresp_benches::speech::testset::{
@@ -55,6 +61,9 @@ const DEAF_SCENARIOS: [Scenario; 4] = [
     Scenario::Click,
     Scenario::ToneBurst,
 ];
+
+/// The network in the loop (`--network`); without it, an untrained one (every logit 0).
+static NETWORK: OnceLock<NetFile> = OnceLock::new();
 
 /// Seeds of the training draws start here.
 const SEED_BASE: u64 = 900_000_000;
@@ -115,7 +124,10 @@ fn dump(out: &mut Vec<u8>, x: &[i16], label: &dyn Fn(usize) -> u8) -> usize {
         if i * FRAME >= LEAD_SAMPLES {
             c.set_learning(false);
         }
-        let (_, traced) = c.feed_untrained(chunk);
+        let (_, traced) = match NETWORK.get() {
+            Some(net) => c.feed_with(chunk, |f| net.logit_q8(f), net.strong_offset_q8),
+            None => c.feed_with(chunk, |_| 0, 0),
+        };
         let Some((_, features, logit)) = traced else {
             continue;
         };
@@ -229,10 +241,21 @@ fn dump_sources(out: &mut Vec<u8>, sources: &[Source], prompts: &[(&Prompt, Trut
 
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    let path = args
-        .get(1)
-        .cloned()
-        .ok_or("usage: speech_features OUT.bin [--base-only | --sources A,B,...]")?;
+    let path = args.get(1).cloned().ok_or(
+        "usage: speech_features OUT.bin [--base-only | --sources A,B,...] [--network WEIGHTS.rs]",
+    )?;
+    if let Some(file) = args
+        .iter()
+        .position(|a| a == "--network")
+        .map(|at| args.get(at + 1).ok_or("--network needs a weights file"))
+    {
+        let net = NetFile::read(file?)?;
+        eprintln!(
+            "speech_features: {} hidden units in the loop",
+            net.hidden_bias.len()
+        );
+        let _ = NETWORK.set(net);
+    }
     let base_only = args.iter().any(|a| a == "--base-only");
     let only: Option<Vec<String>> = args
         .iter()

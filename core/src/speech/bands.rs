@@ -11,6 +11,7 @@
 //! Accumulators are 64-bit (one multiply-accumulate-long per product on Cortex-M3).
 
 use super::log2::log2_q16;
+use super::shape::{Shape, SHAPE_LAGS};
 use crate::SampleRate;
 
 /// How many bands each frame is split into.
@@ -40,6 +41,8 @@ pub struct BandAnalyzer {
     history_at_start: [i16; 4],
     /// Running sums of x[n]·x[n−k·lag_step] for k = 0, 1, 2 over the current frame.
     lag_sums: [i64; 3],
+    /// The frame's spectral shape, from the same samples and the sums above.
+    shape: Shape,
 }
 
 /// log2(gain · frame_len) per band, Q16, subtracted to normalize: at 8 kHz (80 samples per
@@ -58,7 +61,16 @@ impl BandAnalyzer {
             history: [0; 4],
             history_at_start: [0; 4],
             lag_sums: [0; 3],
+            shape: Shape::default(),
         }
+    }
+
+    /// The spectral shape of the frame [`feed`](Self::feed) last completed: its
+    /// autocorrelation at lags 1..=SHAPE_LAGS over lag 0, Q12. Worked out on demand (the
+    /// detector asks only when its network runs), from sums that the next frame's first
+    /// sample clears.
+    pub fn shape_q12(&self) -> [i16; SHAPE_LAGS] {
+        self.shape.q12(self.lag_sums)
     }
 
     /// Samples per frame (80 at 8 kHz, 160 at 16 kHz).
@@ -74,8 +86,10 @@ impl BandAnalyzer {
         let part = samples.get(..take).unwrap_or(&[]);
         if self.lag_step == 2 {
             self.accumulate::<2>(part);
+            self.shape.push::<2>(part, self.filled == 0);
         } else {
             self.accumulate::<1>(part);
+            self.shape.push::<1>(part, self.filled == 0);
         }
         self.filled += take as u16;
         if self.filled < self.frame_len {

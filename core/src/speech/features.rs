@@ -4,16 +4,18 @@
 //! steady tones, drum hits and noise, and the steady decay and fixed spectral shape of a
 //! struck note apart from the rise and fall and the moving shape of a syllable.
 //!
-//! Everything is in Q8 log2 units (256 = one octave of power = 3.01 dB): a Q16 level shifted
-//! right by 8. Each feature is clamped to ±[`FEATURE_LIMIT`] so the network's integer sums
+//! Everything but the spectral shape is in Q8 log2 units (256 = one octave of power =
+//! 3.01 dB): a Q16 level shifted right by 8. The spectral shape ([`super::shape`]) is the
+//! frame's autocorrelation at seven lags over lag 0, Q12. Each feature is clamped to ±[`FEATURE_LIMIT`] so the network's integer sums
 //! are bounded. The statistics are exponential averages kept in `i16` (a few bytes per
 //! channel); they are updated on every judged frame, learning or not, so they do not depend
 //! on how audio is split into pushes.
 
 use super::bands::BAND_COUNT;
+use super::shape::SHAPE_LAGS;
 
 /// Number of features per frame.
-pub const FEATURE_COUNT: usize = 27;
+pub const FEATURE_COUNT: usize = 34;
 
 /// Largest magnitude of a feature (32 octaves of power in Q8).
 pub const FEATURE_LIMIT: i32 = 8191;
@@ -121,8 +123,14 @@ impl FeatureState {
     /// level − floor, level − mean, level change, fast and slow averages of level − floor,
     /// average |level change|; then each band's average signed level change, the average
     /// |change of the spectral tilt|, the mean noise deviation of each band, and the low and
-    /// middle levels relative to the high one (the spectral tilt).
-    pub fn features(&self, bands: &[BandView; BAND_COUNT], changes: Changes) -> Features {
+    /// middle levels relative to the high one (the spectral tilt); last the spectral shape,
+    /// `shape_q12`.
+    pub fn features(
+        &self,
+        bands: &[BandView; BAND_COUNT],
+        changes: Changes,
+        shape_q12: [i16; SHAPE_LAGS],
+    ) -> Features {
         let mut out = [0i16; FEATURE_COUNT];
         let mut i = 0;
         let mut put = |v: i32| {
@@ -150,6 +158,9 @@ impl FeatureState {
         let [low, mid, high] = bands.map(|b| q8(b.level_q16));
         put(low - high);
         put(mid - high);
+        for v in shape_q12 {
+            put(i32::from(v));
+        }
         out
     }
 }

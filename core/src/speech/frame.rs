@@ -21,6 +21,7 @@ use super::bands::{BandAnalyzer, BandLevelsQ16, BAND_COUNT};
 use super::features::{BandView, FeatureState, Features};
 use super::log2::DB_Q16;
 use super::net;
+use super::net_weights::STRONG_OFFSET_Q8;
 use super::noise_floor::{bound, NoiseFloor, Speed, NO_CAP_Q16};
 use crate::SampleRate;
 
@@ -114,7 +115,9 @@ const WEAK_DIVISOR: i32 = 3;
 /// A frame over the strong (weak) excess threshold is strong (weak) only if the network
 /// does not call it noise or music: its logit (Q8) is at least 2 (p ≥ 0.88) for strong and
 /// −2 (p ≥ 0.12) for weak. So music (drum hits, notes), babble and breaths that stand above
-/// the noise floors are kept from starting or prolonging speech.
+/// the noise floors are kept from starting or prolonging speech. Both strong gates (this one
+/// and [`NET_STRONG_Q8`]) are raised by the network's own operating point,
+/// [`STRONG_OFFSET_Q8`] (`net_weights.rs`).
 const GATE_STRONG_Q8: i32 = 512;
 const GATE_WEAK_Q8: i32 = -512;
 /// A frame the network is sure of needs less excess: it is strong with a logit of at least
@@ -240,7 +243,7 @@ impl FrameClassifier {
         let (used, levels) = self.bands.feed(samples);
         (
             used,
-            levels.map(|l| self.judge_with(l, net::logit_q8, None).0),
+            levels.map(|l| self.judge_with(l, net::logit_q8, STRONG_OFFSET_Q8, None).0),
         )
     }
 
@@ -252,21 +255,28 @@ impl FrameClassifier {
         (used, levels.map(|l| self.judge(l)))
     }
 
-    /// [`feed_traced`](Self::feed_traced) with an untrained network in place of the
-    /// committed one (every logit 0: the excess thresholds alone decide), so that the
-    /// training dump does not depend on the weights it is used to fit.
+    /// [`feed_traced`](Self::feed_traced) with `network` and its strong-gate offset (Q8) in
+    /// place of the committed ones: for the training dump, which is made first with an
+    /// untrained network (every logit 0: the excess thresholds alone decide) and then with
+    /// each round's network in the loop, so that it does not depend on the weights it is
+    /// used to fit.
     #[cfg(feature = "eval-internals")]
-    pub fn feed_untrained(
+    pub fn feed_with(
         &mut self,
         samples: &[i16],
+        network: impl Fn(&Features) -> i32,
+        strong_offset_q8: i32,
     ) -> (usize, Option<(FrameLevel, Features, i32)>) {
         let (used, levels) = self.bands.feed(samples);
-        (used, levels.map(|l| self.judge_traced(l, |_| 0)))
+        (
+            used,
+            levels.map(|l| self.judge_traced(l, network, strong_offset_q8)),
+        )
     }
 
     #[cfg(feature = "eval-internals")]
     fn judge(&mut self, levels: BandLevelsQ16) -> (FrameLevel, Features, i32) {
-        self.judge_traced(levels, net::logit_q8)
+        self.judge_traced(levels, net::logit_q8, STRONG_OFFSET_Q8)
     }
 
     /// [`judge_with`](Self::judge_with), also returning the frame's features.
@@ -275,19 +285,23 @@ impl FrameClassifier {
         &mut self,
         levels: BandLevelsQ16,
         network: impl Fn(&Features) -> i32,
+        strong_offset_q8: i32,
     ) -> (FrameLevel, Features, i32) {
-        let mut features: Features = Default::default();
-        let (judgement, logit) = self.judge_with(levels, network, Some(&mut features));
+        let mut features: Features = [0; super::features::FEATURE_COUNT];
+        let (judgement, logit) =
+            self.judge_with(levels, network, strong_offset_q8, Some(&mut features));
         (judgement.level, features, logit)
     }
 
-    /// Judges a frame from its band levels with `network`; returns the judgement and the
-    /// logit (0 while learning, `i32::MIN` where the network was not needed), and writes the
-    /// frame's features to `trace` if given.
+    /// Judges a frame from its band levels with `network`, whose strong gates are raised by
+    /// `strong_offset_q8`; returns the judgement and the logit (0 while learning,
+    /// `i32::MIN` where the network was not needed), and writes the frame's features to
+    /// `trace` if given.
     fn judge_with(
         &mut self,
         levels: BandLevelsQ16,
         network: impl Fn(&Features) -> i32,
+        strong_offset_q8: i32,
         trace: Option<&mut Features>,
     ) -> (Judgement, i32) {
         let [low_level, mid_level, high_level] = levels;
@@ -319,7 +333,10 @@ impl FrameClassifier {
         // The statistics take every frame; the features themselves are only worked out
         // when the network runs or a trace wants them.
         let changes = self.features.advance(&views);
-        let features = || self.features.features(&views, changes);
+        let features = || {
+            let shape = self.bands.shape_q12();
+            self.features.features(&views, changes, shape)
+        };
         // Levels and estimates are bounded (see noise_floor::bound) and deviations at most
         // 6 dB, so these sums cannot overflow.
         let mut score_q16: i32 = 0;
@@ -368,9 +385,10 @@ impl FrameClassifier {
         // The network's own thresholds move with the sensitivity too (never below the
         // gates).
         let shift = (50 - self.sensitivity as i32) * NET_STEP_Q8;
-        let net_strong = (NET_STRONG_Q8 + shift).max(GATE_STRONG_Q8);
+        let gate_strong = GATE_STRONG_Q8 + strong_offset_q8;
+        let net_strong = (NET_STRONG_Q8 + shift).max(GATE_STRONG_Q8) + strong_offset_q8;
         let net_weak = (NET_WEAK_Q8 + shift).max(GATE_WEAK_Q8);
-        let verdict = if (score_q16 >= strong_q16 && logit >= GATE_STRONG_Q8)
+        let verdict = if (score_q16 >= strong_q16 && logit >= gate_strong)
             || (score_q16 >= weak_q16 && logit >= net_strong)
         {
             FrameLevel::Strong

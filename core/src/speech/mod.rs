@@ -7,6 +7,8 @@
 //!   (three multiply-accumulates per sample), as log2 levels (`log2`).
 //! - `noise_floor`: each band's noise floor and mean level, each with its deviation; the
 //!   floor adapts at any level with no ceiling and is held (but not frozen) during speech.
+//! - `shape`: each frame's spectral shape, its autocorrelation at seven lags over lag 0
+//!   (five more multiply-accumulates per sample).
 //! - `features`, `net`: a small fixed-point network over per-frame features that tells
 //!   speech from noise and music.
 //! - `frame`: noise / weak / strong verdict per frame from the excess over the floors and
@@ -34,6 +36,7 @@ mod net;
 mod net_weights;
 mod noise_floor;
 mod segment;
+mod shape;
 
 // The detector's stages, for the evaluation under `benches/` only (feature
 // `eval-internals`, not for hosts): the peer detectors (WebRTC VAD, Silero VAD) are run

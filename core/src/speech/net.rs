@@ -5,9 +5,10 @@
 //! The weights ([`super::net_weights`]) are `const` (flash, not per-channel state), trained
 //! offline by `scripts/train-speech-net.sh` on features dumped by the very code below, and
 //! chosen by the generator so that no sum can overflow: |feature| ≤ 8191, |weight| ≤ 4095,
-//! |bias| ≤ 2^29, at most 27 inputs and 8 hidden units, hidden units ≤ 32767.
+//! |bias| ≤ 2^29, at most 34 inputs and 16 hidden units, hidden units ≤ 32767 (and checked
+//! at compile time below, on the weights themselves).
 
-use super::features::{Features, FEATURE_COUNT};
+use super::features::{Features, FEATURE_COUNT, FEATURE_LIMIT};
 use super::net_weights::{
     HIDDEN, HIDDEN_BIAS, HIDDEN_SHIFT, HIDDEN_WEIGHTS, OUT_BIAS, OUT_SHIFT, OUT_WEIGHTS,
 };
@@ -16,8 +17,9 @@ use super::net_weights::{
 const HIDDEN_LIMIT: i32 = 32_767;
 
 /// Hidden units as evaluated: [`HIDDEN`] padded with units of zero weight and bias (whose
-/// value is 0 and adds nothing to the output), in two groups of four.
-const UNITS: usize = 8;
+/// value is 0 and adds nothing to the output), in groups of four: two up to 8 units, four
+/// up to 16.
+const UNITS: usize = if HIDDEN > 8 { 16 } else { 8 };
 const GROUP: usize = 4;
 
 /// [`HIDDEN_WEIGHTS`] by group and feature: each feature's weight in the four units of a
@@ -89,12 +91,32 @@ fn group_sums(
     [s0, s1, s2, s3]
 }
 
-const _: () = assert!(HIDDEN <= UNITS && FEATURE_COUNT <= 27);
+const _: () = assert!(HIDDEN <= 16 && FEATURE_COUNT <= 34);
+
+// No sum can overflow, whatever the features: each hidden unit's largest sum (every feature
+// at the limit with the sign of its weight) and the output's largest (every hidden unit at
+// its limit) fit an i32.
+const _: () = {
+    let limit = i32::MAX as i64;
+    let mut out = (OUT_BIAS as i64).abs();
+    let mut h = 0;
+    while h < HIDDEN {
+        let mut sum = (HIDDEN_BIAS[h] as i64).abs();
+        let mut f = 0;
+        while f < FEATURE_COUNT {
+            sum += (HIDDEN_WEIGHTS[h][f] as i64).abs() * FEATURE_LIMIT as i64;
+            f += 1;
+        }
+        assert!(sum <= limit);
+        out += (OUT_WEIGHTS[h] as i64).abs() * HIDDEN_LIMIT as i64;
+        h += 1;
+    }
+    assert!(out <= limit);
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::speech::features::FEATURE_LIMIT;
     use crate::synth::Lcg;
 
     /// The network as written down: each hidden unit's row of weights in turn.
