@@ -4,7 +4,9 @@
 //!
 //! Each execution is one call into a long-lived recorder chosen at random: a push of any
 //! input (PCM cut from voice, keys, noise and silence; G.711 bytes of either law; silence;
-//! lost media; an out-of-band key with any onset) of any size, a command (`cancel`,
+//! lost media; an out-of-band key with any onset) of any size, a pause (up to 1.75 s of
+//! silence pushed in full, polling whenever the recorder stops short, as a host does when
+//! the caller stops talking), a command (`cancel`,
 //! `hang_up`, `beep_failed`, `fail`), a new operation with random options and prompt, or a
 //! poll of some of the output (output may also be left waiting). Recorders at 8 and 16 kHz,
 //! 16-bit and μ-law storage, take turns. The run fails on any panic (the `fuzz` profile keeps
@@ -226,7 +228,8 @@ impl<const N: usize, S: Store> Subject<N, S> {
         match r % 400 {
             0..=199 => self.push(Kind::Pcm, from, n, exec),
             200..=239 => self.push(Kind::G711(r.is_multiple_of(2)), from, n, exec),
-            240..=279 => self.push(Kind::Silence, from, n, exec),
+            240..=269 => self.push(Kind::Silence, from, n, exec),
+            270..=279 => self.pause(n * 20, exec),
             280..=289 => self.push(Kind::Lost, from, rng.next_u32() as usize % 20_000, exec),
             290..=294 => {
                 let digit = Digit::ALL[rng.next_u32() as usize % 16];
@@ -258,6 +261,20 @@ impl<const N: usize, S: Store> Subject<N, S> {
         );
         self.last_pos = self.rec.position();
         self.settle(exec);
+    }
+
+    /// A pause of `n` samples of silence (up to 1.75 s at 8 kHz): the caller stops talking,
+    /// and the host pushes all of it, polling whenever the recorder stops short.
+    fn pause(&mut self, n: usize, exec: u64) {
+        let mut left = n;
+        while left > 0 && self.rec.is_running() {
+            let used = self.rec.push(MediaInput::Silence(left as u64)) as usize;
+            self.poll(usize::MAX, exec);
+            if used == 0 && self.rec.is_running() && !self.rec.has_output() {
+                break;
+            }
+            left -= used.min(left);
+        }
     }
 
     /// Pushes `n` samples of `kind` (material from `from`), or a key `n` samples ago.
