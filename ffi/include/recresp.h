@@ -48,13 +48,13 @@
 
 // Bytes a `RECRESP_CHANNEL_KIND_PCM16K` channel takes: exactly on 64-bit targets, at most
 // on 32-bit ones (`recresp_channel_size` gives the exact size on each).
-#define RECRESP_CHANNEL_SIZE_PCM16K 11096
+#define RECRESP_CHANNEL_SIZE_PCM16K 11120
 
 // Bytes a `RECRESP_CHANNEL_KIND_PCM8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-#define RECRESP_CHANNEL_SIZE_PCM8K 8856
+#define RECRESP_CHANNEL_SIZE_PCM8K 8880
 
 // Bytes a `RECRESP_CHANNEL_KIND_ULAW8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-#define RECRESP_CHANNEL_SIZE_ULAW8K 7816
+#define RECRESP_CHANNEL_SIZE_ULAW8K 7840
 
 // `telephone_event_pt` for a stream without RFC 4733 telephone events.
 #define RECRESP_NO_TELEPHONE_EVENTS (uint32_t)4294967295u

@@ -32,11 +32,11 @@ use crate::storage::{init_in_caller_storage, new_in_heap, release_heap, Origin};
 
 /// Bytes a `RECRESP_CHANNEL_KIND_PCM16K` channel takes: exactly on 64-bit targets, at most
 /// on 32-bit ones (`recresp_channel_size` gives the exact size on each).
-pub const RECRESP_CHANNEL_SIZE_PCM16K: usize = 11096;
+pub const RECRESP_CHANNEL_SIZE_PCM16K: usize = 11120;
 /// Bytes a `RECRESP_CHANNEL_KIND_PCM8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-pub const RECRESP_CHANNEL_SIZE_PCM8K: usize = 8856;
+pub const RECRESP_CHANNEL_SIZE_PCM8K: usize = 8880;
 /// Bytes a `RECRESP_CHANNEL_KIND_ULAW8K` channel takes, as `RECRESP_CHANNEL_SIZE_PCM16K`.
-pub const RECRESP_CHANNEL_SIZE_ULAW8K: usize = 7816;
+pub const RECRESP_CHANNEL_SIZE_ULAW8K: usize = 7840;
 
 /// `telephone_event_pt` for a stream without RFC 4733 telephone events.
 // The cast makes cbindgen write the constant with its C type, `(uint32_t)4294967295u`.

@@ -22,8 +22,10 @@ const HISTORY: usize = 2 * SHAPE_LAGS;
 /// the next one starts: the shape is worked out only when the network runs).
 #[derive(Clone, Debug, Default)]
 pub struct Shape {
-    /// The last [`HISTORY`] samples, newest first.
-    history: [i16; HISTORY],
+    /// The last 7·step samples, oldest first, then room for as many of the next push: the
+    /// products that reach back across pushes are taken here (kept in the state, not built
+    /// on the stack, for the firmware's stack budget).
+    head: [i16; 2 * HISTORY],
     /// Sums for lags 3..=7 over the frame so far.
     sums: [i64; OWN_LAGS],
 }
@@ -42,8 +44,6 @@ impl Shape {
 
     /// Adds the samples of `part` (all within one frame; `starts_frame` if the first is the
     /// frame's first) to the sums, at lag step `STEP`.
-    // Kept out of line so that the sample loops have the registers to themselves.
-    #[inline(never)]
     pub fn push<const STEP: usize>(&mut self, part: &[i16], starts_frame: bool) {
         if starts_frame {
             self.sums = [0; OWN_LAGS];
@@ -51,34 +51,35 @@ impl Shape {
         // The history, oldest first, then the first samples of the push: the products of
         // the samples whose delayed ones are in the history.
         let reach = SHAPE_LAGS * STEP;
-        let mut head = [0i16; 2 * HISTORY];
-        for (slot, &x) in head.iter_mut().zip(self.history.iter().take(reach).rev()) {
-            *slot = x;
+        let first = part.len().min(reach);
+        if let (Some(room), Some(src)) =
+            (self.head.get_mut(reach..reach + first), part.get(..first))
+        {
+            room.copy_from_slice(src);
         }
-        for (slot, &x) in head.iter_mut().skip(reach).zip(part) {
-            *slot = x;
-        }
-        let head_len = reach + part.len().min(reach);
+        let head_len = reach + first;
         // Each pass takes the samples of the push from the first whose delayed samples for
         // its lags are all in it; the head gives it those before.
         let [s3, s4, s5, s6, s7] = self.sums;
+        let head = &self.head;
         let within = |span: usize| {
             let from = reach - span;
             let to = head_len.min(reach + span);
             head.get(from..to).unwrap_or(&[])
         };
-        let low_span = 5 * STEP;
-        let low = lags_3_to_5::<STEP>(within(low_span), [s3, s4, s5]);
+        let low = lags_3_to_5::<STEP>(within(5 * STEP), [s3, s4, s5]);
         let [s3, s4, s5] = lags_3_to_5::<STEP>(part, low);
-        let high_span = 7 * STEP;
-        let high = lags_6_and_7::<STEP>(within(high_span), [s6, s7]);
+        let high = lags_6_and_7::<STEP>(within(7 * STEP), [s6, s7]);
         let [s6, s7] = lags_6_and_7::<STEP>(part, high);
         self.sums = [s3, s4, s5, s6, s7];
-        // The newest HISTORY samples, newest first.
-        let keep = part.len().min(HISTORY);
-        self.history.copy_within(0..HISTORY - keep, keep);
-        for (slot, &x) in self.history.iter_mut().zip(part.iter().rev()) {
-            *slot = x;
+        // The newest `reach` samples, oldest first, for the next push.
+        if part.len() >= reach {
+            let tail = part.get(part.len() - reach..).unwrap_or(&[]);
+            if let Some(history) = self.head.get_mut(..reach) {
+                history.copy_from_slice(tail);
+            }
+        } else {
+            self.head.copy_within(first..first + reach, 0);
         }
     }
 }
@@ -87,6 +88,7 @@ impl Shape {
 /// be a true autocorrelation, whose |r_k| ≤ r_0): exactly `((r_k << 12) / r_0)` in 64 bits,
 /// but with one 32-bit division (in hardware on a Cortex-M3, where a 64-bit one is a
 /// library call) and a correction by 64-bit products.
+#[inline(never)]
 fn ratio_q12(rk: i64, r0: i64) -> i16 {
     let r0 = r0.max(1);
     let magnitude = rk.unsigned_abs().min(r0.unsigned_abs()) as i64;
